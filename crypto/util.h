@@ -1,0 +1,76 @@
+// crypto/util.h - small internal helpers shared by the whole core:
+// byte order, constant-time comparison, wiping, the min/max the core may use.
+// No libc beyond memcpy/memmove/memset/memcmp (declared by <string.h>).
+#ifndef KGSS_CRYPTO_UTIL_H
+#define KGSS_CRYPTO_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+namespace kgss {
+
+inline uint16_t load_be16(const uint8_t *p) { return (uint16_t)((p[0] << 8) | p[1]); }
+inline uint32_t load_be32(const uint8_t *p)
+{
+	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+inline uint64_t load_be64(const uint8_t *p) { return ((uint64_t)load_be32(p) << 32) | load_be32(p + 4); }
+inline uint32_t load_le32(const uint8_t *p)
+{
+	return ((uint32_t)p[3] << 24) | ((uint32_t)p[2] << 16) | ((uint32_t)p[1] << 8) | p[0];
+}
+inline uint64_t load_le64(const uint8_t *p) { return ((uint64_t)load_le32(p + 4) << 32) | load_le32(p); }
+inline void store_be16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
+inline void store_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
+}
+inline void store_be64(uint8_t *p, uint64_t v) { store_be32(p, (uint32_t)(v >> 32)); store_be32(p + 4, (uint32_t)v); }
+inline void store_le32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
+}
+inline void store_le64(uint8_t *p, uint64_t v) { store_le32(p, (uint32_t)v); store_le32(p + 4, (uint32_t)(v >> 32)); }
+
+// Wipe memory that held secrets; the asm barrier keeps the compiler from
+// eliding the memset of a buffer that is dead afterwards.
+inline void wipe(void *p, size_t n)
+{
+	if (n == 0)
+		return;
+	memset(p, 0, n);
+	__asm__ __volatile__("" : : "r"(p) : "memory");
+}
+#define KGSS_WIPE(x) ::kgss::wipe(&(x), sizeof(x))
+#define KGSS_WIPE_BUF(p, n) ::kgss::wipe((p), (n))
+
+// Constant-time equality of two n-byte strings: the time depends on n only.
+// Returns true when equal.
+inline bool ct_equal(const void *a, const void *b, size_t n)
+{
+	const volatile uint8_t *x = (const volatile uint8_t *)a;
+	const volatile uint8_t *y = (const volatile uint8_t *)b;
+	uint32_t d = 0;
+	for (size_t i = 0; i < n; i++)
+		d |= (uint32_t)(x[i] ^ y[i]);
+	// d in 0..255: (d - 1) >> 31 is 1 only when d == 0, with no branch on d.
+	return ((d - 1u) >> 31) & 1u;
+}
+
+// Constant-time: all n bytes equal to v?
+inline bool ct_all_equal(const void *a, uint8_t v, size_t n)
+{
+	const volatile uint8_t *x = (const volatile uint8_t *)a;
+	uint32_t d = 0;
+	for (size_t i = 0; i < n; i++)
+		d |= (uint32_t)(x[i] ^ v);
+	return ((d - 1u) >> 31) & 1u;
+}
+
+template <typename T> constexpr T min_of(T a, T b) { return a < b ? a : b; }
+template <typename T> constexpr T max_of(T a, T b) { return a > b ? a : b; }
+
+} // namespace kgss
+
+#endif

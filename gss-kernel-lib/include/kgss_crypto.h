@@ -1,0 +1,155 @@
+/*
+ * kgss_crypto.h - the crypto backend and randomness interfaces of libkgss (C99).
+ *
+ * A backend is a table of primitive *classes*.  Each class is a const struct of
+ * function pointers whose first field is the size of the state it works on; the
+ * library owns that state (inside its context or on its stack) and hands the
+ * class a pointer to it.  Nothing here allocates on behalf of the library.
+ *
+ * Contract shared by every class:
+ *   - State memory given to a class is aligned to KGSS_STATE_ALIGN and is at
+ *     least context_size bytes; context_size must not exceed the *_STATE_MAX
+ *     limit of its family, or the library treats the primitive as unavailable.
+ *   - Functions returning int return 0 on success and nonzero on failure; the
+ *     library turns failures into KGSS_S_FAILURE and never aborts.
+ *   - A key schedule, once initialised, is only read: the block cipher
+ *     operations take it const and may be called concurrently from many
+ *     threads on the same schedule.
+ *   - clear() wipes the state (and releases anything the backend attached to
+ *     it).  It is safe to call clear() on a state whose init() failed.
+ *
+ * A backend marks a primitive it does not provide by leaving its pointer NULL;
+ * the library then answers KGSS_S_UNAVAILABLE for every enctype needing it.
+ */
+#ifndef KGSS_CRYPTO_H
+#define KGSS_CRYPTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define KGSS_CRYPTO_ABI_VERSION 1u
+
+/* Upper bounds on backend state sizes; the library reserves this much. */
+#define KGSS_CIPHER_STATE_MAX 512u /* one block-cipher key schedule          */
+#define KGSS_HASH_STATE_MAX   256u /* one running hash computation           */
+#define KGSS_STREAM_STATE_MAX 320u /* one running stream cipher (RC4)        */
+#define KGSS_STATE_ALIGN      16u
+
+/* ---- block ciphers: AES-128/256, Camellia-128/256, DES-EDE3 -------------- */
+typedef struct kgss_block_cipher_class kgss_block_cipher_class;
+struct kgss_block_cipher_class {
+	size_t context_size; /* bytes of key-schedule state                    */
+	size_t block_size;   /* 16 (AES, Camellia) or 8 (DES-EDE3)              */
+	size_t key_size;     /* 16 or 32 (AES, Camellia), 24 (DES-EDE3)         */
+	const char *name;    /* e.g. "aes128-ni", "aes256-ct", "des-ede3"       */
+
+	/* Expand key (key_len == key_size; DES parity bits are ignored). */
+	int (*init)(void *ks, const uint8_t *key, size_t key_len);
+	/* Wipe the schedule and release backend resources attached to it. */
+	void (*clear)(void *ks);
+
+	/* In place, nblocks whole blocks (nblocks may be 0). */
+	int (*ecb_encrypt)(const void *ks, uint8_t *data, size_t nblocks);
+	int (*ecb_decrypt)(const void *ks, uint8_t *data, size_t nblocks);
+	/* In place CBC; iv (block_size bytes) is read as the chaining value and
+	 * updated to the last ciphertext block, so calls can be chained. */
+	int (*cbc_encrypt)(const void *ks, uint8_t *iv, uint8_t *data, size_t nblocks);
+	int (*cbc_decrypt)(const void *ks, uint8_t *iv, uint8_t *data, size_t nblocks);
+	/* CBC-MAC step: like cbc_encrypt but data is not modified; only iv is
+	 * updated (to the last ciphertext block).  Used by CMAC. */
+	int (*cbc_mac)(const void *ks, uint8_t *iv, const uint8_t *data, size_t nblocks);
+};
+
+/* ---- stream cipher: RC4 ---------------------------------------------------- */
+typedef struct kgss_stream_cipher_class kgss_stream_cipher_class;
+struct kgss_stream_cipher_class {
+	size_t context_size; /* bytes of running state                           */
+	const char *name;
+	int (*init)(void *st, const uint8_t *key, size_t key_len);
+	/* XOR the next len keystream bytes into data, in place. */
+	int (*apply)(void *st, uint8_t *data, size_t len);
+	void (*clear)(void *st);
+};
+
+/* ---- hashes: MD5, SHA-1, SHA-256, SHA-384 ---------------------------------- */
+typedef struct kgss_hash_class kgss_hash_class;
+struct kgss_hash_class {
+	size_t context_size; /* bytes of one running computation                */
+	size_t digest_size;  /* 16, 20, 32, 48                                   */
+	size_t block_size;   /* 64 or 128                                        */
+	const char *name;
+	int (*init)(void *st);
+	/* A failure inside update is latched in the state and reported by final. */
+	void (*update)(void *st, const void *data, size_t len);
+	/* Writes digest_size bytes and clears the state (it is dead afterwards). */
+	int (*final)(void *st, uint8_t *digest);
+	/* dst is uninitialised memory; on success dst and src are independent
+	 * live states.  src is only read (concurrent copies of one src are safe):
+	 * this is how precomputed HMAC inner/outer states are reused. */
+	int (*copy)(void *dst, const void *src);
+	/* Abandon a live state without finishing it. */
+	void (*clear)(void *st);
+};
+
+/* ---- a backend: one pointer per primitive, NULL = unavailable ------------- */
+typedef struct kgss_crypto_backend {
+	uint32_t abi_version; /* KGSS_CRYPTO_ABI_VERSION */
+	const char *name;     /* "builtin", "openssl", ... */
+	const kgss_block_cipher_class *aes128;
+	const kgss_block_cipher_class *aes256;
+	const kgss_block_cipher_class *camellia128;
+	const kgss_block_cipher_class *camellia256;
+	const kgss_block_cipher_class *des3;
+	const kgss_stream_cipher_class *rc4;
+	const kgss_hash_class *md5;
+	const kgss_hash_class *sha1;
+	const kgss_hash_class *sha256;
+	const kgss_hash_class *sha384;
+} kgss_crypto_backend;
+
+/* The builtin backend (portable C++, part of libkgss).  Picks AES-NI / SHA-NI
+ * code at run time when the CPU has it; the result is a pointer to one of the
+ * const backends below, so nothing global is written. */
+const kgss_crypto_backend *kgss_crypto_builtin(void);
+/* The builtin backend restricted to portable constant-time code (no CPU
+ * extensions); used by tests and by callers that want reproducible code paths. */
+const kgss_crypto_backend *kgss_crypto_builtin_portable(void);
+/* The OpenSSL 3 backend: defined in libkgss_openssl only. */
+const kgss_crypto_backend *kgss_crypto_openssl(void);
+
+/* ---- randomness -------------------------------------------------------------
+ * The caller hands in a generator.  generate() fills out[0..len) and returns 0,
+ * or returns nonzero on failure (the library then fails the operation: it never
+ * uses a zero or partial confounder).  generate() may be called concurrently
+ * from several threads on the same ctx. */
+typedef struct kgss_prng {
+	int (*generate)(void *ctx, uint8_t *out, size_t len);
+	void *ctx;
+} kgss_prng;
+
+/* Builtin generator: ChaCha20 keyed by a 32-byte caller seed, a 64-bit block
+ * counter advanced atomically (lock-free, safe to share between threads), and
+ * a per-call fresh block range, so no two calls ever return the same bytes.
+ * The caller owns the state (no allocation) and seeds it from its own entropy
+ * source (a kernel: its RNG; user space: getrandom via libkgss_user). */
+typedef struct kgss_chacha_prng {
+	uint32_t key[8];     /* secret: wiped by kgss_chacha_prng_wipe */
+	uint64_t counter;    /* next unused block (updated atomically)  */
+	uint64_t limit;      /* reseed required after this many blocks */
+} kgss_chacha_prng;
+
+/* Seeds st from seed[0..32) and fills *out with a kgss_prng that uses it. */
+int kgss_chacha_prng_init(kgss_chacha_prng *st, const uint8_t seed[32], kgss_prng *out);
+void kgss_chacha_prng_wipe(kgss_chacha_prng *st);
+
+/* OpenSSL RAND_bytes as a kgss_prng (libkgss_openssl only). */
+const kgss_prng *kgss_prng_openssl(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* KGSS_CRYPTO_H */
