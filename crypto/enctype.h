@@ -1,0 +1,101 @@
+// crypto/enctype.h - the enctype vtable: one const entry per Kerberos
+// encryption type (RFC 3961 and its profiles), looked up by number.
+//
+// An entry carries the RFC parameters and the profile's operations.  Token
+// code (gss-kernel-lib/token/) only ever talks to an enctype through this
+// table; a new enctype is one table entry plus its profile file under
+// crypto/enctypes/.
+#ifndef KGSS_CRYPTO_ENCTYPE_H
+#define KGSS_CRYPTO_ENCTYPE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/keys.h"
+#include "crypto/seglist.h"
+
+namespace kgss {
+
+enum enctype_family : uint8_t {
+	FAMILY_DES3 = 1,     // RFC 3961 §6.3 des3-cbc-sha1-kd
+	FAMILY_AES_SHA1 = 2, // RFC 3962
+	FAMILY_AES_SHA2 = 3, // RFC 8009
+	FAMILY_RC4 = 4,      // RFC 4757
+	FAMILY_CAMELLIA = 5, // RFC 6803
+};
+
+// Which backend primitive an enctype needs (resolved against a backend).
+enum cipher_id : uint8_t { CIPHER_NONE, CIPHER_AES128, CIPHER_AES256, CIPHER_CAMELLIA128, CIPHER_CAMELLIA256, CIPHER_DES3, CIPHER_RC4 };
+enum hash_id : uint8_t { HASH_NONE, HASH_MD5, HASH_SHA1, HASH_SHA256, HASH_SHA384 };
+
+// Key-derivation constants (RFC 3961 §5.3): usage_be32 | one of these.
+enum derive_kind : uint8_t { DERIVE_KC = 0x99, DERIVE_KE = 0xAA, DERIVE_KI = 0x55 };
+
+struct enctype {
+	int32_t etype;        // RFC 3961 number: 16, 17, 18, 19, 20, 23, 24, 25, 26
+	const char *name;     // "aes256-cts-hmac-sha1-96"
+	enctype_family family;
+	cipher_id cipher;     // Ke cipher (RC4 for 23/24)
+	hash_id hash;         // HMAC hash (NONE for CMAC profiles)
+	uint16_t key_bytes;   // protocol key length (lucid key length)
+	uint16_t block_size;  // cipher block size (1 for RC4): RFC 3961 "message block size"
+	uint16_t conf_len;    // confounder length (RFC 3961 c)
+	uint16_t cksum_len;   // integrity tag length h of encrypt, = checksum length of make_checksum
+	int32_t cksumtype;    // RFC 3961 checksum type of the "required checksum mechanism"
+	// RFC 1964 token algorithms for protocol 0 (0xffff: not a protocol-0 enctype)
+	uint16_t sign_alg;
+	uint16_t seal_alg;
+	bool rfc4121;         // usable with RFC 4121 (protocol 1) tokens
+
+	// ---- key schedules, built once per context key -------------------------
+	// Ke and Ki for `usage` (RFC 3961 §5.3 / RFC 8009 §5 / RFC 6803 §3 /
+	// RFC 4757 §3 K1).  key is key_bytes long.
+	kgss_status (*derive_enc)(const kgss_crypto_backend *be, const uint8_t *key, uint32_t usage, enc_key *out);
+	// Kc for `usage` (the checksum key), or the RFC 4757 Ksign.
+	kgss_status (*derive_cksum)(const kgss_crypto_backend *be, const uint8_t *key, uint32_t usage, mac_key *out);
+	// Raw derivation for known-answer tests and tools: writes the derived key
+	// (Kc/Ke/Ki per kind) and its length.  NULL for RC4.
+	kgss_status (*derive_raw)(const kgss_crypto_backend *be, const uint8_t *key, uint32_t usage, derive_kind kind,
+				  uint8_t *out, size_t *out_len);
+
+	// ---- RFC 3961 encrypt/decrypt over segments ------------------------------
+	// The plaintext is the concatenation of the encrypted segments of segs;
+	// its first conf_len bytes are the confounder, already filled by the
+	// caller.  Encrypted segments are replaced by ciphertext in place;
+	// cksum_len integrity bytes go to `tag`.  For profiles with padding
+	// (DES3) the caller makes enc_len a multiple of block_size.
+	// RC4 (RFC 4757) computes its tag first; the caller places it.
+	kgss_status (*encrypt)(const enc_key *k, const seglist &segs, uint8_t *tag);
+	// Inverse.  Verifies before releasing: on a bad tag returns
+	// KGSS_S_BAD_SIG and leaves every encrypted segment zeroed (never
+	// partial plaintext).  Too short (< conf_len) -> KGSS_S_DEFECTIVE_TOKEN.
+	kgss_status (*decrypt)(const enc_key *k, const seglist &segs, const uint8_t *tag);
+
+	// ---- checksums (get_mic / integrity-only wrap) ----------------------------
+	// Writes cksum_len bytes over all segments of segs (the enc flag is ignored).
+	kgss_status (*make_checksum)(const mac_key *k, const seglist &segs, uint8_t *out);
+	// Constant-time compare of cksum_len bytes: COMPLETE or BAD_SIG.
+	kgss_status (*verify_checksum)(const mac_key *k, const seglist &segs, const uint8_t *cksum);
+};
+
+// Lookup by number; NULL when unknown or compiled out.  Enctype 6
+// (des3-cbc-raw, as MIT's lucid export labels the DES3 context key) maps to
+// the des3-cbc-sha1 entry.
+const enctype *enctype_find(int32_t etype);
+// The table, for tests and tools.
+const enctype *enctype_at(size_t i); // NULL past the end
+size_t enctype_count();
+
+// Backend primitives for an enctype; NULL when the backend lacks them.
+const kgss_block_cipher_class *backend_cipher(const kgss_crypto_backend *be, cipher_id id);
+const kgss_stream_cipher_class *backend_stream(const kgss_crypto_backend *be, cipher_id id);
+const kgss_hash_class *backend_hash(const kgss_crypto_backend *be, hash_id id);
+// COMPLETE when be has everything et needs, else KGSS_S_UNAVAILABLE.
+kgss_status enctype_check_backend(const enctype *et, const kgss_crypto_backend *be);
+
+// Releasing keys (wipes everything).
+void enc_key_clear(enc_key *k);
+
+} // namespace kgss
+
+#endif

@@ -1,0 +1,116 @@
+// gss-kernel-lib/context.h - the internal security context: role, keys per
+// direction (derived and scheduled at import), sequence numbers, receive
+// window, expiry, and the capabilities the caller handed in.
+#ifndef KGSS_CONTEXT_H
+#define KGSS_CONTEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kgss.h"
+#include "crypto/enctype.h"
+#include "crypto/keys.h"
+#include "gss-kernel-lib/seqstate.h"
+
+namespace kgss {
+
+constexpr uint32_t CTX_MAGIC = 0x4b475353u; // "KGSS": a live context
+constexpr uint32_t CTX_DEAD = 0x6b677373u;  // written by kgss_ctx_free
+
+// RFC 4121 §2: key usages by the sender's role.
+constexpr uint32_t KG_USAGE_ACCEPTOR_SEAL = 22;
+constexpr uint32_t KG_USAGE_ACCEPTOR_SIGN = 23;
+constexpr uint32_t KG_USAGE_INITIATOR_SEAL = 24;
+constexpr uint32_t KG_USAGE_INITIATOR_SIGN = 25;
+
+// RFC 4121 (protocol 1).  Both directions use the same base key (acceptor
+// subkey if present, else the context key) but different usages.
+struct cfx_keys {
+	enc_key send_seal; // our seal usage (initiator 24, acceptor 22): Ke, Ki
+	mac_key send_sign; // our sign usage (initiator 25, acceptor 23): Kc
+	enc_key recv_seal; // the peer's seal usage
+	mac_key recv_sign; // the peer's sign usage
+};
+
+// RFC 1964 with des3-cbc-sha1 (sign_alg 4, seal_alg 2).  Same keys both ways.
+struct des3_keys {
+	cipher_key raw; // DES-EDE3 schedule of the context key: sealing and SND_SEQ
+	mac_key sign;   // HMAC-SHA1 keyed by Kc = DK(key, 23 | 0x99)
+};
+
+// RFC 1964 as profiled by RFC 4757 §7 (arcfour-hmac, -exp).  The per-message
+// keys are HMAC-MD5 outputs; these are the fixed HMAC keys they start from.
+struct rc4_keys {
+	hmac_key ksign;  // keyed by Ksign = HMAC-MD5(K, "signaturekey\0")
+	hmac_key kseq;   // keyed by HMAC-MD5(K, 0 as LE32): SND_SEQ key base
+	hmac_key kcrypt; // keyed by the sealing key base (K ^ 0xF0.., exp variant per RFC 4757)
+	uint8_t exp;     // 1 for arcfour-hmac-exp (24)
+};
+
+} // namespace kgss
+
+// The opaque public type.  Plain data: zero-filled memory is a valid empty
+// context, so imports build it in caller or allocator memory with no
+// constructor.
+struct kgss_ctx {
+	uint32_t magic;            // CTX_MAGIC while live
+	uint32_t protocol;         // 0 = RFC 1964, 1 = RFC 4121
+	uint8_t initiator;         // 1 if this side initiated
+	uint8_t acceptor_subkey;   // RFC 4121: keys are the acceptor subkey
+	uint8_t owned;             // memory came from alloc (free it in kgss_ctx_free)
+	uint8_t have_prng;
+	const kgss::enctype *et;
+	const kgss_crypto_backend *be;
+	kgss_prng prng;
+	int (*clock)(void *clock_ctx, uint64_t *now);
+	void *clock_ctx;
+	void (*free_fn)(void *alloc_ctx, void *ptr, size_t size);
+	void *alloc_ctx;
+	uint64_t endtime;
+	uint64_t send_seq;         // next number to send; advanced with __atomic_fetch_add
+	kgss::seqstate recv;       // receive window
+	union {
+		kgss::cfx_keys cfx;
+		kgss::des3_keys des3;
+		kgss::rc4_keys rc4;
+	} k;
+};
+
+namespace kgss {
+
+// What every import path (lucid, downcall, serialized) boils down to.
+struct ctx_params {
+	uint32_t protocol;      // 0 or 1
+	bool initiator;
+	uint64_t endtime;
+	uint64_t send_seq;
+	uint64_t recv_seq;
+	int32_t enctype;        // enctype of `key` (6 is accepted for DES3)
+	const uint8_t *key;     // secret: copied, never kept
+	size_t key_len;
+	bool acceptor_subkey;   // protocol 1: key is the acceptor subkey
+	uint32_t sign_alg;      // protocol 0: as the exporter stated, or 0xffffffff if not stated
+	uint32_t seal_alg;
+};
+
+// Validates p against the enctype table and the backend, fills the context
+// in mem (mem_len >= sizeof(kgss_ctx)), derives all keys.  On failure mem is
+// wiped and *out is NULL.
+kgss_status ctx_setup(void *mem, size_t mem_len, const ctx_params *p, const kgss_options *opts, bool owned,
+		      kgss_ctx **out);
+// Wipes keys (releasing backend resources) and marks the context dead.
+void ctx_teardown(kgss_ctx *c);
+
+// COMPLETE if c is a live context, else NO_CONTEXT.
+kgss_status ctx_check(const kgss_ctx *c);
+// CONTEXT_EXPIRED when a clock is set and now >= endtime.
+kgss_status ctx_check_expiry(const kgss_ctx *c);
+// Takes the next send sequence number (atomically).
+uint64_t ctx_next_send_seq(kgss_ctx *c);
+// Fills out[0..len) from the context's PRNG: COMPLETE, UNAVAILABLE (no
+// PRNG) or FAILURE (the PRNG failed); never leaves zeros as if successful.
+kgss_status ctx_random(kgss_ctx *c, uint8_t *out, size_t len);
+
+} // namespace kgss
+
+#endif
