@@ -1,0 +1,159 @@
+// crypto/builtin/md_common.h - shared Merkle-Damgard plumbing for the builtin
+// hashes (MD5, SHA-1, SHA-256, SHA-384): the running-state layout, update()
+// with whole blocks compressed straight from the caller's buffer, the final
+// padding (RFC 1321 section 3.1-3.2, FIPS 180-4 section 5.1), copy and clear.
+//
+// Each hash file supplies a block function
+//     void blocks(Word *h, const uint8_t *p, size_t nblocks)
+// that compresses nblocks whole blocks into the chaining value h, and
+// instantiates the templates below.  Portable and SHA-NI classes of one hash
+// share one state type, so they differ only in that block function.
+#ifndef KGSS_CRYPTO_BUILTIN_MD_COMMON_H
+#define KGSS_CRYPTO_BUILTIN_MD_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "crypto/util.h"
+#include "kgss_crypto.h"
+
+namespace kgss {
+namespace md {
+
+// Marks a live state: init/copy set it, final/clear wipe it, so a dead or
+// never-initialised (zeroed) state is reported by finish() and copy().
+constexpr uint32_t LIVE = 0x6b67686du; // "kghm"
+
+template <typename W, unsigned NH, unsigned BLK> struct state {
+	using word = W;
+	static constexpr unsigned block = BLK;
+	static constexpr unsigned nwords = NH;
+	W h[NH];          // secret (under HMAC): chaining value
+	uint64_t count;   // bytes absorbed so far
+	uint32_t magic;   // LIVE while the state may be used
+	uint32_t failed;  // latched update() failure (length limit, dead state)
+	uint8_t buf[BLK]; // secret: partial block not yet compressed (count % BLK bytes)
+};
+
+// update(): absorb len bytes.  Whole blocks go to Blocks directly from data;
+// only a leading and a trailing partial block are copied into buf.
+// MaxBytes is the largest total message length (in bytes) the hash accepts;
+// a longer message latches 'failed' (reported by finish).
+template <typename S, void (*Blocks)(typename S::word *, const uint8_t *, size_t), uint64_t MaxBytes>
+void update(void *vst, const void *data, size_t len)
+{
+	S *s = static_cast<S *>(vst);
+	if (len == 0)
+		return;
+	if (s->magic != LIVE || (uint64_t)len > MaxBytes - s->count) {
+		s->failed = 1;
+		return;
+	}
+	const uint8_t *p = static_cast<const uint8_t *>(data);
+	size_t used = (size_t)(s->count % S::block);
+	s->count += len;
+	if (used != 0) {
+		size_t take = S::block - used;
+		if (take > len)
+			take = len;
+		memcpy(s->buf + used, p, take);
+		p += take;
+		len -= take;
+		if (used + take < S::block)
+			return;
+		Blocks(s->h, s->buf, 1);
+	}
+	size_t n = len / S::block;
+	if (n != 0) {
+		Blocks(s->h, p, n);
+		p += n * S::block;
+		len -= n * S::block;
+	}
+	if (len != 0)
+		memcpy(s->buf, p, len);
+}
+
+// finish(): pad with 0x80, zeros and the bit length (LenBytes = 8 or 16 bytes,
+// big-endian when BigEndian, else little-endian), compress, write the first
+// Digest bytes of the chaining value (words serialised in the same byte
+// order) and wipe the state.  On failure the digest is zeroed.
+template <typename S, void (*Blocks)(typename S::word *, const uint8_t *, size_t), bool BigEndian,
+	  unsigned LenBytes, unsigned Digest>
+int finish(void *vst, uint8_t *digest)
+{
+	static_assert(Digest <= sizeof(((S *)nullptr)->h), "digest longer than the state");
+	static_assert(Digest % sizeof(typename S::word) == 0, "digest must be whole words");
+	S *s = static_cast<S *>(vst);
+	if (s->magic != LIVE || s->failed) {
+		memset(digest, 0, Digest);
+		wipe(s, sizeof *s);
+		return -1;
+	}
+	size_t used = (size_t)(s->count % S::block);
+	s->buf[used++] = 0x80;
+	if (used > S::block - LenBytes) {
+		memset(s->buf + used, 0, S::block - used);
+		Blocks(s->h, s->buf, 1);
+		used = 0;
+	}
+	memset(s->buf + used, 0, S::block - 8 - used);
+	const uint64_t bits_lo = s->count << 3;
+	uint8_t *lenp = s->buf + S::block - 8;
+	if (BigEndian) {
+		// FIPS 180-4 section 5.1: the length is a big-endian 64- or 128-bit
+		// integer; bytes above the low 64 bits hold count >> 61.
+		if (LenBytes == 16)
+			store_be64(lenp - 8, s->count >> 61);
+		store_be64(lenp, bits_lo);
+	} else {
+		store_le64(lenp, bits_lo); // RFC 1321 section 3.2: low-order word first
+	}
+	Blocks(s->h, s->buf, 1);
+	constexpr unsigned WB = sizeof(typename S::word);
+	for (unsigned i = 0; i < Digest / WB; i++) {
+		if (WB == 8)
+			store_be64(digest + 8 * i, (uint64_t)s->h[i]);
+		else if (BigEndian)
+			store_be32(digest + 4 * i, (uint32_t)s->h[i]);
+		else
+			store_le32(digest + 4 * i, (uint32_t)s->h[i]);
+	}
+	wipe(s, sizeof *s);
+	return 0;
+}
+
+// init(): the initial chaining value from a const table.
+template <typename S> void start(S *s, const typename S::word *iv)
+{
+	memset(s, 0, sizeof *s);
+	memcpy(s->h, iv, sizeof s->h);
+	s->magic = LIVE;
+}
+
+template <typename S> int copy(void *dst, const void *src)
+{
+	const S *a = static_cast<const S *>(src);
+	if (a->magic != LIVE) {
+		memset(dst, 0, sizeof(S));
+		return -1;
+	}
+	memcpy(dst, a, sizeof(S));
+	return 0;
+}
+
+template <typename S> void clear(void *st) { wipe(st, sizeof(S)); }
+
+template <typename S> constexpr bool fits()
+{
+	return sizeof(S) <= KGSS_HASH_STATE_MAX && alignof(S) <= KGSS_STATE_ALIGN;
+}
+
+inline uint32_t rotl32(uint32_t x, unsigned n) { return (x << n) | (x >> (32 - n)); }
+inline uint32_t rotr32(uint32_t x, unsigned n) { return (x >> n) | (x << (32 - n)); }
+inline uint64_t rotr64(uint64_t x, unsigned n) { return (x >> n) | (x << (64 - n)); }
+
+} // namespace md
+} // namespace kgss
+
+#endif
