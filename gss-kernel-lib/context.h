@@ -30,6 +30,10 @@ struct cfx_keys {
 	mac_key send_sign; // our sign usage (initiator 25, acceptor 23): Kc
 	enc_key recv_seal; // the peer's seal usage
 	mac_key recv_sign; // the peer's sign usage
+	// Integrity-only Wrap tokens are checksummed with Kc of the *seal* usage
+	// (RFC 4121 §2, §4.2.4; MIT: the Wrap key usage whatever conf_req).
+	mac_key send_wrap_cksum; // Kc for our seal usage (initiator 24, acceptor 22)
+	mac_key recv_wrap_cksum; // Kc for the peer's seal usage
 };
 
 // RFC 1964 with des3-cbc-sha1 (sign_alg 4, seal_alg 2).  Same keys both ways.

@@ -1,0 +1,89 @@
+// iov/layout.cc - classification of a caller's kgss_iov array (MIT
+// gss_wrap_iov buffer semantics, see iov/layout.h).  Pure bookkeeping: no
+// buffer contents are read.
+#include "iov/layout.h"
+
+#include <string.h>
+
+namespace kgss {
+
+namespace {
+
+// Records a single-instance buffer; false when the type was already seen.
+bool take_single(kgss_iov **slot, kgss_iov *v)
+{
+	if (*slot != nullptr)
+		return false;
+	*slot = v;
+	return true;
+}
+
+// a += b unless that would overflow size_t.
+bool add_len(size_t *a, size_t b)
+{
+	if (*a + b < *a)
+		return false;
+	*a += b;
+	return true;
+}
+
+} // namespace
+
+kgss_status iov_classify(kgss_iov *iov, size_t count, iov_layout *out)
+{
+	if (out == nullptr)
+		return KGSS_S_FAILURE;
+	memset(out, 0, sizeof(*out));
+	if (iov == nullptr && count > 0)
+		return KGSS_S_FAILURE;
+
+	iov_layout l;
+	memset(&l, 0, sizeof(l));
+	l.iov = iov;
+	l.count = count;
+	size_t all_len = 0; // every buffer together must be addressable
+
+	for (size_t i = 0; i < count; i++) {
+		kgss_iov *v = &iov[i];
+		if (v->buffer.value == nullptr && v->buffer.length != 0)
+			return KGSS_S_FAILURE;
+		if (!add_len(&all_len, v->buffer.length))
+			return KGSS_S_FAILURE;
+		bool ok = true;
+		switch (v->type) {
+		case KGSS_IOV_EMPTY:
+			break;
+		case KGSS_IOV_DATA:
+			ok = add_len(&l.data_len, v->buffer.length);
+			l.data_count++;
+			break;
+		case KGSS_IOV_SIGN_ONLY:
+			ok = add_len(&l.sign_len, v->buffer.length);
+			break;
+		case KGSS_IOV_HEADER:
+			ok = take_single(&l.header, v);
+			break;
+		case KGSS_IOV_TRAILER:
+			ok = take_single(&l.trailer, v);
+			break;
+		case KGSS_IOV_PADDING:
+			ok = take_single(&l.padding, v);
+			break;
+		case KGSS_IOV_STREAM:
+			ok = take_single(&l.stream, v);
+			break;
+		case KGSS_IOV_MIC_TOKEN:
+			ok = take_single(&l.mic_token, v);
+			break;
+		default:
+			ok = false; // unknown type (MIT's flag bits are not part of this API)
+			break;
+		}
+		if (!ok)
+			return KGSS_S_FAILURE;
+	}
+	*out = l;
+	return KGSS_S_COMPLETE;
+}
+
+} // namespace kgss
