@@ -1,0 +1,335 @@
+// crypto/builtin/aes_ni.cc - AES-128/256 with the x86 AES-NI instructions.
+//
+// Use only when kgss::cpu_has_aesni() is true.  Every function that touches
+// an intrinsic is compiled with __attribute__((target("aes,sse4.1"))), so
+// the file builds without global -maes and the rest of the library stays
+// baseline x86-64.  The instructions are constant time (no table lookups).
+//
+// The schedule holds both the encryption round keys (FIPS-197 §5.2) and the
+// decryption round keys of the "equivalent inverse cipher" (§5.3.5):
+// dk[0] = ek[Nr], dk[i] = InvMixColumns(ek[Nr-i]), dk[Nr] = ek[0].
+//
+// ECB (both ways) and CBC decryption pipeline eight independent blocks
+// (aesenc/aesdec have a latency of several cycles and a throughput of one or
+// two per cycle); CBC encryption and CBC-MAC are inherently serial.
+//
+// On non-x86 targets the _ni classes forward to the constant-time portable
+// code, so the symbols always exist.
+#include "crypto/builtin/builtin.h"
+#include "crypto/util.h"
+
+#if KGSS_WITH_AES_SHA1 || KGSS_WITH_AES_SHA2
+
+#if defined(__x86_64__) || defined(__i386__)
+
+#include <immintrin.h>
+
+#define KGSS_AESNI_TARGET __attribute__((target("aes,sse4.1")))
+
+namespace kgss {
+namespace {
+
+constexpr size_t kBlock = 16;
+
+struct aes_ni_schedule {
+	alignas(16) uint8_t ek[15][16]; // secret: encryption round keys, wiped by clear()
+	alignas(16) uint8_t dk[15][16]; // secret: equivalent-inverse-cipher keys, wiped by clear()
+	uint32_t nrounds;               // 10 or 14
+};
+static_assert(sizeof(aes_ni_schedule) <= KGSS_CIPHER_STATE_MAX, "schedule too large");
+
+// The key memory is KGSS_STATE_ALIGN (16) aligned, as is every member above.
+KGSS_AESNI_TARGET inline __m128i ld(const uint8_t *p) { return _mm_load_si128((const __m128i *)p); }
+KGSS_AESNI_TARGET inline void st(uint8_t *p, __m128i v) { _mm_store_si128((__m128i *)p, v); }
+KGSS_AESNI_TARGET inline __m128i ldu(const uint8_t *p) { return _mm_loadu_si128((const __m128i *)p); }
+KGSS_AESNI_TARGET inline void stu(uint8_t *p, __m128i v) { _mm_storeu_si128((__m128i *)p, v); }
+
+// One step of the key expansion (§5.2): w[i] = w[i-Nk] ^ t for the four words
+// of a round key at once; 'assist' already holds t (SubWord/RotWord/Rcon
+// from aeskeygenassist) broadcast into every 32-bit lane.
+KGSS_AESNI_TARGET inline __m128i expand_step(__m128i prev, __m128i assist)
+{
+	prev = _mm_xor_si128(prev, _mm_slli_si128(prev, 4));
+	prev = _mm_xor_si128(prev, _mm_slli_si128(prev, 4));
+	prev = _mm_xor_si128(prev, _mm_slli_si128(prev, 4));
+	return _mm_xor_si128(prev, assist);
+}
+
+// aeskeygenassist needs its Rcon as an immediate, hence the macros.
+// Nk = 4: t = SubWord(RotWord(w[i-1])) ^ Rcon (dword 3 of the assist result).
+#define KGSS_EXP128(k, rcon) expand_step((k), _mm_shuffle_epi32(_mm_aeskeygenassist_si128((k), (rcon)), 0xff))
+// Nk = 8, even half: as above from the previous odd half.
+#define KGSS_EXP256A(a, b, rcon) \
+	expand_step((a), _mm_shuffle_epi32(_mm_aeskeygenassist_si128((b), (rcon)), 0xff))
+// Nk = 8, odd half: t = SubWord(w[i-1]) without rotation (dword 2).
+#define KGSS_EXP256B(a, b) expand_step((b), _mm_shuffle_epi32(_mm_aeskeygenassist_si128((a), 0), 0xaa))
+
+KGSS_AESNI_TARGET void make_decrypt_keys(aes_ni_schedule *ks)
+{
+	unsigned nr = ks->nrounds;
+	st(ks->dk[0], ld(ks->ek[nr]));
+	for (unsigned i = 1; i < nr; i++)
+		st(ks->dk[i], _mm_aesimc_si128(ld(ks->ek[nr - i])));
+	st(ks->dk[nr], ld(ks->ek[0]));
+}
+
+KGSS_AESNI_TARGET int aes128_ni_init(void *ksv, const uint8_t *key, size_t key_len)
+{
+	aes_ni_schedule *ks = static_cast<aes_ni_schedule *>(ksv);
+	wipe(ks, sizeof(*ks));
+	if (key == nullptr || key_len != 16)
+		return -1;
+	ks->nrounds = 10;
+	__m128i k = ldu(key); // secret: the current round key lives in a register
+	st(ks->ek[0], k);
+	k = KGSS_EXP128(k, 0x01); st(ks->ek[1], k);
+	k = KGSS_EXP128(k, 0x02); st(ks->ek[2], k);
+	k = KGSS_EXP128(k, 0x04); st(ks->ek[3], k);
+	k = KGSS_EXP128(k, 0x08); st(ks->ek[4], k);
+	k = KGSS_EXP128(k, 0x10); st(ks->ek[5], k);
+	k = KGSS_EXP128(k, 0x20); st(ks->ek[6], k);
+	k = KGSS_EXP128(k, 0x40); st(ks->ek[7], k);
+	k = KGSS_EXP128(k, 0x80); st(ks->ek[8], k);
+	k = KGSS_EXP128(k, 0x1b); st(ks->ek[9], k);
+	k = KGSS_EXP128(k, 0x36); st(ks->ek[10], k);
+	make_decrypt_keys(ks);
+	// Registers are not wiped: the values are all in the schedule anyway.
+	return 0;
+}
+
+KGSS_AESNI_TARGET int aes256_ni_init(void *ksv, const uint8_t *key, size_t key_len)
+{
+	aes_ni_schedule *ks = static_cast<aes_ni_schedule *>(ksv);
+	wipe(ks, sizeof(*ks));
+	if (key == nullptr || key_len != 32)
+		return -1;
+	ks->nrounds = 14;
+	__m128i a = ldu(key), b = ldu(key + 16); // secret: round keys in registers
+	st(ks->ek[0], a);
+	st(ks->ek[1], b);
+	a = KGSS_EXP256A(a, b, 0x01); st(ks->ek[2], a);
+	b = KGSS_EXP256B(a, b);       st(ks->ek[3], b);
+	a = KGSS_EXP256A(a, b, 0x02); st(ks->ek[4], a);
+	b = KGSS_EXP256B(a, b);       st(ks->ek[5], b);
+	a = KGSS_EXP256A(a, b, 0x04); st(ks->ek[6], a);
+	b = KGSS_EXP256B(a, b);       st(ks->ek[7], b);
+	a = KGSS_EXP256A(a, b, 0x08); st(ks->ek[8], a);
+	b = KGSS_EXP256B(a, b);       st(ks->ek[9], b);
+	a = KGSS_EXP256A(a, b, 0x10); st(ks->ek[10], a);
+	b = KGSS_EXP256B(a, b);       st(ks->ek[11], b);
+	a = KGSS_EXP256A(a, b, 0x20); st(ks->ek[12], a);
+	b = KGSS_EXP256B(a, b);       st(ks->ek[13], b);
+	a = KGSS_EXP256A(a, b, 0x40); st(ks->ek[14], a);
+	make_decrypt_keys(ks);
+	return 0;
+}
+
+void aes_ni_clear(void *ks) { wipe(ks, sizeof(aes_ni_schedule)); }
+
+// ---- one block, and eight blocks in parallel -----------------------------------------
+
+template <unsigned NR> KGSS_AESNI_TARGET inline __m128i enc1(const aes_ni_schedule *ks, __m128i x)
+{
+	x = _mm_xor_si128(x, ld(ks->ek[0]));
+	for (unsigned r = 1; r < NR; r++)
+		x = _mm_aesenc_si128(x, ld(ks->ek[r]));
+	return _mm_aesenclast_si128(x, ld(ks->ek[NR]));
+}
+template <unsigned NR> KGSS_AESNI_TARGET inline __m128i dec1(const aes_ni_schedule *ks, __m128i x)
+{
+	x = _mm_xor_si128(x, ld(ks->dk[0]));
+	for (unsigned r = 1; r < NR; r++)
+		x = _mm_aesdec_si128(x, ld(ks->dk[r]));
+	return _mm_aesdeclast_si128(x, ld(ks->dk[NR]));
+}
+
+// Each round key is loaded once and applied to all eight blocks, so the
+// eight independent aesenc/aesdec chains overlap in the pipeline.
+#define KGSS_ROUND8(op, k)                                                             \
+	do {                                                                           \
+		x0 = op(x0, k); x1 = op(x1, k); x2 = op(x2, k); x3 = op(x3, k);        \
+		x4 = op(x4, k); x5 = op(x5, k); x6 = op(x6, k); x7 = op(x7, k);        \
+	} while (0)
+
+template <unsigned NR, bool DEC>
+KGSS_AESNI_TARGET inline void crypt8(const uint8_t (*rk)[16], __m128i &x0, __m128i &x1, __m128i &x2, __m128i &x3,
+				     __m128i &x4, __m128i &x5, __m128i &x6, __m128i &x7)
+{
+	__m128i k = ld(rk[0]);
+	KGSS_ROUND8(_mm_xor_si128, k);
+	for (unsigned r = 1; r < NR; r++) {
+		k = ld(rk[r]);
+		if (DEC)
+			KGSS_ROUND8(_mm_aesdec_si128, k);
+		else
+			KGSS_ROUND8(_mm_aesenc_si128, k);
+	}
+	k = ld(rk[NR]);
+	if (DEC)
+		KGSS_ROUND8(_mm_aesdeclast_si128, k);
+	else
+		KGSS_ROUND8(_mm_aesenclast_si128, k);
+}
+
+template <unsigned NR, bool DEC>
+KGSS_AESNI_TARGET void ecb(const aes_ni_schedule *ks, uint8_t *data, size_t nblocks)
+{
+	const uint8_t(*rk)[16] = DEC ? ks->dk : ks->ek;
+	while (nblocks >= 8) {
+		__m128i x0 = ldu(data), x1 = ldu(data + 16), x2 = ldu(data + 32), x3 = ldu(data + 48);
+		__m128i x4 = ldu(data + 64), x5 = ldu(data + 80), x6 = ldu(data + 96), x7 = ldu(data + 112);
+		crypt8<NR, DEC>(rk, x0, x1, x2, x3, x4, x5, x6, x7);
+		stu(data, x0); stu(data + 16, x1); stu(data + 32, x2); stu(data + 48, x3);
+		stu(data + 64, x4); stu(data + 80, x5); stu(data + 96, x6); stu(data + 112, x7);
+		data += 8 * kBlock;
+		nblocks -= 8;
+	}
+	for (; nblocks > 0; nblocks--, data += kBlock)
+		stu(data, DEC ? dec1<NR>(ks, ldu(data)) : enc1<NR>(ks, ldu(data)));
+}
+
+template <unsigned NR>
+KGSS_AESNI_TARGET void cbc_dec(const aes_ni_schedule *ks, uint8_t *iv, uint8_t *data, size_t nblocks)
+{
+	__m128i prev = ldu(iv); // the previous ciphertext block (public)
+	while (nblocks >= 8) {
+		__m128i x0 = ldu(data), x1 = ldu(data + 16), x2 = ldu(data + 32), x3 = ldu(data + 48);
+		__m128i x4 = ldu(data + 64), x5 = ldu(data + 80), x6 = ldu(data + 96), x7 = ldu(data + 112);
+		__m128i last = x7;
+		crypt8<NR, true>(ks->dk, x0, x1, x2, x3, x4, x5, x6, x7);
+		// In place: XOR from the last block down, so each block's
+		// predecessor ciphertext is still in memory when it is read.
+		stu(data + 112, _mm_xor_si128(x7, ldu(data + 96)));
+		stu(data + 96, _mm_xor_si128(x6, ldu(data + 80)));
+		stu(data + 80, _mm_xor_si128(x5, ldu(data + 64)));
+		stu(data + 64, _mm_xor_si128(x4, ldu(data + 48)));
+		stu(data + 48, _mm_xor_si128(x3, ldu(data + 32)));
+		stu(data + 32, _mm_xor_si128(x2, ldu(data + 16)));
+		stu(data + 16, _mm_xor_si128(x1, ldu(data)));
+		stu(data, _mm_xor_si128(x0, prev));
+		prev = last;
+		data += 8 * kBlock;
+		nblocks -= 8;
+	}
+	for (; nblocks > 0; nblocks--, data += kBlock) {
+		__m128i c = ldu(data);
+		stu(data, _mm_xor_si128(dec1<NR>(ks, c), prev));
+		prev = c;
+	}
+	stu(iv, prev);
+}
+
+template <unsigned NR>
+KGSS_AESNI_TARGET void cbc_enc(const aes_ni_schedule *ks, uint8_t *iv, uint8_t *data, size_t nblocks)
+{
+	__m128i x = ldu(iv);
+	for (; nblocks > 0; nblocks--, data += kBlock) {
+		x = enc1<NR>(ks, _mm_xor_si128(x, ldu(data)));
+		stu(data, x);
+	}
+	stu(iv, x);
+}
+
+template <unsigned NR>
+KGSS_AESNI_TARGET void cbc_mac(const aes_ni_schedule *ks, uint8_t *iv, const uint8_t *data, size_t nblocks)
+{
+	__m128i x = ldu(iv); // secret (a MAC state): lives only in registers
+	for (; nblocks > 0; nblocks--, data += kBlock)
+		x = enc1<NR>(ks, _mm_xor_si128(x, ldu(data)));
+	stu(iv, x);
+}
+
+// ---- class operations: dispatch on the round count -------------------------------------
+
+inline const aes_ni_schedule *sched(const void *ks) { return static_cast<const aes_ni_schedule *>(ks); }
+
+int aes_ni_ecb_encrypt(const void *ksv, uint8_t *data, size_t nblocks)
+{
+	const aes_ni_schedule *ks = sched(ksv);
+	if (ks->nrounds == 10)
+		ecb<10, false>(ks, data, nblocks);
+	else
+		ecb<14, false>(ks, data, nblocks);
+	return 0;
+}
+int aes_ni_ecb_decrypt(const void *ksv, uint8_t *data, size_t nblocks)
+{
+	const aes_ni_schedule *ks = sched(ksv);
+	if (ks->nrounds == 10)
+		ecb<10, true>(ks, data, nblocks);
+	else
+		ecb<14, true>(ks, data, nblocks);
+	return 0;
+}
+int aes_ni_cbc_encrypt(const void *ksv, uint8_t *iv, uint8_t *data, size_t nblocks)
+{
+	const aes_ni_schedule *ks = sched(ksv);
+	if (ks->nrounds == 10)
+		cbc_enc<10>(ks, iv, data, nblocks);
+	else
+		cbc_enc<14>(ks, iv, data, nblocks);
+	return 0;
+}
+int aes_ni_cbc_decrypt(const void *ksv, uint8_t *iv, uint8_t *data, size_t nblocks)
+{
+	const aes_ni_schedule *ks = sched(ksv);
+	if (ks->nrounds == 10)
+		cbc_dec<10>(ks, iv, data, nblocks);
+	else
+		cbc_dec<14>(ks, iv, data, nblocks);
+	return 0;
+}
+int aes_ni_cbc_mac(const void *ksv, uint8_t *iv, const uint8_t *data, size_t nblocks)
+{
+	const aes_ni_schedule *ks = sched(ksv);
+	if (ks->nrounds == 10)
+		cbc_mac<10>(ks, iv, data, nblocks);
+	else
+		cbc_mac<14>(ks, iv, data, nblocks);
+	return 0;
+}
+
+} // namespace
+} // namespace kgss
+
+extern "C" const kgss_block_cipher_class kgss_builtin_aes128_ni = {
+	sizeof(kgss::aes_ni_schedule), 16, 16, "aes128-ni",
+	kgss::aes128_ni_init, kgss::aes_ni_clear,
+	kgss::aes_ni_ecb_encrypt, kgss::aes_ni_ecb_decrypt,
+	kgss::aes_ni_cbc_encrypt, kgss::aes_ni_cbc_decrypt, kgss::aes_ni_cbc_mac,
+};
+
+extern "C" const kgss_block_cipher_class kgss_builtin_aes256_ni = {
+	sizeof(kgss::aes_ni_schedule), 16, 32, "aes256-ni",
+	kgss::aes256_ni_init, kgss::aes_ni_clear,
+	kgss::aes_ni_ecb_encrypt, kgss::aes_ni_ecb_decrypt,
+	kgss::aes_ni_cbc_encrypt, kgss::aes_ni_cbc_decrypt, kgss::aes_ni_cbc_mac,
+};
+
+#else // not x86: the _ni names forward to the constant-time code
+
+namespace {
+int fwd128_init(void *ks, const uint8_t *k, size_t n) { return kgss_builtin_aes128_ct.init(ks, k, n); }
+int fwd256_init(void *ks, const uint8_t *k, size_t n) { return kgss_builtin_aes256_ct.init(ks, k, n); }
+void fwd_clear(void *ks) { kgss::wipe(ks, KGSS_CIPHER_STATE_MAX); }
+int fwd_ecb_enc(const void *ks, uint8_t *d, size_t n) { return kgss_builtin_aes128_ct.ecb_encrypt(ks, d, n); }
+int fwd_ecb_dec(const void *ks, uint8_t *d, size_t n) { return kgss_builtin_aes128_ct.ecb_decrypt(ks, d, n); }
+int fwd_cbc_enc(const void *ks, uint8_t *iv, uint8_t *d, size_t n) { return kgss_builtin_aes128_ct.cbc_encrypt(ks, iv, d, n); }
+int fwd_cbc_dec(const void *ks, uint8_t *iv, uint8_t *d, size_t n) { return kgss_builtin_aes128_ct.cbc_decrypt(ks, iv, d, n); }
+int fwd_cbc_mac(const void *ks, uint8_t *iv, const uint8_t *d, size_t n) { return kgss_builtin_aes128_ct.cbc_mac(ks, iv, d, n); }
+} // namespace
+
+// The ct schedule size is a compile-time constant of aes_ct.cc; 512 covers it
+// (aes_ct.cc static_asserts its size against KGSS_CIPHER_STATE_MAX).
+extern "C" const kgss_block_cipher_class kgss_builtin_aes128_ni = {
+	KGSS_CIPHER_STATE_MAX, 16, 16, "aes128-ct",
+	fwd128_init, fwd_clear, fwd_ecb_enc, fwd_ecb_dec, fwd_cbc_enc, fwd_cbc_dec, fwd_cbc_mac,
+};
+extern "C" const kgss_block_cipher_class kgss_builtin_aes256_ni = {
+	KGSS_CIPHER_STATE_MAX, 16, 32, "aes256-ct",
+	fwd256_init, fwd_clear, fwd_ecb_enc, fwd_ecb_dec, fwd_cbc_enc, fwd_cbc_dec, fwd_cbc_mac,
+};
+
+#endif // x86
+
+#endif // KGSS_WITH_AES_SHA1 || KGSS_WITH_AES_SHA2
