@@ -1,0 +1,90 @@
+// lucid/lucid_v1.cc - importing MIT's lucid context, version 1
+// (gss_krb5_export_lucid_sec_context(..., 1, ...)).
+//
+// Which key: protocol 0 (RFC 1964) -> rfc1964_kd.ctx_key, with the stated
+// sign/seal algorithms checked against the enctype; protocol 1 (RFC 4121)
+// -> cfx_kd.acceptor_subkey when have_acceptor_subkey, else cfx_kd.ctx_key.
+// The key bytes are only read (derived into the context); no pointer into
+// the lucid structure survives the call.
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "gss-kernel-lib/context.h"
+#include "gss-kernel-lib/import.h"
+
+namespace kgss {
+
+kgss_status lucid_v1_parse(const kgss_lucid_context_v1 *l, ctx_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	if (l == nullptr)
+		return KGSS_S_DEFECTIVE_TOKEN;
+	if (l->version != 1)
+		return KGSS_S_DEFECTIVE_TOKEN;
+	if (l->initiate > 1)
+		return KGSS_S_DEFECTIVE_TOKEN;
+
+	const kgss_lucid_key *k;
+	if (l->protocol == 0) {
+		k = &l->rfc1964_kd.ctx_key;
+		p->sign_alg = l->rfc1964_kd.sign_alg;
+		p->seal_alg = l->rfc1964_kd.seal_alg;
+	} else if (l->protocol == 1) {
+		if (l->cfx_kd.have_acceptor_subkey > 1)
+			return KGSS_S_DEFECTIVE_TOKEN;
+		p->acceptor_subkey = l->cfx_kd.have_acceptor_subkey == 1;
+		k = p->acceptor_subkey ? &l->cfx_kd.acceptor_subkey : &l->cfx_kd.ctx_key;
+		p->sign_alg = ALG_UNSTATED;
+		p->seal_alg = ALG_UNSTATED;
+	} else {
+		return KGSS_S_DEFECTIVE_TOKEN;
+	}
+	// Bound the length before anything looks at the bytes.
+	if (k->length == 0 || k->length > MAX_KEY_BYTES || k->data == nullptr)
+		return KGSS_S_DEFECTIVE_TOKEN;
+	if (k->type > (uint32_t)INT32_MAX)
+		return KGSS_S_UNAVAILABLE; // no such enctype
+	p->protocol = l->protocol;
+	p->initiator = l->initiate == 1;
+	p->endtime = l->endtime;
+	p->send_seq = l->send_seq;
+	p->recv_seq = l->recv_seq;
+	p->enctype = (int32_t)k->type;
+	p->key = (const uint8_t *)k->data; // secret: read by ctx_setup, never kept
+	p->key_len = k->length;
+	return KGSS_S_COMPLETE;
+}
+
+} // namespace kgss
+
+using namespace kgss;
+
+static kgss_status import_lucid(void *mem, size_t mem_len, const void *lucid, const kgss_options *opts,
+				kgss_ctx **ctx_out)
+{
+	if (ctx_out == nullptr)
+		return KGSS_S_FAILURE;
+	*ctx_out = nullptr;
+	ctx_params p;
+	kgss_status st = lucid_v1_parse((const kgss_lucid_context_v1 *)lucid, &p);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	return import_params(mem, mem_len, &p, opts, ctx_out);
+}
+
+extern "C" kgss_status kgss_import_lucid_v1(const void *lucid, const kgss_options *opts, kgss_ctx **ctx_out)
+{
+	return import_lucid(nullptr, 0, lucid, opts, ctx_out);
+}
+
+extern "C" kgss_status kgss_import_lucid_v1_into(void *mem, size_t mem_len, const void *lucid,
+						 const kgss_options *opts, kgss_ctx **ctx_out)
+{
+	if (mem == nullptr) {
+		if (ctx_out != nullptr)
+			*ctx_out = nullptr;
+		return KGSS_S_FAILURE;
+	}
+	return import_lucid(mem, mem_len, lucid, opts, ctx_out);
+}

@@ -1,0 +1,149 @@
+// lucid/user/serialize.cc - writers for libkgss's portable serialization and
+// for the Linux downcall buffer, and a key-free description of a
+// serialized context.  User space (libkgss_user): may use libc.
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kgss_user.h"
+#include "crypto/enctype.h"
+#include "crypto/util.h"
+#include "gss-kernel-lib/import.h"
+
+using namespace kgss;
+
+namespace {
+
+// Reads the lucid context with the importer's own rules and checks the key
+// length against the enctype, so that nothing the importer would reject is
+// ever written.  p->key points into the caller's lucid context.
+kgss_status lucid_check(const kgss_lucid_context_v1 *lucid, ctx_params *p, const enctype **et_out)
+{
+	kgss_status st = lucid_v1_parse(lucid, p);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	const enctype *et = enctype_find(p->enctype);
+	if (et == nullptr)
+		return KGSS_S_UNAVAILABLE;
+	if (p->key_len != et->key_bytes)
+		return KGSS_S_DEFECTIVE_TOKEN;
+	*et_out = et;
+	return KGSS_S_COMPLETE;
+}
+
+// Common size negotiation: out NULL -> report; too small -> FAILURE + size.
+bool fits(void *out, size_t *len, size_t need, kgss_status *st)
+{
+	const size_t cap = *len;
+	*len = need;
+	if (out == nullptr) {
+		*st = KGSS_S_COMPLETE;
+		return false;
+	}
+	if (cap < need) {
+		*st = KGSS_S_FAILURE;
+		return false;
+	}
+	return true;
+}
+
+} // namespace
+
+extern "C" kgss_status kgss_lucid_serialize(const kgss_lucid_context_v1 *lucid, void *out, size_t *len)
+{
+	if (len == nullptr)
+		return KGSS_S_FAILURE;
+	ctx_params p;
+	const enctype *et;
+	kgss_status st = lucid_check(lucid, &p, &et);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	const size_t need = SERIALIZED_FIXED + p.key_len;
+	if (!fits(out, len, need, &st))
+		return st;
+
+	uint8_t *b = (uint8_t *)out;
+	memcpy(b, "KGSS", 4);
+	store_be16(b + 4, SERIALIZED_VERSION);
+	uint16_t flags = 0;
+	if (p.initiator)
+		flags |= SERIALIZED_F_INITIATOR;
+	if (p.acceptor_subkey)
+		flags |= SERIALIZED_F_ACCEPTOR_SUBKEY;
+	store_be16(b + 6, flags);
+	store_be32(b + 8, (uint32_t)need);
+	store_be32(b + 12, p.protocol);
+	store_be64(b + 16, p.endtime);
+	store_be64(b + 24, p.send_seq);
+	store_be64(b + 32, p.recv_seq);
+	store_be32(b + 40, p.sign_alg);
+	store_be32(b + 44, p.seal_alg);
+	store_be32(b + 48, (uint32_t)p.enctype);
+	store_be16(b + 52, (uint16_t)p.key_len);
+	memcpy(b + 54, p.key, p.key_len); // secret: the caller owns and wipes out
+	memcpy(b + 54 + p.key_len, "KEND", 4);
+	return KGSS_S_COMPLETE;
+}
+
+extern "C" kgss_status kgss_lucid_to_downcall(const kgss_lucid_context_v1 *lucid, void *out, size_t *len)
+{
+	if (len == nullptr)
+		return KGSS_S_FAILURE;
+	ctx_params p;
+	const enctype *et;
+	kgss_status st = lucid_check(lucid, &p, &et);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	// The format has only 32 bits of endtime: never write a truncated one.
+	if (p.endtime > 0xffffffffu)
+		return KGSS_S_DEFECTIVE_TOKEN;
+	const size_t need = DOWNCALL_FIXED + p.key_len;
+	if (!fits(out, len, need, &st))
+		return st;
+
+	uint8_t *b = (uint8_t *)out;
+	uint32_t flags = 0;
+	if (p.initiator)
+		flags |= DOWNCALL_F_INITIATOR;
+	if (p.protocol == 1)
+		flags |= DOWNCALL_F_CFX;
+	if (p.acceptor_subkey)
+		flags |= DOWNCALL_F_ACCEPTOR_SUBKEY;
+	const uint32_t endtime = (uint32_t)p.endtime;
+	const uint32_t etype = (uint32_t)p.enctype;
+	memcpy(b, &flags, 4); // host byte order, as rpc.gssd writes it
+	memcpy(b + 4, &endtime, 4);
+	memcpy(b + 8, &p.send_seq, 8);
+	memcpy(b + 16, &etype, 4);
+	memcpy(b + 20, p.key, p.key_len); // secret: the caller owns and wipes out
+	return KGSS_S_COMPLETE;
+}
+
+extern "C" kgss_status kgss_serialized_describe(const void *buf, size_t len, char *text, size_t text_len)
+{
+	ctx_params p;
+	kgss_status st = serialized_parse(buf, len, &p);
+	if (st != KGSS_S_COMPLETE) {
+		if (text != nullptr && text_len > 0)
+			text[0] = '\0';
+		return st;
+	}
+	if (text == nullptr || text_len == 0)
+		return KGSS_S_FAILURE;
+	const enctype *et = enctype_find(p.enctype);
+	char algs[48] = "";
+	if (p.protocol == 0)
+		snprintf(algs, sizeof(algs), ", sign_alg %u seal_alg %u", (unsigned)p.sign_alg, (unsigned)p.seal_alg);
+	int n = snprintf(text, text_len,
+			 "kgss serialized context v%u: protocol %u (%s), %s%s, enctype %d (%s), "
+			 "key %zu bytes%s, endtime %llu, send_seq %llu, recv_seq %llu",
+			 (unsigned)SERIALIZED_VERSION, (unsigned)p.protocol,
+			 p.protocol == 1 ? "RFC 4121" : "RFC 1964", p.initiator ? "initiator" : "acceptor",
+			 p.acceptor_subkey ? ", acceptor subkey" : "", (int)p.enctype,
+			 et != nullptr ? et->name : "?", p.key_len, algs, (unsigned long long)p.endtime,
+			 (unsigned long long)p.send_seq, (unsigned long long)p.recv_seq);
+	if (n < 0 || (size_t)n >= text_len)
+		return KGSS_S_FAILURE;
+	return KGSS_S_COMPLETE;
+}
