@@ -1,0 +1,441 @@
+// gss-kernel-lib/api.cc - the public per-message calls of kgss.h.
+//
+// Every call checks its arguments, classifies the iov array and hands it to
+// the token engine of the context's protocol (token/engine.h).  The plain
+// (non-IOV) calls are thin wrappers that lay their buffers out as an iov
+// array, so each token format has exactly one implementation:
+//   kgss_wrap       HEADER | DATA | PADDING | TRAILER, contiguous in output
+//   kgss_unwrap     STREAM | DATA over a copy of the token in output
+//   kgss_get_mic    DATA | MIC_TOKEN      (and kgss_verify_mic)
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "crypto/util.h"
+#include "gss-kernel-lib/context.h"
+#include "gss-kernel-lib/token/engine.h"
+#include "iov/layout.h"
+
+using namespace kgss;
+
+namespace {
+
+constexpr uint32_t PROTOCOL_RFC1964 = 0;
+constexpr uint32_t PROTOCOL_RFC4121 = 1;
+
+// The checks every call starts with, in RFC 2744 order of precedence.
+kgss_status check_context(const kgss_ctx *c)
+{
+	if (c == nullptr)
+		return KGSS_S_NO_CONTEXT;
+	return ctx_check(c);
+}
+
+// For calls that produce or consume a token: a live, unexpired context.
+kgss_status check_live_context(const kgss_ctx *c)
+{
+	kgss_status st = check_context(c);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	return ctx_check_expiry(c);
+}
+
+bool buffer_ok(const kgss_buffer *b) { return b != nullptr && (b->value != nullptr || b->length == 0); }
+
+// ---- dispatch by protocol ------------------------------------------------------
+
+kgss_status engine_wrap_iov_length(kgss_ctx *c, int conf_req, int *conf_state, const iov_layout &l)
+{
+	switch (c->protocol) {
+	case PROTOCOL_RFC4121:
+		return rfc4121_wrap_iov_length(c, conf_req, conf_state, l);
+	case PROTOCOL_RFC1964:
+		return rfc1964_wrap_iov_length(c, conf_req, conf_state, l);
+	}
+	return KGSS_S_FAILURE;
+}
+
+kgss_status engine_wrap_iov(kgss_ctx *c, int conf_req, int *conf_state, const iov_layout &l)
+{
+	switch (c->protocol) {
+	case PROTOCOL_RFC4121:
+		return rfc4121_wrap_iov(c, conf_req, conf_state, l);
+	case PROTOCOL_RFC1964:
+		return rfc1964_wrap_iov(c, conf_req, conf_state, l);
+	}
+	return KGSS_S_FAILURE;
+}
+
+kgss_status engine_unwrap_iov(kgss_ctx *c, int *conf_state, const iov_layout &l)
+{
+	switch (c->protocol) {
+	case PROTOCOL_RFC4121:
+		return rfc4121_unwrap_iov(c, conf_state, l);
+	case PROTOCOL_RFC1964:
+		return rfc1964_unwrap_iov(c, conf_state, l);
+	}
+	return KGSS_S_FAILURE;
+}
+
+kgss_status engine_get_mic_iov_length(kgss_ctx *c, const iov_layout &l)
+{
+	switch (c->protocol) {
+	case PROTOCOL_RFC4121:
+		return rfc4121_get_mic_iov_length(c, l);
+	case PROTOCOL_RFC1964:
+		return rfc1964_get_mic_iov_length(c, l);
+	}
+	return KGSS_S_FAILURE;
+}
+
+kgss_status engine_get_mic_iov(kgss_ctx *c, const iov_layout &l)
+{
+	switch (c->protocol) {
+	case PROTOCOL_RFC4121:
+		return rfc4121_get_mic_iov(c, l);
+	case PROTOCOL_RFC1964:
+		return rfc1964_get_mic_iov(c, l);
+	}
+	return KGSS_S_FAILURE;
+}
+
+kgss_status engine_verify_mic_iov(kgss_ctx *c, const iov_layout &l)
+{
+	switch (c->protocol) {
+	case PROTOCOL_RFC4121:
+		return rfc4121_verify_mic_iov(c, l);
+	case PROTOCOL_RFC1964:
+		return rfc1964_verify_mic_iov(c, l);
+	}
+	return KGSS_S_FAILURE;
+}
+
+// ---- plain-call layouts ------------------------------------------------------------
+
+enum wrap_slot { WRAP_HEADER, WRAP_DATA, WRAP_PADDING, WRAP_TRAILER, WRAP_SLOTS };
+
+// HEADER | DATA | PADDING | TRAILER for a message of data_len bytes at data,
+// with the engine's lengths for the other three (buffers not yet placed).
+kgss_status plain_wrap_lengths(kgss_ctx *c, int conf_req, uint8_t *data, size_t data_len, kgss_iov iov[WRAP_SLOTS],
+			       iov_layout *l, size_t *token_len)
+{
+	memset(iov, 0, sizeof(kgss_iov) * WRAP_SLOTS);
+	iov[WRAP_HEADER].type = KGSS_IOV_HEADER;
+	iov[WRAP_DATA].type = KGSS_IOV_DATA;
+	iov[WRAP_DATA].buffer.value = data;
+	iov[WRAP_DATA].buffer.length = data_len;
+	iov[WRAP_PADDING].type = KGSS_IOV_PADDING;
+	iov[WRAP_TRAILER].type = KGSS_IOV_TRAILER;
+	kgss_status st = iov_classify(iov, WRAP_SLOTS, l);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	st = engine_wrap_iov_length(c, conf_req, nullptr, *l);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	size_t total = 0;
+	for (size_t i = 0; i < WRAP_SLOTS; i++) {
+		if (total + iov[i].buffer.length < total)
+			return KGSS_S_FAILURE;
+		total += iov[i].buffer.length;
+	}
+	*token_len = total;
+	return KGSS_S_COMPLETE;
+}
+
+} // namespace
+
+// ---- MIC ---------------------------------------------------------------------------------
+
+extern "C" kgss_status kgss_get_mic_iov_length(kgss_ctx *ctx, uint32_t qop_req, kgss_iov *iov, size_t iov_count)
+{
+	kgss_status st = check_context(ctx);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	if (qop_req != 0)
+		return KGSS_S_BAD_QOP;
+	iov_layout l;
+	st = iov_classify(iov, iov_count, &l);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	return engine_get_mic_iov_length(ctx, l);
+}
+
+extern "C" kgss_status kgss_get_mic_iov(kgss_ctx *ctx, uint32_t qop_req, kgss_iov *iov, size_t iov_count)
+{
+	kgss_status st = check_context(ctx);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	if (qop_req != 0)
+		return KGSS_S_BAD_QOP;
+	st = ctx_check_expiry(ctx);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	iov_layout l;
+	st = iov_classify(iov, iov_count, &l);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	return engine_get_mic_iov(ctx, l);
+}
+
+extern "C" kgss_status kgss_verify_mic_iov(kgss_ctx *ctx, uint32_t *qop_state, kgss_iov *iov, size_t iov_count)
+{
+	if (qop_state)
+		*qop_state = 0;
+	kgss_status st = check_live_context(ctx);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	iov_layout l;
+	st = iov_classify(iov, iov_count, &l);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	return engine_verify_mic_iov(ctx, l);
+}
+
+extern "C" kgss_status kgss_get_mic(kgss_ctx *ctx, uint32_t qop_req, const kgss_buffer *message, kgss_buffer *token)
+{
+	kgss_status st = check_context(ctx);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	if (!buffer_ok(message) || !buffer_ok(token))
+		return KGSS_S_FAILURE;
+	kgss_iov iov[2];
+	iov[0].type = KGSS_IOV_DATA;
+	iov[0].buffer.value = message->value; // only read: a MIC never changes the message
+	iov[0].buffer.length = message->length;
+	iov[1].type = KGSS_IOV_MIC_TOKEN;
+	iov[1].buffer = *token;
+	st = kgss_get_mic_iov(ctx, qop_req, iov, 2);
+	if (st == KGSS_S_COMPLETE)
+		token->length = iov[1].buffer.length;
+	return st;
+}
+
+extern "C" kgss_status kgss_verify_mic(kgss_ctx *ctx, const kgss_buffer *message, const kgss_buffer *token,
+				       uint32_t *qop_state)
+{
+	if (qop_state)
+		*qop_state = 0;
+	kgss_status st = check_context(ctx);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	if (!buffer_ok(message) || !buffer_ok(token))
+		return KGSS_S_FAILURE;
+	kgss_iov iov[2];
+	iov[0].type = KGSS_IOV_DATA;
+	iov[0].buffer.value = message->value; // only read
+	iov[0].buffer.length = message->length;
+	iov[1].type = KGSS_IOV_MIC_TOKEN;
+	iov[1].buffer.value = token->value; // only read
+	iov[1].buffer.length = token->length;
+	return kgss_verify_mic_iov(ctx, qop_state, iov, 2);
+}
+
+extern "C" kgss_status kgss_mic_size(const kgss_ctx *ctx, size_t message_len, size_t *token_len)
+{
+	kgss_status st = check_context(ctx);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	if (token_len == nullptr)
+		return KGSS_S_FAILURE;
+	// The message length does not change a MIC token's length in either format.
+	(void)message_len;
+	kgss_iov mic;
+	memset(&mic, 0, sizeof(mic));
+	mic.type = KGSS_IOV_MIC_TOKEN;
+	iov_layout l;
+	st = iov_classify(&mic, 1, &l);
+	if (st == KGSS_S_COMPLETE)
+		st = engine_get_mic_iov_length(const_cast<kgss_ctx *>(ctx), l); // computes lengths only
+	if (st == KGSS_S_COMPLETE)
+		*token_len = mic.buffer.length;
+	return st;
+}
+
+// ---- Wrap ----------------------------------------------------------------------------------
+
+extern "C" kgss_status kgss_wrap_iov_length(kgss_ctx *ctx, int conf_req, uint32_t qop_req, int *conf_state,
+					    kgss_iov *iov, size_t iov_count)
+{
+	kgss_status st = check_context(ctx);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	if (qop_req != 0)
+		return KGSS_S_BAD_QOP;
+	iov_layout l;
+	st = iov_classify(iov, iov_count, &l);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	return engine_wrap_iov_length(ctx, conf_req, conf_state, l);
+}
+
+extern "C" kgss_status kgss_wrap_iov(kgss_ctx *ctx, int conf_req, uint32_t qop_req, int *conf_state,
+				     kgss_iov *iov, size_t iov_count)
+{
+	kgss_status st = check_context(ctx);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	if (qop_req != 0)
+		return KGSS_S_BAD_QOP;
+	st = ctx_check_expiry(ctx);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	iov_layout l;
+	st = iov_classify(iov, iov_count, &l);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	return engine_wrap_iov(ctx, conf_req, conf_state, l);
+}
+
+extern "C" kgss_status kgss_unwrap_iov(kgss_ctx *ctx, int *conf_state, uint32_t *qop_state, kgss_iov *iov,
+				       size_t iov_count)
+{
+	if (qop_state)
+		*qop_state = 0;
+	kgss_status st = check_live_context(ctx);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	iov_layout l;
+	st = iov_classify(iov, iov_count, &l);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	return engine_unwrap_iov(ctx, conf_state, l);
+}
+
+extern "C" kgss_status kgss_wrap(kgss_ctx *ctx, int conf_req, uint32_t qop_req, const kgss_buffer *input,
+				 int *conf_state, kgss_buffer *output)
+{
+	kgss_status st = check_context(ctx);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	if (!buffer_ok(input) || !buffer_ok(output))
+		return KGSS_S_FAILURE;
+	if (qop_req != 0)
+		return KGSS_S_BAD_QOP;
+	st = ctx_check_expiry(ctx);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+
+	// Lengths first: a too-small output is left untouched.
+	kgss_iov iov[WRAP_SLOTS];
+	iov_layout l;
+	size_t token_len = 0;
+	uint8_t *out = (uint8_t *)output->value;
+	st = plain_wrap_lengths(ctx, conf_req, out, input->length, iov, &l, &token_len);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	if (output->length < token_len)
+		return KGSS_S_FAILURE;
+
+	// Place HEADER | DATA | PADDING | TRAILER back to back in output, put the
+	// message in the DATA slot and wrap it in place.
+	size_t offset = 0;
+	for (size_t i = 0; i < WRAP_SLOTS; i++) {
+		iov[i].buffer.value = out + offset;
+		offset += iov[i].buffer.length;
+	}
+	if (input->length)
+		memmove(iov[WRAP_DATA].buffer.value, input->value, input->length);
+	st = engine_wrap_iov(ctx, conf_req, conf_state, l);
+	if (st != KGSS_S_COMPLETE) {
+		KGSS_WIPE_BUF(out, token_len);
+		output->length = 0;
+		return st;
+	}
+	size_t written = 0;
+	for (size_t i = 0; i < WRAP_SLOTS; i++)
+		written += iov[i].buffer.length;
+	output->length = written;
+	return KGSS_S_COMPLETE;
+}
+
+extern "C" kgss_status kgss_unwrap(kgss_ctx *ctx, const kgss_buffer *input, kgss_buffer *output, int *conf_state,
+				   uint32_t *qop_state)
+{
+	if (qop_state)
+		*qop_state = 0;
+	kgss_status st = check_live_context(ctx);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	if (!buffer_ok(input) || !buffer_ok(output))
+		return KGSS_S_FAILURE;
+	// output is the working area: the token is unwrapped in a copy there.
+	if (output->length < input->length)
+		return KGSS_S_FAILURE;
+	uint8_t *out = (uint8_t *)output->value;
+	const size_t token_len = input->length;
+	if (token_len)
+		memmove(out, input->value, token_len);
+
+	kgss_iov iov[2];
+	iov[0].type = KGSS_IOV_STREAM;
+	iov[0].buffer.value = out;
+	iov[0].buffer.length = token_len;
+	iov[1].type = KGSS_IOV_DATA;
+	iov[1].buffer.value = nullptr;
+	iov[1].buffer.length = 0;
+	iov_layout l;
+	st = iov_classify(iov, 2, &l);
+	if (st == KGSS_S_COMPLETE)
+		st = engine_unwrap_iov(ctx, conf_state, l);
+	if (KGSS_ERROR(st)) {
+		// No plaintext leaves a failed unwrap.
+		KGSS_WIPE_BUF(out, token_len);
+		output->length = 0;
+		return st;
+	}
+	// The message lies inside the token: move it to the front and clear
+	// what is left of the token behind it.
+	const uint8_t *plain = (const uint8_t *)iov[1].buffer.value;
+	const size_t plain_len = iov[1].buffer.length;
+	if (plain_len)
+		memmove(out, plain, plain_len);
+	KGSS_WIPE_BUF(out + plain_len, token_len - plain_len);
+	output->length = plain_len;
+	return st;
+}
+
+extern "C" kgss_status kgss_wrap_size(const kgss_ctx *ctx, int conf_req, size_t input_len, size_t *token_len)
+{
+	kgss_status st = check_context(ctx);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	if (token_len == nullptr)
+		return KGSS_S_FAILURE;
+	// The length calls never touch the message: any non-NULL address will do.
+	uint8_t placeholder = 0;
+	kgss_iov iov[WRAP_SLOTS];
+	iov_layout l;
+	st = plain_wrap_lengths(const_cast<kgss_ctx *>(ctx), conf_req, &placeholder, input_len, iov, &l, token_len);
+	return st;
+}
+
+extern "C" kgss_status kgss_wrap_size_limit(const kgss_ctx *ctx, int conf_req, size_t max_token_len,
+					    size_t *max_input_len)
+{
+	kgss_status st = check_context(ctx);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	if (max_input_len == nullptr)
+		return KGSS_S_FAILURE;
+	*max_input_len = 0;
+	// Start from the overhead of an empty message; padding (RFC 1964) can
+	// only add a block, so a few steps down find the largest fit.
+	size_t overhead = 0;
+	st = kgss_wrap_size(ctx, conf_req, 0, &overhead);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	if (max_token_len < overhead)
+		return KGSS_S_COMPLETE;
+	size_t guess = max_token_len - overhead;
+	for (;;) {
+		size_t len = 0;
+		st = kgss_wrap_size(ctx, conf_req, guess, &len);
+		if (st != KGSS_S_COMPLETE)
+			return st;
+		if (len <= max_token_len || guess == 0)
+			break;
+		guess--;
+	}
+	*max_input_len = guess;
+	return KGSS_S_COMPLETE;
+}
