@@ -7,11 +7,23 @@
 // per-thread cache: for every (cipher, operation) pair a thread keeps up to
 // WAYS EVP_CIPHER_CTX objects, each remembering the id of the schedule it was
 // last keyed with.  A call on a schedule the thread has seen recently is one
-// EVP_CipherUpdate (plus an IV load for CBC): no allocation, no key expansion.
+// EVP_CipherUpdate: no allocation, no key expansion, no IV load (below).
 // A miss re-keys the least recently filled context in place (no allocation
 // after the first use).  An EVP_CIPHER_CTX is therefore never shared between
 // threads.  The cache is freed at thread exit (thread_local destructor; freeing
 // an EVP_CIPHER_CTX cleanses its key schedule).
+//
+// CBC without IV loads.  Loading an IV into an EVP context (EVP_CipherInit_ex2
+// with only an iv) costs about 100 ns in OpenSSL 3.0, several times the cost of
+// encrypting a short message.  Instead each CBC slot remembers the chaining
+// value its context currently holds (slot.chain: the last ciphertext block it
+// produced or consumed), and a call with caller IV v runs on the context as it
+// stands, with the difference folded into the first block:
+//   encrypt: C1 = E(P1 ^ v) = E((P1 ^ v ^ chain) ^ chain): XOR v ^ chain into
+//            P1 before the update;
+//   decrypt: P1 = D(C1) ^ v = (D(C1) ^ chain) ^ v ^ chain: XOR v ^ chain into
+//            the first output block after the update.
+// The remaining blocks chain inside the context as usual.
 //
 // Key hygiene.  clear() wipes the schedule and frees this thread's cached
 // contexts keyed with it.  Contexts other threads keyed with the same schedule
@@ -61,6 +73,8 @@ constexpr unsigned WAYS = 4; // schedules remembered per (cipher, operation) per
 struct slot {
 	EVP_CIPHER_CTX *ctx; // holds an expanded key (secret) while id != 0
 	uint64_t id;         // schedule the ctx is keyed with; 0 = none
+	uint8_t chain[16];   // CBC slots: the chaining value inside ctx (for cbc_mac a
+	                     // CBC-MAC intermediate: key-derived, overwritten on reuse)
 };
 
 struct thread_cache {
@@ -85,6 +99,7 @@ void drop(slot *sl)
 	EVP_CIPHER_CTX_free(sl->ctx);
 	sl->ctx = nullptr;
 	sl->id = 0;
+	wipe(sl->chain, sizeof(sl->chain));
 }
 
 // A context of this thread keyed with ks for operation o, or NULL on failure.
@@ -118,11 +133,15 @@ slot *acquire(const block_ks *ks, op o)
 			return nullptr;
 		}
 	}
-	// Re-key in place: with a NULL cipher OpenSSL keeps the provider context.
-	if (!EVP_CipherInit_ex2(sl->ctx, nullptr, ks->key, nullptr, enc, nullptr)) {
+	// Re-key in place (with a NULL cipher OpenSSL keeps the provider context)
+	// and, for CBC, start from a known all-zero chaining value.
+	static const uint8_t zero_iv[16] = {0};
+	const bool cbc = (o == OP_CBC_ENC || o == OP_CBC_DEC);
+	if (!EVP_CipherInit_ex2(sl->ctx, nullptr, ks->key, cbc ? zero_iv : nullptr, enc, nullptr)) {
 		drop(sl);
 		return nullptr;
 	}
+	memset(sl->chain, 0, sizeof(sl->chain));
 	sl->id = ks->id;
 	return sl;
 }
@@ -209,10 +228,11 @@ template <block_kind K, op O> int blk_ecb(const void *p, uint8_t *data, size_t n
 	return 0;
 }
 
-// Load the chaining value into ctx (key untouched).
-bool load_iv(EVP_CIPHER_CTX *ctx, const uint8_t *iv, int enc)
+// x[0..n) ^= a[0..n) ^ b[0..n)
+inline void xor2(uint8_t *x, const uint8_t *a, const uint8_t *b, size_t n)
 {
-	return EVP_CipherInit_ex2(ctx, nullptr, nullptr, iv, enc, nullptr) == 1;
+	for (size_t i = 0; i < n; i++)
+		x[i] ^= (uint8_t)(a[i] ^ b[i]);
 }
 
 template <block_kind K> int blk_cbc_encrypt(const void *p, uint8_t *iv, uint8_t *data, size_t nblocks)
@@ -230,10 +250,12 @@ template <block_kind K> int blk_cbc_encrypt(const void *p, uint8_t *iv, uint8_t 
 	slot *sl = acquire(ks, OP_CBC_ENC);
 	if (!sl)
 		return -1;
-	if (!load_iv(sl->ctx, iv, 1) || !update_all(sl->ctx, data, data, len)) {
+	xor2(data, iv, sl->chain, bs); // fold the caller's IV in (see the top of this file)
+	if (!update_all(sl->ctx, data, data, len)) {
 		drop(sl);
 		return -1;
 	}
+	memcpy(sl->chain, data + len - bs, bs);
 	memcpy(iv, data + len - bs, bs);
 	return 0;
 }
@@ -255,10 +277,12 @@ template <block_kind K> int blk_cbc_decrypt(const void *p, uint8_t *iv, uint8_t 
 		return -1;
 	uint8_t next_iv[bs]; // last ciphertext block (public), saved before in-place decryption
 	memcpy(next_iv, data + len - bs, bs);
-	if (!load_iv(sl->ctx, iv, 0) || !update_all(sl->ctx, data, data, len)) {
+	if (!update_all(sl->ctx, data, data, len)) {
 		drop(sl);
 		return -1;
 	}
+	xor2(data, iv, sl->chain, bs); // the context chained from sl->chain; the caller asked for iv
+	memcpy(sl->chain, next_iv, bs);
 	memcpy(iv, next_iv, bs);
 	return 0;
 }
@@ -278,25 +302,29 @@ template <block_kind K> int blk_cbc_mac(const void *p, uint8_t *iv, const uint8_
 	slot *sl = acquire(ks, OP_CBC_ENC);
 	if (!sl)
 		return -1;
-	if (!load_iv(sl->ctx, iv, 1)) {
-		drop(sl);
-		return -1;
-	}
-	// secret-derived: CBC chaining values under the key (wiped below)
+	// secret-derived: CBC-MAC chaining values under the key (wiped below)
 	alignas(16) uint8_t scratch[512];
 	static_assert(sizeof(scratch) % 16 == 0 && sizeof(scratch) % 8 == 0, "whole blocks");
-	size_t n = 0, used = 0;
-	while (len) {
+	size_t n = len < sizeof(scratch) ? len : sizeof(scratch);
+	const size_t used = n; // bytes of scratch ever written
+	// First chunk goes through scratch so the IV difference can be folded into block 1.
+	memcpy(scratch, data, n);
+	xor2(scratch, iv, sl->chain, bs);
+	bool good = update_all(sl->ctx, scratch, scratch, n);
+	data += n;
+	len -= n;
+	while (good && len) {
 		n = len < sizeof(scratch) ? len : sizeof(scratch);
-		if (!update_all(sl->ctx, scratch, data, n)) {
-			wipe(scratch, sizeof(scratch));
-			drop(sl);
-			return -1;
-		}
-		used = used > n ? used : n;
+		good = update_all(sl->ctx, scratch, data, n);
 		data += n;
 		len -= n;
 	}
+	if (!good) {
+		wipe(scratch, used);
+		drop(sl);
+		return -1;
+	}
+	memcpy(sl->chain, scratch + n - bs, bs);
 	memcpy(iv, scratch + n - bs, bs);
 	wipe(scratch, used);
 	return 0;
