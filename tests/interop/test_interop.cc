@@ -70,8 +70,8 @@ const backend_desc k_backends[] = {
 #endif
 };
 
-void *t_alloc(void *, size_t n) { return malloc(n); }
-void t_free(void *, void *p, size_t n) {
+[[maybe_unused]] void *t_alloc(void *, size_t n) { return malloc(n); }
+[[maybe_unused]] void t_free(void *, void *p, size_t n) {
 	if (p) memset(p, 0, n);
 	free(p);
 }
@@ -80,7 +80,7 @@ kgss_chacha_prng g_chacha;
 kgss_prng g_prng;
 bool g_prng_ready = false;
 
-const kgss_prng *chacha_prng() {
+[[maybe_unused]] const kgss_prng *chacha_prng() {
 	if (!g_prng_ready) {
 		uint8_t seed[32];
 		ssize_t n = getrandom(seed, sizeof seed, 0);
@@ -94,18 +94,23 @@ const kgss_prng *chacha_prng() {
 
 kgss_options make_opts(const backend_desc &b, uint32_t flags) {
 	kgss_options o;
+#if KGSS_INTEROP_HAVE_USER
+	kgss_options_init_user(&o); // malloc/free, getrandom-seeded ChaCha20 PRNG, realtime clock
+	if (o.prng == nullptr) FAIL("kgss_options_init_user: no PRNG (getrandom failed?)");
+	if (o.alloc == nullptr || o.free == nullptr) FAIL("kgss_options_init_user: no allocator");
+#else
 	kgss_options_init(&o);
+	o.prng = chacha_prng();
+	o.alloc = t_alloc;
+	o.free = t_free;
+	o.alloc_ctx = nullptr;
+#endif
 	o.flags = flags;
 	o.crypto = b.get();
 	if (o.crypto == nullptr) FAIL((std::string("backend ") + b.name + " returned NULL").c_str());
 #ifdef KGSS_INTEROP_OPENSSL
-	o.prng = b.openssl ? kgss_prng_openssl() : chacha_prng();
-#else
-	o.prng = chacha_prng();
+	if (b.openssl) o.prng = kgss_prng_openssl(); // RAND_bytes with the OpenSSL backend
 #endif
-	o.alloc = t_alloc;
-	o.free = t_free;
-	o.alloc_ctx = nullptr;
 	return o;
 }
 
@@ -182,6 +187,26 @@ void do_import(import_kind kind, const mit_pair &p, const kgss_options &o, kctx 
 		break;
 	case IMPORT_DOWNCALL:
 		buf = make_downcall(mit_lucid(p));
+#if KGSS_INTEROP_HAVE_USER
+		{
+			// libkgss_user's writer must produce the same buffer (DES3: enctype 6 or 16)
+			bytes mine(buf.size() + 64);
+			size_t len = mine.size();
+			kgss_status ws = kgss_lucid_to_downcall(mit_lucid_kgss(p), mine.data(), &len);
+			if (ws != KGSS_S_COMPLETE) FAIL((tag + ": kgss_lucid_to_downcall: " + st_str(ws)).c_str());
+			mine.resize(len);
+			UNSIGNED_LONGS_EQUAL_TEXT(buf.size(), mine.size(), (tag + ": kgss_lucid_to_downcall length").c_str());
+			bytes a = buf, b = mine;
+			uint32_t ea, eb;
+			memcpy(&ea, a.data() + 16, 4);
+			memcpy(&eb, b.data() + 16, 4);
+			if (ea == 6 && (eb == 6 || eb == 16)) memcpy(b.data() + 16, &ea, 4);
+			CHECK_TEXT(a == b, (tag + ": kgss_lucid_to_downcall differs from the rpc.gssd layout").c_str());
+			memset(mine.data(), 0, mine.size());
+			memset(a.data(), 0, a.size());
+			memset(b.data(), 0, b.size());
+		}
+#endif
 		st = kgss_import_downcall(buf.data(), buf.size(), &o, &k->c);
 		break;
 	case IMPORT_SERIALIZED:
