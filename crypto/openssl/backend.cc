@@ -14,6 +14,12 @@
 #include <openssl/provider.h>
 #include <openssl/rand.h>
 
+// The lazily built context and backend table rely on C++11 thread-safe
+// initialisation of function-local statics; refuse to build without it.
+#if !defined(__cpp_threadsafe_static_init)
+#error "crypto/openssl needs thread-safe statics (do not build it with -fno-threadsafe-statics)"
+#endif
+
 namespace kgss {
 namespace ossl {
 
