@@ -131,6 +131,7 @@ void aes_ni_clear(void *ks) { wipe(ks, sizeof(aes_ni_schedule)); }
 template <unsigned NR> KGSS_AESNI_TARGET inline __m128i enc1(const aes_ni_schedule *ks, __m128i x)
 {
 	x = _mm_xor_si128(x, ld(ks->ek[0]));
+#pragma GCC unroll 14
 	for (unsigned r = 1; r < NR; r++)
 		x = _mm_aesenc_si128(x, ld(ks->ek[r]));
 	return _mm_aesenclast_si128(x, ld(ks->ek[NR]));
@@ -138,6 +139,7 @@ template <unsigned NR> KGSS_AESNI_TARGET inline __m128i enc1(const aes_ni_schedu
 template <unsigned NR> KGSS_AESNI_TARGET inline __m128i dec1(const aes_ni_schedule *ks, __m128i x)
 {
 	x = _mm_xor_si128(x, ld(ks->dk[0]));
+#pragma GCC unroll 14
 	for (unsigned r = 1; r < NR; r++)
 		x = _mm_aesdec_si128(x, ld(ks->dk[r]));
 	return _mm_aesdeclast_si128(x, ld(ks->dk[NR]));
@@ -157,6 +159,7 @@ KGSS_AESNI_TARGET inline void crypt8(const uint8_t (*rk)[16], __m128i &x0, __m12
 {
 	__m128i k = ld(rk[0]);
 	KGSS_ROUND8(_mm_xor_si128, k);
+#pragma GCC unroll 14
 	for (unsigned r = 1; r < NR; r++) {
 		k = ld(rk[r]);
 		if (DEC)
