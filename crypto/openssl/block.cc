@@ -88,6 +88,7 @@ struct thread_cache {
 					EVP_CIPHER_CTX_free(sl.ctx); // cleanses the provider's key schedule
 					sl.ctx = nullptr;
 					sl.id = 0;
+					wipe(sl.chain, sizeof(sl.chain));
 				}
 	}
 };
