@@ -75,6 +75,31 @@ void sha1_blocks_portable(uint32_t *h, const uint8_t *p, size_t nblocks)
 // sha1nexte derives the next E (ROTL30 of the A four rounds back) and adds
 // the next four schedule words; sha1msg1/sha1msg2 with an XOR compute
 // W[t] = ROTL1(W[t-3] ^ W[t-8] ^ W[t-14] ^ W[t-16]) four words at a time.
+// (The registers live in xmm registers / spill slots that are not wiped.)
+
+// Registers of the SHA-NI loop, grouped so one step can be a function.
+struct sha1_ni_regs {
+	__m128i abcd, prev;   // secret: A..D now and four rounds back
+	__m128i m0, m1, m2, m3; // secret: the last 16 schedule words, oldest first
+};
+
+// Four rounds 4g..4g+3 (g >= 4) with round function F: schedule
+// W[t] = ROTL1(W[t-3] ^ W[t-8] ^ W[t-14] ^ W[t-16]) via sha1msg1/xor/sha1msg2,
+// next E via sha1nexte, then sha1rnds4.  A separate function (inlined when
+// optimising) so that unoptimised builds keep a small stack frame.
+template <int F>
+__attribute__((target("sha,sse4.1,ssse3"))) inline void sha1_ni_step(sha1_ni_regs &r)
+{
+	const __m128i w = _mm_sha1msg2_epu32(_mm_xor_si128(_mm_sha1msg1_epu32(r.m0, r.m1), r.m2), r.m3);
+	const __m128i e = _mm_sha1nexte_epu32(r.prev, w);
+	r.prev = r.abcd;
+	r.abcd = _mm_sha1rnds4_epu32(r.abcd, e, F);
+	r.m0 = r.m1;
+	r.m1 = r.m2;
+	r.m2 = r.m3;
+	r.m3 = w;
+}
+
 __attribute__((target("sha,sse4.1,ssse3"))) void sha1_blocks_ni(uint32_t *h, const uint8_t *p,
 								 size_t nblocks)
 {
@@ -85,7 +110,7 @@ __attribute__((target("sha,sse4.1,ssse3"))) void sha1_blocks_ni(uint32_t *h, con
 
 	while (nblocks--) {
 		const __m128i abcd_in = abcd, e_in = e0;
-		__m128i m0, m1, m2, m3, e, prev; // secret: schedule and E values
+		__m128i m0 = _mm_setzero_si128(), m1 = m0, m2 = m0, m3 = m0, m4, e, prev; // secret: schedule, E
 
 #define KGSS_SHA1_LOAD(m, i) m = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * (i))), bswap)
 // Four rounds with schedule words m (f selects the round function).
@@ -95,39 +120,34 @@ __attribute__((target("sha,sse4.1,ssse3"))) void sha1_blocks_ni(uint32_t *h, con
 		prev = abcd;                                \
 		abcd = _mm_sha1rnds4_epu32(abcd, e, f);     \
 	} while (0)
-// a = W[t..t+3] from a = W[t-16..], b = W[t-12..], c = W[t-8..], d = W[t-4..].
-#define KGSS_SHA1_SCHED(a, b, c, d) a = _mm_sha1msg2_epu32(_mm_xor_si128(_mm_sha1msg1_epu32(a, b), c), d)
 
-		KGSS_SHA1_LOAD(m0, 0);
-		KGSS_SHA1_LOAD(m1, 1);
-		KGSS_SHA1_LOAD(m2, 2);
-		KGSS_SHA1_LOAD(m3, 3);
+		// Rolled loops keep the frame small in unoptimised builds, where each
+		// unrolled intrinsic temporary gets its own stack slot; optimised
+		// builds keep m0..m3 in registers and the rotating moves are free.
+		// After each group m0..m3 hold the last 16 schedule words.
 		// Rounds 0-3: E comes from the chaining value, not from sha1nexte.
-		e = _mm_add_epi32(e0, m0);
+		KGSS_SHA1_LOAD(m4, 0);
+		e = _mm_add_epi32(e0, m4);
 		prev = abcd;
 		abcd = _mm_sha1rnds4_epu32(abcd, e, 0);
-		KGSS_SHA1_R4(m1, 0);
-		KGSS_SHA1_R4(m2, 0);
-		KGSS_SHA1_R4(m3, 0);
-		KGSS_SHA1_SCHED(m0, m1, m2, m3); KGSS_SHA1_R4(m0, 0); // rounds 16-19
-		KGSS_SHA1_SCHED(m1, m2, m3, m0); KGSS_SHA1_R4(m1, 1); // 20-23
-		KGSS_SHA1_SCHED(m2, m3, m0, m1); KGSS_SHA1_R4(m2, 1);
-		KGSS_SHA1_SCHED(m3, m0, m1, m2); KGSS_SHA1_R4(m3, 1);
-		KGSS_SHA1_SCHED(m0, m1, m2, m3); KGSS_SHA1_R4(m0, 1);
-		KGSS_SHA1_SCHED(m1, m2, m3, m0); KGSS_SHA1_R4(m1, 1); // 36-39
-		KGSS_SHA1_SCHED(m2, m3, m0, m1); KGSS_SHA1_R4(m2, 2); // 40-43
-		KGSS_SHA1_SCHED(m3, m0, m1, m2); KGSS_SHA1_R4(m3, 2);
-		KGSS_SHA1_SCHED(m0, m1, m2, m3); KGSS_SHA1_R4(m0, 2);
-		KGSS_SHA1_SCHED(m1, m2, m3, m0); KGSS_SHA1_R4(m1, 2);
-		KGSS_SHA1_SCHED(m2, m3, m0, m1); KGSS_SHA1_R4(m2, 2); // 56-59
-		KGSS_SHA1_SCHED(m3, m0, m1, m2); KGSS_SHA1_R4(m3, 3); // 60-63
-		KGSS_SHA1_SCHED(m0, m1, m2, m3); KGSS_SHA1_R4(m0, 3);
-		KGSS_SHA1_SCHED(m1, m2, m3, m0); KGSS_SHA1_R4(m1, 3);
-		KGSS_SHA1_SCHED(m2, m3, m0, m1); KGSS_SHA1_R4(m2, 3);
-		KGSS_SHA1_SCHED(m3, m0, m1, m2); KGSS_SHA1_R4(m3, 3); // 76-79
+		m0 = m1; m1 = m2; m2 = m3; m3 = m4;
+		for (int g = 1; g < 4; g++) { // rounds 4-15
+			KGSS_SHA1_LOAD(m4, g);
+			KGSS_SHA1_R4(m4, 0);
+			m0 = m1; m1 = m2; m2 = m3; m3 = m4;
+		}
+		sha1_ni_regs r = {abcd, prev, m0, m1, m2, m3};
+		sha1_ni_step<0>(r); // rounds 16-19
+		for (int g = 0; g < 5; g++)
+			sha1_ni_step<1>(r); // rounds 20-39
+		for (int g = 0; g < 5; g++)
+			sha1_ni_step<2>(r); // rounds 40-59
+		for (int g = 0; g < 5; g++)
+			sha1_ni_step<3>(r); // rounds 60-79
+		abcd = r.abcd;
+		prev = r.prev;
 #undef KGSS_SHA1_LOAD
 #undef KGSS_SHA1_R4
-#undef KGSS_SHA1_SCHED
 		// E after round 79 is ROTL30(A of round 75); add the chaining value.
 		e0 = _mm_sha1nexte_epu32(prev, e_in);
 		abcd = _mm_add_epi32(abcd, abcd_in);

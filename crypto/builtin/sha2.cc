@@ -134,7 +134,7 @@ __attribute__((target("sha,sse4.1,ssse3"))) void sha256_blocks_ni(uint32_t *h, c
 
 	while (nblocks--) {
 		const __m128i abef_in = st0, cdgh_in = st1;
-		__m128i m0, m1, m2, m3, k; // secret: schedule words and W+K
+		__m128i m0 = _mm_setzero_si128(), m1 = m0, m2 = m0, m3 = m0, k; // secret: schedule words, W+K
 
 #define KGSS_SHA256_LOAD(m, i) m = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * (i))), bswap)
 // Rounds 4i..4i+3 with schedule words m.
@@ -149,22 +149,21 @@ __attribute__((target("sha,sse4.1,ssse3"))) void sha256_blocks_ni(uint32_t *h, c
 #define KGSS_SHA256_SCHED(a, b, c, d) \
 	a = _mm_sha256msg2_epu32(_mm_add_epi32(_mm_sha256msg1_epu32(a, b), _mm_alignr_epi8(d, c, 4)), d)
 
-		KGSS_SHA256_LOAD(m0, 0); KGSS_SHA256_R4(m0, 0);
-		KGSS_SHA256_LOAD(m1, 1); KGSS_SHA256_R4(m1, 1);
-		KGSS_SHA256_LOAD(m2, 2); KGSS_SHA256_R4(m2, 2);
-		KGSS_SHA256_LOAD(m3, 3); KGSS_SHA256_R4(m3, 3);
-		KGSS_SHA256_SCHED(m0, m1, m2, m3); KGSS_SHA256_R4(m0, 4);
-		KGSS_SHA256_SCHED(m1, m2, m3, m0); KGSS_SHA256_R4(m1, 5);
-		KGSS_SHA256_SCHED(m2, m3, m0, m1); KGSS_SHA256_R4(m2, 6);
-		KGSS_SHA256_SCHED(m3, m0, m1, m2); KGSS_SHA256_R4(m3, 7);
-		KGSS_SHA256_SCHED(m0, m1, m2, m3); KGSS_SHA256_R4(m0, 8);
-		KGSS_SHA256_SCHED(m1, m2, m3, m0); KGSS_SHA256_R4(m1, 9);
-		KGSS_SHA256_SCHED(m2, m3, m0, m1); KGSS_SHA256_R4(m2, 10);
-		KGSS_SHA256_SCHED(m3, m0, m1, m2); KGSS_SHA256_R4(m3, 11);
-		KGSS_SHA256_SCHED(m0, m1, m2, m3); KGSS_SHA256_R4(m0, 12);
-		KGSS_SHA256_SCHED(m1, m2, m3, m0); KGSS_SHA256_R4(m1, 13);
-		KGSS_SHA256_SCHED(m2, m3, m0, m1); KGSS_SHA256_R4(m2, 14);
-		KGSS_SHA256_SCHED(m3, m0, m1, m2); KGSS_SHA256_R4(m3, 15);
+		// Rolled loops keep the frame small in unoptimised builds (there each
+		// unrolled intrinsic temporary gets its own stack slot); optimised
+		// builds keep m0..m3 in registers and the rotating moves are free.
+		for (int g = 0; g < 4; g++) { // rounds 0..15: the message words
+			KGSS_SHA256_LOAD(m0, g);
+			KGSS_SHA256_R4(m0, g);
+			const __m128i m4 = m0;
+			m0 = m1; m1 = m2; m2 = m3; m3 = m4;
+		}
+		for (int g = 4; g < 16; g++) { // rounds 16..63
+			KGSS_SHA256_SCHED(m0, m1, m2, m3);
+			KGSS_SHA256_R4(m0, g);
+			const __m128i m4 = m0;
+			m0 = m1; m1 = m2; m2 = m3; m3 = m4;
+		}
 #undef KGSS_SHA256_LOAD
 #undef KGSS_SHA256_R4
 #undef KGSS_SHA256_SCHED
