@@ -32,9 +32,9 @@ while read -r member sec size; do
     .tbss*|.tdata*)
       echo "THREAD-LOCAL state $sec in $member"; bad=1 ;;
     .data|.data.[!r]*|.bss|.bss.*)
-      if [ "$size" != "0" ]; then echo "MUTABLE GLOBAL STATE: $sec ($size bytes) in $member"; bad=1; fi ;;
+      if [ "$((16#$size))" != "0" ]; then echo "MUTABLE GLOBAL STATE: $sec ($size bytes) in $member"; bad=1; fi ;;
   esac
-done < <(objdump -h "$lib" | awk '/file format/ {m=$1; sub(":$","",m)} $1 ~ /^[0-9]+$/ {print m, $2, strtonum("0x"$3)}')
+done < <(objdump -h "$lib" | awk '/file format/ {m=$1; sub(":$","",m)} $1 ~ /^[0-9]+$/ {print m, $2, $3}')
 
 members=$(ar t "$lib" | wc -l)
 if [ $bad = 0 ]; then echo "OK: $members objects, only whitelisted references, no constructors, no mutable globals"; fi
