@@ -1,0 +1,267 @@
+// crypto/cts.cc - CBC-CTS (RFC 3962 §5), CBC and a stream cipher over the
+// encrypted segments of a seglist, in place; and the cipher+MAC sweep.
+#include "crypto/cts.h"
+
+#include "crypto/util.h"
+
+namespace kgss {
+
+// Moves cu to the next encrypted segment with bytes left at or after it;
+// false at the end of the list.
+static bool cur_norm(const seglist &sl, seg_cursor *cu, seg *s)
+{
+	while (cu->idx < sl.count()) {
+		if (sl.at(cu->idx, s) && s->enc && cu->off < s->len)
+			return true;
+		cu->idx++;
+		cu->off = 0;
+	}
+	return false;
+}
+
+// Copy n encrypted-stream bytes at *cu into buf (gather) or from buf
+// (scatter), advancing *cu.  False if the list ends first.
+static bool seg_copy(const seglist &sl, seg_cursor *cu, uint8_t *buf, size_t n, bool to_segs)
+{
+	seg s;
+	while (n) {
+		if (!cur_norm(sl, cu, &s))
+			return false;
+		size_t t = min_of(s.len - cu->off, n);
+		if (to_segs)
+			memcpy(s.p + cu->off, buf, t);
+		else
+			memcpy(buf, s.p + cu->off, t);
+		cu->off += t;
+		buf += t;
+		n -= t;
+	}
+	return true;
+}
+
+kgss_status seg_cipher_init_block(seg_cipher *c, const seglist &segs, seg_cipher_mode mode, const cipher_key *k,
+				  bool decrypt)
+{
+	memset(c, 0, sizeof(*c));
+	if (!k->cls || (mode != SEGC_CTS && mode != SEGC_CBC))
+		return KGSS_S_FAILURE;
+	const size_t bs = k->cls->block_size;
+	c->segs = &segs;
+	c->mode = mode;
+	c->decrypt = decrypt;
+	c->bc = k->cls;
+	c->ks = k->ks;
+	c->total = segs.enc_len();
+	if (mode == SEGC_CTS) {
+		if (c->total < bs)
+			return KGSS_S_DEFECTIVE_TOKEN;
+		if (c->total == bs) {
+			c->body = 0; // one block: a single block encryption (RFC 3962 §5)
+		} else {
+			size_t last = c->total % bs ? c->total % bs : bs; // the final, maybe partial, block
+			c->body = c->total - bs - last;
+		}
+	} else {
+		if (c->total % bs)
+			return KGSS_S_DEFECTIVE_TOKEN;
+		c->body = c->total;
+	}
+	return KGSS_S_COMPLETE;
+}
+
+kgss_status seg_cipher_init_stream(seg_cipher *c, const seglist &segs, const kgss_stream_cipher_class *sc, void *st)
+{
+	memset(c, 0, sizeof(*c));
+	if (!sc || !st)
+		return KGSS_S_FAILURE;
+	c->segs = &segs;
+	c->mode = SEGC_STREAM;
+	c->sc = sc;
+	c->st = st;
+	c->total = c->body = segs.enc_len();
+	return KGSS_S_COMPLETE;
+}
+
+static int block_op(const seg_cipher *c, uint8_t *iv, uint8_t *p, size_t nb)
+{
+	return c->decrypt ? c->bc->cbc_decrypt(c->ks, iv, p, nb) : c->bc->cbc_encrypt(c->ks, iv, p, nb);
+}
+
+// RFC 3962 §5: the last two blocks (or the only block) of a CTS message.
+// Plaintext passes through the temporaries: all are wiped before return.
+static kgss_status cts_tail(seg_cipher *c)
+{
+	const seglist &sl = *c->segs;
+	const size_t bs = c->bc->block_size; // 16 (CTS is only used with 16-byte ciphers)
+	const size_t n = c->total - c->done; // bs, or bs + 1 .. 2 * bs
+	uint8_t t[32];                       // secret: plaintext, wiped before return
+	uint8_t o[32];                       // secret: plaintext, wiped before return
+	uint8_t e[16];                       // secret (decrypt): E_{n-1} -> P_{n-1}
+	kgss_status st = KGSS_S_FAILURE;
+	seg_cursor save = c->cur;
+	if (bs != 16 || n > 2 * bs || !seg_copy(sl, &c->cur, t, n, false))
+		goto out;
+	if (n == bs) {
+		if (block_op(c, c->iv, t, 1) != 0)
+			goto out;
+		memcpy(o, t, bs);
+	} else if (!c->decrypt) {
+		const size_t m = n - bs;
+		// CBC over P_{n-1} | (P_n padded with zeros), then swap the two
+		// blocks and truncate: C_n' = E(P_n0 ^ E_{n-1}) | E_{n-1}[0..m).
+		memset(t + n, 0, 2 * bs - n);
+		if (c->bc->cbc_encrypt(c->ks, c->iv, t, 2) != 0) // iv := C_n' (next IV)
+			goto out;
+		memcpy(o, t + bs, bs);
+		memcpy(o + bs, t, m);
+	} else {
+		const size_t m = n - bs;
+		uint8_t cn[16]; // C_n' (public), the next IV
+		memcpy(cn, t, bs);
+		// D = D(C_n') = (P_n | 0...) ^ E_{n-1}: its bytes past m are those
+		// of E_{n-1}, whose first m bytes were transmitted.
+		if (c->bc->ecb_decrypt(c->ks, t, 1) != 0)
+			goto out;
+		memcpy(e, t + bs, m);
+		memcpy(e + m, t + m, bs - m);
+		for (size_t i = 0; i < m; i++)
+			o[bs + i] = t[i] ^ e[i]; // P_n
+		if (c->bc->cbc_decrypt(c->ks, c->iv, e, 1) != 0) // P_{n-1} = D(E_{n-1}) ^ C_{n-2}
+			goto out;
+		memcpy(o, e, bs);
+		memcpy(c->iv, cn, bs);
+	}
+	if (!seg_copy(sl, &save, o, n, true))
+		goto out;
+	c->done = c->total;
+	st = KGSS_S_COMPLETE;
+out:
+	wipe(t, sizeof(t));
+	wipe(o, sizeof(o));
+	wipe(e, sizeof(e));
+	return st;
+}
+
+kgss_status seg_cipher_run(seg_cipher *c, size_t limit)
+{
+	const seglist &sl = *c->segs;
+	const size_t lim = min_of(limit, c->total);
+	seg s;
+	if (c->mode == SEGC_STREAM) {
+		while (c->done < lim) {
+			if (!cur_norm(sl, &c->cur, &s))
+				return KGSS_S_FAILURE;
+			size_t t = min_of(s.len - c->cur.off, lim - c->done);
+			if (c->sc->apply(c->st, s.p + c->cur.off, t) != 0)
+				return KGSS_S_FAILURE;
+			c->cur.off += t;
+			c->done += t;
+		}
+		return KGSS_S_COMPLETE;
+	}
+	const size_t bs = c->bc->block_size;
+	size_t end = min_of(lim, c->body);
+	if (end > c->done)
+		end = c->done + (end - c->done) / bs * bs;
+	while (c->done < end) {
+		if (!cur_norm(sl, &c->cur, &s))
+			return KGSS_S_FAILURE;
+		size_t avail = s.len - c->cur.off;
+		if (avail >= bs) { // whole blocks in place, straight to the backend
+			size_t nb = min_of(avail, end - c->done) / bs;
+			if (block_op(c, c->iv, s.p + c->cur.off, nb) != 0)
+				return KGSS_S_FAILURE;
+			c->cur.off += nb * bs;
+			c->done += nb * bs;
+		} else { // a block straddling segments: gather, process, scatter
+			uint8_t blk[16]; // secret: plaintext, wiped before return
+			seg_cursor save = c->cur;
+			bool ok = seg_copy(sl, &c->cur, blk, bs, false) && block_op(c, c->iv, blk, 1) == 0 &&
+				  seg_copy(sl, &save, blk, bs, true);
+			wipe(blk, sizeof(blk));
+			if (!ok)
+				return KGSS_S_FAILURE;
+			c->done += bs;
+		}
+	}
+	if (c->mode == SEGC_CTS && c->done == c->body && lim == c->total && c->done < c->total)
+		return cts_tail(c);
+	return KGSS_S_COMPLETE;
+}
+
+kgss_status seg_cipher_all(seg_cipher *c) { return seg_cipher_run(c, c->total); }
+
+// ---- the sweep ------------------------------------------------------------------
+
+namespace {
+struct mac_cursor {
+	size_t idx, off;
+	size_t encpos; // encrypted bytes passed
+};
+} // namespace
+
+// MACs segments from *mc on: encrypted bytes only below enc_limit, at most
+// budget bytes in all.  Returns true when the end of the list is reached.
+static bool mac_advance(mac_run *m, const seglist &sl, mac_cursor *mc, size_t enc_limit, size_t budget)
+{
+	seg s;
+	while (mc->idx < sl.count()) {
+		if (!sl.at(mc->idx, &s) || mc->off >= s.len) {
+			mc->idx++;
+			mc->off = 0;
+			continue;
+		}
+		if (budget == 0)
+			return false;
+		size_t t = min_of(s.len - mc->off, budget);
+		if (s.enc) {
+			if (mc->encpos >= enc_limit)
+				return false;
+			t = min_of(t, enc_limit - mc->encpos);
+			mc->encpos += t;
+		}
+		if (m)
+			mac_update(m, s.p + mc->off, t);
+		mc->off += t;
+		budget -= t;
+	}
+	return true;
+}
+
+kgss_status sweep(seg_cipher *c, mac_run *m, sweep_order order)
+{
+	const seglist &sl = *c->segs;
+	mac_cursor mc = {0, 0, 0};
+	kgss_status st;
+	if (order == SWEEP_MAC_FIRST) {
+		bool end;
+		do {
+			end = mac_advance(m, sl, &mc, c->total, kSweepChunk);
+			st = seg_cipher_run(c, mc.encpos);
+			if (st != KGSS_S_COMPLETE)
+				return st;
+		} while (!end);
+	} else {
+		while (c->done < c->total) {
+			size_t before = c->done;
+			st = seg_cipher_run(c, min_of(c->done + kSweepChunk, c->total));
+			if (st != KGSS_S_COMPLETE)
+				return st;
+			if (c->done == before) // cannot happen (chunk >= two blocks); never spin
+				return KGSS_S_FAILURE;
+			mac_advance(m, sl, &mc, c->done, (size_t)-1);
+		}
+		mac_advance(m, sl, &mc, c->total, (size_t)-1);
+	}
+	return c->done == c->total ? KGSS_S_COMPLETE : KGSS_S_FAILURE;
+}
+
+void zero_enc_segs(const seglist &segs)
+{
+	seg s;
+	for (size_t i = 0; i < segs.count(); i++)
+		if (segs.at(i, &s) && s.enc && s.len)
+			memset(s.p, 0, s.len);
+}
+
+} // namespace kgss

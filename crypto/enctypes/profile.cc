@@ -1,0 +1,197 @@
+// crypto/enctypes/profile.cc - the RFC 3961 encrypt/decrypt/checksum
+// skeletons the profiles share: MAC-then-encrypt (RFC 3961 simplified
+// profile, RFC 6803), encrypt-then-MAC (RFC 8009), keyed checksums.
+#include "crypto/enctypes/profile.h"
+
+#include "crypto/util.h"
+
+namespace kgss {
+
+static constexpr size_t kMaxMac = 64; // largest full MAC output (SHA-384: 48)
+
+kgss_status mac_key_init_hmac(mac_key *k, const kgss_hash_class *h, const uint8_t *key, size_t len, uint32_t usage)
+{
+	wipe(k, sizeof(*k));
+	kgss_status st = hmac_key_init(&k->hmac, h, key, len);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	k->kind = MAC_HMAC;
+	k->usage = usage;
+	return KGSS_S_COMPLETE;
+}
+
+kgss_status mac_key_init_cmac(mac_key *k, const kgss_block_cipher_class *c, const uint8_t *key, size_t len,
+			      uint32_t usage)
+{
+	wipe(k, sizeof(*k));
+	kgss_status st = cmac_key_init(&k->cmac, c, key, len);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	k->kind = MAC_CMAC;
+	k->usage = usage;
+	return KGSS_S_COMPLETE;
+}
+
+void derive_constant(uint8_t out[5], uint32_t usage, derive_kind kind)
+{
+	store_be32(out, usage);
+	out[4] = (uint8_t)kind;
+}
+
+kgss_status mte_encrypt(const enc_key *k, const seglist &segs, uint8_t *tag, seg_cipher_mode mode, size_t conf_len,
+			size_t tag_len)
+{
+	if (segs.enc_len() < conf_len || tag_len > mac_size(&k->ki))
+		return KGSS_S_FAILURE;
+	seg_cipher c;
+	kgss_status st = seg_cipher_init_block(&c, segs, mode, &k->ke, false);
+	if (st != KGSS_S_COMPLETE) // a length the mode cannot take is the caller's error here
+		return KGSS_S_FAILURE;
+	mac_run m; // secret-dependent: consumed by mac_end / mac_abort
+	st = mac_begin(&m, &k->ki);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	st = sweep(&c, &m, SWEEP_MAC_FIRST); // MAC a chunk of plaintext, then encipher it
+	if (st != KGSS_S_COMPLETE) {
+		mac_abort(&m);
+		return st;
+	}
+	uint8_t full[kMaxMac]; // secret until truncated: wiped before return
+	st = mac_end(&m, full);
+	if (st == KGSS_S_COMPLETE)
+		memcpy(tag, full, tag_len);
+	wipe(full, sizeof(full));
+	return st;
+}
+
+kgss_status mte_decrypt(const enc_key *k, const seglist &segs, const uint8_t *tag, seg_cipher_mode mode,
+			size_t conf_len, size_t tag_len)
+{
+	if (tag_len > mac_size(&k->ki)) {
+		zero_enc_segs(segs);
+		return KGSS_S_FAILURE;
+	}
+	if (segs.enc_len() < conf_len) {
+		zero_enc_segs(segs);
+		return KGSS_S_DEFECTIVE_TOKEN;
+	}
+	seg_cipher c;
+	kgss_status st = seg_cipher_init_block(&c, segs, mode, &k->ke, true);
+	if (st != KGSS_S_COMPLETE) {
+		zero_enc_segs(segs);
+		return st;
+	}
+	mac_run m; // secret-dependent: consumed by mac_end / mac_abort
+	st = mac_begin(&m, &k->ki);
+	if (st != KGSS_S_COMPLETE) {
+		zero_enc_segs(segs);
+		return st;
+	}
+	st = sweep(&c, &m, SWEEP_CIPHER_FIRST); // decipher a chunk, then MAC its plaintext
+	if (st != KGSS_S_COMPLETE) {
+		mac_abort(&m);
+		zero_enc_segs(segs);
+		return st;
+	}
+	uint8_t full[kMaxMac]; // secret: expected tag, wiped before return
+	st = mac_end(&m, full);
+	if (st == KGSS_S_COMPLETE && !ct_equal(full, tag, tag_len))
+		st = KGSS_S_BAD_SIG;
+	wipe(full, sizeof(full));
+	if (st != KGSS_S_COMPLETE)
+		zero_enc_segs(segs); // never release unverified plaintext
+	return st;
+}
+
+static const uint8_t kZeroIv[16] = {0};
+
+kgss_status etm_encrypt(const enc_key *k, const seglist &segs, uint8_t *tag, size_t conf_len, size_t tag_len)
+{
+	if (segs.enc_len() < conf_len || tag_len > mac_size(&k->ki))
+		return KGSS_S_FAILURE;
+	seg_cipher c;
+	kgss_status st = seg_cipher_init_block(&c, segs, SEGC_CTS, &k->ke, false);
+	if (st != KGSS_S_COMPLETE)
+		return KGSS_S_FAILURE;
+	mac_run m; // secret-dependent: consumed by mac_end / mac_abort
+	st = mac_begin(&m, &k->ki);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	mac_update(&m, kZeroIv, sizeof(kZeroIv)); // RFC 8009 §5: H covers IV | C
+	st = sweep(&c, &m, SWEEP_CIPHER_FIRST);   // encipher a chunk, then MAC its ciphertext
+	if (st != KGSS_S_COMPLETE) {
+		mac_abort(&m);
+		return st;
+	}
+	uint8_t full[kMaxMac]; // secret until truncated: wiped before return
+	st = mac_end(&m, full);
+	if (st == KGSS_S_COMPLETE)
+		memcpy(tag, full, tag_len);
+	wipe(full, sizeof(full));
+	return st;
+}
+
+kgss_status etm_decrypt(const enc_key *k, const seglist &segs, const uint8_t *tag, size_t conf_len, size_t tag_len)
+{
+	kgss_status st = KGSS_S_COMPLETE;
+	if (tag_len > mac_size(&k->ki))
+		st = KGSS_S_FAILURE;
+	else if (segs.enc_len() < conf_len || segs.enc_len() < 16)
+		st = KGSS_S_DEFECTIVE_TOKEN;
+	if (st != KGSS_S_COMPLETE) {
+		zero_enc_segs(segs);
+		return st;
+	}
+	// Verify first (RFC 8009 §5): nothing is deciphered unless H matches.
+	mac_run m; // secret-dependent: consumed by mac_end
+	st = mac_begin(&m, &k->ki);
+	if (st != KGSS_S_COMPLETE) {
+		zero_enc_segs(segs);
+		return st;
+	}
+	mac_update(&m, kZeroIv, sizeof(kZeroIv));
+	mac_update_segs(&m, segs);
+	uint8_t full[kMaxMac]; // secret: expected tag, wiped before return
+	st = mac_end(&m, full);
+	if (st == KGSS_S_COMPLETE && !ct_equal(full, tag, tag_len))
+		st = KGSS_S_BAD_SIG;
+	wipe(full, sizeof(full));
+	if (st == KGSS_S_COMPLETE) {
+		seg_cipher c;
+		st = seg_cipher_init_block(&c, segs, SEGC_CTS, &k->ke, true);
+		if (st == KGSS_S_COMPLETE)
+			st = seg_cipher_all(&c);
+	}
+	if (st != KGSS_S_COMPLETE)
+		zero_enc_segs(segs);
+	return st;
+}
+
+kgss_status mac_checksum(const mac_key *k, const seglist &segs, uint8_t *out, size_t len)
+{
+	if (len > mac_size(k))
+		return KGSS_S_FAILURE;
+	mac_run m; // secret-dependent: consumed by mac_end
+	kgss_status st = mac_begin(&m, k);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	mac_update_segs(&m, segs);
+	uint8_t full[kMaxMac]; // wiped before return (the untruncated MAC)
+	st = mac_end(&m, full);
+	if (st == KGSS_S_COMPLETE)
+		memcpy(out, full, len);
+	wipe(full, sizeof(full));
+	return st;
+}
+
+kgss_status mac_verify(const mac_key *k, const seglist &segs, const uint8_t *cksum, size_t len)
+{
+	uint8_t want[kMaxMac]; // secret: expected checksum, wiped before return
+	kgss_status st = mac_checksum(k, segs, want, len);
+	if (st == KGSS_S_COMPLETE && !ct_equal(want, cksum, len))
+		st = KGSS_S_BAD_SIG;
+	wipe(want, sizeof(want));
+	return st;
+}
+
+} // namespace kgss

@@ -1,0 +1,261 @@
+// crypto/enctypes/rc4_hmac.cc - RFC 4757: arcfour-hmac (23) and
+// arcfour-hmac-exp (24), the RFC 3961 encryption and checksum (-138).
+//
+// RFC 4757 §4 / §5, for key K and usage T (translated per RFC 4757 §3 /
+// MIT's ms_usage: 3 -> 8, 23 -> 13, others unchanged):
+//   K1 = HMAC-MD5(K, T_le32)                       (23)
+//   K1 = HMAC-MD5(K, "fortybits\0" | T_le32)       (24)
+//   K2 = K1; for 24, bytes 7..15 of K1 are then set to 0xAB
+//   tag = HMAC-MD5(K2, conf(8) | data)             (16 bytes, over plaintext)
+//   K3 = HMAC-MD5(K1, tag)
+//   ciphertext = RC4(K3, conf | data); the caller places tag first.
+// The tag keys (K2) lives in enc_key.ki as a precomputed HMAC-MD5 key; K1
+// (masked for 24) and the backend's RC4 class live in enc_key.ke.ks with
+// ke.cls == NULL (cipher_key_clear wipes ks whatever cls is).
+// Checksum -138 (RFC 4757 §4): Ksign = HMAC-MD5(K, "signaturekey\0"),
+//   cksum = HMAC-MD5(Ksign, MD5(T_le32 | data)); mac_key.usage holds T.
+#include "crypto/enctypes/profile.h"
+#include "crypto/kdf.h"
+#include "crypto/util.h"
+
+#if KGSS_WITH_RC4
+
+namespace kgss {
+
+namespace {
+
+// What RC4 keeps in enc_key.ke.ks (copied in and out with memcpy).
+struct rc4_ke {
+	const kgss_stream_cipher_class *sc; // the backend's RC4
+	uint8_t k1[16];                     // secret: K1 (masked for 24), keys K3
+};
+static_assert(sizeof(rc4_ke) <= KGSS_CIPHER_STATE_MAX, "rc4_ke fits in a cipher_key");
+
+// RFC 4757 §3 key usage translation (as MIT krb5 arcfour ms_usage).
+uint32_t ms_usage(uint32_t usage)
+{
+	switch (usage) {
+	case 3:
+		return 8; // AS-REP encrypted part
+	case 23:
+		return 13; // GSS sign/wrap
+	default:
+		return usage;
+	}
+}
+
+kgss_status derive_enc(bool exp, const kgss_crypto_backend *be, const uint8_t *key, uint32_t usage, enc_key *out)
+{
+	wipe(out, sizeof(*out));
+	const kgss_hash_class *md5 = backend_hash(be, HASH_MD5);
+	const kgss_stream_cipher_class *rc4 = backend_stream(be, CIPHER_RC4);
+	if (!md5 || !rc4 || md5->digest_size != 16 || rc4->context_size > KGSS_STREAM_STATE_MAX || !rc4->init ||
+	    !rc4->apply || !rc4->clear)
+		return KGSS_S_UNAVAILABLE;
+	static const uint8_t l40[10] = {'f', 'o', 'r', 't', 'y', 'b', 'i', 't', 's', 0};
+	uint8_t t[4];
+	store_le32(t, ms_usage(usage));
+	span parts[2] = {{l40, sizeof(l40)}, {t, sizeof(t)}};
+	rc4_ke x; // secret: K1, wiped before return
+	x.sc = rc4;
+	kgss_status st = hmac_raw(md5, key, 16, exp ? parts : parts + 1, exp ? 2 : 1, x.k1);
+	if (st == KGSS_S_COMPLETE)
+		st = mac_key_init_hmac(&out->ki, md5, x.k1, 16, usage); // K2 = K1 before masking
+	if (st == KGSS_S_COMPLETE) {
+		if (exp)
+			memset(x.k1 + 7, 0xab, 9);
+		memcpy(out->ke.ks, &x, sizeof(x));
+	} else {
+		enc_key_clear(out);
+	}
+	wipe(&x, sizeof(x));
+	return st;
+}
+
+// K3 = HMAC-MD5(K1, tag), then a live RC4 state keyed by it in st.
+kgss_status start_rc4(const enc_key *k, const uint8_t *tag, void *st, const kgss_stream_cipher_class **sc_out)
+{
+	rc4_ke x; // secret: K1, wiped before return
+	memcpy(&x, k->ke.ks, sizeof(x));
+	uint8_t k3[16]; // secret: K3, wiped before return
+	kgss_status r = KGSS_S_FAILURE;
+	const span part = {tag, 16};
+	const kgss_hash_class *md5 = k->ki.kind == MAC_HMAC ? k->ki.hmac.h : nullptr;
+	if (x.sc && md5) {
+		r = hmac_raw(md5, x.k1, 16, &part, 1, k3);
+		if (r == KGSS_S_COMPLETE && x.sc->init(st, k3, 16) != 0) {
+			x.sc->clear(st);
+			r = KGSS_S_FAILURE;
+		}
+	}
+	*sc_out = x.sc;
+	wipe(&x, sizeof(x));
+	wipe(k3, sizeof(k3));
+	return r;
+}
+
+kgss_status encrypt(const enc_key *k, const seglist &segs, uint8_t *tag)
+{
+	if (segs.enc_len() < 8 || mac_size(&k->ki) != 16)
+		return KGSS_S_FAILURE;
+	// The tag keys the cipher, so this profile needs two passes on encrypt.
+	mac_run m; // secret-dependent: consumed by mac_end
+	kgss_status st = mac_begin(&m, &k->ki);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	mac_update_segs(&m, segs);
+	st = mac_end(&m, tag);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	alignas(KGSS_STATE_ALIGN) uint8_t rs[KGSS_STREAM_STATE_MAX]; // secret: RC4 state, cleared before return
+	const kgss_stream_cipher_class *sc = nullptr;
+	st = start_rc4(k, tag, rs, &sc);
+	if (st == KGSS_S_COMPLETE) {
+		seg_cipher c;
+		st = seg_cipher_init_stream(&c, segs, sc, rs);
+		if (st == KGSS_S_COMPLETE)
+			st = seg_cipher_all(&c);
+		sc->clear(rs);
+	}
+	wipe(rs, sizeof(rs));
+	if (st != KGSS_S_COMPLETE)
+		wipe(tag, 16);
+	return st;
+}
+
+kgss_status decrypt(const enc_key *k, const seglist &segs, const uint8_t *tag)
+{
+	if (segs.enc_len() < 8) {
+		zero_enc_segs(segs);
+		return KGSS_S_DEFECTIVE_TOKEN;
+	}
+	if (mac_size(&k->ki) != 16) {
+		zero_enc_segs(segs);
+		return KGSS_S_FAILURE;
+	}
+	alignas(KGSS_STATE_ALIGN) uint8_t rs[KGSS_STREAM_STATE_MAX]; // secret: RC4 state, cleared before return
+	const kgss_stream_cipher_class *sc = nullptr;
+	kgss_status st = start_rc4(k, tag, rs, &sc);
+	if (st == KGSS_S_COMPLETE) {
+		mac_run m; // secret-dependent: consumed by mac_end / mac_abort
+		st = mac_begin(&m, &k->ki);
+		if (st == KGSS_S_COMPLETE) {
+			seg_cipher c;
+			st = seg_cipher_init_stream(&c, segs, sc, rs);
+			if (st == KGSS_S_COMPLETE)
+				st = sweep(&c, &m, SWEEP_CIPHER_FIRST); // decipher a chunk, MAC its plaintext
+			if (st != KGSS_S_COMPLETE) {
+				mac_abort(&m);
+			} else {
+				uint8_t want[16]; // secret: expected tag, wiped before return
+				st = mac_end(&m, want);
+				if (st == KGSS_S_COMPLETE && !ct_equal(want, tag, 16))
+					st = KGSS_S_BAD_SIG;
+				wipe(want, sizeof(want));
+			}
+		}
+		sc->clear(rs);
+	}
+	wipe(rs, sizeof(rs));
+	if (st != KGSS_S_COMPLETE)
+		zero_enc_segs(segs); // never release unverified plaintext
+	return st;
+}
+
+kgss_status derive_cksum(const kgss_crypto_backend *be, const uint8_t *key, uint32_t usage, mac_key *out)
+{
+	wipe(out, sizeof(*out));
+	const kgss_hash_class *md5 = backend_hash(be, HASH_MD5);
+	if (!md5 || md5->digest_size != 16 || !backend_stream(be, CIPHER_RC4))
+		return KGSS_S_UNAVAILABLE;
+	static const uint8_t sigkey[13] = {'s', 'i', 'g', 'n', 'a', 't', 'u', 'r', 'e', 'k', 'e', 'y', 0};
+	const span part = {sigkey, sizeof(sigkey)};
+	uint8_t ksign[16]; // secret: wiped before return
+	kgss_status st = hmac_raw(md5, key, 16, &part, 1, ksign);
+	if (st == KGSS_S_COMPLETE)
+		st = mac_key_init_hmac(out, md5, ksign, 16, ms_usage(usage));
+	wipe(ksign, sizeof(ksign));
+	return st;
+}
+
+kgss_status make_checksum(const mac_key *k, const seglist &segs, uint8_t *out)
+{
+	if (k->kind != MAC_HMAC || !k->hmac.h || k->hmac.h->digest_size != 16)
+		return KGSS_S_FAILURE;
+	const kgss_hash_class *md5 = k->hmac.h;
+	alignas(KGSS_STATE_ALIGN) uint8_t hs[KGSS_HASH_STATE_MAX]; // running MD5 of public data
+	uint8_t d[16];
+	uint8_t t[4];
+	store_le32(t, k->usage); // already translated at derive_cksum
+	if (md5->init(hs) != 0) {
+		md5->clear(hs);
+		return KGSS_S_FAILURE;
+	}
+	md5->update(hs, t, 4);
+	seg s;
+	for (size_t i = 0; i < segs.count(); i++)
+		if (segs.at(i, &s) && s.len)
+			md5->update(hs, s.p, s.len);
+	kgss_status st = md5->final(hs, d) == 0 ? hmac(&k->hmac, d, 16, out) : KGSS_S_FAILURE;
+	wipe(hs, sizeof(hs));
+	return st;
+}
+
+kgss_status verify_checksum(const mac_key *k, const seglist &segs, const uint8_t *cksum)
+{
+	uint8_t want[16]; // secret: expected checksum, wiped before return
+	kgss_status st = make_checksum(k, segs, want);
+	if (st == KGSS_S_COMPLETE && !ct_equal(want, cksum, 16))
+		st = KGSS_S_BAD_SIG;
+	wipe(want, sizeof(want));
+	return st;
+}
+
+} // namespace
+
+// ---- arcfour-hmac (23) -----------------------------------------------------------
+kgss_status rc4_derive_enc(const kgss_crypto_backend *be, const uint8_t *key, uint32_t usage, enc_key *out)
+{
+	return derive_enc(false, be, key, usage, out);
+}
+kgss_status rc4_derive_cksum(const kgss_crypto_backend *be, const uint8_t *key, uint32_t usage, mac_key *out)
+{
+	return derive_cksum(be, key, usage, out);
+}
+kgss_status rc4_encrypt(const enc_key *k, const seglist &segs, uint8_t *tag) { return encrypt(k, segs, tag); }
+kgss_status rc4_decrypt(const enc_key *k, const seglist &segs, const uint8_t *tag) { return decrypt(k, segs, tag); }
+kgss_status rc4_make_checksum(const mac_key *k, const seglist &segs, uint8_t *out)
+{
+	return make_checksum(k, segs, out);
+}
+kgss_status rc4_verify_checksum(const mac_key *k, const seglist &segs, const uint8_t *cksum)
+{
+	return verify_checksum(k, segs, cksum);
+}
+
+// ---- arcfour-hmac-exp (24): same but for K1 (RFC 4757 §4 "export") --------------
+kgss_status rc4exp_derive_enc(const kgss_crypto_backend *be, const uint8_t *key, uint32_t usage, enc_key *out)
+{
+	return derive_enc(true, be, key, usage, out);
+}
+kgss_status rc4exp_derive_cksum(const kgss_crypto_backend *be, const uint8_t *key, uint32_t usage, mac_key *out)
+{
+	return derive_cksum(be, key, usage, out);
+}
+kgss_status rc4exp_encrypt(const enc_key *k, const seglist &segs, uint8_t *tag) { return encrypt(k, segs, tag); }
+kgss_status rc4exp_decrypt(const enc_key *k, const seglist &segs, const uint8_t *tag)
+{
+	return decrypt(k, segs, tag);
+}
+kgss_status rc4exp_make_checksum(const mac_key *k, const seglist &segs, uint8_t *out)
+{
+	return make_checksum(k, segs, out);
+}
+kgss_status rc4exp_verify_checksum(const mac_key *k, const seglist &segs, const uint8_t *cksum)
+{
+	return verify_checksum(k, segs, cksum);
+}
+
+} // namespace kgss
+
+#endif
