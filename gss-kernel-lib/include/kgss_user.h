@@ -48,8 +48,8 @@ kgss_status kgss_lucid_serialize(const kgss_lucid_context_v1 *lucid, void *out, 
  * downcall buffer (host byte order; see kgss_import_downcall). */
 kgss_status kgss_lucid_to_downcall(const kgss_lucid_context_v1 *lucid, void *out, size_t *len);
 
-/* Checks a serialized context strictly (as kgss_import_serialized does,
- * without deriving keys) and writes a one-line description without key
+/* Checks a serialized context strictly (as kgss_import_serialized does with
+ * default options, without deriving keys) and writes a one-line description without key
  * material into text (NUL-terminated).  KGSS_S_DEFECTIVE_TOKEN /
  * KGSS_S_UNAVAILABLE as the import would answer; KGSS_S_FAILURE when text
  * is NULL or too small (text then holds a truncated line if text_len > 0). */

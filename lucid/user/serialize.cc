@@ -95,9 +95,6 @@ extern "C" kgss_status kgss_lucid_to_downcall(const kgss_lucid_context_v1 *lucid
 	kgss_status st = lucid_check(lucid, &p, &et);
 	if (st != KGSS_S_COMPLETE)
 		return st;
-	// The format has only 32 bits of endtime: never write a truncated one.
-	if (p.endtime > 0xffffffffu)
-		return KGSS_S_DEFECTIVE_TOKEN;
 	const size_t need = DOWNCALL_FIXED + p.key_len;
 	if (!fits(out, len, need, &st))
 		return st;
@@ -110,7 +107,7 @@ extern "C" kgss_status kgss_lucid_to_downcall(const kgss_lucid_context_v1 *lucid
 		flags |= DOWNCALL_F_CFX;
 	if (p.acceptor_subkey)
 		flags |= DOWNCALL_F_ACCEPTOR_SUBKEY;
-	const uint32_t endtime = (uint32_t)p.endtime;
+	const uint32_t endtime = (uint32_t)p.endtime; // from the lucid's 32-bit field
 	const uint32_t etype = (uint32_t)p.enctype;
 	memcpy(b, &flags, 4); // host byte order, as rpc.gssd writes it
 	memcpy(b + 4, &endtime, 4);
@@ -124,6 +121,8 @@ extern "C" kgss_status kgss_serialized_describe(const void *buf, size_t len, cha
 {
 	ctx_params p;
 	kgss_status st = serialized_parse(buf, len, &p);
+	if (st == KGSS_S_COMPLETE)
+		st = ctx_validate(&p, nullptr); // the rest of what an import checks
 	if (st != KGSS_S_COMPLETE) {
 		if (text != nullptr && text_len > 0)
 			text[0] = '\0';

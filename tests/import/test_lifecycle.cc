@@ -1,0 +1,430 @@
+// Context lifecycle: allocator hooks, wiping, double free, expiry, sequence
+// numbers, randomness, options, status strings, libkgss_user.
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <CppUTest/TestHarness.h>
+
+#include "gss-kernel-lib/context.h"
+#include "gss-kernel-lib/import.h"
+#include "import_util.h"
+#include "kgss_user.h"
+
+using it::lucid_holder;
+
+namespace {
+
+void keep_copy(it::counting_alloc *a, const void *p, size_t n)
+{
+	a->seen.assign((const uint8_t *)p, (const uint8_t *)p + n);
+}
+
+bool contains(const std::vector<uint8_t> &hay, const uint8_t *needle, size_t n)
+{
+	if (n == 0 || hay.size() < n)
+		return false;
+	for (size_t i = 0; i + n <= hay.size(); i++)
+		if (memcmp(&hay[i], needle, n) == 0)
+			return true;
+	return false;
+}
+
+bool all_zero(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+kgss_ctx *import_into(std::vector<uint8_t> &mem, int32_t etype, uint32_t protocol, const kgss_options *o)
+{
+	lucid_holder h(etype, protocol, true);
+	mem.assign(kgss_ctx_size(), 0);
+	kgss_ctx *c = nullptr;
+	CHECK_EQUAL(KGSS_S_COMPLETE, kgss_import_lucid_v1_into(mem.data(), mem.size(), &h.l, o, &c));
+	return c;
+}
+
+} // namespace
+
+TEST_GROUP(lifecycle){};
+
+// The block handed back to the allocator holds nothing but the dead marker.
+// The snapshot taken just before kgss_ctx_free shows what was there to wipe:
+// the raw key's schedule and the derived keys; none of their 8-byte runs
+// survives in the freed block.
+TEST(lifecycle, free_wipes_everything_before_releasing)
+{
+	for (size_t i = 0; i < it::n_enctypes; i++) {
+		const it::etinfo &e = it::all_enctypes[i];
+		lucid_holder h(e.etype, e.protocol, true, e.protocol == 1);
+		it::counting_alloc ca;
+		ca.inspect = keep_copy;
+		kgss_options o = it::plain_opts();
+		ca.install(&o);
+		kgss_ctx *c = nullptr;
+		CHECK_EQUAL(KGSS_S_COMPLETE, kgss_import_lucid_v1(&h.l, &o, &c));
+		const std::vector<uint8_t> before((uint8_t *)c, (uint8_t *)c + sizeof(kgss_ctx));
+		const size_t koff = offsetof(kgss_ctx, k), klen = sizeof(c->k);
+		size_t nonzero = 0;
+		for (size_t j = 0; j < klen; j++)
+			nonzero += before[koff + j] != 0;
+		CHECK(nonzero > 32); // derived keys were there
+
+		kgss_ctx_free(c);
+		CHECK_EQUAL(1, ca.allocs);
+		CHECK_EQUAL(1, ca.frees);
+		CHECK_FALSE(ca.size_mismatch);
+		CHECK_EQUAL(sizeof(kgss_ctx), ca.seen.size());
+		uint32_t magic;
+		memcpy(&magic, ca.seen.data(), 4);
+		CHECK_EQUAL(kgss::CTX_DEAD, magic);
+		CHECK_TEXT(all_zero(ca.seen.data() + 4, ca.seen.size() - 4), "freed block not wiped");
+		const uint8_t *key = e.protocol == 1 ? h.subkey.data() : h.key.data();
+		CHECK_FALSE(contains(ca.seen, key, 8));
+		for (size_t j = 0; j + 8 <= klen; j += 8) {
+			const uint8_t *run = before.data() + koff + j;
+			if (!all_zero(run, 8))
+				CHECK_FALSE(contains(ca.seen, run, 8));
+		}
+	}
+}
+
+TEST(lifecycle, free_null_garbage_and_twice)
+{
+	kgss_ctx_free(nullptr);
+	// Not a context (magic neither live nor dead): left alone.
+	std::vector<uint8_t> junk(kgss_ctx_size(), 0x5a);
+	kgss_ctx_free((kgss_ctx *)junk.data());
+	for (uint8_t b : junk)
+		CHECK_EQUAL(0x5a, b);
+
+	// Caller memory: after free, NO_CONTEXT everywhere, a second free is a no-op.
+	kgss_options o = it::plain_opts();
+	std::vector<uint8_t> mem;
+	kgss_ctx *c = import_into(mem, 18, 1, &o);
+	kgss_ctx_info info;
+	CHECK_EQUAL(KGSS_S_COMPLETE, kgss_ctx_inquire(c, &info));
+	kgss_ctx_free(c);
+	CHECK_EQUAL(KGSS_S_NO_CONTEXT, kgss::ctx_check(c));
+	CHECK_EQUAL(KGSS_S_NO_CONTEXT, kgss_ctx_inquire(c, &info));
+	kgss_ctx_free(c);
+	CHECK_EQUAL(kgss::CTX_DEAD, c->magic);
+	CHECK_EQUAL(KGSS_S_NO_CONTEXT, kgss_ctx_inquire(nullptr, &info));
+}
+
+// A library-allocated context freed twice while its block is still mapped
+// (an allocator that defers release): the free hook runs once.
+namespace {
+struct deferring {
+	int frees = 0;
+	std::vector<void *> held;
+};
+void *d_alloc(void *, size_t n) { return aligned_alloc(64, (n + 63) / 64 * 64); }
+void d_free(void *a, void *p, size_t) { ((deferring *)a)->frees++, ((deferring *)a)->held.push_back(p); }
+} // namespace
+
+TEST(lifecycle, double_free_of_allocated_context_frees_once)
+{
+	deferring d;
+	kgss_options o = it::plain_opts();
+	o.alloc = d_alloc;
+	o.free = d_free;
+	o.alloc_ctx = &d;
+	lucid_holder h(17, 1, false);
+	kgss_ctx *c = nullptr;
+	CHECK_EQUAL(KGSS_S_COMPLETE, kgss_import_lucid_v1(&h.l, &o, &c));
+	kgss_ctx_free(c);
+	kgss_ctx_free(c);
+	CHECK_EQUAL(1, d.frees);
+	for (void *p : d.held)
+		free(p);
+}
+
+TEST(lifecycle, failed_setup_frees_with_same_size_and_wipes)
+{
+	// Validation failures allocate nothing (checked in test_lucid); a bad
+	// _into buffer is left untouched; here: options with unknown flags.
+	it::counting_alloc ca;
+	kgss_options o = it::plain_opts();
+	ca.install(&o);
+	o.flags = 0x80;
+	lucid_holder h(18, 1, true);
+	kgss_ctx *c = (kgss_ctx *)&o;
+	CHECK_EQUAL(KGSS_S_FAILURE, kgss_import_lucid_v1(&h.l, &o, &c));
+	POINTERS_EQUAL(nullptr, c);
+	CHECK_EQUAL(0, ca.allocs);
+}
+
+namespace {
+struct fake_clock {
+	uint64_t now = 0;
+	bool fail = false;
+	int calls = 0;
+};
+int fake_clock_fn(void *p, uint64_t *now)
+{
+	fake_clock *f = (fake_clock *)p;
+	f->calls++;
+	if (f->fail)
+		return -1;
+	*now = f->now;
+	return 0;
+}
+} // namespace
+
+TEST(lifecycle, expiry_with_injected_clock)
+{
+	fake_clock fc;
+	kgss_options o = it::plain_opts();
+	o.clock = fake_clock_fn;
+	o.clock_ctx = &fc;
+	std::vector<uint8_t> mem;
+	kgss_ctx *c = import_into(mem, 18, 1, &o); // endtime 2000000000
+	fc.now = 1999999999;
+	CHECK_EQUAL(KGSS_S_COMPLETE, kgss::ctx_check_expiry(c));
+	fc.now = 2000000000;
+	CHECK_EQUAL(KGSS_S_CONTEXT_EXPIRED, kgss::ctx_check_expiry(c));
+	fc.now = 2000000001;
+	CHECK_EQUAL(KGSS_S_CONTEXT_EXPIRED, kgss::ctx_check_expiry(c));
+	fc.now = ~(uint64_t)0;
+	CHECK_EQUAL(KGSS_S_CONTEXT_EXPIRED, kgss::ctx_check_expiry(c));
+	fc.now = 0;
+	CHECK_EQUAL(KGSS_S_COMPLETE, kgss::ctx_check_expiry(c));
+	fc.fail = true;
+	CHECK_EQUAL(KGSS_S_FAILURE, kgss::ctx_check_expiry(c));
+	CHECK(fc.calls == 6);
+	kgss_ctx_free(c);
+	// No clock: never expires.
+	kgss_options n = it::plain_opts();
+	c = import_into(mem, 18, 1, &n);
+	CHECK_EQUAL(KGSS_S_COMPLETE, kgss::ctx_check_expiry(c));
+	kgss_ctx_free(c);
+}
+
+TEST(lifecycle, send_sequence_numbers)
+{
+	kgss_options o = it::plain_opts();
+	std::vector<uint8_t> mem;
+	lucid_holder h(18, 1, true);
+	h.l.send_seq = 0xfffffffffffffffeull;
+	mem.assign(kgss_ctx_size(), 0);
+	kgss_ctx *c = nullptr;
+	CHECK_EQUAL(KGSS_S_COMPLETE, kgss_import_lucid_v1_into(mem.data(), mem.size(), &h.l, &o, &c));
+	CHECK_EQUAL(0xfffffffffffffffeull, kgss::ctx_next_send_seq(c));
+	CHECK_EQUAL(0xffffffffffffffffull, kgss::ctx_next_send_seq(c));
+	CHECK_EQUAL(0u, kgss::ctx_next_send_seq(c));
+	kgss_ctx_info info;
+	kgss_ctx_inquire(c, &info);
+	CHECK_EQUAL(1u, info.send_seq);
+	kgss_ctx_free(c);
+
+	// Concurrent takers never get the same number.
+	c = import_into(mem, 18, 1, &o);
+	const uint64_t first = c->send_seq;
+	const int threads = 4, per = 10000;
+	std::vector<std::vector<uint64_t>> got(threads);
+	std::vector<std::thread> ts;
+	for (int t = 0; t < threads; t++)
+		ts.emplace_back([&, t] {
+			for (int i = 0; i < per; i++)
+				got[t].push_back(kgss::ctx_next_send_seq(c));
+		});
+	for (auto &t : ts)
+		t.join();
+	std::set<uint64_t> all;
+	for (auto &g : got)
+		all.insert(g.begin(), g.end());
+	CHECK_EQUAL((size_t)threads * per, all.size());
+	CHECK_EQUAL(first, *all.begin());
+	CHECK_EQUAL(first + threads * per - 1, *all.rbegin());
+	kgss_ctx_free(c);
+}
+
+TEST(lifecycle, rfc1964_sequence_numbers_are_32_bits)
+{
+	kgss_options o = it::plain_opts();
+	lucid_holder h(16, 0, true);
+	h.l.send_seq = 0x100000005ull;
+	std::vector<uint8_t> mem(kgss_ctx_size());
+	kgss_ctx *c = nullptr;
+	CHECK_EQUAL(KGSS_S_COMPLETE, kgss_import_lucid_v1_into(mem.data(), mem.size(), &h.l, &o, &c));
+	CHECK_EQUAL(5u, kgss::ctx_next_send_seq(c));
+	kgss_ctx_free(c);
+}
+
+namespace {
+struct prng_state {
+	int calls = 0;
+	bool fail = false;
+};
+int test_gen(void *p, uint8_t *out, size_t len)
+{
+	prng_state *s = (prng_state *)p;
+	s->calls++;
+	memset(out, 0x42, len); // writes, then maybe fails: must not leak out
+	return s->fail ? -1 : 0;
+}
+} // namespace
+
+TEST(lifecycle, randomness)
+{
+	uint8_t buf[24];
+	// No PRNG: UNAVAILABLE.
+	kgss_options o = it::plain_opts();
+	std::vector<uint8_t> mem;
+	kgss_ctx *c = import_into(mem, 18, 1, &o);
+	CHECK_EQUAL(KGSS_S_UNAVAILABLE, kgss::ctx_random(c, buf, sizeof buf));
+	kgss_ctx_free(c);
+
+	// The kgss_prng is copied by value at import.
+	prng_state ps;
+	kgss_prng p = {test_gen, &ps};
+	o.prng = &p;
+	c = import_into(mem, 18, 1, &o);
+	p.generate = nullptr; // the caller's struct may change or go away
+	memset(buf, 0, sizeof buf);
+	CHECK_EQUAL(KGSS_S_COMPLETE, kgss::ctx_random(c, buf, sizeof buf));
+	CHECK_EQUAL(1, ps.calls);
+	CHECK_EQUAL(0x42, buf[23]);
+	ps.fail = true;
+	CHECK_EQUAL(KGSS_S_FAILURE, kgss::ctx_random(c, buf, sizeof buf));
+	CHECK(all_zero(buf, sizeof buf)); // nothing the generator wrote survives
+	kgss_ctx_free(c);
+}
+
+TEST(lifecycle, options)
+{
+	kgss_options o;
+	memset(&o, 0xff, sizeof o);
+	kgss_options_init(&o);
+	CHECK_EQUAL(sizeof(kgss_options), o.struct_size);
+	CHECK_EQUAL(0u, o.flags);
+	POINTERS_EQUAL(kgss_crypto_builtin(), o.crypto);
+	POINTERS_EQUAL(nullptr, o.prng);
+	CHECK(o.clock == nullptr && o.alloc == nullptr && o.free == nullptr);
+	POINTERS_EQUAL(nullptr, o.clock_ctx);
+	POINTERS_EQUAL(nullptr, o.alloc_ctx);
+	kgss_options_init(nullptr);
+
+	kgss_options r;
+	CHECK_EQUAL(KGSS_S_COMPLETE, kgss::options_resolve(nullptr, &r));
+	POINTERS_EQUAL(kgss_crypto_builtin(), r.crypto);
+	// An older, shorter struct: fields past struct_size are not read.
+	kgss_options old;
+	memset(&old, 0xff, sizeof old);
+	old.struct_size = offsetof(kgss_options, prng);
+	old.flags = KGSS_OPT_REPLAY_DETECT;
+	old.crypto = nullptr;
+	CHECK_EQUAL(KGSS_S_COMPLETE, kgss::options_resolve(&old, &r));
+	CHECK_EQUAL(KGSS_OPT_REPLAY_DETECT, r.flags);
+	POINTERS_EQUAL(kgss_crypto_builtin(), r.crypto);
+	POINTERS_EQUAL(nullptr, r.prng);
+	CHECK(r.alloc == nullptr);
+	// A struct_size that cuts a pointer in half: that field keeps its default.
+	old.struct_size = offsetof(kgss_options, prng) + 3;
+	CHECK_EQUAL(KGSS_S_COMPLETE, kgss::options_resolve(&old, &r));
+	POINTERS_EQUAL(nullptr, r.prng);
+	// Never initialised / unknown flag bits.
+	old.struct_size = 0;
+	CHECK_EQUAL(KGSS_S_FAILURE, kgss::options_resolve(&old, &r));
+	kgss_options_init(&o);
+	o.flags = 0x4;
+	CHECK_EQUAL(KGSS_S_FAILURE, kgss::options_resolve(&o, &r));
+	lucid_holder h(18, 1, true);
+	std::vector<uint8_t> mem(kgss_ctx_size());
+	kgss_ctx *c = (kgss_ctx *)mem.data();
+	CHECK_EQUAL(KGSS_S_FAILURE, kgss_import_lucid_v1_into(mem.data(), mem.size(), &h.l, &o, &c));
+	POINTERS_EQUAL(nullptr, c);
+	// NULL options: defaults (builtin backend), fine for _into.
+	CHECK_EQUAL(KGSS_S_COMPLETE, kgss_import_lucid_v1_into(mem.data(), mem.size(), &h.l, nullptr, &c));
+	kgss_ctx_info info;
+	kgss_ctx_inquire(c, &info);
+	STRCMP_EQUAL("builtin", info.backend_name);
+	kgss_ctx_free(c);
+	// A backend lacking a primitive: UNAVAILABLE.
+	kgss_crypto_backend partial = *kgss_crypto_builtin();
+	partial.aes256 = nullptr;
+	kgss_options_init(&o);
+	o.crypto = &partial;
+	CHECK_EQUAL(KGSS_S_UNAVAILABLE, kgss_import_lucid_v1_into(mem.data(), mem.size(), &h.l, &o, &c));
+	lucid_holder h17(17, 1, true);
+	CHECK_EQUAL(KGSS_S_COMPLETE, kgss_import_lucid_v1_into(mem.data(), mem.size(), &h17.l, &o, &c));
+	kgss_ctx_free(c);
+	partial = *kgss_crypto_builtin();
+	partial.abi_version = 99;
+	CHECK_EQUAL(KGSS_S_UNAVAILABLE, kgss_import_lucid_v1_into(mem.data(), mem.size(), &h17.l, &o, &c));
+}
+
+TEST(lifecycle, status_strings)
+{
+	STRCMP_EQUAL("COMPLETE", kgss_status_string(KGSS_S_COMPLETE));
+	STRCMP_EQUAL("BAD_MECH", kgss_status_string(KGSS_S_BAD_MECH));
+	STRCMP_EQUAL("BAD_SIG", kgss_status_string(KGSS_S_BAD_MIC));
+	STRCMP_EQUAL("NO_CONTEXT", kgss_status_string(KGSS_S_NO_CONTEXT));
+	STRCMP_EQUAL("DEFECTIVE_TOKEN", kgss_status_string(KGSS_S_DEFECTIVE_TOKEN));
+	STRCMP_EQUAL("CONTEXT_EXPIRED", kgss_status_string(KGSS_S_CONTEXT_EXPIRED));
+	STRCMP_EQUAL("FAILURE", kgss_status_string(KGSS_S_FAILURE));
+	STRCMP_EQUAL("BAD_QOP", kgss_status_string(KGSS_S_BAD_QOP));
+	STRCMP_EQUAL("UNAVAILABLE", kgss_status_string(KGSS_S_UNAVAILABLE));
+	STRCMP_EQUAL("COMPLETE+DUPLICATE_TOKEN", kgss_status_string(KGSS_S_DUPLICATE_TOKEN));
+	STRCMP_EQUAL("COMPLETE+OLD_TOKEN", kgss_status_string(KGSS_S_OLD_TOKEN));
+	STRCMP_EQUAL("COMPLETE+UNSEQ_TOKEN", kgss_status_string(KGSS_S_UNSEQ_TOKEN));
+	STRCMP_EQUAL("COMPLETE+GAP_TOKEN", kgss_status_string(KGSS_S_GAP_TOKEN));
+	STRCMP_EQUAL("COMPLETE+OLD_TOKEN+UNSEQ_TOKEN", kgss_status_string(KGSS_S_OLD_TOKEN | KGSS_S_UNSEQ_TOKEN));
+	STRCMP_EQUAL("COMPLETE+DUPLICATE_TOKEN+OLD_TOKEN+UNSEQ_TOKEN+GAP_TOKEN",
+		     kgss_status_string(KGSS_S_DUPLICATE_TOKEN | KGSS_S_OLD_TOKEN | KGSS_S_UNSEQ_TOKEN | KGSS_S_GAP_TOKEN));
+	// Every combination names exactly its bits.
+	const char *names[4] = {"DUPLICATE_TOKEN", "OLD_TOKEN", "UNSEQ_TOKEN", "GAP_TOKEN"};
+	for (uint32_t m = 0; m < 16; m++) {
+		std::string want = "COMPLETE";
+		for (int b = 0; b < 4; b++)
+			if (m & (1u << b))
+				want += std::string("+") + names[b];
+		STRCMP_EQUAL(want.c_str(), kgss_status_string(m << 1));
+	}
+	STRCMP_EQUAL("UNKNOWN_STATUS", kgss_status_string(1));            // CONTINUE_NEEDED: never ours
+	STRCMP_EQUAL("UNKNOWN_STATUS", kgss_status_string(1u << 5));
+	STRCMP_EQUAL("UNKNOWN_STATUS", kgss_status_string(19u << 16));
+	STRCMP_EQUAL("UNKNOWN_STATUS", kgss_status_string(1u << 24));      // calling error
+	STRCMP_EQUAL("FAILURE", kgss_status_string(KGSS_S_FAILURE | KGSS_S_GAP_TOKEN));
+}
+
+TEST(lifecycle, user_options)
+{
+	kgss_options o;
+	kgss_options_init_user(&o);
+	CHECK(o.alloc != nullptr && o.free != nullptr && o.clock != nullptr);
+	CHECK(o.prng != nullptr);
+	POINTERS_EQUAL(kgss_prng_user(), o.prng);
+	uint64_t now = 0;
+	CHECK_EQUAL(0, o.clock(o.clock_ctx, &now));
+	const uint64_t t = (uint64_t)time(nullptr);
+	CHECK(now + 2 >= t && now <= t + 2);
+	uint8_t a[48], b[48];
+	CHECK_EQUAL(0, o.prng->generate(o.prng->ctx, a, sizeof a));
+	CHECK_EQUAL(0, o.prng->generate(o.prng->ctx, b, sizeof b));
+	CHECK(memcmp(a, b, sizeof a) != 0);
+	CHECK_FALSE(all_zero(a, sizeof a));
+	const kgss_prng *g = kgss_prng_getrandom();
+	CHECK(g != nullptr);
+	CHECK_EQUAL(0, g->generate(g->ctx, a, sizeof a));
+	CHECK_FALSE(all_zero(a, sizeof a));
+	kgss_options_init_user(nullptr);
+
+	// A full user-space import/free cycle, with the window on.
+	o.flags = KGSS_OPT_REPLAY_DETECT | KGSS_OPT_SEQUENCE_DETECT;
+	lucid_holder h(20, 1, true, true);
+	kgss_ctx *c = nullptr;
+	CHECK_EQUAL(KGSS_S_COMPLETE, kgss_import_lucid_v1(&h.l, &o, &c));
+	uint8_t conf[16];
+	CHECK_EQUAL(KGSS_S_COMPLETE, kgss::ctx_random(c, conf, sizeof conf));
+	CHECK_EQUAL(KGSS_S_COMPLETE, kgss::ctx_check_expiry(c)); // endtime 2000000000 is in 2033
+	kgss_ctx_free(c);
+}
