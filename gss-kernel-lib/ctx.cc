@@ -11,10 +11,11 @@
 //    call on them answers KGSS_S_NO_CONTEXT and a second kgss_ctx_free is a
 //    no-op - reliably, until the caller reuses the memory.
 //  - Library-allocated contexts: the pointer dangles after kgss_ctx_free, as
-//    after free().  While the block is still mapped and not reused, the dead
-//    marker makes calls answer NO_CONTEXT and a second kgss_ctx_free a no-op
-//    (it is never passed to the free hook twice by a marker we wrote);
-//    nothing can be promised once the allocator reuses the block.
+//    after free().  As long as the allocator has not reused the block, the
+//    dead marker makes calls answer NO_CONTEXT and a second kgss_ctx_free a
+//    no-op, so the block is not handed to the free hook twice; once the
+//    allocator reuses it nothing can be promised (callers must drop the
+//    pointer, as with free()).
 //  - kgss_ctx_free ignores a pointer whose magic word is neither live nor
 //    dead: it is not a context, and freeing it could only do harm.
 #include <stddef.h>

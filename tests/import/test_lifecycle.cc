@@ -428,3 +428,201 @@ TEST(lifecycle, user_options)
 	CHECK_EQUAL(KGSS_S_COMPLETE, kgss::ctx_check_expiry(c)); // endtime 2000000000 is in 2033
 	kgss_ctx_free(c);
 }
+
+// ---- end to end through the public per-message calls (api.cc) ----------------
+
+namespace {
+
+// An initiator/acceptor pair sharing one key, sequence numbers lined up.
+struct pair {
+	lucid_holder i, a;
+	std::vector<uint8_t> mi, ma;
+	kgss_ctx *ci = nullptr, *ca = nullptr;
+	pair(int32_t etype, uint32_t protocol, const kgss_options *oi, const kgss_options *oa)
+	    : i(etype, protocol, true, protocol == 1), a(etype, protocol, false, protocol == 1)
+	{
+		a.key = i.key; // same keys, same buffers' contents
+		a.subkey = i.subkey;
+		kgss_lucid_key &ka = protocol == 1 ? a.l.cfx_kd.acceptor_subkey : a.l.rfc1964_kd.ctx_key;
+		ka.data = protocol == 1 ? a.subkey.data() : a.key.data();
+		if (protocol == 1)
+			a.l.cfx_kd.ctx_key.data = a.key.data();
+		a.l.send_seq = i.l.recv_seq;
+		a.l.recv_seq = i.l.send_seq;
+		mi.assign(kgss_ctx_size(), 0);
+		ma.assign(kgss_ctx_size(), 0);
+		CHECK_EQUAL(KGSS_S_COMPLETE, kgss_import_lucid_v1_into(mi.data(), mi.size(), &i.l, oi, &ci));
+		CHECK_EQUAL(KGSS_S_COMPLETE, kgss_import_lucid_v1_into(ma.data(), ma.size(), &a.l, oa, &ca));
+	}
+	~pair()
+	{
+		kgss_ctx_free(ci);
+		kgss_ctx_free(ca);
+	}
+};
+
+kgss_status mic(kgss_ctx *c, std::vector<uint8_t> &tok)
+{
+	static const char msg[] = "rpcsec_gss header";
+	kgss_buffer m = {sizeof msg, (void *)msg};
+	tok.assign(256, 0);
+	kgss_buffer t = {tok.size(), tok.data()};
+	kgss_status st = kgss_get_mic(c, 0, &m, &t);
+	tok.resize(st == KGSS_S_COMPLETE ? t.length : 0);
+	return st;
+}
+
+kgss_status verify(kgss_ctx *c, const std::vector<uint8_t> &tok)
+{
+	static const char msg[] = "rpcsec_gss header";
+	kgss_buffer m = {sizeof msg, (void *)msg};
+	kgss_buffer t = {tok.size(), (void *)tok.data()};
+	return kgss_verify_mic(c, &m, &t, nullptr);
+}
+
+} // namespace
+
+TEST(lifecycle, expiry_through_get_mic)
+{
+	fake_clock fc;
+	kgss_options o = it::plain_opts();
+	o.clock = fake_clock_fn;
+	o.clock_ctx = &fc;
+	for (size_t k = 0; k < it::n_enctypes; k++) {
+		const it::etinfo &e = it::all_enctypes[k];
+		pair p(e.etype, e.protocol, &o, &o);
+		std::vector<uint8_t> tok;
+		fc.now = 1999999999;
+		CHECK_EQUAL(KGSS_S_COMPLETE, mic(p.ci, tok));
+		CHECK_EQUAL(KGSS_S_COMPLETE, verify(p.ca, tok));
+		const uint64_t seq = p.ci->send_seq;
+		fc.now = 2000000000;
+		std::vector<uint8_t> tok2;
+		CHECK_EQUAL(KGSS_S_CONTEXT_EXPIRED, mic(p.ci, tok2));
+		CHECK_EQUAL(seq, p.ci->send_seq); // no sequence number consumed
+		CHECK_EQUAL(KGSS_S_CONTEXT_EXPIRED, verify(p.ca, tok));
+		fc.now = 2000000001;
+		CHECK_EQUAL(KGSS_S_CONTEXT_EXPIRED, mic(p.ci, tok2));
+		fc.fail = true;
+		CHECK_EQUAL(KGSS_S_FAILURE, mic(p.ci, tok2));
+		fc.fail = false;
+	}
+}
+
+TEST(lifecycle, receive_window_through_verify_mic)
+{
+	kgss_options oi = it::plain_opts();
+	kgss_options oa = it::plain_opts();
+	oa.flags = KGSS_OPT_REPLAY_DETECT | KGSS_OPT_SEQUENCE_DETECT;
+	for (size_t k = 0; k < it::n_enctypes; k++) {
+		const it::etinfo &e = it::all_enctypes[k];
+		pair p(e.etype, e.protocol, &oi, &oa);
+		std::vector<uint8_t> t0, t1, t2;
+		CHECK_EQUAL(KGSS_S_COMPLETE, mic(p.ci, t0));
+		CHECK_EQUAL(KGSS_S_COMPLETE, mic(p.ci, t1));
+		CHECK_EQUAL(KGSS_S_COMPLETE, mic(p.ci, t2));
+		CHECK_EQUAL(KGSS_S_COMPLETE, verify(p.ca, t0));
+		CHECK_EQUAL(KGSS_S_DUPLICATE_TOKEN, verify(p.ca, t0));
+		CHECK_EQUAL(KGSS_S_GAP_TOKEN, verify(p.ca, t2));
+		CHECK_EQUAL(KGSS_S_UNSEQ_TOKEN, verify(p.ca, t1));
+		CHECK_EQUAL(KGSS_S_DUPLICATE_TOKEN, verify(p.ca, t1));
+	}
+}
+
+TEST(lifecycle, freed_context_answers_no_context)
+{
+	kgss_options o = it::plain_opts();
+	std::vector<uint8_t> mem;
+	kgss_ctx *c = import_into(mem, 18, 1, &o);
+	std::vector<uint8_t> tok;
+	CHECK_EQUAL(KGSS_S_COMPLETE, mic(c, tok));
+	kgss_ctx_free(c);
+	CHECK_EQUAL(KGSS_S_NO_CONTEXT, mic(c, tok));
+	CHECK_EQUAL(KGSS_S_NO_CONTEXT, verify(c, tok));
+}
+
+TEST(lifecycle, sealed_wrap_needs_a_prng)
+{
+	kgss_options o = it::plain_opts();
+	kgss_options u;
+	kgss_options_init_user(&u);
+	for (size_t k = 0; k < it::n_enctypes; k++) {
+		const it::etinfo &e = it::all_enctypes[k];
+		{
+			pair p(e.etype, e.protocol, &o, &o);
+			uint8_t in[40] = "payload", out[256];
+			kgss_buffer bi = {sizeof in, in}, bo = {sizeof out, out};
+			int conf = -1;
+			CHECK_EQUAL(KGSS_S_UNAVAILABLE, kgss_wrap(p.ci, 1, 0, &bi, &conf, &bo));
+		}
+		pair p(e.etype, e.protocol, &u, &u);
+		uint8_t in[40] = "payload", out[256], back[256];
+		kgss_buffer bi = {sizeof in, in}, bo = {sizeof out, out};
+		int conf = -1;
+		CHECK_EQUAL(KGSS_S_COMPLETE, kgss_wrap(p.ci, 1, 0, &bi, &conf, &bo));
+		CHECK_EQUAL(1, conf);
+		kgss_buffer bb = {sizeof back, back};
+		CHECK_EQUAL(KGSS_S_COMPLETE, kgss_unwrap(p.ca, &bo, &bb, &conf, nullptr));
+		CHECK_EQUAL(sizeof in, bb.length);
+		CHECK(memcmp(back, in, sizeof in) == 0);
+	}
+}
+
+namespace {
+void *misaligned_alloc(void *, size_t n) { return (uint8_t *)malloc(n + 1) + 1; }
+int g_misaligned_frees;
+void misaligned_free(void *, void *p, size_t) { g_misaligned_frees++, free((uint8_t *)p - 1); }
+} // namespace
+
+// kgss_ctx_free hands the context pointer itself to the free hook, so an
+// allocator's block must already be aligned: a misaligned one is returned at
+// once and the import fails.
+TEST(lifecycle, misaligned_allocator_block_is_refused)
+{
+	kgss_options o = it::plain_opts();
+	o.alloc = misaligned_alloc;
+	o.free = misaligned_free;
+	g_misaligned_frees = 0;
+	lucid_holder h(18, 1, true);
+	kgss_ctx *c = (kgss_ctx *)&o;
+	CHECK_EQUAL(KGSS_S_FAILURE, kgss_import_lucid_v1(&h.l, &o, &c));
+	POINTERS_EQUAL(nullptr, c);
+	CHECK_EQUAL(1, g_misaligned_frees);
+}
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+// After fork() the child's process-wide generator is re-seeded: parent and
+// child never produce the same confounders.
+TEST(lifecycle, user_prng_differs_after_fork)
+{
+	const kgss_prng *g = kgss_prng_user();
+	CHECK(g != nullptr);
+	int fds[2];
+	CHECK_EQUAL(0, pipe(fds));
+	pid_t pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		uint8_t out[32];
+		int ok = g->generate(g->ctx, out, sizeof out) == 0;
+		ssize_t w = write(fds[1], out, ok ? sizeof out : 0);
+		_exit(w == (ssize_t)sizeof out ? 0 : 1);
+	}
+	uint8_t mine[32], theirs[32];
+	CHECK_EQUAL(0, g->generate(g->ctx, mine, sizeof mine));
+	close(fds[1]);
+	size_t got = 0;
+	while (got < sizeof theirs) {
+		ssize_t r = read(fds[0], theirs + got, sizeof theirs - got);
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fds[0]);
+	int status = 0;
+	waitpid(pid, &status, 0);
+	CHECK_EQUAL(sizeof theirs, got);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK(memcmp(mine, theirs, sizeof mine) != 0);
+}
