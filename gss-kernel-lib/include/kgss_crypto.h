@@ -142,7 +142,11 @@ typedef struct kgss_chacha_prng {
 	uint64_t limit;      /* reseed required after this many blocks */
 } kgss_chacha_prng;
 
-/* Seeds st from seed[0..32) and fills *out with a kgss_prng that uses it. */
+/* Seeds st from seed[0..32) and fills *out with a kgss_prng that uses it.
+ * Returns nonzero (and leaves st unusable) for NULL arguments or an all-zero
+ * seed, the sign of an entropy source that was never read.  generate() fails
+ * without writing or consuming anything once a request would pass st->limit;
+ * the owner then re-initialises with a fresh seed. */
 int kgss_chacha_prng_init(kgss_chacha_prng *st, const uint8_t seed[32], kgss_prng *out);
 void kgss_chacha_prng_wipe(kgss_chacha_prng *st);
 
