@@ -79,13 +79,18 @@ typedef struct kgss_options {
 	void *clock_ctx;
 	/* Allocator for kgss_import_* (not the *_into variants).  NULL = none:
 	 * those imports fail with KGSS_S_FAILURE; the context is never freed
-	 * by the library then.  Called only at import and kgss_ctx_free. */
+	 * by the library then.  Called only at import and kgss_ctx_free.
+	 * Memory must be 16-byte aligned (as malloc returns); alloc without
+	 * free is rejected (KGSS_S_FAILURE). */
 	void *(*alloc)(void *alloc_ctx, size_t size);
 	void (*free)(void *alloc_ctx, void *ptr, size_t size);
 	void *alloc_ctx;
 } kgss_options;
 
-/* Fills defaults: builtin crypto, no PRNG, no clock, no allocator, flags 0. */
+/* Fills defaults: builtin crypto, no PRNG, no clock, no allocator, flags 0.
+ * Imports reject (KGSS_S_FAILURE) options whose struct_size is too small,
+ * or that carry unknown flag bits.  Fields beyond struct_size are taken as
+ * defaults, so callers built against an older, shorter struct keep working. */
 void kgss_options_init(kgss_options *opts);
 
 /* ---- the MIT lucid context, version 1 ----------------------------------------
@@ -127,6 +132,8 @@ typedef struct kgss_lucid_context_v1 {
  * compiled out or lacking a backend primitive -> KGSS_S_UNAVAILABLE;
  * no allocator or a too-small *_into buffer -> KGSS_S_FAILURE.  On failure
  * nothing is allocated and *ctx_out is NULL. */
+/* Bytes a caller must provide to the *_into imports; any alignment works
+ * (the context is aligned inside the buffer). */
 size_t kgss_ctx_size(void);
 kgss_status kgss_import_lucid_v1(const void *lucid, const kgss_options *opts, kgss_ctx **ctx_out);
 kgss_status kgss_import_lucid_v1_into(void *mem, size_t mem_len, const void *lucid,
@@ -144,8 +151,11 @@ kgss_status kgss_import_serialized_into(void *mem, size_t mem_len, const void *b
 
 /* Wipes every key and derived key; frees the memory if the library allocated
  * it.  After this, calls on the pointer are undefined (as with free());
- * as a best effort a freed context that is still mapped answers
- * KGSS_S_NO_CONTEXT.  NULL is a no-op. */
+ * as a best effort a freed context that is still mapped (always the case
+ * for *_into memory) answers KGSS_S_NO_CONTEXT, and a second
+ * kgss_ctx_free of it does nothing.  NULL is a no-op.  The full lifetime
+ * contract (CVE-2014-5352 class misuse) is at the top of
+ * gss-kernel-lib/ctx.cc and in docs/integrating.md. */
 void kgss_ctx_free(kgss_ctx *ctx);
 
 /* Facts about a context, for logs and tools (no key material). */
