@@ -46,6 +46,11 @@ namespace kgss {
 
 namespace {
 
+// Each of these holds a cipher, hash or HMAC state on its frame; kept out of
+// line so that no caller's frame ever holds two of them (kernel flavour:
+// -Wframe-larger-than=1024).
+#define KGSS_NOINLINE __attribute__((noinline))
+
 // ---- constants ------------------------------------------------------------------
 
 // RFC 2743 §3.1: [APPLICATION 0] tag, then thisMech = the krb5 mechanism
@@ -236,7 +241,7 @@ kgss_status check_header(const profile &pf, const uint8_t *h, bool wrap, bool *s
 // RC4 keyed by HMAC-MD5(base, kd) over the encrypted segments of segs.  base
 // is one of the fixed keys made at import (Kseq or Kcrypt's first stage); the
 // per-message key and the RC4 state live on this frame and are wiped.
-kgss_status rc4_apply(const kgss_ctx *c, const hmac_key *base, const uint8_t *kd, size_t kd_len, const seglist &segs)
+KGSS_NOINLINE kgss_status rc4_apply(const kgss_ctx *c, const hmac_key *base, const uint8_t *kd, size_t kd_len, const seglist &segs)
 {
 	const kgss_stream_cipher_class *sc = backend_stream(c->be, CIPHER_RC4);
 	if (sc == nullptr || sc->context_size > KGSS_STREAM_STATE_MAX)
@@ -266,7 +271,7 @@ kgss_status rc4_apply(const kgss_ctx *c, const hmac_key *base, const uint8_t *kd
 // DES3-CBC, zero IV, raw context key, over the encrypted segments of segs
 // (RFC 1964 §1.2.2.4 with SEAL_ALG 02 00: no derivation, no confounder or
 // checksum of its own).
-kgss_status des3_cbc(const kgss_ctx *c, const seglist &segs, bool decrypt)
+KGSS_NOINLINE kgss_status des3_cbc(const kgss_ctx *c, const seglist &segs, bool decrypt)
 {
 	seg_cipher run;
 	kgss_status st = seg_cipher_init_block(&run, segs, SEGC_CBC, &c->k.des3.raw, decrypt);
@@ -279,7 +284,7 @@ kgss_status des3_cbc(const kgss_ctx *c, const seglist &segs, bool decrypt)
 
 // DES3 (SGN_ALG 04 00): HMAC-SHA1 under Kc = DK(key, 23 | 0x99) over
 // header8 | [confounder | data | pad] (or the message for a MIC): 20 bytes.
-kgss_status des3_cksum(const kgss_ctx *c, const seglist &segs, uint8_t *out)
+KGSS_NOINLINE kgss_status des3_cksum(const kgss_ctx *c, const seglist &segs, uint8_t *out)
 {
 	mac_run r;
 	kgss_status st = mac_begin(&r, &c->k.des3.sign);
@@ -292,7 +297,7 @@ kgss_status des3_cksum(const kgss_ctx *c, const seglist &segs, uint8_t *out)
 // RC4 (SGN_ALG 11 00), RFC 4757 §7.2 / §7.3:
 //   Sgn_Cksum = MD5(usage as LE32 | header8 | [confounder | data | pad])
 //   Sgn_Cksum = HMAC-MD5(Ksign, Sgn_Cksum), first 8 bytes on the wire.
-kgss_status rc4_md5(const kgss_ctx *c, uint32_t usage, const seglist &segs, uint8_t md5[16])
+KGSS_NOINLINE kgss_status rc4_md5(const kgss_ctx *c, uint32_t usage, const seglist &segs, uint8_t md5[16])
 {
 	const kgss_hash_class *h = c->k.rc4.ksign.h; // MD5 (set at import)
 	alignas(KGSS_STATE_ALIGN) uint8_t hs[KGSS_HASH_STATE_MAX];
@@ -310,7 +315,7 @@ kgss_status rc4_md5(const kgss_ctx *c, uint32_t usage, const seglist &segs, uint
 	return h->final(hs, md5) == 0 ? KGSS_S_COMPLETE : KGSS_S_FAILURE;
 }
 
-kgss_status rc4_cksum(const kgss_ctx *c, uint32_t usage, const seglist &segs, uint8_t *out)
+KGSS_NOINLINE kgss_status rc4_cksum(const kgss_ctx *c, uint32_t usage, const seglist &segs, uint8_t *out)
 {
 	uint8_t md5[16];
 	kgss_status st = rc4_md5(c, usage, segs, md5);
@@ -391,7 +396,8 @@ void body_tail(const seglist &segs, uint8_t *out, size_t n)
 }
 
 // 1 when the n-byte tail ends in a valid pad of length p, without a branch
-// on the (secret until verified) bytes.  limit_lo/hi bound p by the layout.
+// on the (secret until verified) bytes.  lo..hi bound p by the layout: the
+// pad covers the whole pad buffer and fits in data | pad.
 uint32_t pad_valid(const profile &pf, const uint8_t *tail, size_t n, size_t lo, size_t hi, uint8_t *pad_out)
 {
 	const uint32_t p = tail[n - 1];
