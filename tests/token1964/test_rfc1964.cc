@@ -758,9 +758,16 @@ TEST(Rfc1964Cve, IovDerLengthLongerThanTheHeader)
 			LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN, kgss_unwrap_iov(v.p.acc.c, nullptr, nullptr, u, 1));
 		}
 		// A non-empty TRAILER beside PADDING (MIT rejects it too)
-		bytes b2 = tok, tr(4, 0);
-		size_t body = b2.size() - hdr.size() - pad.size();
-		(void)body;
+		tok = iov_wrap(v.p.ini.c, true, m, 0, &hdr, &data, &pad);
+		bytes tr(4, 0);
+		kgss_iov u[4] = {{KGSS_IOV_HEADER, {hdr.size(), hdr.data()}},
+				 {KGSS_IOV_DATA, {data.size(), data.data()}},
+				 {KGSS_IOV_PADDING, {pad.size(), pad.data()}},
+				 {KGSS_IOV_TRAILER, {tr.size(), tr.data()}}};
+		LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN, kgss_unwrap_iov(v.p.acc.c, nullptr, nullptr, u, 4));
+		u[3].buffer.length = 0;
+		LONGS_EQUAL(KGSS_S_COMPLETE, kgss_unwrap_iov(v.p.acc.c, nullptr, nullptr, u, 4));
+		CHECK(bytes((uint8_t *)u[1].buffer.value, (uint8_t *)u[1].buffer.value + u[1].buffer.length) == m);
 		v.still_usable();
 	}
 }
