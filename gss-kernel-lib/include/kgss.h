@@ -59,8 +59,13 @@ typedef struct kgss_buffer {
 typedef struct kgss_ctx kgss_ctx; /* opaque */
 
 /* ---- options ------------------------------------------------------------- */
-#define KGSS_OPT_REPLAY_DETECT   0x1u /* reject replays: DUPLICATE_TOKEN       */
-#define KGSS_OPT_SEQUENCE_DETECT 0x2u /* report GAP / UNSEQ / OLD tokens      */
+/* Receive window (MIT g_seqstate semantics).  As in MIT and RFC 2743, a
+ * replayed or out-of-window token that verifies still returns
+ * KGSS_S_COMPLETE with the supplementary bit set (and its plaintext): the
+ * caller decides, e.g. `if (st != KGSS_S_COMPLETE) drop`.  Routine errors
+ * (BAD_SIG, ...) never touch the window. */
+#define KGSS_OPT_REPLAY_DETECT   0x1u /* flag replays: DUPLICATE_TOKEN, OLD_TOKEN */
+#define KGSS_OPT_SEQUENCE_DETECT 0x2u /* also flag GAP / UNSEQ tokens          */
 
 typedef struct kgss_options {
 	uint32_t struct_size; /* sizeof(kgss_options); set by kgss_options_init */
