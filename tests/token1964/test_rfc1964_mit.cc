@@ -54,7 +54,7 @@ bytes msg_of(size_t n, uint64_t seed)
 	return m;
 }
 
-void run(int enctype, bool kgss_initiator, const kgss_crypto_backend *be)
+void run_case(int enctype, bool kgss_initiator, const kgss_crypto_backend *be)
 {
 	const std::string tag = std::string(mit_enctype_name(enctype)) + (kgss_initiator ? " kgss=initiator " : " kgss=acceptor ") + be->name;
 	mit_pair p;
@@ -137,23 +137,23 @@ TEST_GROUP(Rfc1964Mit)
 TEST(Rfc1964Mit, Des3)
 {
 	for (bool ini : {true, false}) {
-		run(16, ini, kgss_crypto_builtin());
-		run(16, ini, kgss_crypto_openssl());
+		run_case(16, ini, kgss_crypto_builtin());
+		run_case(16, ini, kgss_crypto_openssl());
 	}
 }
 
 TEST(Rfc1964Mit, Rc4Hmac)
 {
 	for (bool ini : {true, false}) {
-		run(23, ini, kgss_crypto_builtin());
-		run(23, ini, kgss_crypto_openssl());
+		run_case(23, ini, kgss_crypto_builtin());
+		run_case(23, ini, kgss_crypto_openssl());
 	}
 }
 
 TEST(Rfc1964Mit, Rc4HmacExp)
 {
 	for (bool ini : {true, false}) {
-		run(24, ini, kgss_crypto_builtin());
-		run(24, ini, kgss_crypto_openssl());
+		run_case(24, ini, kgss_crypto_builtin());
+		run_case(24, ini, kgss_crypto_openssl());
 	}
 }
