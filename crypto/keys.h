@@ -48,7 +48,10 @@ struct mac_key {
 };
 
 // Keys for RFC 3961 encryption under one usage: Ke (cipher) and Ki (MAC).
-// For RC4-HMAC (RFC 4757) ke is unused and ki holds HMAC-MD5 keyed by K1.
+// For RC4-HMAC (RFC 4757) there is no block cipher: ke.cls is NULL and
+// ke.ks holds the stream class pointer and K1 (masked with 0xAB for the
+// -exp type 24), from which each message's K3 is derived; ki holds HMAC-MD5
+// keyed by the unmasked K1 (see crypto/enctypes/rc4_hmac.cc).
 struct enc_key {
 	cipher_key ke;
 	mac_key ki;

@@ -712,14 +712,10 @@ kgss_status rfc1964_wrap_iov(kgss_ctx *c, int conf_req, int *conf_state, const i
 	uint8_t *padp = (uint8_t *)padbuf->buffer.value;
 
 	// The confounder first, so that a PRNG failure costs no sequence
-	// number.  Without a PRNG an integrity-only token (whose confounder
-	// travels in the clear and protects nothing) gets a zero one; a sealed
-	// token needs a random one: UNAVAILABLE.
+	// number.  Every RFC 1964 wrap token carries one, sealed or not, and the
+	// house rule is never a made-up confounder: without a PRNG the call
+	// fails with UNAVAILABLE (a generator failure: FAILURE).
 	st = ctx_random(c, conf, kConfLen);
-	if (st == KGSS_S_UNAVAILABLE && !sealed) {
-		memset(conf, 0, kConfLen);
-		st = KGSS_S_COMPLETE;
-	}
 	if (st != KGSS_S_COMPLETE)
 		return st;
 	const uint32_t seq = (uint32_t)ctx_next_send_seq(c);
