@@ -1,0 +1,275 @@
+// tests/fuzz/fuzz_seedgen.cc - writes the seed corpora of the fuzz targets
+// (tests/fuzz/corpus/<target>/) from valid tokens and contexts of every kind.
+//   fuzz_seedgen <corpus-dir>
+// Files named ok-* must be accepted (COMPLETE) by their target, bad-* must be
+// rejected; the corpus replay tests (fuzz_replay_*) check exactly that.
+// Deterministic: the PRNG and keys are fixed, so a rerun rewrites the same
+// bytes.
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <string>
+#include <vector>
+
+#include "fuzz_common.h"
+#include "kgss_user.h"
+
+using bytes = std::vector<uint8_t>;
+
+namespace {
+
+std::string root;
+int written = 0;
+
+void put(const char *target, const std::string &name, const bytes &b)
+{
+	std::string dir = root + "/" + target;
+	mkdir(dir.c_str(), 0755);
+	std::string path = dir + "/" + name;
+	FILE *f = fopen(path.c_str(), "wb");
+	if (!f || fwrite(b.data(), 1, b.size(), f) != b.size() || fclose(f) != 0)
+		kf::fail(("cannot write " + path).c_str());
+	written++;
+}
+
+std::string cfg_name(const kf::config &c)
+{
+	char s[64];
+	snprintf(s, sizeof(s), "e%d-%s%s", kf::kEtypes[c.et].etype, c.initiator ? "init" : "acc",
+		 c.subkey ? "-sub" : "");
+	return s;
+}
+
+bytes msg_of(size_t n, uint8_t salt)
+{
+	bytes m(n);
+	for (size_t i = 0; i < n; i++)
+		m[i] = (uint8_t)(salt + i * 7);
+	return m;
+}
+
+bytes wrap(kgss_ctx *c, int conf, const bytes &m)
+{
+	bytes t(m.size() + 256);
+	kgss_buffer in = {m.size(), (void *)m.data()}, out = {t.size(), t.data()};
+	kgss_status st = kgss_wrap(c, conf, 0, &in, nullptr, &out);
+	if (st != KGSS_S_COMPLETE)
+		kf::fail("seed wrap", st);
+	t.resize(out.length);
+	return t;
+}
+
+bytes mic(kgss_ctx *c, const bytes &m)
+{
+	bytes t(256);
+	kgss_buffer in = {m.size(), (void *)m.data()}, out = {t.size(), t.data()};
+	kgss_status st = kgss_get_mic(c, 0, &in, &out);
+	if (st != KGSS_S_COMPLETE)
+		kf::fail("seed mic", st);
+	t.resize(out.length);
+	return t;
+}
+
+// One split IOV wrap: HEADER | [SIGN_ONLY] | DATA | [PADDING] | [TRAILER],
+// written in fuzz_unwrap_iov's input format.
+bytes iov_seed(kgss_ctx *c, uint8_t sel, int conf, const bytes &m, bool trailer, bool padding, bool sign_only,
+	       bool two_data)
+{
+	std::vector<kgss_iov> iov;
+	bytes data = m, hdr(256), pad(64), trl(256);
+	static uint8_t so[4] = {'A', 'E', 'A', 'D'};
+	auto push = [&](uint32_t t, void *p, size_t n) {
+		kgss_iov v;
+		v.type = t;
+		v.buffer.value = p;
+		v.buffer.length = n;
+		iov.push_back(v);
+	};
+	push(KGSS_IOV_HEADER, hdr.data(), hdr.size());
+	if (sign_only)
+		push(KGSS_IOV_SIGN_ONLY, so, sizeof(so));
+	push(KGSS_IOV_DATA, data.data(), data.size());
+	if (padding)
+		push(KGSS_IOV_PADDING, pad.data(), pad.size());
+	if (trailer)
+		push(KGSS_IOV_TRAILER, trl.data(), trl.size());
+	kgss_status st = kgss_wrap_iov(c, conf, 0, nullptr, iov.data(), iov.size());
+	if (st != KGSS_S_COMPLETE)
+		kf::fail("seed wrap_iov", st);
+	size_t hl = iov[0].buffer.length, pl = 0, tl = 0;
+	for (auto &v : iov) {
+		if (v.type == KGSS_IOV_PADDING)
+			pl = v.buffer.length;
+		if (v.type == KGSS_IOV_TRAILER)
+			tl = v.buffer.length;
+	}
+	if (hl > 255 || pl > 255 || tl > 255)
+		kf::fail("seed iov part longer than the format's 255");
+	uint8_t layout = (uint8_t)((trailer ? 2 : 0) | (padding ? 4 : 0) | (two_data ? 8 : 0) | (sign_only ? 0x20 : 0));
+	bytes out = {sel, layout, (uint8_t)hl, (uint8_t)tl, (uint8_t)pl};
+	out.insert(out.end(), hdr.begin(), hdr.begin() + hl);
+	out.insert(out.end(), data.begin(), data.end());
+	out.insert(out.end(), pad.begin(), pad.begin() + pl);
+	out.insert(out.end(), trl.begin(), trl.begin() + tl);
+	return out;
+}
+
+void token_seeds()
+{
+	for (size_t et = 0; et < kf::kNumEtypes; et++)
+		for (int role = 0; role < 2; role++)
+			for (int sub = 0; sub < 2; sub++) {
+				kf::config c{et, role == 1, sub == 1, false};
+				const bool cfx = kf::kEtypes[et].protocol == 1;
+				if (!cfx && sub && kf::kEtypes[et].etype != 16)
+					continue; // RC4: the subkey bit changes nothing
+				kf::pair &p = kf::pair_for(c);
+				const uint8_t sel = kf::selector_of(c);
+				const std::string n = cfg_name(c);
+
+				// kgss_unwrap: selector | token
+				bytes t = {sel};
+				bytes w = wrap(p.peer, 1, msg_of(13, 1));
+				t.insert(t.end(), w.begin(), w.end());
+				put("unwrap", "ok-" + n + "-sealed13", t);
+				t = {sel};
+				w = wrap(p.peer, 0, bytes());
+				t.insert(t.end(), w.begin(), w.end());
+				put("unwrap", "ok-" + n + "-integ0", t);
+				// our own token reflected back: must be refused
+				t = {sel};
+				w = wrap(p.self, 1, msg_of(1, 2));
+				t.insert(t.end(), w.begin(), w.end());
+				put("unwrap", "bad-" + n + "-reflected", t);
+
+				// kgss_verify_mic: selector | len | message | token
+				bytes m = msg_of(5, 3);
+				t = {sel, (uint8_t)m.size()};
+				t.insert(t.end(), m.begin(), m.end());
+				w = mic(p.peer, m);
+				t.insert(t.end(), w.begin(), w.end());
+				put("verify_mic", "ok-" + n + "-mic5", t);
+				if (role == 0 && sub == 0) {
+					t.back() ^= 1;
+					put("verify_mic", "bad-" + n + "-mic5-flip", t);
+				}
+
+				// kgss_unwrap_iov
+				w = wrap(p.peer, 1, msg_of(21, 4));
+				t = {sel, 1, 0, 0, 0};
+				t.insert(t.end(), w.begin(), w.end());
+				put("unwrap_iov", "ok-" + n + "-stream-sealed21", t);
+				if (cfx) {
+					put("unwrap_iov", "ok-" + n + "-trailer-sealed",
+					    iov_seed(p.peer, sel, 1, msg_of(7, 5), true, false, false, false));
+					put("unwrap_iov", "ok-" + n + "-rrc-integ",
+					    iov_seed(p.peer, sel, 0, msg_of(3, 6), false, false, false, false));
+					put("unwrap_iov", "ok-" + n + "-rrc-sealed-aead-2data",
+					    iov_seed(p.peer, sel, 1, msg_of(33, 7), false, false, true, true));
+				} else {
+					put("unwrap_iov", "ok-" + n + "-padding-sealed",
+					    iov_seed(p.peer, sel, 1, msg_of(7, 5), false, true, false, false));
+					put("unwrap_iov", "ok-" + n + "-padding-integ-2data",
+					    iov_seed(p.peer, sel, 0, msg_of(16, 6), false, true, false, true));
+				}
+			}
+}
+
+void import_seeds()
+{
+	for (size_t et = 0; et < kf::kNumEtypes; et++)
+		for (int role = 0; role < 2; role++)
+			for (int sub = 0; sub < 2; sub++) {
+				const bool cfx = kf::kEtypes[et].protocol == 1;
+				if (!cfx && sub && kf::kEtypes[et].etype != 16)
+					continue;
+				kf::config c{et, role == 1, sub == 1, false};
+				const std::string n = cfg_name(c);
+				uint8_t keys[128];
+				kgss_lucid_context_v1 l;
+				kf::make_lucid(&l, et, role == 1, sub == 1, 0x1234 + et, 0x4321 + et, keys);
+
+				// fuzz_import_lucid's format: 69 header bytes, then 3 x 64 key bytes.
+				bytes h(69 + 192, 0);
+				auto w32 = [&](size_t off, uint32_t v) {
+					for (int i = 0; i < 4; i++)
+						h[off + i] = (uint8_t)(v >> (8 * i));
+				};
+				w32(0, l.version);
+				w32(4, l.initiate);
+				w32(8, l.endtime);
+				w32(12, (uint32_t)l.send_seq);
+				w32(16, (uint32_t)(l.send_seq >> 32));
+				w32(20, (uint32_t)l.recv_seq);
+				w32(24, (uint32_t)(l.recv_seq >> 32));
+				w32(28, l.protocol);
+				w32(32, l.rfc1964_kd.sign_alg);
+				w32(36, l.rfc1964_kd.seal_alg);
+				w32(40, l.rfc1964_kd.ctx_key.type);
+				w32(44, l.rfc1964_kd.ctx_key.length);
+				w32(48, l.cfx_kd.have_acceptor_subkey);
+				w32(52, l.cfx_kd.ctx_key.type);
+				w32(56, l.cfx_kd.ctx_key.length);
+				w32(60, l.cfx_kd.acceptor_subkey.type);
+				w32(64, l.cfx_kd.acceptor_subkey.length);
+				h[68] = role ? 0x08 : 0; // receive window on for acceptors
+				memcpy(&h[69], keys, 64);
+				memcpy(&h[69 + 64], keys, 64);
+				memcpy(&h[69 + 128], keys + 64, 64);
+				put("import_lucid", "ok-" + n, h);
+				if (role == 0 && sub == 0) {
+					const bytes save = h;
+					h[0] = 2; // version 2
+					put("import_lucid", "bad-" + n + "-version2", h);
+					h = save;
+					w32(cfx ? 56 : 44, 0); // the used key's length 0
+					put("import_lucid", "bad-" + n + "-keylen0", h);
+					h = save;
+				}
+
+				// downcall and serialized, from libkgss_user's writers
+				bytes d(512);
+				size_t dl = d.size();
+				kgss_status st = kgss_lucid_to_downcall(&l, d.data(), &dl);
+				if (st != KGSS_S_COMPLETE)
+					kf::fail("seed downcall", st);
+				d.resize(dl);
+				bytes t = {(uint8_t)role};
+				t.insert(t.end(), d.begin(), d.end());
+				put("import_downcall", "ok-" + n, t);
+				if (role == 0 && sub == 0) {
+					t.push_back(0);
+					put("import_downcall", "bad-" + n + "-trailing", t);
+				}
+				bytes s(512);
+				size_t sl = s.size();
+				st = kgss_lucid_serialize(&l, s.data(), &sl);
+				if (st != KGSS_S_COMPLETE)
+					kf::fail("seed serialize", st);
+				s.resize(sl);
+				t = {(uint8_t)role};
+				t.insert(t.end(), s.begin(), s.end());
+				put("import_serialized", "ok-" + n, t);
+				if (role == 0 && sub == 0) {
+					t.pop_back();
+					put("import_serialized", "bad-" + n + "-cut", t);
+				}
+			}
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s <corpus-dir>\n", argv[0]);
+		return 2;
+	}
+	root = argv[1];
+	mkdir(root.c_str(), 0755);
+	token_seeds();
+	import_seeds();
+	printf("fuzz_seedgen: wrote %d files under %s\n", written, root.c_str());
+	return 0;
+}
