@@ -763,6 +763,65 @@ TEST(interop, lucid_v1_iov) {
 	LONGS_EQUAL(9 * 2 * 2 * (int)(sizeof k_backends / sizeof k_backends[0]), g_cases - before);
 }
 
+// The *_into imports (caller memory, no allocator) interoperate the same way; the
+// downcall also with DES3 labelled 16 instead of MIT's 6.
+TEST(interop, into_variants) {
+	int n = 0;
+	for (int e : mit_all_enctypes)
+		for (int init = 1; init >= 0; init--)
+			for (int path = 0; path < 3; path++) {
+				std::string tag = std::string("[into ") + (path == 0 ? "lucid" : path == 1 ? "downcall" : "downcall-16") +
+						  " " + mit_enctype_name(e) + " kgss=" + (init ? "initiator" : "acceptor") + "]";
+				if (path == 2 && e != 16) continue;
+				mit_pair p;
+				std::string err;
+				if (!mit_establish(e, true, init != 0, &p, &err)) FAIL((tag + ": " + err).c_str());
+				kgss_options o;
+				kgss_options_init(&o); // no allocator: only the *_into imports can work
+				o.prng = chacha_prng();
+				o.flags = KGSS_OPT_REPLAY_DETECT;
+				// kgss_ctx_size() bytes at any alignment: use an odd address on purpose
+				std::vector<uint8_t> raw(kgss_ctx_size() + 1);
+				uint8_t *mem = raw.data() + 1;
+				kgss_ctx *c = nullptr;
+				kgss_status st;
+				if (path == 0) {
+					// without an allocator the allocating import must refuse
+					kgss_ctx *none = nullptr;
+					st = kgss_import_lucid_v1(mit_lucid_kgss(p), &o, &none);
+					if (st != KGSS_S_FAILURE) FAIL((tag + ": allocating import without allocator: " + st_str(st)).c_str());
+					POINTERS_EQUAL(nullptr, none);
+					// clearly too small (kgss_ctx_size() includes alignment slack, so
+					// only "well below" is guaranteed to be refused)
+					st = kgss_import_lucid_v1_into(mem, kgss_ctx_size() / 2, mit_lucid_kgss(p), &o, &c);
+					if (st != KGSS_S_FAILURE) FAIL((tag + ": short *_into buffer: " + st_str(st)).c_str());
+					POINTERS_EQUAL(nullptr, c);
+					st = kgss_import_lucid_v1_into(mem, kgss_ctx_size(), mit_lucid_kgss(p), &o, &c);
+				} else {
+					bytes d = make_downcall(mit_lucid(p));
+					if (path == 2) {
+						uint32_t e16 = 16;
+						memcpy(d.data() + 16, &e16, 4);
+					}
+					st = kgss_import_downcall_into(mem, kgss_ctx_size(), d.data(), d.size(), &o, &c);
+				}
+				if (st != KGSS_S_COMPLETE) FAIL((tag + ": import: " + st_str(st)).c_str());
+				bytes msg(333, 0x42);
+				mit_result w = mit_ok(mit_wrap(p.peer, 1, msg), tag, "gss_wrap");
+				kgss_unwrap_ok(c, w.out, msg, 1, true, tag);
+				mit_result m = mit_ok(mit_get_mic(p.peer, msg), tag, "gss_get_mic");
+				kgss_verify_ok(c, msg, m.out, true, tag);
+				bytes tok = kgss_wrap_tok(c, 1, msg, tag);
+				mit_unwrap_ok(p.peer, tok, msg, 1, true, tag);
+				bytes mic = kgss_mic_tok(c, msg, tag);
+				mit_verify_ok(p.peer, msg, mic, true, tag);
+				kgss_ctx_free(c); // wipes; the memory stays ours
+				n++;
+			}
+	LONGS_EQUAL(9 * 2 * 2 + 2, n);
+	g_cases += n;
+}
+
 // The OpenSSL backend must be part of the run when libkgss_openssl is built.
 TEST(interop, both_backends_present) {
 #ifdef KGSS_INTEROP_OPENSSL
