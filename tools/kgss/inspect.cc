@@ -336,8 +336,8 @@ void decode_1964_inner(const uint8_t *in, size_t n, const receiver &rx, report &
 		return;
 	}
 	if (n < 16) {
-		r.bad("truncated header: " + std::to_string(n) +
-		      " bytes after the OID, an RFC 1964 header (TOK_ID, SGN_ALG, SEAL_ALG, filler, SND_SEQ) is 16");
+		r.bad("truncated header: the token body is " + std::to_string(n) +
+		      " bytes, an RFC 1964 header (TOK_ID, SGN_ALG, SEAL_ALG, filler, SND_SEQ) is 16");
 		return;
 	}
 	const unsigned sgn = in[2] | (unsigned)in[3] << 8;

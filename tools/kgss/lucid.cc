@@ -317,7 +317,7 @@ int cmd_lucid(int argc, char **argv) {
 	const kgss_lucid_context_v1 *l = est.lucid;
 	const enctype_facts *f = enctype_lookup((int)etype);
 	const bool has_subkey = l->protocol == 1 && l->cfx_kd.have_acceptor_subkey;
-	printf("kgss lucid: established a %s (%ld) context pair with %s%s; exported the %s (%s, %s)\n", f->name, etype,
+	printf("kgss lucid: established a context pair, enctype %ld %s, with %s%s; exported the %s (%s, %s)\n", etype, f->name,
 	       source.c_str(), mutual ? ", mutual" : "", role == 1 ? "initiator" : "acceptor",
 	       l->protocol ? "RFC 4121" : "RFC 1964", l->protocol ? (has_subkey ? "acceptor subkey" : "no acceptor subkey") : "no subkeys");
 	printf("wrote %s: %s, %zu bytes, mode 0600 (holds the session key)\n", out.c_str(),
