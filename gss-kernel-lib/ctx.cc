@@ -61,7 +61,10 @@ extern "C" kgss_status kgss_ctx_inquire(const kgss_ctx *ctx, kgss_ctx_info *info
 	info->initiator = ctx->initiator;
 	info->acceptor_subkey = ctx->acceptor_subkey;
 	info->endtime = ctx->endtime;
-	info->send_seq = __atomic_load_n(&ctx->send_seq, __ATOMIC_RELAXED);
+	// The counter is 64-bit; RFC 1964 tokens carry its low 32 bits (the
+	// sequence number wraps at 2^32), so report what the next token carries.
+	const uint64_t next = __atomic_load_n(&ctx->send_seq, __ATOMIC_RELAXED);
+	info->send_seq = ctx->protocol == 0 ? (next & 0xffffffffu) : next;
 	info->enctype_name = ctx->et->name;
 	info->backend_name = ctx->be != nullptr ? ctx->be->name : nullptr;
 	return KGSS_S_COMPLETE;
