@@ -354,8 +354,13 @@ extern "C" kgss_status kgss_unwrap(kgss_ctx *ctx, const kgss_buffer *input, kgss
 	if (qop_state)
 		*qop_state = 0;
 	kgss_status st = check_live_context(ctx);
-	if (st != KGSS_S_COMPLETE)
+	if (st != KGSS_S_COMPLETE) {
+		// kgss.h: a failed unwrap releases nothing, output->length is 0
+		// (also when the context is dead or expired).
+		if (output != nullptr)
+			output->length = 0;
 		return st;
+	}
 	if (!buffer_ok(input) || !buffer_ok(output))
 		return KGSS_S_FAILURE;
 	// output is the working area: the token is unwrapped in a copy there.
