@@ -1,6 +1,6 @@
 # tools/bench/smoke.cmake - CTest "bench_smoke": kgss-bench --quick --no-mit --json OUT,
 # then check_json.py OUT.  Fails on a nonzero exit of either; never on timings.
-execute_process(COMMAND ${BENCH} --quick --no-mit --no-threads --json ${OUT}
+execute_process(COMMAND ${BENCH} --quick --no-mit --no-threads --sizes 128,5000 --reps 1 --ms 0.5 --json ${OUT}
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 message("${out}")
 if(NOT rc EQUAL 0)
