@@ -46,6 +46,13 @@ uint8_t selector_of(const config &c);
 struct pair {
 	kgss_ctx *self; // the context under attack
 	kgss_ctx *peer; // sends valid tokens to self
+	// Valid tokens from peer, made once: a sealed Wrap of kAliveMsg and a
+	// MIC over it (replays are fine: the window only adds supplementary bits).
+	uint8_t wrap_tok[160];
+	size_t wrap_len;
+	uint8_t mic_tok[96];
+	size_t mic_len;
+	unsigned long checks;
 };
 // Imported on first use (aborts if the import fails).
 pair &pair_for(const config &c);
@@ -64,6 +71,11 @@ long live_allocations();
 // initiator or acceptor, b the other side): aborts with `what` on failure.
 // receiver_only: only b -> a is checked (a is the attacked context).
 void check_alive(kgss_ctx *a, kgss_ctx *b, const char *what, bool receiver_only = false);
+// After a hostile input on p.self: p.self must unwrap and verify p's cached
+// valid tokens (every call) and tokens freshly made by p.peer - a sealed and
+// an integrity-only Wrap and a MIC (every 16th call per pair, to keep the
+// fuzzer fast; see docs/robustness.md).
+void check_alive(pair &p, const char *what);
 
 // Aborts, naming the broken invariant (libFuzzer then saves the input).
 [[noreturn]] void fail(const char *what, kgss_status st = 0);
