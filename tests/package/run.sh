@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
-# tests/package/run.sh BUILD_DIR WORK_DIR [C_COMPILER CXX_COMPILER]
+# tests/package/run.sh BUILD_DIR [WORK_DIR|- [C_COMPILER CXX_COMPILER]]
 # Installs BUILD_DIR into WORK_DIR/prefix (cmake --install), then configures,
 # builds and runs tests/package/consumer against that prefix twice: with
 # find_package(kgss CONFIG) and with pkg-config.  Nothing outside WORK_DIR is
 # written; the system's pkg-config path and CMake package registry are not
-# consulted for kgss.
+# consulted for kgss.  WORK_DIR "-" (the CTest default): a fresh directory
+# under ${TMPDIR:-/tmp}, outside the source and build trees (so the check that
+# installed files do not point back into those trees means something), removed
+# when the test passes.
 set -euo pipefail
-build=$1 work=$2
+build=$1 work=${2:--}
 cc=${3:-cc} cxx=${4:-c++}
 src=$(cd "$(dirname "$0")" && pwd)/consumer
-rm -rf "$work"
-mkdir -p "$work"
+if [ "$work" = - ]; then
+  work=$(mktemp -d "${TMPDIR:-/tmp}/kgss-package.XXXXXX")
+  trap 'if [ $? -eq 0 ]; then rm -rf "$work"; else echo "left for inspection: $work"; fi' EXIT
+else
+  rm -rf "$work"
+  mkdir -p "$work"
+fi
 prefix=$work/prefix
 
 echo "== cmake --install $build --prefix $prefix"
@@ -27,6 +35,15 @@ echo "   installed: $(cd "$prefix" && find . -type f | sort | tr '\n' ' ')"
 if grep -rIl -e "$(cd "$build" && pwd)" -e "$(cd "$src/../../.." && pwd)" "$prefix" ; then
   echo "FAIL: the files above refer to the build or source tree"; exit 1
 fi
+
+# The README's usage example is the code this test compiles.
+readme=$(cd "$src/../../.." && pwd)/README.md
+awk '/README-EXAMPLE-BEGIN/{f=1;next} /README-EXAMPLE-END/{f=0} f' "$src/example.c" >"$work/example.from-c"
+awk '/^## Usage/{u=1} u&&/^```c$/{f=1;next} f&&/^```$/{exit} f' "$readme" >"$work/example.from-readme"
+if ! diff -u "$work/example.from-c" "$work/example.from-readme"; then
+  echo "FAIL: README.md usage example differs from tests/package/consumer/example.c"; exit 1
+fi
+echo "== README usage example = consumer/example.c ($(wc -l <"$work/example.from-c") lines)"
 
 run_consumer() { # mode
   local mode=$1 b=$work/consumer-$1

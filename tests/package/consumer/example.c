@@ -2,10 +2,10 @@
  * run against an installed libkgss (find_package and pkg-config builds).
  * The function between the README markers is copied into README.md verbatim. */
 #include <stdio.h>
-#include <string.h>
 #include <time.h>
 
 /* README-EXAMPLE-BEGIN */
+#include <string.h>
 #include <kgss.h>
 #include <kgss_user.h> /* kgss_options_init_user: malloc, getrandom PRNG, clock */
 
