@@ -3,6 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <CppUTest/TestHarness.h>
+
+#include "families.h"
+#include "kgss_user.h"
+
 namespace it {
 
 const etinfo all_enctypes[] = {
@@ -93,6 +98,97 @@ kgss_options plain_opts()
 	kgss_options o;
 	kgss_options_init(&o);
 	return o;
+}
+
+const etinfo &rep(int32_t want)
+{
+	if (kt::enctype_compiled_in(want) && find(want))
+		return *find(want);
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < n_enctypes; i++)
+			if (kt::enctype_compiled_in(all_enctypes[i].etype) && (pass == 1 || all_enctypes[i].protocol == 1))
+				return all_enctypes[i];
+	FAIL("no enctype compiled in");
+	return all_enctypes[0];
+}
+
+bool compiled_out(int32_t etype)
+{
+	if (!kt::enctype_compiled_out(etype))
+		return false;
+	kt::check_enctype_absent(etype);
+	const etinfo *e = find(etype == 6 ? 16 : etype);
+	if (e == nullptr)
+		FAIL("compiled_out: not an enctype of import_util's list");
+	kgss_ctx *const sentinel = (kgss_ctx *)(uintptr_t)0x1;
+	std::vector<uint8_t> mem(kgss_ctx_size());
+	for (int sub = 0; sub < (e->protocol == 1 ? 2 : 1); sub++) {
+		// lucid v1, allocator and caller memory
+		lucid_holder h(etype, e->protocol, true, sub);
+		counting_alloc ca;
+		kgss_options o = plain_opts();
+		ca.install(&o);
+		kgss_ctx *c = sentinel;
+		CHECK_EQUAL(KGSS_S_UNAVAILABLE, kgss_import_lucid_v1(&h.l, &o, &c));
+		POINTERS_EQUAL(nullptr, c);
+		CHECK_EQUAL(0, ca.allocs);
+		c = sentinel;
+		CHECK_EQUAL(KGSS_S_UNAVAILABLE, kgss_import_lucid_v1_into(mem.data(), mem.size(), &h.l, &o, &c));
+		POINTERS_EQUAL(nullptr, c);
+		// the writers cannot know the key length either
+		size_t len = 4096;
+		std::vector<uint8_t> out(len);
+		CHECK_EQUAL(KGSS_S_UNAVAILABLE, kgss_lucid_to_downcall(&h.l, out.data(), &len));
+		len = out.size();
+		CHECK_EQUAL(KGSS_S_UNAVAILABLE, kgss_lucid_serialize(&h.l, out.data(), &len));
+
+		// downcall, written by hand (host order): flags, endtime, seq, etype, key
+		uint32_t flags = 1u | (e->protocol == 1 ? 2u : 0u) | (sub ? 4u : 0u), endtime = 2000000000u;
+		uint64_t seq = 7;
+		uint32_t et32 = (uint32_t)etype;
+		std::vector<uint8_t> d(20 + e->key_len);
+		memcpy(&d[0], &flags, 4);
+		memcpy(&d[4], &endtime, 4);
+		memcpy(&d[8], &seq, 8);
+		memcpy(&d[16], &et32, 4);
+		memcpy(&d[20], h.key.data(), e->key_len);
+		c = sentinel;
+		CHECK_EQUAL(KGSS_S_UNAVAILABLE, kgss_import_downcall(d.data(), d.size(), &o, &c));
+		POINTERS_EQUAL(nullptr, c);
+		c = sentinel;
+		CHECK_EQUAL(KGSS_S_UNAVAILABLE, kgss_import_downcall_into(mem.data(), mem.size(), d.data(), d.size(), &o, &c));
+		POINTERS_EQUAL(nullptr, c);
+
+		// serialized, written by hand (gss-kernel-lib/import.h layout, big endian)
+		std::vector<uint8_t> s(58 + e->key_len, 0);
+		auto be = [&s](size_t off, uint64_t v, int n) {
+			for (int i = 0; i < n; i++)
+				s[off + i] = (uint8_t)(v >> (8 * (n - 1 - i)));
+		};
+		memcpy(&s[0], "KGSS", 4);
+		be(4, 1, 2);                        // version
+		be(6, 1u | (sub ? 2u : 0u), 2);     // flags: initiator, acceptor subkey
+		be(8, s.size(), 4);                 // total length
+		be(12, e->protocol, 4);
+		be(16, endtime, 8);
+		be(24, seq, 8);
+		be(32, seq, 8);
+		be(40, e->protocol == 1 ? 0xffffffffu : e->sign_alg, 4);
+		be(44, e->protocol == 1 ? 0xffffffffu : e->seal_alg, 4);
+		be(48, et32, 4);
+		be(52, e->key_len, 2);
+		memcpy(&s[54], h.key.data(), e->key_len);
+		memcpy(&s[54 + e->key_len], "KEND", 4);
+		c = sentinel;
+		CHECK_EQUAL(KGSS_S_UNAVAILABLE, kgss_import_serialized(s.data(), s.size(), &o, &c));
+		POINTERS_EQUAL(nullptr, c);
+		c = sentinel;
+		CHECK_EQUAL(KGSS_S_UNAVAILABLE, kgss_import_serialized_into(mem.data(), mem.size(), s.data(), s.size(), &o, &c));
+		POINTERS_EQUAL(nullptr, c);
+		CHECK_EQUAL(0, ca.allocs);
+	}
+	kt::note_compiled_out(etype, "lucid/downcall/serialized import -> UNAVAILABLE");
+	return true;
 }
 
 } // namespace it

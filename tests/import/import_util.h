@@ -49,6 +49,19 @@ struct counting_alloc {
 // Options with the builtin backend and no allocator.
 kgss_options plain_opts();
 
+// True when etype's family is compiled out of this build (families.h).  It
+// then asserts the documented behaviour instead of the case: a lucid, a
+// downcall and a serialized context of that enctype all import as
+// KGSS_S_UNAVAILABLE (nothing allocated, *ctx_out NULL), the writers answer
+// UNAVAILABLE, and enctype_find() is NULL; prints "compiled out: ..." lines.
+// Callers skip their case when it returns true.
+bool compiled_out(int32_t etype);
+
+// A compiled-in enctype for cases about something else than the enctype
+// (allocator, caller memory ...): `want` when compiled in, else the first
+// compiled-in RFC 4121 enctype, else the first compiled-in one.
+const etinfo &rep(int32_t want = 18);
+
 } // namespace it
 
 #endif

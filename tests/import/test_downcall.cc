@@ -52,6 +52,8 @@ TEST(downcall, writer_matches_format_and_imports_for_every_enctype)
 {
 	for (size_t i = 0; i < it::n_enctypes; i++) {
 		const it::etinfo &e = it::all_enctypes[i];
+		if (it::compiled_out(e.etype))
+			continue;
 		for (int init = 0; init < 2; init++)
 			for (int sub = 0; sub < (e.protocol == 1 ? 2 : 1); sub++) {
 				lucid_holder h(e.etype, e.protocol, init, sub);
@@ -90,6 +92,8 @@ TEST(downcall, writer_matches_format_and_imports_for_every_enctype)
 
 TEST(downcall, des3_as_enctype_6)
 {
+	if (it::compiled_out(6) && it::compiled_out(16))
+		return;
 	std::vector<uint8_t> key = it::key_for(16, 24);
 	kgss_ctx_info info;
 	CHECK_EQUAL(KGSS_S_COMPLETE, import_into(by_hand(1, 10, 0, 6, key), 44, &info));
@@ -99,6 +103,8 @@ TEST(downcall, des3_as_enctype_6)
 
 TEST(downcall, recv_seq_starts_at_zero)
 {
+	if (it::compiled_out(18))
+		return;
 	std::vector<uint8_t> b = by_hand(3, 10, 77, 18, it::key_for(18, 32));
 	kgss_options o = it::plain_opts();
 	o.flags = KGSS_OPT_REPLAY_DETECT;
@@ -114,6 +120,8 @@ TEST(downcall, every_truncation_and_trailing_byte)
 {
 	for (size_t i = 0; i < it::n_enctypes; i++) {
 		const it::etinfo &e = it::all_enctypes[i];
+		if (it::compiled_out(e.etype))
+			continue;
 		uint32_t flags = e.protocol == 1 ? 2u : 0u;
 		std::vector<uint8_t> b = by_hand(flags, 10, 5, (uint32_t)e.etype, it::key_for(e.etype, e.key_len));
 		CHECK_EQUAL(KGSS_S_COMPLETE, import_into(b, b.size()));
@@ -135,24 +143,32 @@ TEST(downcall, every_truncation_and_trailing_byte)
 TEST(downcall, bad_flags_and_mismatches)
 {
 	std::vector<uint8_t> k32 = it::key_for(18, 32), k24 = it::key_for(16, 24), k16 = it::key_for(23, 16);
+	const bool aes1 = !it::compiled_out(18), des3 = !it::compiled_out(16), rc4 = !it::compiled_out(23);
 	// unknown flag bits
 	for (uint32_t f : {0x8u, 0x10u, 0x100u, 0x80000000u, 0xffffffffu})
 		CHECK_EQUAL(KGSS_S_DEFECTIVE_TOKEN, import_into(by_hand(2 | f, 10, 0, 18, k32), 52));
 	// acceptor subkey without CFX
-	CHECK_EQUAL(KGSS_S_DEFECTIVE_TOKEN, import_into(by_hand(4, 10, 0, 16, k24), 44));
+	if (des3)
+		CHECK_EQUAL(KGSS_S_DEFECTIVE_TOKEN, import_into(by_hand(4, 10, 0, 16, k24), 44));
 	// CFX flag vs enctype protocol
-	CHECK_EQUAL(KGSS_S_DEFECTIVE_TOKEN, import_into(by_hand(0, 10, 0, 18, k32), 52));
-	CHECK_EQUAL(KGSS_S_DEFECTIVE_TOKEN, import_into(by_hand(2, 10, 0, 16, k24), 44));
-	CHECK_EQUAL(KGSS_S_DEFECTIVE_TOKEN, import_into(by_hand(2, 10, 0, 23, k16), 36));
+	if (aes1)
+		CHECK_EQUAL(KGSS_S_DEFECTIVE_TOKEN, import_into(by_hand(0, 10, 0, 18, k32), 52));
+	if (des3)
+		CHECK_EQUAL(KGSS_S_DEFECTIVE_TOKEN, import_into(by_hand(2, 10, 0, 16, k24), 44));
+	if (rc4)
+		CHECK_EQUAL(KGSS_S_DEFECTIVE_TOKEN, import_into(by_hand(2, 10, 0, 23, k16), 36));
 	// unknown enctypes: the key length cannot even be known
 	for (uint32_t et : {0u, 1u, 3u, 99u, 0x80000012u, 0xffffffffu})
 		CHECK_EQUAL(KGSS_S_UNAVAILABLE, import_into(by_hand(2, 10, 0, et, k32), 52));
 	// key length of another enctype
-	CHECK_EQUAL(KGSS_S_DEFECTIVE_TOKEN, import_into(by_hand(2, 10, 0, 17, k32), 52));
+	if (aes1)
+		CHECK_EQUAL(KGSS_S_DEFECTIVE_TOKEN, import_into(by_hand(2, 10, 0, 17, k32), 52));
 }
 
 TEST(downcall, writer_contract)
 {
+	if (it::compiled_out(18))
+		return;
 	lucid_holder h(18, 1, true);
 	size_t len = 10;
 	std::vector<uint8_t> b(64, 0xEE);

@@ -70,6 +70,8 @@ TEST(lucid, every_enctype_its_protocol_both_roles)
 {
 	for (size_t i = 0; i < it::n_enctypes; i++) {
 		const it::etinfo &e = it::all_enctypes[i];
+		if (it::compiled_out(e.etype))
+			continue;
 		for (int init = 0; init < 2; init++) {
 			lucid_holder h(e.etype, e.protocol, init);
 			import_ok(h, e.etype);
@@ -83,6 +85,8 @@ TEST(lucid, every_enctype_its_protocol_both_roles)
 
 TEST(lucid, des3_key_labelled_6_or_16)
 {
+	if (it::compiled_out(6) && it::compiled_out(16))
+		return;
 	lucid_holder a(6, 0, true);
 	import_ok(a, 16);
 	lucid_holder b(16, 0, false);
@@ -91,6 +95,8 @@ TEST(lucid, des3_key_labelled_6_or_16)
 
 TEST(lucid, acceptor_subkey_is_the_key_used)
 {
+	if (it::compiled_out(18) && it::compiled_out(17))
+		return;
 	// The context key is garbage-length: only the subkey may be looked at.
 	lucid_holder h(18, 1, false, true);
 	h.l.cfx_kd.ctx_key.length = 5;
@@ -147,6 +153,8 @@ TEST(lucid, key_length_must_match_enctype)
 {
 	for (size_t i = 0; i < it::n_enctypes; i++) {
 		const it::etinfo &e = it::all_enctypes[i];
+		if (it::compiled_out(e.etype))
+			continue;
 		std::vector<uint8_t> big(4096, 0x5a);
 		for (uint32_t len : {0u, 1u, (uint32_t)e.key_len - 1, (uint32_t)e.key_len + 1, 64u, 65u, 4096u,
 				     0x80000000u, 0xffffffffu}) {
@@ -184,6 +192,8 @@ TEST(lucid, sign_seal_alg_must_match)
 		{23, 4, 0x10}, {23, 0x11, 2}, {23, 4, 2},       {24, 0, 0x10}, {24, 0x11, 0},
 	};
 	for (auto &b : bad) {
+		if (it::compiled_out(b.et))
+			continue;
 		lucid_holder h(b.et, 0, true);
 		h.l.rfc1964_kd.sign_alg = b.sign;
 		h.l.rfc1964_kd.seal_alg = b.seal;
@@ -195,10 +205,14 @@ TEST(lucid, protocol_must_fit_the_enctype)
 {
 	// CFX enctypes as RFC 1964, and DES3/RC4 as RFC 4121 (MIT never does either).
 	for (int32_t et : {17, 18, 19, 20, 25, 26}) {
+		if (it::compiled_out(et))
+			continue;
 		lucid_holder h(et, 0, true);
 		import_fails(&h.l, KGSS_S_DEFECTIVE_TOKEN);
 	}
 	for (int32_t et : {16, 6, 23, 24}) {
+		if (it::compiled_out(et))
+			continue;
 		lucid_holder h(et, 1, true);
 		import_fails(&h.l, KGSS_S_DEFECTIVE_TOKEN);
 	}
@@ -206,7 +220,7 @@ TEST(lucid, protocol_must_fit_the_enctype)
 
 TEST(lucid, allocator_required_and_failure_handled)
 {
-	lucid_holder h(18, 1, true);
+	lucid_holder h(it::rep(18).etype, it::rep(18).protocol, true);
 	kgss_options o = it::plain_opts(); // no allocator
 	kgss_ctx *c = SENTINEL;
 	CHECK_EQUAL(KGSS_S_FAILURE, kgss_import_lucid_v1(&h.l, &o, &c));
@@ -233,7 +247,7 @@ TEST(lucid, allocator_required_and_failure_handled)
 
 TEST(lucid, into_caller_memory)
 {
-	lucid_holder h(26, 1, false, true);
+	lucid_holder h(it::rep(26).etype, it::rep(26).protocol, false, it::rep(26).protocol == 1);
 	kgss_options o = it::plain_opts();
 	const size_t need = kgss_ctx_size();
 	CHECK(need >= sizeof(kgss_ctx));
@@ -282,6 +296,8 @@ TEST(lucid, keeps_no_pointer_into_input)
 {
 	for (size_t i = 0; i < it::n_enctypes; i++) {
 		const it::etinfo &e = it::all_enctypes[i];
+		if (it::compiled_out(e.etype))
+			continue;
 		lucid_holder h(e.etype, e.protocol, true, e.protocol == 1);
 		kgss_options o = it::plain_opts();
 		std::vector<uint8_t> mem(kgss_ctx_size());
