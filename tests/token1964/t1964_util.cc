@@ -10,6 +10,7 @@
 #include <CppUTest/TestHarness.h>
 
 #include "crypto/enctype.h"
+#include "families.h"
 
 namespace t1964 {
 
@@ -27,6 +28,31 @@ std::vector<backend> backends()
 	std::vector<backend> v;
 	v.push_back({"builtin", kgss_crypto_builtin()});
 	v.push_back({"openssl", kgss_crypto_openssl()});
+	return v;
+}
+
+bool compiled_out(const cfg &c)
+{
+	if (kt::enctype_compiled_in(c.etype))
+		return false;
+	kt::check_enctype_absent((int)c.keytype);
+	for (const backend &b : backends()) {
+		ctx x;
+		ctx_opts o;
+		o.be = b.be;
+		LONGS_EQUAL(KGSS_S_UNAVAILABLE, make_ctx(x, c, test_key(c), o));
+		POINTERS_EQUAL(nullptr, x.c);
+	}
+	kt::note_compiled_out((int)c.keytype, "RFC 1964 lucid import (builtin, openssl) -> UNAVAILABLE");
+	return true;
+}
+
+std::vector<cfg> cfgs()
+{
+	std::vector<cfg> v;
+	for (const cfg &c : kCfgs)
+		if (!compiled_out(c))
+			v.push_back(c);
 	return v;
 }
 

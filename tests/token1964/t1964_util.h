@@ -28,6 +28,13 @@ struct cfg {
 	size_t cksum_len() const { return des3() ? 20 : 8; }
 };
 extern const cfg kCfgs[4];
+// The configurations whose family (families.h) this build compiled in.  For
+// each compiled-out one it asserts instead that the import answers
+// KGSS_S_UNAVAILABLE on both backends and enctype_find() is NULL, and prints
+// "compiled out: ..." (inside a CppUTest test).
+std::vector<cfg> cfgs();
+// True (after the same assertions) when c's family is compiled out.
+bool compiled_out(const cfg &c);
 
 struct backend {
 	const char *name;
