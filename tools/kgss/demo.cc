@@ -504,8 +504,8 @@ int cmd_demo(int argc, char **argv) {
 		enctypes.push_back(e);
 	}
 
-	printf("\n%-30s %-8s %-9s %-6s %-6s %-10s %-7s %-5s %s\n", "enctype", "protocol", "role", "mutual", "subkey",
-	       "import", "backend", "ops", "result");
+	printf("\n%-30s %-8s %-9s %-6s %-6s %-10s %-7s %-5s %s%s\n", "enctype", "protocol", "role", "mutual", "subkey",
+	       "import", "backend", "ops", "result", quiet ? "   (--quiet: failed rows only)" : "");
 	printf("%s\n", std::string(95, '-').c_str());
 	fflush(stdout);
 	int cases = 0, passed = 0;
