@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh
 cmake --preset default >/dev/null
 cmake --build --preset default --target kgss-cli
-exec build/default/tools/kgss demo "$@"
+exec build/default/tools/kgss/kgss demo "$@"
