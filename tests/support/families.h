@@ -13,7 +13,9 @@
 #ifndef KGSS_TEST_FAMILIES_H
 #define KGSS_TEST_FAMILIES_H
 
+#include <initializer_list>
 #include <string>
+#include <vector>
 
 #ifndef KGSS_WITH_DES3
 #error "KGSS_WITH_DES3 undefined: link the test against target kgss"
@@ -46,6 +48,26 @@ void note_compiled_out(int etype, const std::string &what);
 
 // Asserts kgss::enctype_find(etype) == NULL (inside a CppUTest test) and notes it.
 void check_enctype_absent(int etype);
+
+// Asserts that a lucid v1 context of etype (its family's protocol, a key of
+// its length, both roles) imports as KGSS_S_UNAVAILABLE with *ctx_out NULL,
+// through kgss_import_lucid_v1 and _into, on the builtin backend, and that
+// enctype_find(etype) is NULL; notes both.
+void check_import_unavailable(int etype);
+
+// For cases that need etype: when its family is compiled out, asserts
+// check_import_unavailable(etype) and ends the current test as passed
+// (CppUTest TEST_EXIT); otherwise returns.  One line at the top of a test.
+void require_enctype(int etype);
+
+// For loops over enctypes: true (after check_import_unavailable) when
+// etype's family is compiled out, so the caller `continue`s; else false.
+bool skip_enctype(int etype);
+
+// The etypes of `list` whose family is compiled in, in order; each
+// compiled-out one gets check_import_unavailable().  For range-for loops:
+//   for (int32_t etype : kt::compiled_in({17, 18, 20, 26}))
+std::vector<int> compiled_in(std::initializer_list<int> list);
 
 // Vector bookkeeping, keyed by a suite label (e.g. "test_crypto_kat").
 // vector_ran / vector_not_applicable count; the shared main() prints

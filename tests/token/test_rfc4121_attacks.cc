@@ -136,7 +136,7 @@ TEST(rfc4121_attacks, wrong_token_ids)
 // message: the encrypted header copy pins it.
 TEST(rfc4121_attacks, ec_changed_in_the_clear_sealed)
 {
-	for (size_t i = 0; i < n_cfx_enctypes; i++) {
+	for (size_t i : cfx_indices()) {
 		exchange s(cfx_enctypes[i].etype, true, 64, false, WINDOW);
 		for (uint16_t ec : {1, 2, 12, 16, 28, 63, 64, 1000, 0xFFFF}) {
 			bytes t = s.token, back;
@@ -270,7 +270,7 @@ TEST(rfc4121_attacks, iov_rrc_and_lengths_are_exact)
 // length fail cleanly; so does a token with bytes appended.
 TEST(rfc4121_attacks, truncated_and_extended_tokens)
 {
-	for (size_t i = 0; i < n_cfx_enctypes; i++)
+	for (size_t i : cfx_indices())
 		for (int conf = 0; conf <= 1; conf++) {
 			exchange s(cfx_enctypes[i].etype, conf, 20);
 			bytes back;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "crypto/enctype.h"
+#include "families.h"
 #include "token_util.h"
 
 using namespace tt;
@@ -29,6 +30,7 @@ bytes header(uint8_t flags, uint16_t ec, uint16_t rrc, uint64_t seq)
 // outer header | E(confounder | inner) | tag, sealed with the initiator's seal usage (24).
 bytes seal(const bytes &outer, const bytes &inner)
 {
+	kt::require_enctype(ETYPE);
 	const kgss::enctype *et = kgss::enctype_find(ETYPE);
 	CHECK(et != nullptr);
 	std::unique_ptr<kgss::enc_key> k(new kgss::enc_key);

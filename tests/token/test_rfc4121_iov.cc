@@ -4,6 +4,7 @@
 // token: there is one token format whatever the buffers look like.
 #include <CppUTest/TestHarness.h>
 
+#include "families.h"
 #include "token_util.h"
 
 using namespace tt;
@@ -93,7 +94,7 @@ TEST_GROUP(rfc4121_iov){};
 
 TEST(rfc4121_iov, header_data_padding_trailer)
 {
-	for (size_t i = 0; i < n_cfx_enctypes; i++)
+	for (size_t i : cfx_indices())
 		for (int conf = 0; conf <= 1; conf++) {
 			iov_set s;
 			s.add(KGSS_IOV_HEADER);
@@ -107,7 +108,7 @@ TEST(rfc4121_iov, header_data_padding_trailer)
 
 TEST(rfc4121_iov, no_trailer_means_rrc)
 {
-	for (size_t i = 0; i < n_cfx_enctypes; i++)
+	for (size_t i : cfx_indices())
 		for (int conf = 0; conf <= 1; conf++)
 			for (size_t n : {0, 1, 33, 4096}) {
 				iov_set s;
@@ -119,7 +120,7 @@ TEST(rfc4121_iov, no_trailer_means_rrc)
 
 TEST(rfc4121_iov, nfs_like_split)
 {
-	for (int32_t etype : {17, 18, 20, 26})
+	for (int32_t etype : kt::compiled_in({17, 18, 20, 26}))
 		for (int conf = 0; conf <= 1; conf++)
 			for (int k : {0, 1, 16})
 				for (int trailer = 0; trailer <= 1; trailer++) {
@@ -137,7 +138,7 @@ TEST(rfc4121_iov, nfs_like_split)
 
 TEST(rfc4121_iov, one_byte_and_empty_pieces)
 {
-	for (int32_t etype : {17, 19, 25})
+	for (int32_t etype : kt::compiled_in({17, 19, 25}))
 		for (int conf = 0; conf <= 1; conf++) {
 			iov_set ones;
 			ones.add(KGSS_IOV_HEADER);
@@ -171,7 +172,7 @@ TEST(rfc4121_iov, one_byte_and_empty_pieces)
 // position among the DATA buffers matters.
 TEST(rfc4121_iov, sign_only_before_and_after_data)
 {
-	for (size_t i = 0; i < n_cfx_enctypes; i++)
+	for (size_t i : cfx_indices())
 		for (int conf = 0; conf <= 1; conf++)
 			for (int trailer = 0; trailer <= 1; trailer++) {
 				const int32_t etype = cfx_enctypes[i].etype;
@@ -270,7 +271,7 @@ TEST(rfc4121_iov, stream_needs_exactly_one_data_buffer)
 // concatenation (DATA and SIGN_ONLY are both just "the message" for a MIC).
 TEST(rfc4121_iov, mic_over_pieces_equals_plain_mic)
 {
-	for (size_t i = 0; i < n_cfx_enctypes; i++) {
+	for (size_t i : cfx_indices()) {
 		const int32_t etype = cfx_enctypes[i].etype;
 		bytes a = pattern(100, 1), b = pattern(4096, 2), c3 = pattern(3, 3);
 		bytes all = a;

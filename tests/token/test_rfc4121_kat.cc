@@ -2,6 +2,7 @@
 // and unwrapped by a context built from the vector's key in the receiver's role.
 #include <CppUTest/TestHarness.h>
 
+#include "families.h"
 #include "token_util.h"
 
 using namespace tt;
@@ -11,10 +12,14 @@ TEST_GROUP(rfc4121_kat){};
 TEST(rfc4121_kat, gokrb5_tokens)
 {
 	auto vs = kt::load_vectors("gokrb5_tokens.txt");
-	int checked = 0, expected_ok = 0, expected_bad = 0;
+	int checked = 0, expected_ok = 0, expected_bad = 0, compiled_out = 0;
 	for (const auto &v : vs) {
 		if (v.kind != "gss_token" || v.num("protocol") != 1)
 			continue;
+		if (kt::skip_enctype((int)v.num("enctype"))) {
+			compiled_out++; // not applicable (compiled out)
+			continue;
+		}
 		std::string where = "vector at line " + std::to_string(v.line);
 		ctx_spec s;
 		s.etype = (int32_t)v.num("enctype");
@@ -56,9 +61,11 @@ TEST(rfc4121_kat, gokrb5_tokens)
 		checked++;
 		(want == KGSS_S_COMPLETE ? expected_ok : expected_bad)++;
 	}
-	CHECK_EQUAL(6, checked);
-	CHECK(expected_ok >= 4);
-	CHECK(expected_bad >= 2);
+	CHECK_EQUAL(6, checked + compiled_out);
+	if (compiled_out == 0) {
+		CHECK(expected_ok >= 4);
+		CHECK(expected_bad >= 2);
+	}
 }
 
 // Our own tokens for the same key and sequence numbers are byte-identical to
@@ -66,10 +73,14 @@ TEST(rfc4121_kat, gokrb5_tokens)
 TEST(rfc4121_kat, we_produce_the_same_bytes)
 {
 	auto vs = kt::load_vectors("gokrb5_tokens.txt");
-	int produced = 0;
+	int produced = 0, compiled_out = 0;
 	for (const auto &v : vs) {
 		if (v.kind != "gss_token" || v.num("protocol") != 1 || v.get("expected") != "ok" || !v.has("seq"))
 			continue;
+		if (kt::skip_enctype((int)v.num("enctype"))) {
+			compiled_out++; // not applicable (compiled out)
+			continue;
+		}
 		std::string where = "vector at line " + std::to_string(v.line);
 		ctx_spec s;
 		s.etype = (int32_t)v.num("enctype");
@@ -89,5 +100,5 @@ TEST(rfc4121_kat, we_produce_the_same_bytes)
 		STRCMP_EQUAL_TEXT(v.get("token").c_str(), kt::to_hex(token).c_str(), where.c_str());
 		produced++;
 	}
-	CHECK_EQUAL(4, produced);
+	CHECK_EQUAL(4, produced + compiled_out);
 }

@@ -4,6 +4,7 @@
 // token header fields RFC 4121 §4.2.6 prescribes.
 #include <CppUTest/TestHarness.h>
 
+#include "families.h"
 #include "token_util.h"
 
 using namespace tt;
@@ -75,7 +76,7 @@ TEST_GROUP(rfc4121_roundtrip){};
 
 TEST(rfc4121_roundtrip, every_enctype_both_roles_openssl)
 {
-	for (size_t i = 0; i < n_cfx_enctypes; i++) {
+	for (size_t i : cfx_indices()) {
 		for (int subkey = 0; subkey <= 1; subkey++) {
 			pair p(cfx_enctypes[i].etype, subkey);
 			one_direction(*p.init, *p.acc, false, subkey, cfx_enctypes[i]);
@@ -89,7 +90,7 @@ TEST(rfc4121_roundtrip, every_enctype_both_roles_openssl)
 TEST(rfc4121_roundtrip, builtin_backend_and_cross_backend)
 {
 	int ran = 0;
-	for (size_t i = 0; i < n_cfx_enctypes; i++) {
+	for (size_t i : cfx_indices()) {
 		const cfx_enctype &e = cfx_enctypes[i];
 		ctx_spec si, sa;
 		si.etype = sa.etype = e.etype;
@@ -108,5 +109,5 @@ TEST(rfc4121_roundtrip, builtin_backend_and_cross_backend)
 		one_direction(openssl_acc, builtin_init, true, false, e);
 		ran++;
 	}
-	CHECK(ran >= 1);
+	CHECK(ran >= 1 || !(kt::with_aes_sha1 || kt::with_aes_sha2 || kt::with_camellia));
 }

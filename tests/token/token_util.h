@@ -25,6 +25,10 @@ struct cfx_enctype {
 extern const cfx_enctype cfx_enctypes[]; // 17, 18, 19, 20, 25, 26
 extern const size_t n_cfx_enctypes;
 const cfx_enctype &cfx(int32_t etype);
+// Indices into cfx_enctypes[] of the enctypes compiled in (families.h); for a
+// compiled-out one it asserts the import is UNAVAILABLE instead.
+//   for (size_t i : cfx_indices())
+std::vector<size_t> cfx_indices();
 
 // Deterministic PRNG for tests: the same seed gives the same bytes, so two
 // contexts built alike produce identical tokens.
