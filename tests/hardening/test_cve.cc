@@ -642,3 +642,25 @@ TEST(cve, der_wrapper_variants)
 		}
 	}
 }
+
+TEST(cve, refused_token_never_moves_the_receive_window)
+{
+	for (int32_t e : {16, 17, 20, 23, 26}) {
+		hu::pair p(idx(e), true, false, true); // replay + sequence detection
+		const bytes m = hu::msg(5);
+		const bytes t1 = hu::wrap(p.peer, true, m), t2 = hu::get_mic(p.peer, m), t3 = hu::wrap(p.peer, false, m);
+		// the later tokens, tampered (their checksums fail), first
+		bytes b3 = t3, b2 = t2;
+		b3.back() ^= 1;
+		b2.back() ^= 1;
+		LONGS_EQUAL(KGSS_S_BAD_SIG, unwrap_st(p.self, b3));
+		LONGS_EQUAL(KGSS_S_BAD_SIG, hu::verify_mic(p.self, m, b2));
+		// the window has not moved: the first token is exactly in order
+		bytes o;
+		size_t l = 0;
+		LONGS_EQUAL(KGSS_S_COMPLETE, hu::unwrap(p.self, t1, &o, &l));
+		LONGS_EQUAL(KGSS_S_COMPLETE, hu::verify_mic(p.self, m, t2));
+		LONGS_EQUAL(KGSS_S_COMPLETE, hu::unwrap(p.self, t3, &o, &l));
+		LONGS_EQUAL(KGSS_S_DUPLICATE_TOKEN, hu::unwrap(p.self, t1, &o, &l));
+	}
+}
