@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # fuzz.sh [seconds-per-target] [target ...]
+# fuzz.sh --ctest      build, then only the short CTest runs (label fuzz:
+#                      KGSS_FUZZ_RUNS mutations per target, default 3000)
 #
 # Builds the libFuzzer targets of tests/fuzz with clang (ASan + UBSan, the
 # library instrumented for coverage) in build/fuzz and runs each target for
@@ -14,8 +16,16 @@
 # libFuzzer flags, e.g. -max_len=2048).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+mode=long
+if [ "${1:-}" = "--ctest" ]; then
+  mode=ctest
+  shift
+fi
 secs=${1:-300}
 shift || true
+case "$secs" in
+  ''|*[!0-9]*|0) echo "seconds per target must be a positive number (libFuzzer takes 0 as forever)" >&2; exit 2;;
+esac
 targets=${*:-unwrap verify_mic unwrap_iov import_lucid import_downcall import_serialized}
 build=${KGSS_FUZZ_BUILD:-build/fuzz}
 
@@ -25,6 +35,9 @@ scripts/deps.sh clang libclang-rt-14-dev
 CC=clang CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKGSS_FUZZ=ON \
   -DKGSS_BUILD_TOOLS=OFF >/dev/null
 cmake --build "$build" -j"${KGSS_FUZZ_JOBS:-2}" --target $(printf 'fuzz_%s ' $targets)
+if [ "$mode" = ctest ]; then
+  exec ctest --test-dir "$build" -L '^fuzz$' --output-on-failure
+fi
 
 mkdir -p "$build/artifacts"
 status=0
