@@ -2,6 +2,7 @@
 // ciphers: constant-time AES-128/256 and Camellia-128/256, plus the cpuid
 // feature probes of crypto/builtin/cpu.cc.
 #include "block_util.h"
+#include "families.h"
 #include "crypto/builtin/builtin.h"
 
 #include <CppUTest/TestHarness.h>
@@ -181,4 +182,34 @@ TEST(cpu, matches_compiler_runtime)
 	CHECK_FALSE(kgss::cpu_has_aesni());
 	CHECK_FALSE(kgss::cpu_has_shani());
 #endif
+}
+
+// The family switches reach the builtin backend exactly as
+// crypto/builtin/backend.cc says: a primitive only an off family needs is
+// NULL in every variant; the hashes stay (the KDFs and other families use them).
+TEST_GROUP(builtin_families){};
+
+TEST(builtin_families, primitives_follow_the_family_switches)
+{
+	const bool aes = kt::with_aes_sha1 || kt::with_aes_sha2;
+	for (const kgss_crypto_backend *be : {kgss_crypto_builtin(), kgss_crypto_builtin_portable()}) {
+		CHECK_EQUAL(aes, be->aes128 != nullptr);
+		CHECK_EQUAL(aes, be->aes256 != nullptr);
+		CHECK_EQUAL(kt::with_camellia, be->camellia128 != nullptr);
+		CHECK_EQUAL(kt::with_camellia, be->camellia256 != nullptr);
+		CHECK_EQUAL(kt::with_des3, be->des3 != nullptr);
+		CHECK_EQUAL(kt::with_rc4, be->rc4 != nullptr);
+		CHECK_EQUAL(kt::with_rc4, be->md5 != nullptr);
+		CHECK(be->sha1 != nullptr && be->sha256 != nullptr && be->sha384 != nullptr);
+	}
+	if (!aes) {
+		kt::note_compiled_out(17, "builtin aes128/aes256 NULL");
+		kt::note_compiled_out(19, "builtin aes128/aes256 NULL");
+	}
+	if (!kt::with_camellia)
+		kt::note_compiled_out(25, "builtin camellia128/camellia256 NULL");
+	if (!kt::with_des3)
+		kt::note_compiled_out(16, "builtin des3 NULL");
+	if (!kt::with_rc4)
+		kt::note_compiled_out(23, "builtin rc4/md5 NULL");
 }
