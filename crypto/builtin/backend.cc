@@ -1,102 +1,57 @@
 // crypto/builtin/backend.cc - the builtin backend: const tables of the
-// portable primitives, and a variant using AES-NI / SHA-NI.  kgss_crypto_builtin()
+// portable primitives, and variants using AES-NI / SHA-NI.  kgss_crypto_builtin()
 // chooses between them with cpuid on every call (nothing is cached), so the
 // core keeps no mutable global state.
 #include "crypto/builtin/builtin.h"
 
+namespace {
+
+// One table per combination of CPU extensions; the families compiled out
+// leave their pointers NULL (the library then answers UNAVAILABLE).
+constexpr kgss_crypto_backend make_builtin(bool aesni, bool shani)
+{
+	kgss_crypto_backend b = {};
+	b.abi_version = KGSS_CRYPTO_ABI_VERSION;
+	b.name = "builtin";
 #if KGSS_WITH_AES_SHA1 || KGSS_WITH_AES_SHA2
-#define KGSS_BUILTIN_AES 1
-#else
-#define KGSS_BUILTIN_AES 0
-#endif
-
-static const kgss_crypto_backend builtin_portable = {
-	/* abi_version */ KGSS_CRYPTO_ABI_VERSION,
-	/* name        */ "builtin",
-#if KGSS_BUILTIN_AES
-	&kgss_builtin_aes128_ct, &kgss_builtin_aes256_ct,
-#else
-	nullptr, nullptr,
+	b.aes128 = aesni ? &kgss_builtin_aes128_ni : &kgss_builtin_aes128_ct;
+	b.aes256 = aesni ? &kgss_builtin_aes256_ni : &kgss_builtin_aes256_ct;
 #endif
 #if KGSS_WITH_CAMELLIA
-	&kgss_builtin_camellia128, &kgss_builtin_camellia256,
-#else
-	nullptr, nullptr,
+	b.camellia128 = &kgss_builtin_camellia128;
+	b.camellia256 = &kgss_builtin_camellia256;
 #endif
 #if KGSS_WITH_DES3
-	&kgss_builtin_des3,
-#else
-	nullptr,
+	b.des3 = &kgss_builtin_des3;
 #endif
 #if KGSS_WITH_RC4
-	&kgss_builtin_rc4, &kgss_builtin_md5,
-#else
-	nullptr, nullptr,
+	b.rc4 = &kgss_builtin_rc4;
+	b.md5 = &kgss_builtin_md5;
 #endif
-	&kgss_builtin_sha1, &kgss_builtin_sha256, &kgss_builtin_sha384,
-};
+	b.sha1 = shani ? &kgss_builtin_sha1_ni : &kgss_builtin_sha1;
+	b.sha256 = shani ? &kgss_builtin_sha256_ni : &kgss_builtin_sha256;
+	b.sha384 = &kgss_builtin_sha384;
+	return b;
+}
 
-static const kgss_crypto_backend builtin_accel = {
-	KGSS_CRYPTO_ABI_VERSION,
-	"builtin",
-#if KGSS_BUILTIN_AES
-	&kgss_builtin_aes128_ni, &kgss_builtin_aes256_ni,
-#else
-	nullptr, nullptr,
-#endif
-#if KGSS_WITH_CAMELLIA
-	&kgss_builtin_camellia128, &kgss_builtin_camellia256,
-#else
-	nullptr, nullptr,
-#endif
-#if KGSS_WITH_DES3
-	&kgss_builtin_des3,
-#else
-	nullptr,
-#endif
-#if KGSS_WITH_RC4
-	&kgss_builtin_rc4, &kgss_builtin_md5,
-#else
-	nullptr, nullptr,
-#endif
-	&kgss_builtin_sha1_ni, &kgss_builtin_sha256_ni, &kgss_builtin_sha384,
-};
+// Constant-initialised (constexpr): no static constructor runs.
+constexpr kgss_crypto_backend builtin_portable = make_builtin(false, false);
+constexpr kgss_crypto_backend builtin_aesni = make_builtin(true, false);
+constexpr kgss_crypto_backend builtin_shani = make_builtin(false, true);
+constexpr kgss_crypto_backend builtin_accel = make_builtin(true, true);
 
-// AES-NI without SHA-NI, and SHA-NI without AES-NI, are rare but real.
-static const kgss_crypto_backend builtin_aesni_only = {
-	KGSS_CRYPTO_ABI_VERSION,
-	"builtin",
-#if KGSS_BUILTIN_AES
-	&kgss_builtin_aes128_ni, &kgss_builtin_aes256_ni,
-#else
-	nullptr, nullptr,
-#endif
-#if KGSS_WITH_CAMELLIA
-	&kgss_builtin_camellia128, &kgss_builtin_camellia256,
-#else
-	nullptr, nullptr,
-#endif
-#if KGSS_WITH_DES3
-	&kgss_builtin_des3,
-#else
-	nullptr,
-#endif
-#if KGSS_WITH_RC4
-	&kgss_builtin_rc4, &kgss_builtin_md5,
-#else
-	nullptr, nullptr,
-#endif
-	&kgss_builtin_sha1, &kgss_builtin_sha256, &kgss_builtin_sha384,
-};
+} // namespace
 
 extern "C" const kgss_crypto_backend *kgss_crypto_builtin_portable(void) { return &builtin_portable; }
 
 extern "C" const kgss_crypto_backend *kgss_crypto_builtin(void)
 {
-	bool aes = kgss::cpu_has_aesni(), sha = kgss::cpu_has_shani();
+	const bool aes = kgss::cpu_has_aesni(), sha = kgss::cpu_has_shani();
 	if (aes && sha)
 		return &builtin_accel;
 	if (aes)
-		return &builtin_aesni_only;
-	return &builtin_portable; // SHA-NI alone: keep the portable set (simple, constant-time AES)
+		return &builtin_aesni;
+	if (sha)
+		return &builtin_shani;
+	return &builtin_portable;
 }
