@@ -1161,6 +1161,7 @@ void write_plot(const options &o)
 	fprintf(f, "set terminal pngcairo size %d,%d font ',9'\nset output '%s'\n", 300 * cols, 260 * rows + 30,
 		o.plot.c_str());
 	fprintf(f, "set datafile missing NaN\nset logscale xy\nset grid\nset key top left font ',7'\n"
+		   "set format x '10^{%%L}'\nset xrange [32:2e6]\n"
 		   "set xlabel 'message bytes'\nset ylabel 'wrap MB/s'\n"
 		   "set multiplot layout %d,%d title 'kgss-bench: wrap (conf) throughput'\n",
 		rows, cols);
