@@ -108,13 +108,15 @@ TEST(expiry, wrap_unwrap_and_iov_calls_through_the_api)
 			uint8_t tok[256], out[256];
 			kgss_buffer m = {sizeof msg, msg}, t = {sizeof tok, tok};
 			CHECK_EQUAL(KGSS_S_COMPLETE, kgss_wrap(c.ci, conf, 0, &m, nullptr, &t));
-			uint8_t hdr[128], pad[32], data[48];
+			uint8_t hdr[128], pad[64], data[48];
 			memcpy(data, msg, sizeof data);
 			const uint32_t tail_type = e.protocol == 0 ? KGSS_IOV_PADDING : KGSS_IOV_TRAILER;
 			kgss_iov iov[3] = {{KGSS_IOV_HEADER, {sizeof hdr, hdr}},
 					   {KGSS_IOV_DATA, {sizeof data, data}},
 					   {tail_type, {sizeof pad, pad}}};
 			CHECK_EQUAL(KGSS_S_COMPLETE, kgss_wrap_iov_length(c.ci, conf, 0, nullptr, iov, 3));
+			// _length replaced the capacities with the sizes needed: they must fit.
+			CHECK(iov[0].buffer.length <= sizeof hdr && iov[2].buffer.length <= sizeof pad);
 			CHECK_EQUAL(KGSS_S_COMPLETE, kgss_wrap_iov(c.ci, conf, 0, nullptr, iov, 3));
 			uint8_t mic[128];
 			kgss_iov miov[2] = {{KGSS_IOV_DATA, {sizeof msg, msg}}, {KGSS_IOV_MIC_TOKEN, {sizeof mic, mic}}};
@@ -127,7 +129,7 @@ TEST(expiry, wrap_unwrap_and_iov_calls_through_the_api)
 				uint8_t t2[256];
 				kgss_buffer o = {sizeof t2, t2};
 				CHECK_EQUAL(KGSS_S_CONTEXT_EXPIRED, kgss_wrap(c.ci, conf, 0, &m, nullptr, &o));
-				uint8_t h2[128], p2[32], d2[48];
+				uint8_t h2[128], p2[64], d2[48];
 				kgss_iov iov2[3] = {{KGSS_IOV_HEADER, {sizeof h2, h2}},
 						    {KGSS_IOV_DATA, {sizeof d2, d2}},
 						    {tail_type, {sizeof p2, p2}}};

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -407,6 +408,7 @@ void *stack_job_main(void *arg)
 				   {KGSS_IOV_DATA, {sizeof data, data}},
 				   {j->e.protocol == 0 ? KGSS_IOV_PADDING : KGSS_IOV_TRAILER, {sizeof pad, pad}}};
 		JOB_CHECK(kgss_wrap_iov_length(ci, 1, 0, nullptr, iov, 3) == KGSS_S_COMPLETE);
+		JOB_CHECK(iov[0].buffer.length <= sizeof hdr && iov[2].buffer.length <= sizeof pad);
 		JOB_CHECK(kgss_wrap_iov(ci, 1, 0, nullptr, iov, 3) == KGSS_S_COMPLETE);
 		JOB_CHECK(kgss_unwrap_iov(ca, nullptr, nullptr, iov, 3) == KGSS_S_COMPLETE);
 	}
@@ -458,7 +460,8 @@ TEST(secrets, stack_temporaries_are_wiped)
 		for (const etinfo &e : kEnctypes) {
 			if (control && (e.etype != 18 || b.be != kgss_crypto_builtin_portable()))
 				continue;
-			uint8_t *stack = (uint8_t *)aligned_alloc(4096, kStack);
+			std::unique_ptr<uint8_t, void (*)(void *)> owner((uint8_t *)aligned_alloc(4096, kStack), free);
+			uint8_t *stack = owner.get();
 			CHECK(stack != nullptr);
 			memset(stack, kPaint, kStack);
 			stack_job j{e, b.be, key_for(e.etype, e.key_len), {}, 0, control != 0};
@@ -482,7 +485,8 @@ TEST(secrets, stack_temporaries_are_wiped)
 			while (used < kStack && stack[used] == kPaint)
 				used++;
 			const long marker = find_run(stack, kStack, bytes(kMarker, kMarker + 8));
-			CHECK_TEXT(marker >= 0, "positive control: a dead frame's bytes must be visible");
+			if (kEnforceStack)
+				CHECK_TEXT(marker >= 0, "positive control: a dead frame's bytes must be visible");
 			// Below the first byte the job touched the paint is intact: scan
 			// from there (the stack grows down from stack + kStack).
 			const size_t from = used >= 8 ? used - 8 : 0;
@@ -490,9 +494,13 @@ TEST(secrets, stack_temporaries_are_wiped)
 							 std::to_string(e.etype) + " stack").c_str(),
 							stack + from, kStack - from, sec, true);
 			if (control) {
-				// The planted copy of the key must be found: the scan works.
-				CHECK_TEXT(hits >= 1, "positive control: a key left in a dead frame is found");
-				free(stack);
+				// The planted copy of the key must be found: the scan works
+				// (on the builds where the check is enforced; instrumented
+				// builds may keep frames elsewhere, e.g. ASan's fake stacks).
+				if (kEnforceStack)
+					CHECK_TEXT(hits >= 1, "positive control: a key left in a dead frame is found");
+				else
+					printf("\n  control (not enforced in this build): planted key %s", hits ? "found" : "NOT found");
 				continue;
 			}
 			if (kEnforceStack)
@@ -500,7 +508,6 @@ TEST(secrets, stack_temporaries_are_wiped)
 			total_hits += hits;
 			if (cases == 0)
 				printf("\n  stack painted %zu KiB, job used the top %zu bytes", kStack / 1024, kStack - used);
-			free(stack);
 			cases++;
 			searched += sec.size();
 		}
