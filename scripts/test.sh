@@ -1,25 +1,48 @@
 #!/usr/bin/env bash
-# test.sh: the full test suite, as CI runs it.  Installs what is missing,
-# then configures, builds and runs ctest in the `default` and `debug-asan`
-# presets (unit, known-answer, static, live-KDC interop tests), and the
-# memcheck label under valgrind.
+# test.sh: the full test suite, as CI runs it.  Installs what is missing, then:
+#   1. default preset (Release): unit, known-answer, static, ctgrind, concurrency,
+#      live-KDC interop, CLI, package, bench smoke;
+#   2. debug-asan preset: the same under ASan + UBSan;
+#   3. kernel preset: the freestanding core builds (-Werror, 1 KiB frames) and
+#      passes the symbol whitelist;
+#   4. memcheck: every unit suite under valgrind (default build);
+#   5. tsan preset: the concurrency test under ThreadSanitizer;
+#   6. fuzz: a short bounded libFuzzer run of every target (clang, ASan+UBSan);
+#   7. families: every enctype family compiled out once, build + tests.
+# KGSS_TEST_PRESETS="default" runs step 1 only (quick local loop).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh valgrind clang
+scripts/deps.sh valgrind clang libclang-rt-14-dev
+start=$(date +%s)
+step() { echo; echo "== [$(( $(date +%s) - start ))s] $*"; }
+
 presets=${KGSS_TEST_PRESETS:-default debug-asan}
 for p in $presets; do
-  echo "== preset $p: configure + build"
+  step "preset $p: configure + build"
   cmake --preset "$p" >/dev/null
   cmake --build --preset "$p"
-  echo "== preset $p: ctest"
+  step "preset $p: ctest"
   ctest --preset "$p" --label-exclude memcheck
 done
 if [ -z "${KGSS_TEST_PRESETS:-}" ]; then
-  echo "== kernel preset: freestanding core, symbol whitelist"
+  step "kernel preset: freestanding core, symbol whitelist"
   cmake --preset kernel >/dev/null
   cmake --build --preset kernel --target kgss
   ctest --preset kernel -L static
-  echo "== memcheck (valgrind) on the default build"
+  scripts/stack-usage.sh build/kernel | tail -5 || true
+
+  step "memcheck (valgrind) on the default build"
   ctest --preset default -L memcheck
+
+  step "tsan preset: concurrency under ThreadSanitizer"
+  cmake --preset tsan >/dev/null
+  cmake --build --preset tsan --target test_concurrency
+  ctest --preset tsan -L concurrency
+
+  step "fuzz: bounded libFuzzer runs of every target"
+  scripts/fuzz.sh --ctest
+
+  step "families: each enctype family compiled out"
+  scripts/test-families.sh
 fi
-echo "== all tests passed"
+step "all tests passed"
