@@ -8,6 +8,9 @@
 #              plaintext with the serialized context and with --key-hex, rejects a tampered
 #              token with BAD_SIG; downcall format; `kgss describe` never prints the key
 #   demo       `kgss demo` exits 0, lists every enctype, stops its KDC
+#   demo-save  `kgss demo --save-tokens DIR` writes MIT tokens + the receiver's serialized context;
+#              `kgss inspect` decodes each (no violations), verifies / decrypts it with --lucid-file
+#              (plaintext = the saved message), rejects a tampered copy (BAD_SIG); the hint it prints runs
 #   demo-signal  SIGTERM during `kgss demo` still stops the KDC and removes its directory
 #   bench      `kgss bench` without kgss-bench: exit 3 naming it; with it: --help passes through
 # Every check prints what it ran; any failure makes the script exit 1 at the end.
@@ -92,6 +95,9 @@ group_help() {
 	run 2 lucid --role initiator --enctype 18 --out x --format pem && has "--format must be"
 	run 2 demo --backend gpu && has "--backend must be"
 	run 2 demo --mutual && has "unknown option"
+	run 2 demo --save-tokens && has "needs a value"
+	run 2 demo --save-tokens= && has "--save-tokens needs a directory"
+	run 3 demo --save-tokens "$TMP/does-not-exist/sub" && has "cannot create"
 	run 2 describe && has "FILE missing"
 	run 3 describe "$TMP/does-not-exist" && has "cannot open"
 	run 3 inspect --file "$TMP/does-not-exist" && has "cannot open"
@@ -314,6 +320,73 @@ group_demo() {
 	[ -n "$dir" ] && [ ! -e "$dir" ] && ok || fail "KDC directory '$dir' left behind"
 }
 
+# flip_hex FILE OUT: copy of a hex text file with the low bit of the last hex digit flipped
+flip_hex() {
+	local h last
+	h=$(tr -d ' \n' <"$1")
+	last=${h: -1}
+	printf '%s%x\n' "${h:0:-1}" $((0x$last ^ 1)) >"$2"
+}
+
+group_demo_save() {
+	local dir="$TMP/tokens"
+	run 0 demo --enctype 18 --enctype 23 --quiet --save-tokens "$dir" || return
+	has "tokens saved" && has "ALL PASSED" && has "hold the session key"
+	has "inspect $dir/18-aes256-cts-hmac-sha1-96-wrap-conf.hex --lucid-file $dir/18-aes256-cts-hmac-sha1-96.ctx"
+	# the hints the demo printed run as printed
+	local hint n=0
+	while IFS= read -r hint; do
+		n=$((n + 1))
+		OUT=$(eval "$hint" 2>&1) && ok || fail "printed hint failed: $hint"
+		has "result: VERIFIED"
+	done < <(printf '%s\n' "$OUT" | sed -n 's/^  \(\/.* inspect .*--lucid-file .*\)$/\1/p')
+	[ "$n" -eq 2 ] && ok || fail "expected 2 keyed inspect hints, found $n"
+	local e base msg kind
+	for e in 18-aes256-cts-hmac-sha1-96 23-arcfour-hmac; do
+		base="$dir/$e"
+		for f in "$base-wrap-conf.hex" "$base-wrap-integ.hex" "$base-mic.hex" "$base-message.txt" "$base.ctx"; do
+			[ -s "$f" ] && ok || fail "--save-tokens did not write $f"
+		done
+		[ "$(stat -c %a "$base.ctx")" = 600 ] && ok || fail "$base.ctx has mode $(stat -c %a "$base.ctx"), not 0600"
+		run 0 describe "$base.ctx" && has "acceptor"
+		msg=$(cat "$base-message.txt")
+		for kind in wrap-conf wrap-integ mic; do
+			local tok="$base-$kind.hex" margs=()
+			[ "$kind" = mic ] && margs=(--message-file "$base-message.txt")
+			# decode only: every field named, no violations (also with the receiver described)
+			run 0 inspect "$tok" || continue
+			has "hex text" && has "format: well-formed (no violations)" && hasnt "VIOLATION"
+			case $e-$kind in
+			18*-wrap-conf) has "token: RFC 4121 Wrap (TOK_ID 05 04)" && has "flags      0x06: Sealed, AcceptorSubkey  (sent by the initiator)" &&
+				has "EC         0" && has "RRC        " && has "SND_SEQ    " && has "encrypted: E(confounder" ;;
+			18*-wrap-integ) has "token: RFC 4121 Wrap (TOK_ID 05 04)" && has "flags      0x04: AcceptorSubkey  (sent by the initiator)" &&
+				has "EC         12" && has "in the clear (NOT verified without the key)" ;;
+			18*-mic) has "token: RFC 4121 MIC (TOK_ID 04 04)" && has "flags      0x04: AcceptorSubkey" && has "filler     ffffffffff (ok)" &&
+				has "checksum   12 bytes" ;;
+			23*-wrap-conf) has "mech OID   1.2.840.113554.1.2.2 (Kerberos V5" && has "TOK_ID     02 01 (Wrap)" &&
+				has "SGN_ALG    11 00 = 0x0011 HMAC MD5" && has "SEAL_ALG   10 00 = 0x0010 RC4" && has "SGN_CKSUM  8 bytes" ;;
+			23*-wrap-integ) has "TOK_ID     02 01 (Wrap)" && has "SEAL_ALG   ff ff" && has "in the clear (NOT verified without the key)" ;;
+			23*-mic) has "TOK_ID     01 01 (MIC)" && has "SGN_ALG    11 00 = 0x0011 HMAC MD5" && has "SGN_CKSUM  8 bytes" ;;
+			esac
+			run 0 inspect "$tok" --role acceptor --enctype "${e%%-*}" && has "well-formed (no violations)"
+			# with the saved context: the receiver verifies / decrypts it
+			run 0 inspect "$tok" --lucid-file "$base.ctx" "${margs[@]}" || continue
+			has "receiver = acceptor" && has "from serialized context '$base.ctx'" && has "result: VERIFIED"
+			case $kind in
+			wrap-conf) has "conf_state 1 (was encrypted)" && has "plaintext (text): \"$msg\"" ;;
+			wrap-integ) has "conf_state 0 (integrity only)" && has "plaintext (text): \"$msg\"" ;;
+			mic) has "the MIC is valid for the ${#msg}-byte message" ;;
+			esac
+			# a tampered copy: BAD_SIG, exit 1, no plaintext
+			flip_hex "$tok" "$TMP/bad.hex"
+			run 1 inspect "$TMP/bad.hex" --lucid-file "$base.ctx" "${margs[@]}" && has "REJECTED: 0x00060000 BAD_SIG" &&
+				has "result: REJECTED" && hasnt "plaintext (text)"
+		done
+		# the MIC over another message
+		run 1 inspect "$base-mic.hex" --lucid-file "$base.ctx" --message "$msg!" && has "kgss_verify_mic: REJECTED: 0x00060000 BAD_SIG"
+	done
+}
+
 group_demo_signal() {
 	"$KGSS" demo >"$TMP/demo.out" 2>&1 &
 	local dpid=$! i=0 pid dir
@@ -347,9 +420,10 @@ help) group_help ;;
 malformed) group_malformed ;;
 live) group_live ;;
 demo) group_demo ;;
+demo-save) group_demo_save ;;
 demo-signal) group_demo_signal ;;
 bench) group_bench ;;
-*) echo "usage: $0 KGSS help|malformed|live|demo|demo-signal|bench" >&2; exit 2 ;;
+*) echo "usage: $0 KGSS help|malformed|live|demo|demo-save|demo-signal|bench" >&2; exit 2 ;;
 esac
 echo "cli_test $GROUP: $CHECKS checks passed, $FAILS failed"
 [ "$FAILS" -eq 0 ] && [ "$CHECKS" -gt 0 ]

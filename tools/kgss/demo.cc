@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,6 +42,7 @@ namespace {
 
 const char *const k_help =
 	"usage: kgss demo [--backend builtin|openssl|all] [--enctype N]... [--keep-kdc] [--quiet]\n"
+	"                 [--save-tokens DIR]\n"
 	"\n"
 	"The end-to-end demonstration of libkgss against real MIT krb5:\n"
 	"  1. starts a throwaway MIT KDC on 127.0.0.1 in a temporary directory (scripts/kdc.sh start);\n"
@@ -60,6 +62,24 @@ const char *const k_help =
 	"  --enctype N   run only this enctype (repeatable)\n"
 	"  --keep-kdc    leave the KDC running and its directory in place (prints how to stop it)\n"
 	"  --quiet       print failed rows and the TOTAL line only\n"
+	"  --save-tokens DIR\n"
+	"                also keep tokens to decode later with `kgss inspect`: for each enctype, one more\n"
+	"                case (libkgss the acceptor, mutual, lucid import, builtin backend) whose MIT\n"
+	"                initiator's tokens are written into DIR (created if missing) as hex text:\n"
+	"                  <N>-<name>-wrap-conf.hex   gss_wrap, sealed (krb5p)\n"
+	"                  <N>-<name>-wrap-integ.hex  gss_wrap, integrity only (krb5i)\n"
+	"                  <N>-<name>-mic.hex         gss_get_mic over the message\n"
+	"                  <N>-<name>-message.txt     the message of all three (no newline)\n"
+	"                  <N>-<name>.ctx             the receiving (acceptor) libkgss context,\n"
+	"                                             kgss_lucid_serialize of the exported lucid\n"
+	"                libkgss verifies each token before it is written.  The .ctx files (mode 0600)\n"
+	"                HOLD THE SESSION KEY: a throwaway key of the demo's own KDC, but a key; delete\n"
+	"                DIR when done.  Then, e.g.:\n"
+	"                  kgss inspect DIR/18-aes256-cts-hmac-sha1-96-wrap-conf.hex \\\n"
+	"                               --lucid-file DIR/18-aes256-cts-hmac-sha1-96.ctx\n"
+	"                  kgss inspect DIR/18-aes256-cts-hmac-sha1-96-mic.hex \\\n"
+	"                               --lucid-file DIR/18-aes256-cts-hmac-sha1-96.ctx \\\n"
+	"                               --message-file DIR/18-aes256-cts-hmac-sha1-96-message.txt\n"
 	"\n"
 	"Needs the Debian packages krb5-kdc, krb5-admin-server and krb5-user (the KDC) and a free\n"
 	"127.0.0.1 port.  Runs as any user; on Debian 12 it takes a few seconds.\n"
@@ -383,11 +403,110 @@ case_result run_case(int et, bool kgss_init, bool mutual, const std::string &bac
 	return r;
 }
 
+// ---- --save-tokens -----------------------------------------------------------------
+// One more case per enctype (libkgss the acceptor, mutual, lucid import,
+// builtin backend): the MIT initiator's sealed Wrap, integrity-only Wrap and
+// MIC over one message, verified by libkgss, written as hex text next to the
+// message and the acceptor's serialized context.  `kgss inspect` decodes them.
+struct saved_files {
+	std::string wrap_conf, wrap_integ, mic, message, ctx;
+};
+
+std::string save_base(const std::string &dir, int et) {
+	return dir + "/" + std::to_string(et) + "-" + enctype_lookup(et)->name;
+}
+
+bool save_hex(const std::string &path, const bytes &b, std::string *err) {
+	std::string h = hex_encode(b) + "\n";
+	return write_file(path, reinterpret_cast<const uint8_t *>(h.data()), h.size(), err);
+}
+
+// Returns EXIT_OK, EXIT_VERIFY (libkgss / MIT disagreed) or EXIT_ENV (MIT, files).
+int save_tokens(int et, const std::string &dir, saved_files *sf, std::string *err) {
+	kmit::mit_pair p;
+	if (!kmit::mit_establish(et, true, false, &p, err)) {
+		*err = "MIT: " + *err;
+		return EXIT_ENV;
+	}
+	const kgss_lucid_context_v1 *l = kmit::mit_lucid_kgss(p);
+	// the receiving side's serialization, written from the lucid before (and
+	// independently of) the import below
+	size_t need = 0;
+	kgss_status st = kgss_lucid_serialize(l, nullptr, &need);
+	if (st != KGSS_S_COMPLETE || need == 0) {
+		*err = "kgss_lucid_serialize (size): " + status_str(st);
+		return st == KGSS_S_UNAVAILABLE ? EXIT_ENV : EXIT_VERIFY;
+	}
+	bytes ser(need);
+	size_t len = need;
+	st = kgss_lucid_serialize(l, ser.data(), &len);
+	ser.resize(len);
+	if (st != KGSS_S_COMPLETE) {
+		wipe(ser);
+		*err = "kgss_lucid_serialize: " + status_str(st);
+		return EXIT_VERIFY;
+	}
+	kgss_options o;
+	if (!backend_options("builtin", &o, err)) {
+		wipe(ser);
+		return EXIT_ENV;
+	}
+	o.flags = KGSS_OPT_REPLAY_DETECT | KGSS_OPT_SEQUENCE_DETECT;
+	ctx_holder k;
+	std::string ierr;
+	if (!import_ctx(IMP_LUCID, l, o, &k, &ierr)) {
+		wipe(ser);
+		*err = ierr;
+		return EXIT_VERIFY;
+	}
+	const std::string text = std::string("libkgss demo: a message from the MIT initiator, ") + enctype_lookup(et)->name;
+	const bytes msg(text.begin(), text.end());
+	bytes toks[3];
+	for (int i = 0; i < 3; i++) {
+		kmit::mit_result r = i == 2 ? kmit::mit_get_mic(p.peer, msg) : kmit::mit_wrap(p.peer, i == 0, msg);
+		if (r.major != GSS_S_COMPLETE) {
+			wipe(ser);
+			*err = std::string(i == 2 ? "MIT gss_get_mic: " : "MIT gss_wrap: ") + kmit::mit_status_string(r.major, r.minor);
+			return EXIT_ENV;
+		}
+		toks[i].assign(r.out.begin(), r.out.end());
+		kgss_buffer in = {toks[i].size(), toks[i].data()};
+		if (i == 2) {
+			kgss_buffer mb = {msg.size(), const_cast<uint8_t *>(msg.data())};
+			st = kgss_verify_mic(k.c, &mb, &in, nullptr);
+		} else {
+			bytes out(toks[i].size() + 1);
+			kgss_buffer ob = {out.size(), out.data()};
+			int cs = -1;
+			st = kgss_unwrap(k.c, &in, &ob, &cs, nullptr);
+			if (st == KGSS_S_COMPLETE && (ob.length != msg.size() || memcmp(out.data(), msg.data(), msg.size()) != 0 ||
+						      cs != (i == 0)))
+				st = KGSS_S_FAILURE;
+		}
+		if (st != KGSS_S_COMPLETE) {
+			wipe(ser);
+			*err = std::string(i == 2 ? "kgss_verify_mic" : "kgss_unwrap") + " of the token to save: " + status_str(st);
+			return EXIT_VERIFY;
+		}
+	}
+	const std::string base = save_base(dir, et);
+	sf->wrap_conf = base + "-wrap-conf.hex";
+	sf->wrap_integ = base + "-wrap-integ.hex";
+	sf->mic = base + "-mic.hex";
+	sf->message = base + "-message.txt";
+	sf->ctx = base + ".ctx";
+	bool ok = write_file(sf->ctx, ser.data(), ser.size(), err) && save_hex(sf->wrap_conf, toks[0], err) &&
+		  save_hex(sf->wrap_integ, toks[1], err) && save_hex(sf->mic, toks[2], err) &&
+		  write_file(sf->message, msg.data(), msg.size(), err);
+	wipe(ser);
+	return ok ? EXIT_OK : EXIT_ENV;
+}
+
 } // namespace
 
 int cmd_demo(int argc, char **argv) {
 	opt_reader rd("demo", argc, argv);
-	std::string a, v, backend = "all";
+	std::string a, v, backend = "all", save_dir;
 	std::vector<int> only;
 	bool quiet = false;
 	while (rd.next(&a)) {
@@ -415,6 +534,12 @@ int cmd_demo(int argc, char **argv) {
 		} else if (n == "--quiet") {
 			if (!rd.no_value()) return EXIT_USAGE;
 			quiet = true;
+		} else if (n == "--save-tokens") {
+			if (!rd.value(&save_dir)) return EXIT_USAGE;
+			if (save_dir.empty()) {
+				fprintf(stderr, "kgss demo: --save-tokens needs a directory\n");
+				return EXIT_USAGE;
+			}
 		} else if (!n.empty()) {
 			return rd.unknown(a);
 		} else {
@@ -433,6 +558,18 @@ int cmd_demo(int argc, char **argv) {
 			return EXIT_ENV;
 		} else {
 			printf("note: the OpenSSL backend is not built into this kgss; running the builtin backend only\n");
+		}
+	}
+	if (!save_dir.empty()) {
+		while (save_dir.size() > 1 && save_dir.back() == '/') save_dir.pop_back();
+		if (mkdir(save_dir.c_str(), 0700) != 0 && errno != EEXIST) {
+			fprintf(stderr, "kgss demo: --save-tokens: cannot create '%s': %s\n", save_dir.c_str(), strerror(errno));
+			return EXIT_ENV;
+		}
+		struct stat sb;
+		if (stat(save_dir.c_str(), &sb) != 0 || !S_ISDIR(sb.st_mode) || access(save_dir.c_str(), W_OK) != 0) {
+			fprintf(stderr, "kgss demo: --save-tokens: '%s' is not a writable directory\n", save_dir.c_str());
+			return EXIT_ENV;
 		}
 	}
 	const double t0 = now_s();
@@ -540,6 +677,39 @@ int cmd_demo(int argc, char **argv) {
 					}
 	}
 	printf("%s\n", std::string(95, '-').c_str());
+	// ---- --save-tokens: while the KDC still runs ----
+	bool saved_ok = true;
+	if (!save_dir.empty()) {
+		printf("\nsaving tokens into %s (MIT initiator -> libkgss acceptor, mutual, lucid import, builtin backend):\n",
+		       save_dir.c_str());
+		std::string example;
+		for (int e : enctypes) {
+			saved_files sf;
+			std::string serr;
+			int src = save_tokens(e, save_dir, &sf, &serr);
+			const std::string et = std::to_string(e) + " " + enctype_lookup(e)->name;
+			if (src != EXIT_OK) {
+				saved_ok = false;
+				printf("  %-30s FAIL: %s\n", et.c_str(), serr.c_str());
+				failures.push_back(et + " --save-tokens: " + serr);
+				continue;
+			}
+			printf("  %-30s verified by libkgss; saved %s-*\n", et.c_str(), save_base(save_dir, e).c_str());
+			if (example.empty() || e == 18) example = save_base(save_dir, e);
+		}
+		if (!example.empty()) {
+			std::string self = exe_dir() + "/kgss";
+			if (exe_dir().empty()) self = "kgss";
+			printf("the .ctx files (mode 0600) hold the session key of the demo's throwaway KDC: delete %s when done\n",
+			       save_dir.c_str());
+			printf("decode and decrypt a saved token (the .ctx is the receiving side):\n");
+			printf("  %s inspect %s-wrap-conf.hex --lucid-file %s.ctx\n", self.c_str(), example.c_str(), example.c_str());
+			printf("  %s inspect %s-mic.hex --lucid-file %s.ctx --message-file %s-message.txt\n", self.c_str(),
+			       example.c_str(), example.c_str(), example.c_str());
+			printf("  %s inspect %s-wrap-integ.hex          (decode only, no key)\n", self.c_str(), example.c_str());
+		}
+		printf("\n");
+	}
 	std::string ets;
 	for (int e : enctypes) ets += (ets.empty() ? "" : " ") + std::to_string(e);
 	if (!note24.empty()) printf("note: %s\n", note24.c_str());
@@ -548,9 +718,11 @@ int cmd_demo(int argc, char **argv) {
 		       g_kdc.dir.c_str());
 	else
 		kdc_stop_now();
-	const bool all_ok = cases > 0 && passed == cases;
-	printf("TOTAL: %d/%d cases passed, %ld operations verified (enctypes %s; backends %zu; import paths 3), %.1f s: %s\n",
-	       passed, cases, ops, ets.c_str(), backends.size(), now_s() - t0, all_ok ? "ALL PASSED" : "FAILED");
+	const bool all_ok = cases > 0 && passed == cases && saved_ok;
+	printf("TOTAL: %d/%d cases passed, %ld operations verified (enctypes %s; backends %zu; import paths 3)%s, %.1f s: %s\n",
+	       passed, cases, ops, ets.c_str(), backends.size(),
+	       save_dir.empty() ? "" : saved_ok ? "; tokens saved" : "; SAVING TOKENS FAILED", now_s() - t0,
+	       all_ok ? "ALL PASSED" : "FAILED");
 	return all_ok ? EXIT_OK : EXIT_VERIFY;
 }
 
