@@ -36,6 +36,7 @@
 #include <CppUTest/TestHarness.h>
 #include <valgrind/memcheck.h>
 
+#include "families.h" // header-only parts: enctype_compiled_in
 #include "kgss.h"
 
 namespace {
@@ -198,9 +199,14 @@ void run_kind(const etinfo &e, context &snd, context &rcv, int kind)
 
 void run_backend(const char *label, const kgss_crypto_backend *be)
 {
-	printf("\n  %s: aes128=%s sha1=%s sha256=%s camellia128=%s des3=%s rc4=%s md5=%s", label, be->aes128->name,
-	       be->sha1->name, be->sha256->name, be->camellia128->name, be->des3->name, be->rc4->name, be->md5->name);
+	auto nm = [](const auto *c) { return c != nullptr ? c->name : "(compiled out)"; };
+	printf("\n  %s: aes128=%s sha1=%s sha256=%s camellia128=%s des3=%s rc4=%s md5=%s", label, nm(be->aes128),
+	       nm(be->sha1), nm(be->sha256), nm(be->camellia128), nm(be->des3), nm(be->rc4), nm(be->md5));
 	for (const etinfo &e : kEnctypes) {
+		if (!kt::enctype_compiled_in(e.etype)) {
+			printf("\n    etype %d: compiled out, not checked", e.etype);
+			continue;
+		}
 		context snd(e, be, true, false); // the peer: public key bytes, not under test
 		context rcv(e, be, false, true); // under test: key bytes undefined before import
 		CHECK(undefined_bytes(rcv.key.data(), rcv.key.size()) == (RUNNING_ON_VALGRIND ? rcv.key.size() : 0));
@@ -226,9 +232,10 @@ TEST(ctgrind, verify_and_unwrap_do_not_branch_on_secrets)
 	printf("\n%s  %zu (class, enctype) cases, %zu verify/unwrap/get_mic/wrap calls on tainted contexts; "
 	       "tokens from tainted contexts: %zu with undefined checksum bytes, %zu laundered\n",
 	       g_totals.lines.c_str(), g_totals.cases, g_totals.calls, g_totals.tainted_outputs, g_totals.clean_outputs);
-	if (RUNNING_ON_VALGRIND)
+	if (RUNNING_ON_VALGRIND && g_totals.cases > 0)
 		CHECK(g_totals.tainted_outputs > 0); // the taint really reaches the MAC computations
-	CHECK(g_totals.cases >= 9);
+	if (kt::with_all_families)
+		CHECK(g_totals.cases >= 9);
 }
 
 namespace {

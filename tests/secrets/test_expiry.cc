@@ -11,6 +11,7 @@
 
 #include <CppUTest/TestHarness.h>
 
+#include "families.h"
 #include "kgss.h"
 
 namespace {
@@ -98,6 +99,8 @@ TEST(expiry, wrap_unwrap_and_iov_calls_through_the_api)
 {
 	size_t checks = 0;
 	for (const etinfo &e : kEnctypes) {
+		if (kt::skip_enctype(e.etype))
+			continue;
 		clock_state clk;
 		clk.now = kEnd - 1;
 		ctxs c(e, &clk);
@@ -171,5 +174,5 @@ TEST(expiry, wrap_unwrap_and_iov_calls_through_the_api)
 			checks += 9;
 		}
 	}
-	printf("\n  9 enctypes x {integrity, sealed}: %zu expiry assertions\n", checks);
+	printf("\n  compiled-in enctypes x {integrity, sealed}: %zu expiry assertions\n", checks);
 }
