@@ -345,9 +345,10 @@ struct stack_job {
 // What an unwiped temporary looks like (control run only).
 __attribute__((noinline)) void plant_key(const bytes &k)
 {
-	volatile uint8_t tmp[64];
-	for (size_t i = 0; i < k.size() && i < sizeof(tmp); i++)
-		tmp[i] = k[i];
+	// Copies across 1 KiB, so that thread exit cannot overwrite them all.
+	volatile uint8_t tmp[1024];
+	for (size_t i = 0; i < sizeof(tmp); i++)
+		tmp[i] = k[i % k.size()];
 	__asm__ __volatile__("" : : "r"(tmp) : "memory");
 }
 
