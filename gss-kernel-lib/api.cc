@@ -353,19 +353,20 @@ extern "C" kgss_status kgss_unwrap(kgss_ctx *ctx, const kgss_buffer *input, kgss
 {
 	if (qop_state)
 		*qop_state = 0;
+	// kgss.h: a failed unwrap releases nothing and output->length is 0,
+	// whatever the failure (dead or expired context, bad arguments too).
+	// input is read first: a caller may pass one kgss_buffer as both.
 	kgss_status st = check_live_context(ctx);
+	if (st == KGSS_S_COMPLETE && (!buffer_ok(input) || !buffer_ok(output)))
+		st = KGSS_S_FAILURE;
+	// output is the working area: the token is unwrapped in a copy there.
+	if (st == KGSS_S_COMPLETE && output->length < input->length)
+		st = KGSS_S_FAILURE;
 	if (st != KGSS_S_COMPLETE) {
-		// kgss.h: a failed unwrap releases nothing, output->length is 0
-		// (also when the context is dead or expired).
 		if (output != nullptr)
 			output->length = 0;
 		return st;
 	}
-	if (!buffer_ok(input) || !buffer_ok(output))
-		return KGSS_S_FAILURE;
-	// output is the working area: the token is unwrapped in a copy there.
-	if (output->length < input->length)
-		return KGSS_S_FAILURE;
 	uint8_t *out = (uint8_t *)output->value;
 	const size_t token_len = input->length;
 	if (token_len)
@@ -423,24 +424,39 @@ extern "C" kgss_status kgss_wrap_size_limit(const kgss_ctx *ctx, int conf_req, s
 	if (max_input_len == nullptr)
 		return KGSS_S_FAILURE;
 	*max_input_len = 0;
-	// Start from the overhead of an empty message; padding (RFC 1964) can
-	// only add a block, so a few steps down find the largest fit.
 	size_t overhead = 0;
 	st = kgss_wrap_size(ctx, conf_req, 0, &overhead);
 	if (st != KGSS_S_COMPLETE)
 		return st;
 	if (max_token_len < overhead)
 		return KGSS_S_COMPLETE;
-	size_t guess = max_token_len - overhead;
-	for (;;) {
+	// The token length never decreases as the input grows, and an input
+	// too long for the format (RFC 1964: the 4-octet DER length) fails
+	// kgss_wrap_size, so "fits" is true up to the answer and false after.
+	// The answer is not simply max_token_len - overhead: the overhead of an
+	// empty RFC 1964 message includes a whole pad block, which a longer
+	// message may not need.  Guess that, confirm (RFC 4121: exact), else
+	// bisect; a token always holds its message, so max_token_len bounds it.
+	auto fits = [&](size_t n) {
 		size_t len = 0;
-		st = kgss_wrap_size(ctx, conf_req, guess, &len);
-		if (st != KGSS_S_COMPLETE)
-			return st;
-		if (len <= max_token_len || guess == 0)
-			break;
-		guess--;
+		return kgss_wrap_size(ctx, conf_req, n, &len) == KGSS_S_COMPLETE && len <= max_token_len;
+	};
+	const size_t guess = max_token_len - overhead;
+	size_t lo = 0, hi = max_token_len; // fits(lo); the answer is in [lo, hi]
+	if (fits(guess)) {
+		lo = guess;
+		if (guess == max_token_len || !fits(guess + 1))
+			hi = guess;
+	} else {
+		hi = guess - 1; // guess > 0: fits(0)
 	}
-	*max_input_len = guess;
+	while (lo < hi) {
+		const size_t mid = hi - (hi - lo) / 2; // lo < mid <= hi
+		if (fits(mid))
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	*max_input_len = lo;
 	return KGSS_S_COMPLETE;
 }

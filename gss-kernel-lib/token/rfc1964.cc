@@ -827,7 +827,9 @@ kgss_status rfc1964_unwrap_iov(kgss_ctx *c, int *conf_state, const iov_layout &l
 	seglist s;
 	s.add_head(tok, kHdr8, false);
 	s.add_head(conf, kConfLen, true);
+	kgss_buffer caller_data = {0, nullptr};
 	if (sdata != nullptr) {
+		caller_data = sdata->buffer;
 		sdata->buffer.value = conf + kConfLen;
 		sdata->buffer.length = body_len;
 	} else if (padbuf != nullptr && padbuf->buffer.length != 0) {
@@ -869,11 +871,12 @@ kgss_status rfc1964_unwrap_iov(kgss_ctx *c, int *conf_state, const iov_layout &l
 	}
 	KGSS_WIPE(ck);
 	if (st != KGSS_S_COMPLETE) {
-		// No plaintext leaves: decrypted bytes are zeroed, STREAM's DATA empty.
+		// No plaintext leaves: decrypted bytes are zeroed (in STREAM when
+		// STREAM | DATA), and DATA is the caller's buffer again, untouched.
 		if (sealed)
 			zero_enc_segs(s);
 		if (sdata != nullptr)
-			sdata->buffer.length = 0;
+			sdata->buffer = caller_data;
 		return st == KGSS_S_BAD_SIG || st == KGSS_S_DEFECTIVE_TOKEN ? st : KGSS_S_FAILURE;
 	}
 
