@@ -526,6 +526,8 @@ kgss_status rfc4121_wrap_iov(kgss_ctx *c, int conf_req, int *conf_state, const i
 
 kgss_status rfc4121_unwrap_iov(kgss_ctx *c, int *conf_state, const iov_layout &l)
 {
+	if (conf_state)
+		*conf_state = 0; // set to the token's Sealed flag only once it verified
 	if (l.mic_token)
 		return KGSS_S_FAILURE;
 	if (l.stream)
