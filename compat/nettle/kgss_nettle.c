@@ -40,13 +40,17 @@ static void *(*const volatile kn_memset)(void *, int, size_t) = memset;
 static void kn_wipe(void *p, size_t n) { kn_memset(p, 0, n); }
 
 /* ==== 1. state layouts ========================================================
- * Block ciphers keep both schedules so that encrypt and decrypt only read the
- * state.  (Nettle's Camellia uses one "crypt" function with an inverted key
- * for decryption; AES has separate functions and separate schedules.) */
+ * Block ciphers keep their schedules read-only, so that encrypt and decrypt
+ * only read the state.  (Nettle's Camellia uses one "crypt" function with an
+ * inverted key for decryption; AES has separate functions and separate
+ * schedules.)  The 128-bit ciphers keep both schedules; the 256-bit ones
+ * would not fit KGSS_CIPHER_STATE_MAX with two (2 x 240 and 2 x 256 bytes),
+ * so they keep the encryption schedule only and each decrypt call inverts it
+ * into a stack copy (wiped before the call returns). */
 struct kn_aes128 { struct aes128_ctx enc, dec; };
-struct kn_aes256 { struct aes256_ctx enc, dec; };
+struct kn_aes256 { struct aes256_ctx enc; };
 struct kn_cam128 { struct camellia128_ctx enc, dec; };
-struct kn_cam256 { struct camellia256_ctx enc, dec; };
+struct kn_cam256 { struct camellia256_ctx enc; };
 struct kn_des3 { struct des3_ctx k; };
 
 KN_STATIC_ASSERT(sizeof(struct kn_aes128) <= KGSS_CIPHER_STATE_MAX, aes128_fits);
@@ -71,8 +75,9 @@ static void aes128_d(const void *s, size_t n, uint8_t *d, const uint8_t *x)
 { aes128_decrypt(&((const struct kn_aes128 *)s)->dec, n, d, x); }
 static void aes256_e(const void *s, size_t n, uint8_t *d, const uint8_t *x)
 { aes256_encrypt(&((const struct kn_aes256 *)s)->enc, n, d, x); }
+/* The 256-bit decrypt functions take the inverted (stack) schedule itself. */
 static void aes256_d(const void *s, size_t n, uint8_t *d, const uint8_t *x)
-{ aes256_decrypt(&((const struct kn_aes256 *)s)->dec, n, d, x); }
+{ aes256_decrypt((const struct aes256_ctx *)s, n, d, x); }
 static void cam128_e(const void *s, size_t n, uint8_t *d, const uint8_t *x)
 { camellia128_crypt(&((const struct kn_cam128 *)s)->enc, n, d, x); }
 static void cam128_d(const void *s, size_t n, uint8_t *d, const uint8_t *x)
@@ -80,7 +85,7 @@ static void cam128_d(const void *s, size_t n, uint8_t *d, const uint8_t *x)
 static void cam256_e(const void *s, size_t n, uint8_t *d, const uint8_t *x)
 { camellia256_crypt(&((const struct kn_cam256 *)s)->enc, n, d, x); }
 static void cam256_d(const void *s, size_t n, uint8_t *d, const uint8_t *x)
-{ camellia256_crypt(&((const struct kn_cam256 *)s)->dec, n, d, x); }
+{ camellia256_crypt((const struct camellia256_ctx *)s, n, d, x); }
 static void des3_e(const void *s, size_t n, uint8_t *d, const uint8_t *x)
 { des3_encrypt(&((const struct kn_des3 *)s)->k, n, d, x); }
 static void des3_d(const void *s, size_t n, uint8_t *d, const uint8_t *x)
@@ -102,7 +107,6 @@ static int aes256_init(void *s, const uint8_t *key, size_t len)
 	if (len != AES256_KEY_SIZE)
 		return -1;
 	aes256_set_encrypt_key(&k->enc, key);
-	aes256_invert_key(&k->dec, &k->enc);
 	return 0;
 }
 static int cam128_init(void *s, const uint8_t *key, size_t len)
@@ -120,7 +124,6 @@ static int cam256_init(void *s, const uint8_t *key, size_t len)
 	if (len != CAMELLIA256_KEY_SIZE)
 		return -1;
 	camellia256_set_encrypt_key(&k->enc, key);
-	camellia256_invert_key(&k->dec, &k->enc);
 	return 0;
 }
 static int des3_init(void *s, const uint8_t *key, size_t len)
@@ -179,22 +182,47 @@ static int kn_cbc_mac(const void *ks, nettle_cipher_func *f, size_t bs, uint8_t 
 	return 0;
 }
 
-/* The six class operations of one cipher, forwarding to the generic modes. */
-#define KN_BLOCK_OPS(c, bs)                                                                          \
+/* The class operations of one cipher, forwarding to the generic modes. */
+#define KN_BLOCK_ENC_OPS(c, bs)                                                                      \
 	static int c##_ecb_enc(const void *ks, uint8_t *d, size_t n) { return kn_ecb(ks, c##_e, bs, d, n); } \
-	static int c##_ecb_dec(const void *ks, uint8_t *d, size_t n) { return kn_ecb(ks, c##_d, bs, d, n); } \
 	static int c##_cbc_enc(const void *ks, uint8_t *iv, uint8_t *d, size_t n)                    \
 	{ return kn_cbc_enc(ks, c##_e, bs, iv, d, n); }                                              \
-	static int c##_cbc_dec(const void *ks, uint8_t *iv, uint8_t *d, size_t n)                    \
-	{ return kn_cbc_dec(ks, c##_d, bs, iv, d, n); }                                              \
 	static int c##_cbc_mac(const void *ks, uint8_t *iv, const uint8_t *d, size_t n)              \
 	{ return kn_cbc_mac(ks, c##_e, bs, iv, d, n); }                                              \
 	static void c##_clear(void *ks) { kn_wipe(ks, sizeof(struct kn_##c)); }
+/* Decryption with the stored decryption schedule. */
+#define KN_BLOCK_OPS(c, bs)                                                                          \
+	KN_BLOCK_ENC_OPS(c, bs)                                                                      \
+	static int c##_ecb_dec(const void *ks, uint8_t *d, size_t n) { return kn_ecb(ks, c##_d, bs, d, n); } \
+	static int c##_cbc_dec(const void *ks, uint8_t *iv, uint8_t *d, size_t n)                    \
+	{ return kn_cbc_dec(ks, c##_d, bs, iv, d, n); }
+/* Decryption with a schedule inverted per call: dctx is the Nettle context
+ * type, inv its invert function (dst, src). */
+#define KN_BLOCK_OPS_INV(c, bs, dctx, inv)                                                           \
+	KN_BLOCK_ENC_OPS(c, bs)                                                                      \
+	static int c##_ecb_dec(const void *ks, uint8_t *d, size_t n)                                 \
+	{                                                                                            \
+		struct dctx dk; /* secret: wiped before return */                                    \
+		int r;                                                                               \
+		inv(&dk, &((const struct kn_##c *)ks)->enc);                                         \
+		r = kn_ecb(&dk, c##_d, bs, d, n);                                                    \
+		kn_wipe(&dk, sizeof dk);                                                             \
+		return r;                                                                            \
+	}                                                                                            \
+	static int c##_cbc_dec(const void *ks, uint8_t *iv, uint8_t *d, size_t n)                    \
+	{                                                                                            \
+		struct dctx dk; /* secret: wiped before return */                                    \
+		int r;                                                                               \
+		inv(&dk, &((const struct kn_##c *)ks)->enc);                                         \
+		r = kn_cbc_dec(&dk, c##_d, bs, iv, d, n);                                            \
+		kn_wipe(&dk, sizeof dk);                                                             \
+		return r;                                                                            \
+	}
 
 KN_BLOCK_OPS(aes128, AES_BLOCK_SIZE)
-KN_BLOCK_OPS(aes256, AES_BLOCK_SIZE)
+KN_BLOCK_OPS_INV(aes256, AES_BLOCK_SIZE, aes256_ctx, aes256_invert_key)
 KN_BLOCK_OPS(cam128, CAMELLIA_BLOCK_SIZE)
-KN_BLOCK_OPS(cam256, CAMELLIA_BLOCK_SIZE)
+KN_BLOCK_OPS_INV(cam256, CAMELLIA_BLOCK_SIZE, camellia256_ctx, camellia256_invert_key)
 KN_BLOCK_OPS(des3, DES3_BLOCK_SIZE)
 
 #define KN_BLOCK_CLASS(c, bs, keylen, label)                                                          \

@@ -5,9 +5,13 @@
 // the file builds without global -maes and the rest of the library stays
 // baseline x86-64.  The instructions are constant time (no table lookups).
 //
-// The schedule holds both the encryption round keys (FIPS-197 §5.2) and the
-// decryption round keys of the "equivalent inverse cipher" (§5.3.5):
-// dk[0] = ek[Nr], dk[i] = InvMixColumns(ek[Nr-i]), dk[Nr] = ek[0].
+// The schedule holds only the encryption round keys (FIPS-197 §5.2), so that
+// it fits KGSS_CIPHER_STATE_MAX with room to spare.  Decryption uses the
+// "equivalent inverse cipher" (§5.3.5), whose round keys
+// dk[0] = ek[Nr], dk[i] = InvMixColumns(ek[Nr-i]), dk[Nr] = ek[0]
+// are made per call with aesimc: for one to seven blocks inside the round
+// loop (off the aesdec dependency chain), for eight or more into a stack
+// array that is wiped before the call returns.
 //
 // ECB (both ways) and CBC decryption pipeline eight independent blocks
 // (aesenc/aesdec have a latency of several cycles and a throughput of one or
@@ -33,7 +37,6 @@ constexpr size_t kBlock = 16;
 
 struct aes_ni_schedule {
 	alignas(16) uint8_t ek[15][16]; // secret: encryption round keys, wiped by clear()
-	alignas(16) uint8_t dk[15][16]; // secret: equivalent-inverse-cipher keys, wiped by clear()
 	uint32_t nrounds;               // 10 or 14
 };
 static_assert(sizeof(aes_ni_schedule) <= KGSS_CIPHER_STATE_MAX, "schedule too large");
@@ -64,14 +67,22 @@ KGSS_AESNI_TARGET inline __m128i expand_step(__m128i prev, __m128i assist)
 // Nk = 8, odd half: t = SubWord(w[i-1]) without rotation (dword 2).
 #define KGSS_EXP256B(a, b) expand_step((b), _mm_shuffle_epi32(_mm_aeskeygenassist_si128((a), 0), 0xaa))
 
-KGSS_AESNI_TARGET void make_decrypt_keys(aes_ni_schedule *ks)
+// Decryption round keys (§5.3.5) of the schedule into dk[0..NR]; the
+// caller wipes dk.
+template <unsigned NR> KGSS_AESNI_TARGET void make_decrypt_keys(const aes_ni_schedule *ks, uint8_t (*dk)[16])
 {
-	unsigned nr = ks->nrounds;
-	st(ks->dk[0], ld(ks->ek[nr]));
-	for (unsigned i = 1; i < nr; i++)
-		st(ks->dk[i], _mm_aesimc_si128(ld(ks->ek[nr - i])));
-	st(ks->dk[nr], ld(ks->ek[0]));
+	st(dk[0], ld(ks->ek[NR]));
+#pragma GCC unroll 14
+	for (unsigned i = 1; i < NR; i++)
+		st(dk[i], _mm_aesimc_si128(ld(ks->ek[NR - i])));
+	st(dk[NR], ld(ks->ek[0]));
 }
+
+// A stack copy of the decryption round keys; wiped by its destructor.
+struct dec_keys {
+	alignas(16) uint8_t k[15][16]; // secret
+	~dec_keys() { wipe(k, sizeof(k)); }
+};
 
 KGSS_AESNI_TARGET int aes128_ni_init(void *ksv, const uint8_t *key, size_t key_len)
 {
@@ -92,7 +103,6 @@ KGSS_AESNI_TARGET int aes128_ni_init(void *ksv, const uint8_t *key, size_t key_l
 	k = KGSS_EXP128(k, 0x80); st(ks->ek[8], k);
 	k = KGSS_EXP128(k, 0x1b); st(ks->ek[9], k);
 	k = KGSS_EXP128(k, 0x36); st(ks->ek[10], k);
-	make_decrypt_keys(ks);
 	// Registers are not wiped: the values are all in the schedule anyway.
 	return 0;
 }
@@ -120,7 +130,6 @@ KGSS_AESNI_TARGET int aes256_ni_init(void *ksv, const uint8_t *key, size_t key_l
 	a = KGSS_EXP256A(a, b, 0x20); st(ks->ek[12], a);
 	b = KGSS_EXP256B(a, b);       st(ks->ek[13], b);
 	a = KGSS_EXP256A(a, b, 0x40); st(ks->ek[14], a);
-	make_decrypt_keys(ks);
 	return 0;
 }
 
@@ -136,13 +145,25 @@ template <unsigned NR> KGSS_AESNI_TARGET inline __m128i enc1(const aes_ni_schedu
 		x = _mm_aesenc_si128(x, ld(ks->ek[r]));
 	return _mm_aesenclast_si128(x, ld(ks->ek[NR]));
 }
-template <unsigned NR> KGSS_AESNI_TARGET inline __m128i dec1(const aes_ni_schedule *ks, __m128i x)
+// One block with precomputed decryption round keys dk[0..NR].
+template <unsigned NR> KGSS_AESNI_TARGET inline __m128i dec1(const uint8_t (*dk)[16], __m128i x)
 {
-	x = _mm_xor_si128(x, ld(ks->dk[0]));
+	x = _mm_xor_si128(x, ld(dk[0]));
 #pragma GCC unroll 14
 	for (unsigned r = 1; r < NR; r++)
-		x = _mm_aesdec_si128(x, ld(ks->dk[r]));
-	return _mm_aesdeclast_si128(x, ld(ks->dk[NR]));
+		x = _mm_aesdec_si128(x, ld(dk[r]));
+	return _mm_aesdeclast_si128(x, ld(dk[NR]));
+}
+// One block straight from the encryption schedule: each InvMixColumns'd
+// round key is made in a register next to the aesdec that uses it (the
+// aesimc do not depend on x, so they overlap the aesdec chain).
+template <unsigned NR> KGSS_AESNI_TARGET inline __m128i dec1_imc(const aes_ni_schedule *ks, __m128i x)
+{
+	x = _mm_xor_si128(x, ld(ks->ek[NR]));
+#pragma GCC unroll 14
+	for (unsigned r = 1; r < NR; r++)
+		x = _mm_aesdec_si128(x, _mm_aesimc_si128(ld(ks->ek[NR - r])));
+	return _mm_aesdeclast_si128(x, ld(ks->ek[0]));
 }
 
 // Each round key is loaded once and applied to all eight blocks, so the
@@ -175,9 +196,8 @@ KGSS_AESNI_TARGET inline void crypt8(const uint8_t (*rk)[16], __m128i &x0, __m12
 }
 
 template <unsigned NR, bool DEC>
-KGSS_AESNI_TARGET void ecb(const aes_ni_schedule *ks, uint8_t *data, size_t nblocks)
+KGSS_AESNI_TARGET void ecb_with(const aes_ni_schedule *ks, const uint8_t (*rk)[16], uint8_t *data, size_t nblocks)
 {
-	const uint8_t(*rk)[16] = DEC ? ks->dk : ks->ek;
 	while (nblocks >= 8) {
 		__m128i x0 = ldu(data), x1 = ldu(data + 16), x2 = ldu(data + 32), x3 = ldu(data + 48);
 		__m128i x4 = ldu(data + 64), x5 = ldu(data + 80), x6 = ldu(data + 96), x7 = ldu(data + 112);
@@ -188,18 +208,33 @@ KGSS_AESNI_TARGET void ecb(const aes_ni_schedule *ks, uint8_t *data, size_t nblo
 		nblocks -= 8;
 	}
 	for (; nblocks > 0; nblocks--, data += kBlock)
-		stu(data, DEC ? dec1<NR>(ks, ldu(data)) : enc1<NR>(ks, ldu(data)));
+		stu(data, DEC ? dec1<NR>(rk, ldu(data)) : enc1<NR>(ks, ldu(data)));
+}
+
+template <unsigned NR, bool DEC>
+KGSS_AESNI_TARGET void ecb(const aes_ni_schedule *ks, uint8_t *data, size_t nblocks)
+{
+	if (!DEC) {
+		ecb_with<NR, false>(ks, ks->ek, data, nblocks);
+	} else if (nblocks < 8) {
+		for (; nblocks > 0; nblocks--, data += kBlock)
+			stu(data, dec1_imc<NR>(ks, ldu(data)));
+	} else {
+		dec_keys dk;
+		make_decrypt_keys<NR>(ks, dk.k);
+		ecb_with<NR, true>(ks, dk.k, data, nblocks);
+	}
 }
 
 template <unsigned NR>
-KGSS_AESNI_TARGET void cbc_dec(const aes_ni_schedule *ks, uint8_t *iv, uint8_t *data, size_t nblocks)
+KGSS_AESNI_TARGET void cbc_dec_with(const uint8_t (*dk)[16], uint8_t *iv, uint8_t *data, size_t nblocks)
 {
 	__m128i prev = ldu(iv); // the previous ciphertext block (public)
 	while (nblocks >= 8) {
 		__m128i x0 = ldu(data), x1 = ldu(data + 16), x2 = ldu(data + 32), x3 = ldu(data + 48);
 		__m128i x4 = ldu(data + 64), x5 = ldu(data + 80), x6 = ldu(data + 96), x7 = ldu(data + 112);
 		__m128i last = x7;
-		crypt8<NR, true>(ks->dk, x0, x1, x2, x3, x4, x5, x6, x7);
+		crypt8<NR, true>(dk, x0, x1, x2, x3, x4, x5, x6, x7);
 		// In place: XOR from the last block down, so each block's
 		// predecessor ciphertext is still in memory when it is read.
 		stu(data + 112, _mm_xor_si128(x7, ldu(data + 96)));
@@ -216,7 +251,25 @@ KGSS_AESNI_TARGET void cbc_dec(const aes_ni_schedule *ks, uint8_t *iv, uint8_t *
 	}
 	for (; nblocks > 0; nblocks--, data += kBlock) {
 		__m128i c = ldu(data);
-		stu(data, _mm_xor_si128(dec1<NR>(ks, c), prev));
+		stu(data, _mm_xor_si128(dec1<NR>(dk, c), prev));
+		prev = c;
+	}
+	stu(iv, prev);
+}
+
+template <unsigned NR>
+KGSS_AESNI_TARGET void cbc_dec(const aes_ni_schedule *ks, uint8_t *iv, uint8_t *data, size_t nblocks)
+{
+	if (nblocks >= 8) {
+		dec_keys dk;
+		make_decrypt_keys<NR>(ks, dk.k);
+		cbc_dec_with<NR>(dk.k, iv, data, nblocks);
+		return;
+	}
+	__m128i prev = ldu(iv);
+	for (; nblocks > 0; nblocks--, data += kBlock) {
+		__m128i c = ldu(data);
+		stu(data, _mm_xor_si128(dec1_imc<NR>(ks, c), prev));
 		prev = c;
 	}
 	stu(iv, prev);

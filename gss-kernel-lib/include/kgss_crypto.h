@@ -33,9 +33,13 @@ extern "C" {
 
 #define KGSS_CRYPTO_ABI_VERSION 1u
 
-/* Upper bounds on backend state sizes; the library reserves this much. */
-#define KGSS_CIPHER_STATE_MAX 512u /* one block-cipher key schedule          */
-#define KGSS_HASH_STATE_MAX   256u /* one running hash computation           */
+/* Upper bounds on backend state sizes; the library reserves this much (a
+ * context holds 4 cipher and 12 hash states, so these bound its size).
+ * Largest states today: DES-EDE3 388 (builtin), AES-256 with AES-NI 256
+ * (encryption round keys only), Camellia-256 280; SHA-384 208 (builtin),
+ * 216 (Nettle). */
+#define KGSS_CIPHER_STATE_MAX 400u /* one block-cipher key schedule          */
+#define KGSS_HASH_STATE_MAX   224u /* one running hash computation           */
 #define KGSS_STREAM_STATE_MAX 320u /* one running stream cipher (RC4)        */
 #define KGSS_STATE_ALIGN      16u
 
