@@ -12,6 +12,19 @@
 
 namespace kgss {
 
+// kgss_ctx_size() (the struct plus alignment slack) stays within 4 KiB.
+static_assert(sizeof(kgss_ctx) + alignof(kgss_ctx) - 1 <= 4096, "kgss_ctx outgrew 4 KiB");
+static_assert(alignof(kgss_ctx) == KGSS_STATE_ALIGN, "kgss_ctx alignment is the allocator hook's (16)");
+// send_seq and recv each sit alone in whatever 64-byte line holds them (see context.h).
+static_assert(offsetof(kgss_ctx, send_seq) % 16 == 0 && offsetof(kgss_ctx, recv) % 16 == 0,
+	      "isolated fields must start 16-byte aligned");
+static_assert(offsetof(kgss_ctx, send_seq) - offsetof(kgss_ctx, pad_send) >= CTX_PAD_BEFORE &&
+		      offsetof(kgss_ctx, recv) - (offsetof(kgss_ctx, send_seq) + 8) >= CTX_PAD_AFTER &&
+		      offsetof(kgss_ctx, recv) - (offsetof(kgss_ctx, send_seq) + 8) >= CTX_PAD_BEFORE &&
+		      offsetof(kgss_ctx, k) - (offsetof(kgss_ctx, recv) + ((sizeof(seqstate) + 7) & ~(size_t)7)) >=
+			      CTX_PAD_AFTER,
+	      "send_seq / recv padding");
+
 namespace {
 
 // Protocol-0 enctypes carry RFC 1964 sign/seal algorithm numbers in the table.

@@ -53,6 +53,18 @@ struct rc4_keys {
 
 } // namespace kgss
 
+namespace kgss {
+// Cache-line isolation of the two fields concurrent callers write: send_seq
+// (every sender) and the receive window (every receiver with a window).
+// The context is only 16-byte aligned (malloc's and kmalloc's alignment, the
+// allocator hook's contract), so the fields are isolated by padding, not by
+// alignas(64): a field starting 16-byte aligned with 48 free bytes before it
+// and 56 after its last 8-byte word shares no 64-byte line with anything.
+constexpr size_t CTX_LINE = 64;
+constexpr size_t CTX_PAD_BEFORE = CTX_LINE - 16; // the line may start 48 bytes before the field
+constexpr size_t CTX_PAD_AFTER = CTX_LINE - 8;   // ... and end 56 bytes after its last word
+} // namespace kgss
+
 // The opaque public type.  Plain data: zero-filled memory is a valid empty
 // context, so imports build it in caller or allocator memory with no
 // constructor.
@@ -71,8 +83,12 @@ struct kgss_ctx {
 	void (*free_fn)(void *alloc_ctx, void *ptr, size_t size);
 	void *alloc_ctx;
 	uint64_t endtime;
-	uint64_t send_seq;         // next number to send; advanced with __atomic_fetch_add
-	kgss::seqstate recv;       // receive window
+	// Everything above and the keys below are read-only once imported.
+	uint8_t pad_send[kgss::CTX_PAD_BEFORE];
+	alignas(16) uint64_t send_seq; // next number to send; advanced with __atomic_fetch_add
+	uint8_t pad_recv[kgss::CTX_PAD_AFTER];
+	alignas(16) kgss::seqstate recv; // receive window (its own lock word)
+	uint8_t pad_keys[kgss::CTX_PAD_AFTER];
 	union {
 		kgss::cfx_keys cfx;
 		kgss::des3_keys des3;
