@@ -22,10 +22,13 @@ void *user_alloc(void *, size_t size)
 void user_free(void *, void *ptr, size_t) { free(ptr); }
 
 // ---- clock -----------------------------------------------------------------------
+// Expiry is checked in whole seconds on every token call: the coarse clock
+// (the one time(2) reads; it lags CLOCK_REALTIME by under one tick) costs a
+// fraction of the precise one, which would be a visible part of a small call.
 int user_clock(void *, uint64_t *now)
 {
 	struct timespec ts;
-	if (clock_gettime(CLOCK_REALTIME, &ts) != 0 || ts.tv_sec < 0)
+	if (clock_gettime(CLOCK_REALTIME_COARSE, &ts) != 0 || ts.tv_sec < 0)
 		return -1;
 	*now = (uint64_t)ts.tv_sec;
 	return 0;
@@ -56,9 +59,56 @@ const kgss_prng getrandom_prng = {getrandom_generate, nullptr};
 // ---- the process-wide ChaCha generator -------------------------------------------
 pthread_mutex_t chacha_lock = PTHREAD_MUTEX_INITIALIZER;
 kgss_chacha_prng chacha_state; // secret key inside; lives for the process
-kgss_prng chacha_prng;
+kgss_prng chacha_raw;          // kgss_chacha_prng's own generate() on chacha_state
+kgss_prng chacha_prng;         // what contexts hold: {buffered_generate, &chacha_state}
 int chacha_ready; // read with __atomic; written under chacha_lock
 int atfork_registered;
+
+// Per-thread keystream cache.  The ChaCha generator hands each call whole
+// 64-byte blocks reserved with one atomic operation on the shared counter; a
+// confounder needs 8 or 16 bytes.  So each thread reserves KS_BYTES at a time
+// and serves small requests from them: every byte still comes from a block
+// reserved by this thread alone, is handed out once, and is wiped as it
+// leaves.  Per request that saves most of a ChaCha20 block and, for threads
+// sharing the generator, the shared cache line of its counter.
+constexpr size_t KS_BYTES = 256; // 4 blocks
+constexpr size_t KS_DIRECT = 64; // larger requests go straight to the generator
+struct ks_cache {
+	uint8_t buf[KS_BYTES]; // secret: keystream not yet handed out (buf[pos..])
+	size_t pos;            // KS_BYTES: empty
+	const void *src;       // the generator state buf came from
+	~ks_cache() { explicit_bzero(buf, sizeof(buf)); }
+};
+thread_local ks_cache t_ks = {{0}, KS_BYTES, nullptr};
+
+void ks_drop(ks_cache *c)
+{
+	explicit_bzero(c->buf, sizeof(c->buf));
+	c->pos = KS_BYTES;
+	c->src = nullptr;
+}
+
+int buffered_generate(void *ctx, uint8_t *out, size_t len)
+{
+	if (ctx == nullptr || (out == nullptr && len != 0))
+		return -1;
+	if (len > KS_DIRECT)
+		return chacha_raw.generate(ctx, out, len);
+	if (len == 0)
+		return 0;
+	ks_cache *c = &t_ks;
+	if (c->src != ctx || KS_BYTES - c->pos < len) {
+		ks_drop(c); // leftover bytes are never used
+		if (chacha_raw.generate(ctx, c->buf, KS_BYTES) != 0)
+			return -1;
+		c->pos = 0;
+		c->src = ctx;
+	}
+	memcpy(out, c->buf + c->pos, len);
+	explicit_bzero(c->buf + c->pos, len);
+	c->pos += len;
+	return 0;
+}
 
 // Seeds chacha_state from getrandom; 0 on success.
 int chacha_seed()
@@ -66,17 +116,24 @@ int chacha_seed()
 	uint8_t seed[32]; // secret
 	if (fill_getrandom(seed, sizeof(seed)) != 0)
 		return -1;
-	int r = kgss_chacha_prng_init(&chacha_state, seed, &chacha_prng);
+	int r = kgss_chacha_prng_init(&chacha_state, seed, &chacha_raw);
 	explicit_bzero(seed, sizeof(seed));
+	if (r == 0) {
+		chacha_prng.generate = buffered_generate;
+		chacha_prng.ctx = &chacha_state;
+	}
 	return r;
 }
 
 // After fork() the child must not replay the parent's keystream.  Contexts
-// hold {generate, &chacha_state}, so re-seeding in place covers them; if the
-// re-seed fails the state is wiped and generate() then fails (its limit is 0)
-// rather than repeating output.
+// hold {buffered_generate, &chacha_state}, so re-seeding in place covers
+// them; if the re-seed fails the state is wiped and generate() then fails
+// (its limit is 0) rather than repeating output.  The child's only thread is
+// the one that forked: its keystream cache is a copy of the parent's and is
+// dropped here (other threads' caches do not exist in the child).
 void chacha_atfork_child()
 {
+	ks_drop(&t_ks);
 	if (__atomic_load_n(&chacha_ready, __ATOMIC_ACQUIRE) && chacha_seed() != 0)
 		kgss_chacha_prng_wipe(&chacha_state);
 }
