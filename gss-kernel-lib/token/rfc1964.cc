@@ -390,6 +390,8 @@ void body_tail(const seglist &segs, uint8_t *out, size_t n)
 		if (!segs.at(i, &sg) || !sg.enc)
 			continue;
 		size_t take = min_of(sg.len, need);
+		if (take == 0)
+			continue; // an empty DATA buffer may have a NULL value
 		memcpy(out + need - take, sg.p + sg.len - take, take);
 		need -= take;
 	}
