@@ -28,6 +28,11 @@
 #include "families.h"
 
 // ---- interposed allocator (this executable only) -----------------------------------
+// Not in sanitizer builds: ASan/TSan own malloc and free, and a second
+// interposer makes their free() meet glibc's pointers.  There the
+// allocator-hook checks still run and the malloc checks say they did not.
+#if !KGSS_ALLOC_NO_INTERPOSE
+#define KGSS_ALLOC_INTERPOSED 1
 extern "C" {
 void *__libc_malloc(size_t);
 void *__libc_calloc(size_t, size_t);
@@ -51,6 +56,12 @@ extern "C" int posix_memalign(void **out, size_t a, size_t n) {
 	*out = p;
 	return 0;
 }
+#else
+#define KGSS_ALLOC_INTERPOSED 0
+static thread_local unsigned long t_mallocs; // never advanced: see above
+static void *__libc_memalign(size_t a, size_t n) { return aligned_alloc(a, (n + a - 1) / a * a); }
+static void __libc_free(void *p) { free(p); }
+#endif
 
 #ifdef KGSS_ALLOC_OPENSSL
 extern "C" const kgss_crypto_backend *kgss_crypto_openssl(void);
@@ -337,7 +348,10 @@ void run_enctype(int e, const kgss_crypto_backend *be, bool assert_malloc) {
 	CHECK_EQUAL_TEXT(ma.size(), mb.size(), tag.c_str());
 	for (size_t i = 0; i < ma.size(); i++)
 		CHECK_TEXT(ma[i] == mb[i], (tag + ": MIC token " + std::to_string(i) + " differs").c_str());
-	if (assert_malloc) {
+	if (!KGSS_ALLOC_INTERPOSED) {
+		printf("\n  %s: malloc not interposed in this (sanitizer) build: malloc checks not run, hook checks ran",
+		       tag.c_str());
+	} else if (assert_malloc) {
 		CHECK_EQUAL_TEXT(0UL, ta.mallocs, (tag + ": malloc inside a per-message call (A)").c_str());
 		CHECK_EQUAL_TEXT(0UL, tb.mallocs, (tag + ": malloc inside a per-message call (B)").c_str());
 	} else {
@@ -373,6 +387,7 @@ TEST(alloc, openssl_every_enctype_no_hook_calls) {
 }
 #endif
 
+#if KGSS_ALLOC_INTERPOSED
 // The interposition itself works (else a zero above would prove nothing).
 TEST(alloc, interposed_malloc_is_counted) {
 	unsigned long a0 = t_mallocs;
@@ -380,3 +395,4 @@ TEST(alloc, interposed_malloc_is_counted) {
 	free(p);
 	CHECK(t_mallocs == a0 + 1);
 }
+#endif
