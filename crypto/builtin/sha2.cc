@@ -184,6 +184,23 @@ void sha256_blocks_ni(uint32_t *h, const uint8_t *p, size_t nblocks) { sha256_bl
 #endif
 
 // ---- SHA-512 compression (FIPS 180-4 sections 4.1.3, 6.4.2) --------------------
+// Eight rounds per loop step with the working variables renamed instead of
+// shifted (KGSS_SHA512_R); rounds 0-15 read the message, 16-79 extend the
+// circular schedule.  Ch(e,f,g) = ((f ^ g) & e) ^ g and Maj(a,b,c) =
+// ((a | b) & c) | (a & b) are the usual equivalent forms with fewer operations.
+#define KGSS_SHA512_R(a, b, c, d, e, f, g, h, k, wt)                                           \
+	do {                                                                                   \
+		uint64_t t1_ = h + (rotr64(e, 14) ^ rotr64(e, 18) ^ rotr64(e, 41)) +            \
+			       (((f ^ g) & e) ^ g) + (k) + (wt);                                  \
+		d += t1_;                                                                      \
+		h = t1_ + (rotr64(a, 28) ^ rotr64(a, 34) ^ rotr64(a, 39)) + (((a | b) & c) | (a & b)); \
+	} while (0)
+// W[t] for t >= 16 into w[t mod 16].
+#define KGSS_SHA512_W(w, t)                                                                     \
+	(w[(t) & 15] += (rotr64(w[((t) - 15) & 15], 1) ^ rotr64(w[((t) - 15) & 15], 8) ^ (w[((t) - 15) & 15] >> 7)) + \
+			w[((t) - 7) & 15] +                                                    \
+			(rotr64(w[((t) - 2) & 15], 19) ^ rotr64(w[((t) - 2) & 15], 61) ^ (w[((t) - 2) & 15] >> 6)))
+
 void sha512_blocks(uint64_t *h, const uint8_t *p, size_t nblocks)
 {
 	uint64_t w[16]; // secret: circular message schedule
@@ -192,22 +209,25 @@ void sha512_blocks(uint64_t *h, const uint8_t *p, size_t nblocks)
 			w[t] = kgss::load_be64(p + 8 * t);
 		uint64_t a = h[0], b = h[1], c = h[2], d = h[3]; // secret: working variables
 		uint64_t e = h[4], f = h[5], g = h[6], hh = h[7];
-		for (int t = 0; t < 80; t++) {
-			uint64_t wt;
-			if (t < 16) {
-				wt = w[t];
-			} else {
-				uint64_t x15 = w[(t - 15) & 15], x2 = w[(t - 2) & 15];
-				uint64_t s0 = rotr64(x15, 1) ^ rotr64(x15, 8) ^ (x15 >> 7);
-				uint64_t s1 = rotr64(x2, 19) ^ rotr64(x2, 61) ^ (x2 >> 6);
-				wt = w[t & 15] + s0 + w[(t - 7) & 15] + s1;
-				w[t & 15] = wt;
-			}
-			uint64_t t1 = hh + (rotr64(e, 14) ^ rotr64(e, 18) ^ rotr64(e, 41)) + ((e & f) ^ (~e & g)) +
-				      K512[t] + wt;
-			uint64_t t2 = (rotr64(a, 28) ^ rotr64(a, 34) ^ rotr64(a, 39)) + ((a & b) ^ (a & c) ^ (b & c));
-			hh = g; g = f; f = e; e = d + t1;
-			d = c; c = b; b = a; a = t1 + t2;
+		for (int t = 0; t < 16; t += 8) {
+			KGSS_SHA512_R(a, b, c, d, e, f, g, hh, K512[t + 0], w[t + 0]);
+			KGSS_SHA512_R(hh, a, b, c, d, e, f, g, K512[t + 1], w[t + 1]);
+			KGSS_SHA512_R(g, hh, a, b, c, d, e, f, K512[t + 2], w[t + 2]);
+			KGSS_SHA512_R(f, g, hh, a, b, c, d, e, K512[t + 3], w[t + 3]);
+			KGSS_SHA512_R(e, f, g, hh, a, b, c, d, K512[t + 4], w[t + 4]);
+			KGSS_SHA512_R(d, e, f, g, hh, a, b, c, K512[t + 5], w[t + 5]);
+			KGSS_SHA512_R(c, d, e, f, g, hh, a, b, K512[t + 6], w[t + 6]);
+			KGSS_SHA512_R(b, c, d, e, f, g, hh, a, K512[t + 7], w[t + 7]);
+		}
+		for (int t = 16; t < 80; t += 8) {
+			KGSS_SHA512_R(a, b, c, d, e, f, g, hh, K512[t + 0], KGSS_SHA512_W(w, t + 0));
+			KGSS_SHA512_R(hh, a, b, c, d, e, f, g, K512[t + 1], KGSS_SHA512_W(w, t + 1));
+			KGSS_SHA512_R(g, hh, a, b, c, d, e, f, K512[t + 2], KGSS_SHA512_W(w, t + 2));
+			KGSS_SHA512_R(f, g, hh, a, b, c, d, e, K512[t + 3], KGSS_SHA512_W(w, t + 3));
+			KGSS_SHA512_R(e, f, g, hh, a, b, c, d, K512[t + 4], KGSS_SHA512_W(w, t + 4));
+			KGSS_SHA512_R(d, e, f, g, hh, a, b, c, K512[t + 5], KGSS_SHA512_W(w, t + 5));
+			KGSS_SHA512_R(c, d, e, f, g, hh, a, b, K512[t + 6], KGSS_SHA512_W(w, t + 6));
+			KGSS_SHA512_R(b, c, d, e, f, g, hh, a, K512[t + 7], KGSS_SHA512_W(w, t + 7));
 		}
 		h[0] += a; h[1] += b; h[2] += c; h[3] += d;
 		h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
@@ -215,6 +235,8 @@ void sha512_blocks(uint64_t *h, const uint8_t *p, size_t nblocks)
 	}
 	KGSS_WIPE(w);
 }
+#undef KGSS_SHA512_R
+#undef KGSS_SHA512_W
 
 // FIPS 180-4 section 5.1.1: SHA-256 takes messages shorter than 2^64 bits.
 constexpr uint64_t SHA256_MAX_BYTES = (UINT64_C(1) << 61) - 1;
