@@ -237,12 +237,15 @@ int init_common(camellia_schedule *ks, const uint8_t *key, size_t key_len, size_
 // Data randomizing part, §2.3.  Decryption (§2.3.3) is the same network
 // with the subkeys in reverse order: kw1<->kw3, kw2<->kw4, k_i<->k_(n+1-i),
 // ke_i<->ke_(m+1-i).
-template <bool DEC> void crypt_block(const camellia_schedule *ks, uint8_t *blk)
+// The round count is a template parameter so that the loop unrolls with
+// constant subkey indices (crypt_block dispatches on the schedule's count).
+template <unsigned NK, bool DEC> inline void crypt_block_n(const camellia_schedule *ks, uint8_t *blk)
 {
-	const unsigned nk = ks->nrounds, nke = nk / 3 - 2; // 18 -> 4, 24 -> 6
-	const unsigned pre = DEC ? 2 : 0, post = DEC ? 0 : 2;
+	constexpr unsigned nk = NK, nke = nk / 3 - 2; // 18 -> 4, 24 -> 6
+	constexpr unsigned pre = DEC ? 2 : 0, post = DEC ? 0 : 2;
 	uint64_t D1 = load_be64(blk) ^ ks->kw[pre];        // secret: wiped at end
 	uint64_t D2 = load_be64(blk + 8) ^ ks->kw[pre + 1]; // secret: wiped at end
+#pragma GCC unroll 12
 	for (unsigned r = 0; r < nk; r += 2) {
 		if (r > 0 && r % 6 == 0) {
 			unsigned e = r / 3 - 2; // index of the first ke of this FL layer
@@ -258,6 +261,14 @@ template <bool DEC> void crypt_block(const camellia_schedule *ks, uint8_t *blk)
 	store_be64(blk + 8, D1);
 	KGSS_WIPE(D1);
 	KGSS_WIPE(D2);
+}
+
+template <bool DEC> void crypt_block(const camellia_schedule *ks, uint8_t *blk)
+{
+	if (ks->nrounds == 18)
+		crypt_block_n<18, DEC>(ks, blk);
+	else
+		crypt_block_n<24, DEC>(ks, blk);
 }
 
 // ---- class operations ---------------------------------------------------------------
