@@ -14,9 +14,102 @@
 // ke.cls == NULL (cipher_key_clear wipes ks whatever cls is).
 // Checksum -138 (RFC 4757 §4): Ksign = HMAC-MD5(K, "signaturekey\0"),
 //   cksum = HMAC-MD5(Ksign, MD5(T_le32 | data)); mac_key.usage holds T.
+// The RFC 4757 primitives themselves (salt, exportable mask, Ksign, the MD5
+// checksum core, RC4 from a 16-byte key) are defined first, outside the
+// KGSS_WITH_RC4 guard: the RFC 1964 token code (rfc1964.cc) uses them too.
+#include "crypto/enctypes/rc4_hmac.h"
+
 #include "crypto/enctypes/profile.h"
 #include "crypto/kdf.h"
 #include "crypto/util.h"
+
+namespace kgss {
+
+// ---- the RFC 4757 primitives (rc4_hmac.h), built with or without RC4 ----------
+
+kgss_status rc4_backend(const kgss_crypto_backend *be, const kgss_hash_class **md5,
+			const kgss_stream_cipher_class **rc4)
+{
+	const kgss_hash_class *h = backend_hash(be, HASH_MD5);
+	const kgss_stream_cipher_class *sc = backend_stream(be, CIPHER_RC4);
+	if (!h || !sc || h->digest_size != 16 || sc->context_size > KGSS_STREAM_STATE_MAX || !sc->init ||
+	    !sc->apply || !sc->clear)
+		return KGSS_S_UNAVAILABLE;
+	*md5 = h;
+	*rc4 = sc;
+	return KGSS_S_COMPLETE;
+}
+
+kgss_status rc4_salt(const kgss_hash_class *md5, const uint8_t *key, bool exp, uint32_t t, uint8_t out[16])
+{
+	static const uint8_t l40[10] = {'f', 'o', 'r', 't', 'y', 'b', 'i', 't', 's', 0};
+	uint8_t tb[4];
+	store_le32(tb, t);
+	const span parts[2] = {{l40, sizeof(l40)}, {tb, sizeof(tb)}};
+	return hmac_raw(md5, key, RC4_KEY_BYTES, exp ? parts : parts + 1, exp ? 2 : 1, out);
+}
+
+void rc4_exp_mask(uint8_t k[16]) { memset(k + 7, 0xab, 9); }
+
+kgss_status rc4_ksign(const kgss_hash_class *md5, const uint8_t *key, uint8_t out[16])
+{
+	static const uint8_t sigkey[13] = {'s', 'i', 'g', 'n', 'a', 't', 'u', 'r', 'e', 'k', 'e', 'y', 0};
+	const span part = {sigkey, sizeof(sigkey)};
+	return hmac_raw(md5, key, RC4_KEY_BYTES, &part, 1, out);
+}
+
+kgss_status rc4_md5_cksum(const hmac_key *ksign, uint32_t t, const seglist &segs, uint8_t out[16])
+{
+	const kgss_hash_class *md5 = ksign->h;
+	if (!md5 || md5->digest_size != 16)
+		return KGSS_S_FAILURE;
+	alignas(KGSS_STATE_ALIGN) uint8_t hs[KGSS_HASH_STATE_MAX]; // running MD5 of the message: wiped before return
+	uint8_t d[16];                                              // MD5(T | message): wiped before return
+	uint8_t tb[4];
+	store_le32(tb, t);
+	if (md5->init(hs) != 0) {
+		md5->clear(hs);
+		wipe(hs, sizeof(hs));
+		return KGSS_S_FAILURE;
+	}
+	md5->update(hs, tb, sizeof(tb));
+	seg s;
+	for (size_t i = 0; i < segs.count(); i++)
+		if (segs.at(i, &s) && s.len)
+			md5->update(hs, s.p, s.len);
+	kgss_status st = md5->final(hs, d) == 0 ? hmac(ksign, d, sizeof(d), out) : KGSS_S_FAILURE;
+	wipe(hs, sizeof(hs));
+	wipe(d, sizeof(d));
+	return st;
+}
+
+kgss_status rc4_start(const kgss_stream_cipher_class *sc, const uint8_t *key, void *st)
+{
+	if (!sc || sc->context_size > KGSS_STREAM_STATE_MAX || !sc->init || !sc->clear)
+		return KGSS_S_UNAVAILABLE;
+	if (sc->init(st, key, RC4_KEY_BYTES) != 0) {
+		sc->clear(st);
+		return KGSS_S_FAILURE;
+	}
+	return KGSS_S_COMPLETE;
+}
+
+kgss_status rc4_crypt_segs(const kgss_stream_cipher_class *sc, const uint8_t *key, const seglist &segs)
+{
+	alignas(KGSS_STATE_ALIGN) uint8_t rs[KGSS_STREAM_STATE_MAX]; // secret: RC4 state, cleared and wiped
+	kgss_status st = rc4_start(sc, key, rs);
+	if (st == KGSS_S_COMPLETE) {
+		seg_cipher c;
+		st = seg_cipher_init_stream(&c, segs, sc, rs);
+		if (st == KGSS_S_COMPLETE)
+			st = seg_cipher_all(&c);
+		sc->clear(rs);
+	}
+	wipe(rs, sizeof(rs));
+	return st;
+}
+
+} // namespace kgss
 
 #if KGSS_WITH_RC4
 
@@ -47,23 +140,17 @@ uint32_t ms_usage(uint32_t usage)
 kgss_status derive_enc(bool exp, const kgss_crypto_backend *be, const uint8_t *key, uint32_t usage, enc_key *out)
 {
 	wipe(out, sizeof(*out));
-	const kgss_hash_class *md5 = backend_hash(be, HASH_MD5);
-	const kgss_stream_cipher_class *rc4 = backend_stream(be, CIPHER_RC4);
-	if (!md5 || !rc4 || md5->digest_size != 16 || rc4->context_size > KGSS_STREAM_STATE_MAX || !rc4->init ||
-	    !rc4->apply || !rc4->clear)
-		return KGSS_S_UNAVAILABLE;
-	static const uint8_t l40[10] = {'f', 'o', 'r', 't', 'y', 'b', 'i', 't', 's', 0};
-	uint8_t t[4];
-	store_le32(t, ms_usage(usage));
-	span parts[2] = {{l40, sizeof(l40)}, {t, sizeof(t)}};
+	const kgss_hash_class *md5 = nullptr;
 	rc4_ke x; // secret: K1, wiped before return
-	x.sc = rc4;
-	kgss_status st = hmac_raw(md5, key, 16, exp ? parts : parts + 1, exp ? 2 : 1, x.k1);
+	kgss_status st = rc4_backend(be, &md5, &x.sc);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	st = rc4_salt(md5, key, exp, ms_usage(usage), x.k1);
 	if (st == KGSS_S_COMPLETE)
 		st = mac_key_init_hmac(&out->ki, md5, x.k1, 16, usage); // K2 = K1 before masking
 	if (st == KGSS_S_COMPLETE) {
 		if (exp)
-			memset(x.k1 + 7, 0xab, 9);
+			rc4_exp_mask(x.k1);
 		memcpy(out->ke.ks, &x, sizeof(x));
 	} else {
 		enc_key_clear(out);
@@ -72,24 +159,30 @@ kgss_status derive_enc(bool exp, const kgss_crypto_backend *be, const uint8_t *k
 	return st;
 }
 
-// K3 = HMAC-MD5(K1, tag), then a live RC4 state keyed by it in st.
-kgss_status start_rc4(const enc_key *k, const uint8_t *tag, void *st, const kgss_stream_cipher_class **sc_out)
+// K3 = HMAC-MD5(K1, tag) (RFC 4757 §4) and the RC4 class, from k.
+kgss_status k3_of(const enc_key *k, const uint8_t *tag, uint8_t k3[16], const kgss_stream_cipher_class **sc_out)
 {
 	rc4_ke x; // secret: K1, wiped before return
 	memcpy(&x, k->ke.ks, sizeof(x));
-	uint8_t k3[16]; // secret: K3, wiped before return
 	kgss_status r = KGSS_S_FAILURE;
 	const span part = {tag, 16};
 	const kgss_hash_class *md5 = k->ki.kind == MAC_HMAC ? k->ki.hmac.h : nullptr;
-	if (x.sc && md5) {
+	if (x.sc && md5)
 		r = hmac_raw(md5, x.k1, 16, &part, 1, k3);
-		if (r == KGSS_S_COMPLETE && x.sc->init(st, k3, 16) != 0) {
-			x.sc->clear(st);
-			r = KGSS_S_FAILURE;
-		}
-	}
 	*sc_out = x.sc;
 	wipe(&x, sizeof(x));
+	return r;
+}
+
+// A live RC4 state in st keyed by K3 (decryption: the cipher runs in one
+// sweep with the MAC).  Out of line so that K3 is never on decrypt's frame.
+__attribute__((noinline)) kgss_status start_rc4(const enc_key *k, const uint8_t *tag, void *st,
+						const kgss_stream_cipher_class **sc_out)
+{
+	uint8_t k3[16]; // secret: K3, wiped before return
+	kgss_status r = k3_of(k, tag, k3, sc_out);
+	if (r == KGSS_S_COMPLETE)
+		r = rc4_start(*sc_out, k3, st);
 	wipe(k3, sizeof(k3));
 	return r;
 }
@@ -107,17 +200,12 @@ kgss_status encrypt(const enc_key *k, const seglist &segs, uint8_t *tag)
 	st = mac_end(&m, tag);
 	if (st != KGSS_S_COMPLETE)
 		return st;
-	alignas(KGSS_STATE_ALIGN) uint8_t rs[KGSS_STREAM_STATE_MAX]; // secret: RC4 state, cleared before return
+	uint8_t k3[16]; // secret: K3, wiped before return
 	const kgss_stream_cipher_class *sc = nullptr;
-	st = start_rc4(k, tag, rs, &sc);
-	if (st == KGSS_S_COMPLETE) {
-		seg_cipher c;
-		st = seg_cipher_init_stream(&c, segs, sc, rs);
-		if (st == KGSS_S_COMPLETE)
-			st = seg_cipher_all(&c);
-		sc->clear(rs);
-	}
-	wipe(rs, sizeof(rs));
+	st = k3_of(k, tag, k3, &sc);
+	if (st == KGSS_S_COMPLETE)
+		st = rc4_crypt_segs(sc, k3, segs);
+	wipe(k3, sizeof(k3));
 	if (st != KGSS_S_COMPLETE)
 		wipe(tag, 16);
 	return st;
@@ -165,13 +253,13 @@ kgss_status decrypt(const enc_key *k, const seglist &segs, const uint8_t *tag)
 kgss_status derive_cksum(const kgss_crypto_backend *be, const uint8_t *key, uint32_t usage, mac_key *out)
 {
 	wipe(out, sizeof(*out));
-	const kgss_hash_class *md5 = backend_hash(be, HASH_MD5);
-	if (!md5 || md5->digest_size != 16 || !backend_stream(be, CIPHER_RC4))
-		return KGSS_S_UNAVAILABLE;
-	static const uint8_t sigkey[13] = {'s', 'i', 'g', 'n', 'a', 't', 'u', 'r', 'e', 'k', 'e', 'y', 0};
-	const span part = {sigkey, sizeof(sigkey)};
+	const kgss_hash_class *md5 = nullptr;
+	const kgss_stream_cipher_class *rc4 = nullptr;
+	kgss_status st = rc4_backend(be, &md5, &rc4);
+	if (st != KGSS_S_COMPLETE)
+		return st;
 	uint8_t ksign[16]; // secret: wiped before return
-	kgss_status st = hmac_raw(md5, key, 16, &part, 1, ksign);
+	st = rc4_ksign(md5, key, ksign);
 	if (st == KGSS_S_COMPLETE)
 		st = mac_key_init_hmac(out, md5, ksign, 16, ms_usage(usage));
 	wipe(ksign, sizeof(ksign));
@@ -180,25 +268,9 @@ kgss_status derive_cksum(const kgss_crypto_backend *be, const uint8_t *key, uint
 
 kgss_status make_checksum(const mac_key *k, const seglist &segs, uint8_t *out)
 {
-	if (k->kind != MAC_HMAC || !k->hmac.h || k->hmac.h->digest_size != 16)
+	if (k->kind != MAC_HMAC)
 		return KGSS_S_FAILURE;
-	const kgss_hash_class *md5 = k->hmac.h;
-	alignas(KGSS_STATE_ALIGN) uint8_t hs[KGSS_HASH_STATE_MAX]; // running MD5 of public data
-	uint8_t d[16];
-	uint8_t t[4];
-	store_le32(t, k->usage); // already translated at derive_cksum
-	if (md5->init(hs) != 0) {
-		md5->clear(hs);
-		return KGSS_S_FAILURE;
-	}
-	md5->update(hs, t, 4);
-	seg s;
-	for (size_t i = 0; i < segs.count(); i++)
-		if (segs.at(i, &s) && s.len)
-			md5->update(hs, s.p, s.len);
-	kgss_status st = md5->final(hs, d) == 0 ? hmac(&k->hmac, d, 16, out) : KGSS_S_FAILURE;
-	wipe(hs, sizeof(hs));
-	return st;
+	return rc4_md5_cksum(&k->hmac, k->usage, segs, out); // usage translated at derive_cksum
 }
 
 kgss_status verify_checksum(const mac_key *k, const seglist &segs, const uint8_t *cksum)

@@ -36,6 +36,7 @@
 
 #include "crypto/cts.h"
 #include "crypto/enctype.h"
+#include "crypto/enctypes/rc4_hmac.h"
 #include "crypto/mac.h"
 #include "crypto/seglist.h"
 #include "crypto/util.h"
@@ -78,7 +79,6 @@ constexpr uint32_t kRc4UsageWrap = 13;
 constexpr size_t kDes3CksumLen = 20; // HMAC-SHA1, untruncated
 constexpr size_t kRc4CksumLen = 8;   // first 8 bytes of HMAC-MD5
 constexpr size_t kMaxCksumLen = 20;
-constexpr size_t kRc4KeyLen = 16;
 
 // The largest DER length we write or accept: four length octets.
 constexpr size_t kMaxInner = 0xffffffffu;
@@ -240,31 +240,15 @@ kgss_status check_header(const profile &pf, const uint8_t *h, bool wrap, bool *s
 
 // RC4 keyed by HMAC-MD5(base, kd) over the encrypted segments of segs.  base
 // is one of the fixed keys made at import (Kseq or Kcrypt's first stage); the
-// per-message key and the RC4 state live on this frame and are wiped.
+// per-message key lives on this frame and is wiped (the RC4 state on
+// rc4_crypt_segs's).
 KGSS_NOINLINE kgss_status rc4_apply(const kgss_ctx *c, const hmac_key *base, const uint8_t *kd, size_t kd_len, const seglist &segs)
 {
-	const kgss_stream_cipher_class *sc = backend_stream(c->be, CIPHER_RC4);
-	if (sc == nullptr || sc->context_size > KGSS_STREAM_STATE_MAX)
-		return KGSS_S_UNAVAILABLE;
-	uint8_t key[kRc4KeyLen]; // secret
+	uint8_t key[RC4_KEY_BYTES]; // secret
 	kgss_status st = hmac(base, kd, kd_len, key);
-	if (st != KGSS_S_COMPLETE) {
-		KGSS_WIPE(key);
-		return st;
-	}
-	alignas(KGSS_STATE_ALIGN) uint8_t rc4[KGSS_STREAM_STATE_MAX]; // secret
-	if (sc->init(rc4, key, sizeof(key)) != 0) {
-		sc->clear(rc4);
-		KGSS_WIPE(key);
-		return KGSS_S_FAILURE;
-	}
-	KGSS_WIPE(key);
-	seg_cipher run;
-	st = seg_cipher_init_stream(&run, segs, sc, rc4);
 	if (st == KGSS_S_COMPLETE)
-		st = seg_cipher_all(&run);
-	sc->clear(rc4);
-	KGSS_WIPE(rc4);
+		st = rc4_crypt_segs(backend_stream(c->be, CIPHER_RC4), key, segs);
+	KGSS_WIPE(key);
 	return st;
 }
 
@@ -294,43 +278,16 @@ KGSS_NOINLINE kgss_status des3_cksum(const kgss_ctx *c, const seglist &segs, uin
 	return mac_end(&r, out); // mac_size() == 20, checked at import
 }
 
-// RC4 (SGN_ALG 11 00), RFC 4757 §7.2 / §7.3:
+// Computes the token checksum into out (kMaxCksumLen bytes of room).  RC4
+// (SGN_ALG 11 00), RFC 4757 §7.2 / §7.3, usage 13 (Wrap) or 15 (MIC):
 //   Sgn_Cksum = MD5(usage as LE32 | header8 | [confounder | data | pad])
-//   Sgn_Cksum = HMAC-MD5(Ksign, Sgn_Cksum), first 8 bytes on the wire.
-KGSS_NOINLINE kgss_status rc4_md5(const kgss_ctx *c, uint32_t usage, const seglist &segs, uint8_t md5[16])
-{
-	const kgss_hash_class *h = c->k.rc4.ksign.h; // MD5 (set at import)
-	alignas(KGSS_STATE_ALIGN) uint8_t hs[KGSS_HASH_STATE_MAX];
-	if (h->init(hs) != 0) {
-		h->clear(hs);
-		return KGSS_S_FAILURE;
-	}
-	uint8_t u[4];
-	store_le32(u, usage);
-	h->update(hs, u, sizeof(u));
-	seg sg;
-	for (size_t i = 0; i < segs.count(); i++)
-		if (segs.at(i, &sg) && sg.len)
-			h->update(hs, sg.p, sg.len);
-	return h->final(hs, md5) == 0 ? KGSS_S_COMPLETE : KGSS_S_FAILURE;
-}
-
-KGSS_NOINLINE kgss_status rc4_cksum(const kgss_ctx *c, uint32_t usage, const seglist &segs, uint8_t *out)
-{
-	uint8_t md5[16];
-	kgss_status st = rc4_md5(c, usage, segs, md5);
-	if (st == KGSS_S_COMPLETE)
-		st = hmac(&c->k.rc4.ksign, md5, sizeof(md5), out); // 16 bytes; 8 are used
-	KGSS_WIPE(md5);
-	return st;
-}
-
-// Computes the token checksum into out (kMaxCksumLen bytes of room).
+//   Sgn_Cksum = HMAC-MD5(Ksign, Sgn_Cksum), first 8 bytes on the wire
+// (rc4_md5_cksum, the core it shares with checksum -138).
 kgss_status make_cksum(const kgss_ctx *c, const profile &pf, bool wrap, const seglist &segs, uint8_t *out)
 {
 	if (pf.des3)
 		return des3_cksum(c, segs, out);
-	return rc4_cksum(c, wrap ? kRc4UsageWrap : kRc4UsageMic, segs, out);
+	return rc4_md5_cksum(&c->k.rc4.ksign, wrap ? kRc4UsageWrap : kRc4UsageMic, segs, out); // 16 bytes; 8 are used
 }
 
 // ---- SND_SEQ (RFC 1964 §1.2.1.2, RFC 4757 §7.2) --------------------------------------
@@ -454,53 +411,45 @@ namespace {
 // RFC 4757 §7.3 (and MIT / Heimdal for arcfour-hmac-exp): the first HMAC
 // stage of the sequence and sealing keys, HMAC-MD5(k, T) with T = 0 as LE32,
 // or for -exp T = "fortybits\0" | 0 as LE32 and the result cut to 56 bits by
-// overwriting bytes 7..15 with AB.  k is the HMAC key in `scratch`.
-kgss_status rc4_stage1(const hmac_key *scratch, bool exp, uint8_t out[16])
+// overwriting bytes 7..15 with AB.
+kgss_status rc4_stage1(const kgss_hash_class *md5, const uint8_t *k, bool exp, uint8_t out[16])
 {
-	static constexpr uint8_t kL40[14] = {'f', 'o', 'r', 't', 'y', 'b', 'i', 't', 's', 0, 0, 0, 0, 0};
-	static constexpr uint8_t kZero[4] = {0, 0, 0, 0};
-	kgss_status st = exp ? hmac(scratch, kL40, sizeof(kL40), out) : hmac(scratch, kZero, sizeof(kZero), out);
+	kgss_status st = rc4_salt(md5, k, exp, 0, out);
 	if (st == KGSS_S_COMPLETE && exp)
-		memset(out + 7, 0xab, 9);
+		rc4_exp_mask(out);
 	return st;
 }
 
 kgss_status rc4_init_keys(kgss_ctx *c, const uint8_t *key)
 {
 	rc4_keys &k = c->k.rc4;
-	const kgss_hash_class *md5 = backend_hash(c->be, HASH_MD5);
-	if (md5 == nullptr || backend_stream(c->be, CIPHER_RC4) == nullptr)
-		return KGSS_S_UNAVAILABLE;
-	if (c->et->key_bytes != kRc4KeyLen)
+	const kgss_hash_class *md5 = nullptr;
+	const kgss_stream_cipher_class *rc4 = nullptr;
+	kgss_status st = rc4_backend(c->be, &md5, &rc4);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	if (c->et->key_bytes != RC4_KEY_BYTES)
 		return KGSS_S_FAILURE;
 	k.exp = c->et->etype == 24;
 
-	static constexpr uint8_t kSignaturekey[13] = {'s', 'i', 'g', 'n', 'a', 't', 'u', 'r', 'e', 'k', 'e', 'y', 0};
-	uint8_t t[16];          // secret
-	uint8_t klocal[16];     // secret
-	hmac_key *scratch = &k.kcrypt; // K, then Klocal, before its final value
+	uint8_t t[16];      // secret
+	uint8_t klocal[16]; // secret
 
-	kgss_status st = hmac_key_init(scratch, md5, key, kRc4KeyLen);
 	// RFC 4757 §7.2: Ksign = HMAC-MD5(K, "signaturekey\0") (no -exp change).
-	if (st == KGSS_S_COMPLETE)
-		st = hmac(scratch, kSignaturekey, sizeof(kSignaturekey), t);
+	st = rc4_ksign(md5, key, t);
 	if (st == KGSS_S_COMPLETE)
 		st = hmac_key_init(&k.ksign, md5, t, sizeof(t));
 	// Kseq = HMAC-MD5(K, T); per message HMAC-MD5(Kseq, SGN_CKSUM).
 	if (st == KGSS_S_COMPLETE)
-		st = rc4_stage1(scratch, k.exp, t);
+		st = rc4_stage1(md5, key, k.exp, t);
 	if (st == KGSS_S_COMPLETE)
 		st = hmac_key_init(&k.kseq, md5, t, sizeof(t));
 	// Klocal = K ^ F0..F0; Kcrypt = HMAC-MD5(Klocal, T); per message
 	// HMAC-MD5(Kcrypt, seq as BE32).
 	for (size_t i = 0; i < sizeof(klocal); i++)
 		klocal[i] = (uint8_t)(key[i] ^ 0xf0);
-	hmac_key_clear(scratch);
 	if (st == KGSS_S_COMPLETE)
-		st = hmac_key_init(scratch, md5, klocal, sizeof(klocal));
-	if (st == KGSS_S_COMPLETE)
-		st = rc4_stage1(scratch, k.exp, t);
-	hmac_key_clear(scratch);
+		st = rc4_stage1(md5, klocal, k.exp, t);
 	if (st == KGSS_S_COMPLETE)
 		st = hmac_key_init(&k.kcrypt, md5, t, sizeof(t));
 	KGSS_WIPE(t);
