@@ -21,12 +21,15 @@ extern "C" {
  *   alloc/free  malloc / free
  *   prng        kgss_prng_user() (NULL if it could not be seeded: sealed
  *               wraps then fail with KGSS_S_UNAVAILABLE)
- *   clock       CLOCK_REALTIME in whole seconds */
+ *   clock       CLOCK_REALTIME_COARSE in whole seconds (what time(2) reads) */
 void kgss_options_init_user(kgss_options *opts);
 
 /* A process-wide kgss_chacha_prng seeded once from getrandom(2) (thread-safe
  * one-time initialisation; re-seeded in the child after fork() so parent and
- * child never share output).  NULL if getrandom failed; a later call tries
+ * child never share output).  Requests of up to 64 bytes (confounders) are
+ * served from a per-thread cache of keystream blocks reserved from it, each
+ * byte handed out once and wiped as it leaves; the forking thread's cache is
+ * dropped in the child.  NULL if getrandom failed; a later call tries
  * again.  The returned generator and its state live until the process ends. */
 const kgss_prng *kgss_prng_user(void);
 
