@@ -40,6 +40,27 @@ kgss_status ctx_validate(const ctx_params *p, const kgss_options *opts);
 kgss_status import_params(void *mem, size_t mem_len, const ctx_params *p, const kgss_options *opts,
 			  kgss_ctx **out);
 
+// The whole body of every kgss_import_<format>[_into] entry point, for the
+// format parser `parse` (buf, len bytes, into *p): *out is NULL first (if
+// out is not NULL); into (the *_into variants) with mem == NULL, or out ==
+// NULL, is KGSS_S_FAILURE; otherwise parse(buf, len) and, when it succeeds,
+// import_params(mem, mem_len, ...).  A template so that the parser is called
+// directly (no function pointer: no GOT reference in the PIC core).
+template <kgss_status (*parse)(const void *buf, size_t len, ctx_params *p)>
+kgss_status import_parsed(bool into, void *mem, size_t mem_len, const void *buf, size_t len, const kgss_options *opts,
+			  kgss_ctx **out)
+{
+	if (out != nullptr)
+		*out = nullptr;
+	if (out == nullptr || (into && mem == nullptr))
+		return KGSS_S_FAILURE;
+	ctx_params p;
+	kgss_status st = parse(buf, len, &p);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	return import_params(mem, mem_len, &p, opts, out);
+}
+
 // The portable serialization (lucid/serialized.cc).  Parses buf strictly
 // into *p; p->key then points into buf.  Used by kgss_import_serialized and
 // by libkgss_user's kgss_serialized_describe.

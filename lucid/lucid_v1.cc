@@ -60,31 +60,19 @@ kgss_status lucid_v1_parse(const kgss_lucid_context_v1 *l, ctx_params *p)
 
 using namespace kgss;
 
-static kgss_status import_lucid(void *mem, size_t mem_len, const void *lucid, const kgss_options *opts,
-				kgss_ctx **ctx_out)
+// lucid_v1_parse in the parser shape import_parsed takes (the structure carries no length).
+static kgss_status parse_lucid(const void *lucid, size_t, ctx_params *p)
 {
-	if (ctx_out == nullptr)
-		return KGSS_S_FAILURE;
-	*ctx_out = nullptr;
-	ctx_params p;
-	kgss_status st = lucid_v1_parse((const kgss_lucid_context_v1 *)lucid, &p);
-	if (st != KGSS_S_COMPLETE)
-		return st;
-	return import_params(mem, mem_len, &p, opts, ctx_out);
+	return lucid_v1_parse((const kgss_lucid_context_v1 *)lucid, p);
 }
 
 extern "C" kgss_status kgss_import_lucid_v1(const void *lucid, const kgss_options *opts, kgss_ctx **ctx_out)
 {
-	return import_lucid(nullptr, 0, lucid, opts, ctx_out);
+	return import_parsed<parse_lucid>(false, nullptr, 0, lucid, 0, opts, ctx_out);
 }
 
 extern "C" kgss_status kgss_import_lucid_v1_into(void *mem, size_t mem_len, const void *lucid,
 						 const kgss_options *opts, kgss_ctx **ctx_out)
 {
-	if (mem == nullptr) {
-		if (ctx_out != nullptr)
-			*ctx_out = nullptr;
-		return KGSS_S_FAILURE;
-	}
-	return import_lucid(mem, mem_len, lucid, opts, ctx_out);
+	return import_parsed<parse_lucid>(true, mem, mem_len, lucid, 0, opts, ctx_out);
 }

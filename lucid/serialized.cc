@@ -78,32 +78,14 @@ kgss_status serialized_parse(const void *buf, size_t len, ctx_params *p)
 
 using namespace kgss;
 
-static kgss_status import_serialized(void *mem, size_t mem_len, const void *buf, size_t len,
-				     const kgss_options *opts, kgss_ctx **ctx_out)
-{
-	if (ctx_out == nullptr)
-		return KGSS_S_FAILURE;
-	*ctx_out = nullptr;
-	ctx_params p;
-	kgss_status st = serialized_parse(buf, len, &p);
-	if (st != KGSS_S_COMPLETE)
-		return st;
-	return import_params(mem, mem_len, &p, opts, ctx_out);
-}
-
 extern "C" kgss_status kgss_import_serialized(const void *buf, size_t len, const kgss_options *opts,
 					      kgss_ctx **ctx_out)
 {
-	return import_serialized(nullptr, 0, buf, len, opts, ctx_out);
+	return import_parsed<serialized_parse>(false, nullptr, 0, buf, len, opts, ctx_out);
 }
 
 extern "C" kgss_status kgss_import_serialized_into(void *mem, size_t mem_len, const void *buf, size_t len,
 						   const kgss_options *opts, kgss_ctx **ctx_out)
 {
-	if (mem == nullptr) {
-		if (ctx_out != nullptr)
-			*ctx_out = nullptr;
-		return KGSS_S_FAILURE;
-	}
-	return import_serialized(mem, mem_len, buf, len, opts, ctx_out);
+	return import_parsed<serialized_parse>(true, mem, mem_len, buf, len, opts, ctx_out);
 }
