@@ -9,6 +9,26 @@ namespace kgss {
 
 static constexpr size_t kMaxMac = 64; // largest full MAC output (SHA-384: 48)
 
+kgss_status mac_end_truncated(mac_run *m, uint8_t *out, size_t len)
+{
+	uint8_t full[kMaxMac]; // secret until truncated: wiped before return
+	kgss_status st = mac_end(m, full);
+	if (st == KGSS_S_COMPLETE)
+		memcpy(out, full, len);
+	wipe(full, sizeof(full));
+	return st;
+}
+
+kgss_status mac_end_verify(mac_run *m, const uint8_t *tag, size_t len)
+{
+	uint8_t full[kMaxMac]; // secret: expected tag, wiped before return
+	kgss_status st = mac_end(m, full);
+	if (st == KGSS_S_COMPLETE && !ct_equal(full, tag, len))
+		st = KGSS_S_BAD_SIG;
+	wipe(full, sizeof(full));
+	return st;
+}
+
 kgss_status mac_key_init_hmac(mac_key *k, const kgss_hash_class *h, const uint8_t *key, size_t len, uint32_t usage)
 {
 	wipe(k, sizeof(*k));
@@ -56,12 +76,7 @@ kgss_status mte_encrypt(const enc_key *k, const seglist &segs, uint8_t *tag, seg
 		mac_abort(&m);
 		return st;
 	}
-	uint8_t full[kMaxMac]; // secret until truncated: wiped before return
-	st = mac_end(&m, full);
-	if (st == KGSS_S_COMPLETE)
-		memcpy(tag, full, tag_len);
-	wipe(full, sizeof(full));
-	return st;
+	return mac_end_truncated(&m, tag, tag_len);
 }
 
 kgss_status mte_decrypt(const enc_key *k, const seglist &segs, const uint8_t *tag, seg_cipher_mode mode,
@@ -93,11 +108,7 @@ kgss_status mte_decrypt(const enc_key *k, const seglist &segs, const uint8_t *ta
 		zero_enc_segs(segs);
 		return st;
 	}
-	uint8_t full[kMaxMac]; // secret: expected tag, wiped before return
-	st = mac_end(&m, full);
-	if (st == KGSS_S_COMPLETE && !ct_equal(full, tag, tag_len))
-		st = KGSS_S_BAD_SIG;
-	wipe(full, sizeof(full));
+	st = mac_end_verify(&m, tag, tag_len);
 	if (st != KGSS_S_COMPLETE)
 		zero_enc_segs(segs); // never release unverified plaintext
 	return st;
@@ -123,12 +134,7 @@ kgss_status etm_encrypt(const enc_key *k, const seglist &segs, uint8_t *tag, siz
 		mac_abort(&m);
 		return st;
 	}
-	uint8_t full[kMaxMac]; // secret until truncated: wiped before return
-	st = mac_end(&m, full);
-	if (st == KGSS_S_COMPLETE)
-		memcpy(tag, full, tag_len);
-	wipe(full, sizeof(full));
-	return st;
+	return mac_end_truncated(&m, tag, tag_len);
 }
 
 kgss_status etm_decrypt(const enc_key *k, const seglist &segs, const uint8_t *tag, size_t conf_len, size_t tag_len)
@@ -151,11 +157,7 @@ kgss_status etm_decrypt(const enc_key *k, const seglist &segs, const uint8_t *ta
 	}
 	mac_update(&m, kZeroIv, sizeof(kZeroIv));
 	mac_update_segs(&m, segs);
-	uint8_t full[kMaxMac]; // secret: expected tag, wiped before return
-	st = mac_end(&m, full);
-	if (st == KGSS_S_COMPLETE && !ct_equal(full, tag, tag_len))
-		st = KGSS_S_BAD_SIG;
-	wipe(full, sizeof(full));
+	st = mac_end_verify(&m, tag, tag_len);
 	if (st == KGSS_S_COMPLETE) {
 		seg_cipher c;
 		st = seg_cipher_init_block(&c, segs, SEGC_CTS, &k->ke, true);
@@ -176,12 +178,7 @@ kgss_status mac_checksum(const mac_key *k, const seglist &segs, uint8_t *out, si
 	if (st != KGSS_S_COMPLETE)
 		return st;
 	mac_update_segs(&m, segs);
-	uint8_t full[kMaxMac]; // wiped before return (the untruncated MAC)
-	st = mac_end(&m, full);
-	if (st == KGSS_S_COMPLETE)
-		memcpy(out, full, len);
-	wipe(full, sizeof(full));
-	return st;
+	return mac_end_truncated(&m, out, len);
 }
 
 kgss_status mac_verify(const mac_key *k, const seglist &segs, const uint8_t *cksum, size_t len)

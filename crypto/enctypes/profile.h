@@ -19,6 +19,13 @@ kgss_status mac_key_init_cmac(mac_key *k, const kgss_block_cipher_class *c, cons
 // The 5-byte derivation constant usage_be32 | kind (RFC 3961 §5.3).
 void derive_constant(uint8_t out[5], uint32_t usage, derive_kind kind);
 
+// Ends m and writes the first len bytes of the MAC to out (len <= the
+// full MAC size; the full MAC is wiped).
+kgss_status mac_end_truncated(mac_run *m, uint8_t *out, size_t len);
+// Ends m and compares the first len bytes of the MAC with tag in constant
+// time: COMPLETE or KGSS_S_BAD_SIG (or the MAC's own failure).
+kgss_status mac_end_verify(mac_run *m, const uint8_t *tag, size_t len);
+
 // MAC-then-encrypt (RFC 3961 §5.3 simplified profile, RFC 6803 §4):
 // H = MAC(Ki, conf | data) over every segment (plaintext), truncated to
 // tag_len; the encrypted segments enciphered with Ke in `mode`.  One sweep.

@@ -192,12 +192,7 @@ kgss_status encrypt(const enc_key *k, const seglist &segs, uint8_t *tag)
 	if (segs.enc_len() < 8 || mac_size(&k->ki) != 16)
 		return KGSS_S_FAILURE;
 	// The tag keys the cipher, so this profile needs two passes on encrypt.
-	mac_run m; // secret-dependent: consumed by mac_end
-	kgss_status st = mac_begin(&m, &k->ki);
-	if (st != KGSS_S_COMPLETE)
-		return st;
-	mac_update_segs(&m, segs);
-	st = mac_end(&m, tag);
+	kgss_status st = mac_checksum(&k->ki, segs, tag, 16);
 	if (st != KGSS_S_COMPLETE)
 		return st;
 	uint8_t k3[16]; // secret: K3, wiped before return
@@ -235,11 +230,7 @@ kgss_status decrypt(const enc_key *k, const seglist &segs, const uint8_t *tag)
 			if (st != KGSS_S_COMPLETE) {
 				mac_abort(&m);
 			} else {
-				uint8_t want[16]; // secret: expected tag, wiped before return
-				st = mac_end(&m, want);
-				if (st == KGSS_S_COMPLETE && !ct_equal(want, tag, 16))
-					st = KGSS_S_BAD_SIG;
-				wipe(want, sizeof(want));
+				st = mac_end_verify(&m, tag, 16);
 			}
 		}
 		sc->clear(rs);
