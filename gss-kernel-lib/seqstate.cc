@@ -1,19 +1,28 @@
 // gss-kernel-lib/seqstate.cc - the receive window (MIT g_seqstate semantics).
 //
 // Numbers are taken relative to the first expected number (base), masked to
-// 32 bits (RFC 1964) or 64 bits (RFC 4121), so wrap-around of the wire
-// number needs no special case.  `next` is one past the highest relative
-// number seen; bit i of recvmap says (next - 1 - i) was received.
+// 32 bits (RFC 1964) or 64 bits (RFC 4121).  `next` is one past the highest
+// relative number seen, also kept modulo 2^32 / 2^64; bit i of recvmap says
+// (next - 1 - i) was received.  The number space is a circle: after 2^32
+// RFC 1964 tokens (fewer with a downcall context, whose window starts at 0
+// whatever the peer's first number) the numbers come round again, so
+// "ahead" and "behind" are decided modulo the space, not by comparing
+// integers:
 //
-//   rel >= next            in order (offset 0) or ahead: slide the window;
+//   first token ever       taken as the start, whatever its number (MIT)
+//   0 <= rel - next < half  in order (offset 0) or ahead: slide the window;
 //                          GAP_TOKEN when numbers were skipped (sequence mode)
-//   next - 64 <= rel < next  behind but inside the window: DUPLICATE_TOKEN if
+//   1 <= next - rel <= 64  behind but inside the window: DUPLICATE_TOKEN if
 //                          seen (replay mode), else recorded; UNSEQ_TOKEN in
 //                          sequence mode
-//   rel < next - 64        too old to tell: OLD_TOKEN; in sequence mode also
+//   next - rel > 64        too old to tell: OLD_TOKEN; in sequence mode also
 //                          UNSEQ_TOKEN (MIT reports only UNSEQ there; RFC 2743
 //                          defines OLD_TOKEN for exactly this case, so both
 //                          bits are set)
+// (differences mod 2^32 / 2^64; half = 2^31 / 2^63).  MIT compares plain
+// integers instead: once its `next` passes the top of a 32-bit space every
+// later token is "old", and a window whose `next` wrapped would take a replay
+// of any number above it for a fresh token ahead (no DUPLICATE_TOKEN).
 //
 // Unlike MIT, a jump of 63 or more clears the bitmap instead of shifting by
 // >= 64 bits (undefined behaviour in C; MIT's code has that shift unguarded).
@@ -61,10 +70,13 @@ kgss_status check_locked(seqstate *s, uint64_t seq)
 	const bool replay = (s->flags & KGSS_OPT_REPLAY_DETECT) != 0;
 	const bool sequence = (s->flags & KGSS_OPT_SEQUENCE_DETECT) != 0;
 	const uint64_t rel = (seq - s->base) & s->mask;
+	// recvmap has bit 0 set from the first accepted token on.
+	const bool first = s->recvmap == 0;
+	const uint64_t ahead = (rel - s->next) & s->mask;
 
-	if (rel >= s->next) {
-		// Expected (offset 0) or ahead of it.
-		const uint64_t offset = rel - s->next;
+	if (first || ahead <= (s->mask >> 1)) {
+		// Expected (offset 0) or ahead of it, within half the number space.
+		const uint64_t offset = ahead;
 		if (offset >= WINDOW - 1)
 			s->recvmap = 1; // everything older slides out of the window
 		else
@@ -73,8 +85,8 @@ kgss_status check_locked(seqstate *s, uint64_t seq)
 		return (offset > 0 && sequence) ? KGSS_S_GAP_TOKEN : KGSS_S_COMPLETE;
 	}
 
-	// Behind: offset = next - rel >= 1.
-	const uint64_t offset = s->next - rel;
+	// Behind: offset = next - rel (mod the space), 1 <= offset <= half + 1.
+	const uint64_t offset = (s->next - rel) & s->mask;
 	if (offset > WINDOW)
 		return KGSS_S_OLD_TOKEN | (sequence ? KGSS_S_UNSEQ_TOKEN : 0u);
 	const uint64_t bit = (uint64_t)1 << (offset - 1);

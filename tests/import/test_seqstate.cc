@@ -80,7 +80,47 @@ TEST(seqstate, nonzero_base)
 		    {1002, GAP, OK, GAP},
 		    {1001, UNSEQ, OK, UNSEQ},
 		    {1001, DUP, DUP, UNSEQ},
-		    {999, GAP, OK, GAP}, // before base: 2^32 - 1 relative, i.e. far ahead (MIT semantics)
+		    // Before base: 2^32 - 1 relative, i.e. 4 behind next (1003) on the
+		    // 32-bit circle: in the window, never seen.  (MIT compares plain
+		    // integers and calls it far ahead: GAP, then every later token old.)
+		    {999, UNSEQ, OK, UNSEQ},
+		    {999, DUP, DUP, UNSEQ},
+		    {1003, OK, OK, OK},
+	    });
+}
+
+// The window's `next` comes round the circle after 2^32 RFC 1964 numbers (a
+// downcall context's window starts at 0 whatever the peer starts with): the
+// numbers just before the wrap are behind, not "far ahead".  A replay of one
+// of them must be a duplicate, and must not slide the window so that fresh
+// tokens look old or gapped and old ones fresh.
+TEST(seqstate, numbers_behind_a_wrapped_next_are_behind)
+{
+	run_table("wrapnext32", 0, false,
+	    {
+		    {0xfffffffeu, GAP, OK, GAP}, // first token: taken as the start
+		    {0xffffffffu, OK, OK, OK},   // next wraps to 0
+		    {0, OK, OK, OK},
+		    {1, OK, OK, OK},
+		    {0xffffffffu, DUP, DUP, UNSEQ}, // replay from before the wrap
+		    {0xfffffffeu, DUP, DUP, UNSEQ},
+		    {2, OK, OK, OK},                // the window did not move
+		    {0, DUP, DUP, UNSEQ},
+		    {0xfffffff0u, UNSEQ, OK, UNSEQ}, // never seen, 18 behind: in the window
+		    {0xffffff00u, OLD | UNSEQ, OLD, OLD | UNSEQ}, // 259 behind
+		    {0x80000003u, OLD | UNSEQ, OLD, OLD | UNSEQ}, // 2^31 behind
+		    {0x80000002u, GAP, OK, GAP},    // 2^31 - 1 ahead of next (3): ahead
+	    });
+	const uint64_t top = ~(uint64_t)0;
+	run_table("wrapnext64", 0, true,
+	    {
+		    {top, GAP, OK, GAP},
+		    {0, OK, OK, OK},
+		    {top, DUP, DUP, UNSEQ},
+		    {1, OK, OK, OK},
+		    {top - 100, OLD | UNSEQ, OLD, OLD | UNSEQ},
+		    {((uint64_t)1 << 63) + 2, OLD | UNSEQ, OLD, OLD | UNSEQ}, // 2^63 behind next (2)
+		    {((uint64_t)1 << 63) + 1, GAP, OK, GAP}, // 2^63 - 1 ahead: ahead
 	    });
 }
 

@@ -890,3 +890,59 @@ TEST(Rfc1964Window, ReplayAndOrder)
 		LONGS_EQUAL(KGSS_S_COMPLETE | KGSS_S_DUPLICATE_TOKEN, unwrap(p.acc.c, t1, &out));
 	}
 }
+
+// 32-bit SND_SEQ (RFC 1964 §1.2.1.2) comes round after 2^32 tokens; a window
+// that starts at 0 (a downcall context carries no receive number) meets it
+// as soon as the peer's numbers pass 0xffffffff.  Tokens from just before the
+// wrap are behind the window, not far ahead of it: their replay is a
+// DUPLICATE_TOKEN and leaves the window where it was.
+TEST(Rfc1964Window, ReplayAcrossThe32BitWrapIsDuplicate)
+{
+	for (const cfg &c : cfgs()) {
+		const bytes key = test_key(c);
+		ctx ini, acc;
+		ctx_opts o;
+		o.be = kgss_crypto_builtin();
+		o.flags = KGSS_OPT_REPLAY_DETECT | KGSS_OPT_SEQUENCE_DETECT;
+		o.initiator = true;
+		o.send_seq = 0xfffffffeu;
+		LONGS_EQUAL(KGSS_S_COMPLETE, make_ctx(ini, c, key, o));
+		o.initiator = false;
+		o.send_seq = 0;
+		o.recv_seq = 0; // as kgss_import_downcall sets it
+		LONGS_EQUAL(KGSS_S_COMPLETE, make_ctx(acc, c, key, o));
+
+		const bytes m = message(5);
+		bytes t[5], mic[5], out;
+		for (int i = 0; i < 5; i++) { // numbers fffffffe ffffffff 0 1 2
+			LONGS_EQUAL(KGSS_S_COMPLETE, wrap(ini.c, i % 2 == 0, m, &t[i]));
+		}
+		LONGS_EQUAL(KGSS_S_COMPLETE | KGSS_S_GAP_TOKEN, unwrap(acc.c, t[0], &out)); // the start
+		for (int i = 1; i < 4; i++)
+			LONGS_EQUAL(KGSS_S_COMPLETE, unwrap(acc.c, t[i], &out));
+		// Replays of ffffffff and fffffffe after 0 and 1.
+		LONGS_EQUAL(KGSS_S_COMPLETE | KGSS_S_DUPLICATE_TOKEN, unwrap(acc.c, t[1], &out));
+		LONGS_EQUAL(KGSS_S_COMPLETE | KGSS_S_DUPLICATE_TOKEN, unwrap(acc.c, t[0], &out));
+		// The window did not move: 2 is the next in order, 0 a duplicate.
+		LONGS_EQUAL(KGSS_S_COMPLETE, unwrap(acc.c, t[4], &out));
+		CHECK(out == m);
+		LONGS_EQUAL(KGSS_S_COMPLETE | KGSS_S_DUPLICATE_TOKEN, unwrap(acc.c, t[2], &out));
+
+		// The same through MIC tokens in the other direction (the initiator's
+		// window starts at 0 too, the acceptor sends from 0xfffffffe).
+		ctx ini2, acc2;
+		o.initiator = false;
+		o.send_seq = 0xfffffffeu;
+		LONGS_EQUAL(KGSS_S_COMPLETE, make_ctx(acc2, c, key, o));
+		o.initiator = true;
+		o.send_seq = 0;
+		LONGS_EQUAL(KGSS_S_COMPLETE, make_ctx(ini2, c, key, o));
+		for (int i = 0; i < 4; i++)
+			LONGS_EQUAL(KGSS_S_COMPLETE, get_mic(acc2.c, m, &mic[i]));
+		LONGS_EQUAL(KGSS_S_COMPLETE | KGSS_S_GAP_TOKEN, verify_mic(ini2.c, m, mic[0]));
+		for (int i = 1; i < 4; i++)
+			LONGS_EQUAL(KGSS_S_COMPLETE, verify_mic(ini2.c, m, mic[i]));
+		LONGS_EQUAL(KGSS_S_COMPLETE | KGSS_S_DUPLICATE_TOKEN, verify_mic(ini2.c, m, mic[1]));
+		LONGS_EQUAL(KGSS_S_COMPLETE | KGSS_S_DUPLICATE_TOKEN, verify_mic(ini2.c, m, mic[2]));
+	}
+}
