@@ -107,6 +107,16 @@ kgss_status ctx_setup(void *mem, size_t mem_len, const ctx_params *p, const kgss
 	if (mem_len < pad || mem_len - pad < sizeof(kgss_ctx))
 		return KGSS_S_FAILURE;
 
+	// The key may lie inside mem: a downcall or serialized buffer received
+	// into the very memory the context is then built in (the *_into
+	// imports).  Take it out before that memory is cleared, or the context
+	// would be keyed with zeros.
+	static_assert(MAX_KEY_BYTES >= 32, "every enctype's key fits");
+	if (p->key_len > MAX_KEY_BYTES)
+		return KGSS_S_DEFECTIVE_TOKEN; // validate_resolved: key_len == et->key_bytes
+	uint8_t key[MAX_KEY_BYTES]; // secret
+	memcpy(key, p->key, p->key_len);
+
 	kgss_ctx *c = (kgss_ctx *)((uint8_t *)mem + pad);
 	memset(c, 0, sizeof(*c)); // zero-filled memory is a valid empty context
 	c->protocol = p->protocol;
@@ -131,7 +141,8 @@ kgss_status ctx_setup(void *mem, size_t mem_len, const ctx_params *p, const kgss
 
 	// Derive and schedule every per-message key from the (secret) key; the
 	// raw key itself is not kept unless the profile needs it as a schedule.
-	st = p->protocol == 1 ? rfc4121_init_keys(c, p->key) : rfc1964_init_keys(c, p->key);
+	st = p->protocol == 1 ? rfc4121_init_keys(c, key) : rfc1964_init_keys(c, key);
+	KGSS_WIPE(key);
 	if (st != KGSS_S_COMPLETE) {
 		if (p->protocol == 1)
 			rfc4121_clear_keys(c);

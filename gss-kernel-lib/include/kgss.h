@@ -136,7 +136,9 @@ typedef struct kgss_lucid_context_v1 {
  * malformed input -> KGSS_S_DEFECTIVE_TOKEN; an enctype that is unknown,
  * compiled out or lacking a backend primitive -> KGSS_S_UNAVAILABLE;
  * no allocator or a too-small *_into buffer -> KGSS_S_FAILURE.  On failure
- * nothing is allocated and *ctx_out is NULL. */
+ * nothing is allocated and *ctx_out is NULL.  The input (a downcall or
+ * serialized buffer, or the lucid key bytes) may lie inside the memory a
+ * *_into import builds the context in: it is read before that is written. */
 /* Bytes a caller must provide to the *_into imports; any alignment works
  * (the context is aligned inside the buffer). */
 size_t kgss_ctx_size(void);

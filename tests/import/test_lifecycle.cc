@@ -643,3 +643,65 @@ TEST(lifecycle, user_prng_differs_after_fork)
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	CHECK(memcmp(mine, theirs, sizeof mine) != 0);
 }
+
+// A kernel may receive the downcall (or a serialized context) into a buffer
+// and build the context in that same memory with the *_into import.  The
+// import used to clear its memory before it read the key, so the context was
+// silently keyed with zeros (COMPLETE, and its sealed tokens readable by
+// anyone).  The key is read before the memory is touched: the context must
+// equal one imported from a separate copy, for every enctype and format.
+TEST(lifecycle, import_into_the_memory_it_reads_from)
+{
+	for (size_t i = 0; i < it::n_enctypes; i++) {
+		const it::etinfo &e = it::all_enctypes[i];
+		if (it::compiled_out(e.etype))
+			continue;
+		lucid_holder me(e.etype, e.protocol, true, e.protocol == 1);
+		lucid_holder peer(e.etype, e.protocol, false, e.protocol == 1);
+		kgss_options o = it::plain_opts();
+		kgss_prng prng = *kgss_prng_getrandom();
+		o.prng = &prng;
+		std::vector<uint8_t> peer_mem(kgss_ctx_size());
+		kgss_ctx *p = nullptr;
+		CHECK_EQUAL(KGSS_S_COMPLETE, kgss_import_lucid_v1_into(peer_mem.data(), peer_mem.size(), &peer.l, &o, &p));
+
+		for (int format = 0; format < 3; format++) {
+			std::vector<uint8_t> mem(kgss_ctx_size() + 256);
+			size_t len = mem.size();
+			kgss_ctx *c = nullptr;
+			kgss_status st;
+			if (format == 0) {
+				CHECK_EQUAL(KGSS_S_COMPLETE, kgss_lucid_to_downcall(&me.l, mem.data(), &len));
+				st = kgss_import_downcall_into(mem.data(), mem.size(), mem.data(), len, &o, &c);
+			} else if (format == 1) {
+				CHECK_EQUAL(KGSS_S_COMPLETE, kgss_lucid_serialize(&me.l, mem.data(), &len));
+				st = kgss_import_serialized_into(mem.data(), mem.size(), mem.data(), len, &o, &c);
+			} else {
+				// The lucid structure and its key bytes inside the memory.
+				kgss_lucid_context_v1 l = me.l;
+				kgss_lucid_key *k = e.protocol == 0 ? &l.rfc1964_kd.ctx_key : &l.cfx_kd.acceptor_subkey;
+				memcpy(mem.data() + 40, k->data, k->length);
+				k->data = mem.data() + 40;
+				st = kgss_import_lucid_v1_into(mem.data(), mem.size(), &l, &o, &c);
+			}
+			const std::string what = "etype " + std::to_string(e.etype) + " format " + std::to_string(format);
+			CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, st, what.c_str());
+			// Tokens both ways with the peer built from a separate copy.
+			uint8_t msg[33], tok[256], out[256];
+			for (size_t j = 0; j < sizeof msg; j++)
+				msg[j] = (uint8_t)(j * 3 + format);
+			kgss_buffer m = {sizeof msg, msg}, t = {sizeof tok, tok}, pl = {sizeof out, out};
+			CHECK_EQUAL(KGSS_S_COMPLETE, kgss_wrap(c, 1, 0, &m, nullptr, &t));
+			st = kgss_unwrap(p, &t, &pl, nullptr, nullptr); // BAD_SIG when keyed with zeros
+			CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, st, what.c_str());
+			CHECK(pl.length == sizeof msg && memcmp(out, msg, sizeof msg) == 0);
+			t.length = sizeof tok;
+			pl.length = sizeof out;
+			CHECK_EQUAL(KGSS_S_COMPLETE, kgss_get_mic(p, 0, &m, &t));
+			st = kgss_verify_mic(c, &m, &t, nullptr);
+			CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, st, what.c_str());
+			kgss_ctx_free(c);
+		}
+		kgss_ctx_free(p);
+	}
+}
