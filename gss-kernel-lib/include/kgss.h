@@ -203,11 +203,13 @@ kgss_status kgss_wrap_size_limit(const kgss_ctx *ctx, int conf_req, size_t max_t
  * integrity-protected only; EMPTY buffers are ignored.  Without a TRAILER
  * buffer the trailer travels in the header (RFC 4121 RRC).  On unwrap,
  * STREAM | DATA takes a whole token in STREAM and points DATA at the
- * plaintext inside it.  On unwrap failure no plaintext is released: DATA
- * buffers hold zeros once the cryptographic check has run (whether or not
- * deciphering had begun), and are untouched when the token was rejected
- * before it (framing, lengths, flags); never partial plaintext.  A STREAM
- * unwrap that fails leaves the DATA descriptor as the caller passed it. */
+ * plaintext inside it.  On unwrap failure no plaintext is released: for a
+ * sealed token DATA buffers hold zeros once the cryptographic check has run
+ * (whether or not deciphering had begun); an integrity-only token's DATA
+ * (sent in the clear) is left as received, unverified; DATA is untouched
+ * when the token was rejected before the check (framing, lengths, flags);
+ * never partial plaintext.  A STREAM unwrap that fails leaves the DATA
+ * descriptor as the caller passed it. */
 typedef struct kgss_iov {
 	uint32_t type;
 	kgss_buffer buffer;

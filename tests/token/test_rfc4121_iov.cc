@@ -307,3 +307,50 @@ TEST(rfc4121_iov, mic_over_pieces_equals_plain_mic)
 		CHECK_EQUAL(KGSS_S_BAD_SIG, kgss_verify_mic_iov(rx2, &qop, v, 5));
 	}
 }
+
+// kgss.h: on unwrap failure no plaintext is released.  A sealed Wrap whose
+// check fails leaves zeros in DATA; an integrity-only Wrap (RFC 4121 §4.2.4,
+// Sealed clear) leaves DATA exactly as received (those bytes crossed the wire
+// in the clear; MIT does the same and tests/interop asserts it against MIT
+// tokens).  kgss.h used to promise zeros for both.
+TEST(rfc4121_iov, failed_check_zeroes_sealed_data_and_keeps_integrity_data)
+{
+	for (size_t i : cfx_indices())
+		for (int conf = 0; conf <= 1; conf++)
+			for (int with_trailer = 0; with_trailer <= 1; with_trailer++)
+				for (int forge = 0; forge < 2; forge++) { // 0: last checksum byte, 1: first message byte
+					const int32_t et = cfx_enctypes[i].etype;
+					iov_set s;
+					s.add(KGSS_IOV_HEADER);
+					s.add(KGSS_IOV_DATA, pattern(20, 1));
+					s.add(KGSS_IOV_DATA, pattern(13, 2));
+					if (with_trailer)
+						s.add(KGSS_IOV_TRAILER);
+					const bytes msg = s.data();
+					context tx(sender(et));
+					CHECK_EQUAL(KGSS_S_COMPLETE, wrap_iov(tx, conf, s));
+					iov_set r = receiver_copy(s);
+					if (forge == 0) {
+						bytes &b = with_trailer ? r.store[3] : r.store[0];
+						size_t at = with_trailer ? b.size() - 1 : 16; // no TRAILER: the tail follows the header
+						b[at] ^= 0x01;
+					} else {
+						r.store[1][0] ^= 0x80;
+					}
+					const bytes as_received = r.data();
+					context rx(receiver(et));
+					int cs = -1;
+					const std::string where = "etype " + std::to_string(et) + " conf " + std::to_string(conf) +
+								  " trailer " + std::to_string(with_trailer) + " forge " +
+								  std::to_string(forge);
+					kgss_status st = kgss_unwrap_iov(rx, &cs, nullptr, r.iov.data(), r.count());
+					CHECK_EQUAL_TEXT(KGSS_S_BAD_SIG, st, where.c_str());
+					CHECK_EQUAL_TEXT(0, cs, where.c_str());
+					CHECK_TEXT(r.data() == (conf ? bytes(33, 0) : as_received), where.c_str());
+					// The untouched token still unwraps afterwards.
+					iov_set good = receiver_copy(s);
+					CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, kgss_unwrap_iov(rx, &cs, nullptr, good.iov.data(), good.count()),
+							 where.c_str());
+					CHECK_TEXT(good.data() == msg, where.c_str());
+				}
+}

@@ -946,3 +946,34 @@ TEST(Rfc1964Window, ReplayAcrossThe32BitWrapIsDuplicate)
 		LONGS_EQUAL(KGSS_S_COMPLETE | KGSS_S_DUPLICATE_TOKEN, verify_mic(ini2.c, m, mic[2]));
 	}
 }
+
+// kgss.h: on unwrap failure no plaintext is released.  A sealed Wrap whose
+// checksum, pad or direction fails leaves zeros in DATA; an integrity-only
+// one (SEAL_ALG FF FF) leaves DATA exactly as received (sent in the clear;
+// as MIT, asserted against MIT tokens in tests/interop).  kgss.h used to
+// promise zeros for both.
+TEST(Rfc1964Iov, FailedCheckZeroesSealedDataAndKeepsIntegrityData)
+{
+	for (const cfg &c : cfgs()) {
+		for (int conf = 0; conf <= 1; conf++)
+			for (int forge = 0; forge < 2; forge++) { // 0: a SGN_CKSUM byte, 1: a message byte
+				pair p;
+				p.make(c, kgss_crypto_builtin());
+				const bytes m = message(21);
+				bytes hdr, data, pad;
+				bytes tok = iov_wrap(p.ini.c, conf, m, 0, &hdr, &data, &pad);
+				const size_t at = forge == 0 ? body_offset(tok) + 16 : hdr.size() + 3;
+				bytes bad = tok;
+				bad[at] ^= 0x04;
+				const bytes as_received(bad.begin() + hdr.size(), bad.begin() + hdr.size() + m.size());
+				bytes plain;
+				const std::string where = what(c, backends()[0], conf ? "sealed" : "integrity", (size_t)forge);
+				LONGS_EQUAL_TEXT(KGSS_S_BAD_SIG,
+						 iov_unwrap(p.acc.c, bad, hdr.size(), 0, pad.size(), true, &plain), where.c_str());
+				CHECK_TEXT(plain == (conf ? bytes(m.size(), 0) : as_received), where.c_str());
+				LONGS_EQUAL_TEXT(KGSS_S_COMPLETE, iov_unwrap(p.acc.c, tok, hdr.size(), 0, pad.size(), true, &plain),
+						 where.c_str());
+				CHECK_TEXT(plain == m, where.c_str());
+			}
+	}
+}
