@@ -1,5 +1,11 @@
 // crypto/builtin/camellia.cc - Camellia-128/256 (RFC 3713).
 //
+// Fast path: a block is two 64-bit words kept in registers from load to
+// store (no byte loops, no stack copies); the rounds are unrolled with
+// constant subkey indices; CBC decryption runs two independent blocks
+// interleaved, and CBC encryption / CBC-MAC keep the chaining value in
+// registers across the blocks of one call.
+//
 // table-based: not constant-time on cache-sharing hosts.  The F-function
 // (RFC 3713 §2.4.1) is computed with eight 256-entry tables indexed by
 // secret-dependent bytes, so an attacker sharing a cache with this code
@@ -86,14 +92,28 @@ constexpr sp_tables make_sp_tables()
 
 constexpr sp_tables kSP = make_sp_tables();
 
-// F-function, §2.4.1.
-inline uint64_t F(uint64_t in, uint64_t ke)
+// The S- and P-functions of F (§2.4.1) on an input already XORed with its
+// subkey.  Bytes are taken from the two 32-bit halves (shorter shifts, and
+// the compiler can use byte registers); the eight table words are XORed as
+// two independent halves, a shorter dependency chain than one running XOR.
+// Eight lookups per call, as always: the (table-based) memory access pattern
+// is that of RFC 3713's F, no more and no less.
+inline uint64_t SP(uint64_t x)
 {
-	uint64_t x = in ^ ke; // secret
-	return kSP.t[0][x >> 56] ^ kSP.t[1][(x >> 48) & 0xff] ^ kSP.t[2][(x >> 40) & 0xff] ^
-	       kSP.t[3][(x >> 32) & 0xff] ^ kSP.t[4][(x >> 24) & 0xff] ^ kSP.t[5][(x >> 16) & 0xff] ^
-	       kSP.t[6][(x >> 8) & 0xff] ^ kSP.t[7][x & 0xff];
+	const uint32_t hi = (uint32_t)(x >> 32), lo = (uint32_t)x; // secret
+	const uint64_t a = kSP.t[0][hi >> 24] ^ kSP.t[1][(hi >> 16) & 0xff];
+	const uint64_t b = kSP.t[2][(hi >> 8) & 0xff] ^ kSP.t[3][hi & 0xff];
+	const uint64_t c = kSP.t[4][lo >> 24] ^ kSP.t[5][(lo >> 16) & 0xff];
+	const uint64_t d = kSP.t[6][(lo >> 8) & 0xff] ^ kSP.t[7][lo & 0xff];
+	uint64_t ab = a ^ b, cd = c ^ d;
+	// An empty asm (no instruction) keeps the two halves apart: without it
+	// GCC re-associates them into one serial chain.
+	__asm__("" : "+r"(ab), "+r"(cd));
+	return ab ^ cd;
 }
+
+// F-function, §2.4.1.
+inline uint64_t F(uint64_t in, uint64_t ke) { return SP(in ^ ke); }
 
 inline uint32_t rotl32(uint32_t x, unsigned n) { return (x << n) | (x >> (32 - n)); }
 
@@ -234,41 +254,169 @@ int init_common(camellia_schedule *ks, const uint8_t *key, size_t key_len, size_
 	return 0;
 }
 
-// Data randomizing part, §2.3.  Decryption (§2.3.3) is the same network
-// with the subkeys in reverse order: kw1<->kw3, kw2<->kw4, k_i<->k_(n+1-i),
-// ke_i<->ke_(m+1-i).
-// The round count is a template parameter so that the loop unrolls with
-// constant subkey indices (crypt_block dispatches on the schedule's count).
-template <unsigned NK, bool DEC> inline void crypt_block_n(const camellia_schedule *ks, uint8_t *blk)
+// Blocks as big-endian 64-bit words (§2.3: the 128-bit block is M = D1 | D2).
+// memcpy and a byte swap compile to one load or store on little-endian hosts.
+inline uint64_t camellia_ld(const uint8_t *p)
 {
-	constexpr unsigned nk = NK, nke = nk / 3 - 2; // 18 -> 4, 24 -> 6
-	constexpr unsigned pre = DEC ? 2 : 0, post = DEC ? 0 : 2;
-	uint64_t D1 = load_be64(blk) ^ ks->kw[pre];        // secret: wiped at end
-	uint64_t D2 = load_be64(blk + 8) ^ ks->kw[pre + 1]; // secret: wiped at end
-#pragma GCC unroll 12
-	for (unsigned r = 0; r < nk; r += 2) {
-		if (r > 0 && r % 6 == 0) {
-			unsigned e = r / 3 - 2; // index of the first ke of this FL layer
-			D1 = FL(D1, ks->ke[DEC ? nke - 1 - e : e]);
-			D2 = FLINV(D2, ks->ke[DEC ? nke - 2 - e : e + 1]);
-		}
-		D2 ^= F(D1, ks->k[DEC ? nk - 1 - r : r]);
-		D1 ^= F(D2, ks->k[DEC ? nk - 2 - r : r + 1]);
-	}
-	D2 ^= ks->kw[post];
-	D1 ^= ks->kw[post + 1];
-	store_be64(blk, D2);
-	store_be64(blk + 8, D1);
-	KGSS_WIPE(D1);
-	KGSS_WIPE(D2);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return __builtin_bswap64(v);
+#else
+	return load_be64(p);
+#endif
+}
+inline void camellia_st(uint8_t *p, uint64_t v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap64(v);
+	memcpy(p, &v, 8);
+#else
+	store_be64(p, v);
+#endif
 }
 
-template <bool DEC> void crypt_block(const camellia_schedule *ks, uint8_t *blk)
+// Data randomizing part, §2.3.  Decryption (§2.3.3) is the same network
+// with the subkeys in reverse order: kw1<->kw3, kw2<->kw4, k_i<->k_(n+1-i),
+// ke_i<->ke_(m+1-i).  The reversal is in the (compile-time) subkey indices
+// below; nothing is computed per call or per block.
+template <unsigned NK, bool DEC> struct camellia_idx {
+	static constexpr unsigned nke = NK / 3 - 2; // 18 -> 4, 24 -> 6
+	static constexpr unsigned pre = DEC ? 2 : 0, post = DEC ? 0 : 2; // kw
+	static constexpr unsigned k(unsigned r) { return DEC ? NK - 1 - r : r; }
+	// The FL layer after round r (r = 6, 12, 18): FL key, FL^-1 key.
+	static constexpr unsigned fl(unsigned r) { return DEC ? nke - 1 - (r / 3 - 2) : r / 3 - 2; }
+	static constexpr unsigned flinv(unsigned r) { return DEC ? nke - 2 - (r / 3 - 2) : r / 3 - 1; }
+};
+
+// One block, §2.3.1 (§2.3.3 when DEC): in = D1 | D2 (hi | lo), out likewise.
+// The round count is a template parameter, so the loop unrolls with constant
+// subkey indices; callers dispatch once per call on the schedule's count.
+// Not inlined: one copy per (NK, DEC) is shared by ECB, CBC and CBC-MAC.
+template <unsigned NK, bool DEC>
+__attribute__((noinline)) u128 camellia_block(const camellia_schedule *ks, u128 in)
 {
-	if (ks->nrounds == 18)
-		crypt_block_n<18, DEC>(ks, blk);
-	else
-		crypt_block_n<24, DEC>(ks, blk);
+	using I = camellia_idx<NK, DEC>;
+	uint64_t D1 = in.hi ^ ks->kw[I::pre];     // secret: lives in registers
+	uint64_t D2 = in.lo ^ ks->kw[I::pre + 1]; // secret: lives in registers
+	// x is the next F input (half ^ subkey).  It is formed as
+	// SP(...) ^ (half ^ subkey): the XOR with the subkey is done while the
+	// table lookups are in flight, one step off each round's critical path.
+	uint64_t x = D1 ^ ks->k[I::k(0)]; // secret
+#pragma GCC unroll 24
+	for (unsigned r = 0; r < NK; r += 2) {
+		if (r > 0 && r % 6 == 0) { // §2.3.1: FL / FL^-1 layer every six rounds
+			D1 = FL(D1, ks->ke[I::fl(r)]);
+			D2 = FLINV(D2, ks->ke[I::flinv(r)]);
+			x = D1 ^ ks->k[I::k(r)];
+		}
+		uint64_t f = SP(x); // secret: F(D1, k_(r+1))
+		uint64_t t = D2 ^ ks->k[DEC ? I::k(r) - 1 : r + 1]; // secret
+		__asm__("" : "+r"(t)); // keep (D2 ^ k) as one operand
+		x = f ^ t;
+		D2 ^= f;
+		f = SP(x); // F(D2, k_(r+2))
+		if (r + 2 < NK && (r + 2) % 6 != 0) {
+			t = D1 ^ ks->k[I::k(r + 2)];
+			__asm__("" : "+r"(t));
+			x = f ^ t;
+		}
+		D1 ^= f;
+	}
+	return u128{D2 ^ ks->kw[I::post], D1 ^ ks->kw[I::post + 1]};
+}
+
+// Two independent blocks, round by round interleaved so that the two F
+// chains overlap (CBC decryption: every block depends only on ciphertext).
+template <unsigned NK, bool DEC>
+__attribute__((noinline)) void camellia_block2(const camellia_schedule *ks, u128 *a, u128 *b)
+{
+	using I = camellia_idx<NK, DEC>;
+	uint64_t A1 = a->hi ^ ks->kw[I::pre], A2 = a->lo ^ ks->kw[I::pre + 1]; // secret: registers
+	uint64_t B1 = b->hi ^ ks->kw[I::pre], B2 = b->lo ^ ks->kw[I::pre + 1]; // secret: registers
+#pragma GCC unroll 24
+	for (unsigned r = 0; r < NK; r += 2) {
+		if (r > 0 && r % 6 == 0) {
+			const uint64_t kl = ks->ke[I::fl(r)], kr = ks->ke[I::flinv(r)]; // secret
+			A1 = FL(A1, kl);
+			B1 = FL(B1, kl);
+			A2 = FLINV(A2, kr);
+			B2 = FLINV(B2, kr);
+		}
+		const uint64_t k0 = ks->k[I::k(r)], k1 = ks->k[DEC ? I::k(r) - 1 : r + 1]; // secret
+		A2 ^= F(A1, k0);
+		B2 ^= F(B1, k0);
+		A1 ^= F(A2, k1);
+		B1 ^= F(B2, k1);
+	}
+	*a = u128{A2 ^ ks->kw[I::post], A1 ^ ks->kw[I::post + 1]};
+	*b = u128{B2 ^ ks->kw[I::post], B1 ^ ks->kw[I::post + 1]};
+}
+
+// ---- modes, per round count ---------------------------------------------------------
+
+// ECB (!Chain), CBC encryption (Chain) and CBC-MAC (Chain, !Store): one block
+// after the other.  The chaining value stays in scalar locals (not a struct
+// in memory), so it is kept in registers between calls of the block function;
+// P_i ^ C_(i-1) exists only in registers.
+template <unsigned NK, bool DEC, bool Chain, bool Store>
+void camellia_serial_n(const camellia_schedule *ks, uint8_t *iv, const uint8_t *in, uint8_t *out,
+		       size_t nblocks)
+{
+	uint64_t hi = 0, lo = 0; // secret: ECB plaintext, CBC-MAC state
+	if (Chain) {
+		hi = camellia_ld(iv);
+		lo = camellia_ld(iv + 8);
+	}
+	for (; nblocks > 0; nblocks--, in += kBlock) {
+		const uint64_t ch = Chain ? hi : 0, cl = Chain ? lo : 0;
+		const u128 c = camellia_block<NK, DEC>(ks, u128{ch ^ camellia_ld(in), cl ^ camellia_ld(in + 8)});
+		hi = c.hi;
+		lo = c.lo;
+		if (Store) {
+			camellia_st(out, hi);
+			camellia_st(out + 8, lo);
+			out += kBlock;
+		}
+	}
+	if (Chain) {
+		camellia_st(iv, hi);
+		camellia_st(iv + 8, lo);
+	}
+	KGSS_WIPE(hi);
+	KGSS_WIPE(lo);
+}
+
+template <unsigned NK>
+void camellia_cbc_dec_n(const camellia_schedule *ks, uint8_t *iv, uint8_t *data, size_t nblocks)
+{
+	uint64_t ph = camellia_ld(iv), pl = camellia_ld(iv + 8); // C_(i-1) (public)
+	u128 a, b;                                               // secret: plaintext (stack, wiped)
+	for (; nblocks >= 2; nblocks -= 2, data += 2 * kBlock) {
+		const uint64_t c0h = camellia_ld(data), c0l = camellia_ld(data + 8);       // C_i
+		const uint64_t c1h = camellia_ld(data + 16), c1l = camellia_ld(data + 24); // C_(i+1)
+		a = u128{c0h, c0l};
+		b = u128{c1h, c1l};
+		camellia_block2<NK, true>(ks, &a, &b);
+		camellia_st(data, a.hi ^ ph);
+		camellia_st(data + 8, a.lo ^ pl);
+		camellia_st(data + 16, b.hi ^ c0h);
+		camellia_st(data + 24, b.lo ^ c0l);
+		ph = c1h;
+		pl = c1l;
+	}
+	if (nblocks) {
+		const uint64_t ch = camellia_ld(data), cl = camellia_ld(data + 8);
+		a = camellia_block<NK, true>(ks, u128{ch, cl});
+		camellia_st(data, a.hi ^ ph);
+		camellia_st(data + 8, a.lo ^ pl);
+		ph = ch;
+		pl = cl;
+	}
+	camellia_st(iv, ph);
+	camellia_st(iv + 8, pl);
+	KGSS_WIPE(a);
+	KGSS_WIPE(b);
 }
 
 // ---- class operations ---------------------------------------------------------------
@@ -285,49 +433,41 @@ void camellia_clear(void *ks) { wipe(ks, sizeof(camellia_schedule)); }
 
 inline const camellia_schedule *sched(const void *ks) { return static_cast<const camellia_schedule *>(ks); }
 
+// The class functions dispatch once per call on the schedule's round count.
+template <bool DEC, bool Chain, bool Store>
+int camellia_serial(const void *ks, uint8_t *iv, const uint8_t *in, uint8_t *out, size_t nblocks)
+{
+	if (sched(ks)->nrounds == 18)
+		camellia_serial_n<18, DEC, Chain, Store>(sched(ks), iv, in, out, nblocks);
+	else
+		camellia_serial_n<24, DEC, Chain, Store>(sched(ks), iv, in, out, nblocks);
+	return 0;
+}
+
 int camellia_ecb_encrypt(const void *ks, uint8_t *data, size_t nblocks)
 {
-	for (; nblocks > 0; nblocks--, data += kBlock)
-		crypt_block<false>(sched(ks), data);
-	return 0;
+	return camellia_serial<false, false, true>(ks, nullptr, data, data, nblocks);
 }
 int camellia_ecb_decrypt(const void *ks, uint8_t *data, size_t nblocks)
 {
-	for (; nblocks > 0; nblocks--, data += kBlock)
-		crypt_block<true>(sched(ks), data);
-	return 0;
+	return camellia_serial<true, false, true>(ks, nullptr, data, data, nblocks);
 }
 int camellia_cbc_encrypt(const void *ks, uint8_t *iv, uint8_t *data, size_t nblocks)
 {
-	for (; nblocks > 0; nblocks--, data += kBlock) {
-		for (unsigned i = 0; i < kBlock; i++)
-			data[i] ^= iv[i];
-		crypt_block<false>(sched(ks), data);
-		memcpy(iv, data, kBlock);
-	}
-	return 0;
+	return camellia_serial<false, true, true>(ks, iv, data, data, nblocks);
 }
 int camellia_cbc_decrypt(const void *ks, uint8_t *iv, uint8_t *data, size_t nblocks)
 {
-	uint8_t c[kBlock]; // this block's ciphertext (public)
-	for (; nblocks > 0; nblocks--, data += kBlock) {
-		memcpy(c, data, kBlock);
-		crypt_block<true>(sched(ks), data);
-		for (unsigned i = 0; i < kBlock; i++)
-			data[i] ^= iv[i];
-		memcpy(iv, c, kBlock);
-	}
+	if (sched(ks)->nrounds == 18)
+		camellia_cbc_dec_n<18>(sched(ks), iv, data, nblocks);
+	else
+		camellia_cbc_dec_n<24>(sched(ks), iv, data, nblocks);
 	return 0;
 }
 int camellia_cbc_mac(const void *ks, uint8_t *iv, const uint8_t *data, size_t nblocks)
 {
-	// iv is the running MAC state; it is encrypted in place.
-	for (; nblocks > 0; nblocks--, data += kBlock) {
-		for (unsigned i = 0; i < kBlock; i++)
-			iv[i] ^= data[i];
-		crypt_block<false>(sched(ks), iv);
-	}
-	return 0;
+	// iv is the running MAC state; data is not modified.
+	return camellia_serial<false, true, false>(ks, iv, data, nullptr, nblocks);
 }
 
 } // namespace
