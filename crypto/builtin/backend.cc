@@ -1,14 +1,14 @@
 // crypto/builtin/backend.cc - the builtin backend: const tables of the
-// portable primitives, and variants using AES-NI / SHA-NI.  kgss_crypto_builtin()
-// chooses between them with cpuid on every call (nothing is cached), so the
-// core keeps no mutable global state.
+// portable primitives, and variants using AES-NI / SHA-NI / AVX2 with BMI2
+// (SHA-384).  kgss_crypto_builtin() chooses between them with cpuid on every
+// call (nothing is cached), so the core keeps no mutable global state.
 #include "crypto/builtin/builtin.h"
 
 namespace {
 
 // One table per combination of CPU extensions; the families compiled out
 // leave their pointers NULL (the library then answers UNAVAILABLE).
-constexpr kgss_crypto_backend make_builtin(bool aesni, bool shani)
+constexpr kgss_crypto_backend make_builtin(bool aesni, bool shani, bool avx2)
 {
 	kgss_crypto_backend b = {};
 	b.abi_version = KGSS_CRYPTO_ABI_VERSION;
@@ -30,28 +30,26 @@ constexpr kgss_crypto_backend make_builtin(bool aesni, bool shani)
 #endif
 	b.sha1 = shani ? &kgss_builtin_sha1_ni : &kgss_builtin_sha1;
 	b.sha256 = shani ? &kgss_builtin_sha256_ni : &kgss_builtin_sha256;
-	b.sha384 = &kgss_builtin_sha384;
+	b.sha384 = avx2 ? &kgss_builtin_sha384_avx2 : &kgss_builtin_sha384;
 	return b;
 }
 
-// Constant-initialised (constexpr): no static constructor runs.
-constexpr kgss_crypto_backend builtin_portable = make_builtin(false, false);
-constexpr kgss_crypto_backend builtin_aesni = make_builtin(true, false);
-constexpr kgss_crypto_backend builtin_shani = make_builtin(false, true);
-constexpr kgss_crypto_backend builtin_accel = make_builtin(true, true);
+// Constant-initialised (constexpr): no static constructor runs.  Index:
+// bit 0 AES-NI, bit 1 SHA-NI, bit 2 AVX2 and BMI2.
+constexpr kgss_crypto_backend builtin_variants[8] = {
+	make_builtin(false, false, false), make_builtin(true, false, false),
+	make_builtin(false, true, false),  make_builtin(true, true, false),
+	make_builtin(false, false, true),  make_builtin(true, false, true),
+	make_builtin(false, true, true),   make_builtin(true, true, true),
+};
 
 } // namespace
 
-extern "C" const kgss_crypto_backend *kgss_crypto_builtin_portable(void) { return &builtin_portable; }
+extern "C" const kgss_crypto_backend *kgss_crypto_builtin_portable(void) { return &builtin_variants[0]; }
 
 extern "C" const kgss_crypto_backend *kgss_crypto_builtin(void)
 {
-	const bool aes = kgss::cpu_has_aesni(), sha = kgss::cpu_has_shani();
-	if (aes && sha)
-		return &builtin_accel;
-	if (aes)
-		return &builtin_aesni;
-	if (sha)
-		return &builtin_shani;
-	return &builtin_portable;
+	const unsigned i = (kgss::cpu_has_aesni() ? 1u : 0u) | (kgss::cpu_has_shani() ? 2u : 0u) |
+			   (kgss::cpu_has_avx2_bmi2() ? 4u : 0u);
+	return &builtin_variants[i];
 }

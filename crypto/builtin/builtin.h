@@ -23,12 +23,15 @@ extern const kgss_hash_class kgss_builtin_sha384;
 // SHA extensions (use only when cpu_has_shani()).
 extern const kgss_hash_class kgss_builtin_sha1_ni;
 extern const kgss_hash_class kgss_builtin_sha256_ni;
+// SHA-384 with AVX2 and BMI2 (use only when cpu_has_avx2_bmi2()).
+extern const kgss_hash_class kgss_builtin_sha384_avx2;
 }
 
 namespace kgss {
 // Run-time CPU feature detection (cpuid; no state is cached).
 bool cpu_has_aesni();
 bool cpu_has_shani();
+bool cpu_has_avx2_bmi2();
 } // namespace kgss
 
 #endif

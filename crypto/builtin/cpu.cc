@@ -1,11 +1,11 @@
 // crypto/builtin/cpu.cc - run-time CPU feature detection for the builtin
 // backend.  Every call executes cpuid again: nothing is cached, so the core
-// keeps no mutable global state.  On non-x86 targets both answers are false
+// keeps no mutable global state.  On non-x86 targets every answer is false
 // and the portable code is used.
 //
-// A kernel that calls the AES-NI / SHA-NI code must also allow the use of
-// the vector registers in that context (e.g. kernel_fpu_begin()); detecting
-// the instructions is all this file does.
+// A kernel that calls the AES-NI / SHA-NI / AVX2 code must also allow the use
+// of the vector registers (for AVX2 the 256-bit ones) in that context (e.g.
+// kernel_fpu_begin()); detecting the instructions is all this file does.
 #include "crypto/builtin/builtin.h"
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -16,8 +16,15 @@ namespace {
 constexpr unsigned kLeaf1EcxSsse3 = 1u << 9;
 constexpr unsigned kLeaf1EcxSse41 = 1u << 19;
 constexpr unsigned kLeaf1EcxAes = 1u << 25;
+constexpr unsigned kLeaf1EcxOsxsave = 1u << 27;
+constexpr unsigned kLeaf1EcxAvx = 1u << 28;
 constexpr unsigned kLeaf1EdxSse2 = 1u << 26;
+constexpr unsigned kLeaf7EbxAvx2 = 1u << 5;
+constexpr unsigned kLeaf7EbxBmi2 = 1u << 8;
 constexpr unsigned kLeaf7EbxSha = 1u << 29;
+// Intel SDM vol. 1, 13.3: XCR0 bit 1 (SSE state) and bit 2 (AVX state) set
+// means the OS saves the 256-bit registers on context switches.
+constexpr unsigned kXcr0SseAvx = (1u << 1) | (1u << 2);
 
 bool leaf1(unsigned &ecx, unsigned &edx)
 {
@@ -51,9 +58,30 @@ bool kgss::cpu_has_shani()
 	return (b & kLeaf7EbxSha) != 0;
 }
 
+bool kgss::cpu_has_avx2_bmi2()
+{
+	unsigned ecx, edx;
+	if (!leaf1(ecx, edx))
+		return false;
+	// AVX2 needs the CPU's AVX and the OS's consent (OSXSAVE, then XCR0).
+	if (!(ecx & kLeaf1EcxOsxsave) || !(ecx & kLeaf1EcxAvx))
+		return false;
+	unsigned xcr0_lo, xcr0_hi;
+	__asm__ volatile("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
+	(void)xcr0_hi;
+	if ((xcr0_lo & kXcr0SseAvx) != kXcr0SseAvx)
+		return false;
+	if (__get_cpuid_max(0, nullptr) < 7)
+		return false;
+	unsigned a = 0, b = 0, c = 0, d = 0;
+	__cpuid_count(7, 0, a, b, c, d);
+	return (b & kLeaf7EbxAvx2) && (b & kLeaf7EbxBmi2);
+}
+
 #else
 
 bool kgss::cpu_has_aesni() { return false; }
 bool kgss::cpu_has_shani() { return false; }
+bool kgss::cpu_has_avx2_bmi2() { return false; }
 
 #endif

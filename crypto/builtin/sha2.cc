@@ -184,18 +184,44 @@ void sha256_blocks_ni(uint32_t *h, const uint8_t *p, size_t nblocks) { sha256_bl
 #endif
 
 // ---- SHA-512 compression (FIPS 180-4 sections 4.1.3, 6.4.2) --------------------
-// Eight rounds per loop step with the working variables renamed instead of
-// shifted (KGSS_SHA512_R); rounds 0-15 read the message, 16-79 extend the
-// circular schedule.  Ch(e,f,g) = ((f ^ g) & e) ^ g and Maj(a,b,c) =
-// ((a | b) & c) | (a & b) are the usual equivalent forms with fewer operations.
-#define KGSS_SHA512_R(a, b, c, d, e, f, g, h, k, wt)                                           \
+// One round of section 6.4.2 step 3 with the working variables renamed
+// instead of shifted: the caller rotates the argument list, so after eight
+// rounds every variable is back in its place.  wk = K[t] + W[t].
+//   Sigma1(e) = ROTR^14 ^ ROTR^18 ^ ROTR^41 and Sigma0(a) = ROTR^28 ^ ROTR^34
+//   ^ ROTR^39 (section 4.1.3, (4.10) and (4.11)), factored as
+//   ROTR^14(ROTR^4(ROTR^23(e) ^ e) ^ e) and ROTR^28(ROTR^6(ROTR^5(a) ^ a) ^ a):
+//   rotating distributes over XOR, and x86's two-operand rotate then needs
+//   one register copy per Sigma instead of three;
+//   Ch(e,f,g) = ((f ^ g) & e) ^ g, the same function as (4.8) in three
+//   operations;
+//   Maj(a,b,c) = ((a ^ b) & (b ^ c)) ^ b, equal to (4.9): where a == b it
+//   gives b, elsewhere c.  The next round's b ^ c is this round's a ^ b
+//   (b' = a, c' = b), so bc carries it and Maj costs three operations.
+#define KGSS_SHA512_R(a, b, c, d, e, f, g, h, wk, bc)                                          \
 	do {                                                                                   \
-		uint64_t t1_ = h + (rotr64(e, 14) ^ rotr64(e, 18) ^ rotr64(e, 41)) +            \
-			       (((f ^ g) & e) ^ g) + (k) + (wt);                                  \
+		const uint64_t t1_ = h + rotr64(rotr64(rotr64(e, 23) ^ e, 4) ^ e, 14) +         \
+				     (((f ^ g) & e) ^ g) + (wk);                                  \
+		const uint64_t ab_ = a ^ b;                                                    \
 		d += t1_;                                                                      \
-		h = t1_ + (rotr64(a, 28) ^ rotr64(a, 34) ^ rotr64(a, 39)) + (((a | b) & c) | (a & b)); \
+		h = t1_ + rotr64(rotr64(rotr64(a, 5) ^ a, 6) ^ a, 28) + ((ab_ & bc) ^ b);       \
+		bc = ab_;                                                                      \
 	} while (0)
-// W[t] for t >= 16 into w[t mod 16].
+// Eight rounds, t .. t+7, with wk(i) the K + W value of round t+i.
+#define KGSS_SHA512_R8(wk)                                                 \
+	do {                                                               \
+		KGSS_SHA512_R(a, b, c, d, e, f, g, hh, wk(0), bc);         \
+		KGSS_SHA512_R(hh, a, b, c, d, e, f, g, wk(1), bc);         \
+		KGSS_SHA512_R(g, hh, a, b, c, d, e, f, wk(2), bc);         \
+		KGSS_SHA512_R(f, g, hh, a, b, c, d, e, wk(3), bc);         \
+		KGSS_SHA512_R(e, f, g, hh, a, b, c, d, wk(4), bc);         \
+		KGSS_SHA512_R(d, e, f, g, hh, a, b, c, wk(5), bc);         \
+		KGSS_SHA512_R(c, d, e, f, g, hh, a, b, wk(6), bc);         \
+		KGSS_SHA512_R(b, c, d, e, f, g, hh, a, wk(7), bc);         \
+	} while (0)
+// Section 6.4.2 step 1 for t >= 16, into the circular schedule w[t mod 16]:
+// W[t] = sigma1(W[t-2]) + W[t-7] + sigma0(W[t-15]) + W[t-16], with
+// sigma0(x) = ROTR^1 ^ ROTR^8 ^ SHR^7 and sigma1(x) = ROTR^19 ^ ROTR^61 ^ SHR^6
+// (section 4.1.3, (4.12) and (4.13)).
 #define KGSS_SHA512_W(w, t)                                                                     \
 	(w[(t) & 15] += (rotr64(w[((t) - 15) & 15], 1) ^ rotr64(w[((t) - 15) & 15], 8) ^ (w[((t) - 15) & 15] >> 7)) + \
 			w[((t) - 7) & 15] +                                                    \
@@ -209,25 +235,20 @@ void sha512_blocks(uint64_t *h, const uint8_t *p, size_t nblocks)
 			w[t] = kgss::load_be64(p + 8 * t);
 		uint64_t a = h[0], b = h[1], c = h[2], d = h[3]; // secret: working variables
 		uint64_t e = h[4], f = h[5], g = h[6], hh = h[7];
+		uint64_t bc = b ^ c; // secret
 		for (int t = 0; t < 16; t += 8) {
-			KGSS_SHA512_R(a, b, c, d, e, f, g, hh, K512[t + 0], w[t + 0]);
-			KGSS_SHA512_R(hh, a, b, c, d, e, f, g, K512[t + 1], w[t + 1]);
-			KGSS_SHA512_R(g, hh, a, b, c, d, e, f, K512[t + 2], w[t + 2]);
-			KGSS_SHA512_R(f, g, hh, a, b, c, d, e, K512[t + 3], w[t + 3]);
-			KGSS_SHA512_R(e, f, g, hh, a, b, c, d, K512[t + 4], w[t + 4]);
-			KGSS_SHA512_R(d, e, f, g, hh, a, b, c, K512[t + 5], w[t + 5]);
-			KGSS_SHA512_R(c, d, e, f, g, hh, a, b, K512[t + 6], w[t + 6]);
-			KGSS_SHA512_R(b, c, d, e, f, g, hh, a, K512[t + 7], w[t + 7]);
+#define KGSS_WK(i) (K512[t + (i)] + w[t + (i)])
+			KGSS_SHA512_R8(KGSS_WK);
+#undef KGSS_WK
 		}
-		for (int t = 16; t < 80; t += 8) {
-			KGSS_SHA512_R(a, b, c, d, e, f, g, hh, K512[t + 0], KGSS_SHA512_W(w, t + 0));
-			KGSS_SHA512_R(hh, a, b, c, d, e, f, g, K512[t + 1], KGSS_SHA512_W(w, t + 1));
-			KGSS_SHA512_R(g, hh, a, b, c, d, e, f, K512[t + 2], KGSS_SHA512_W(w, t + 2));
-			KGSS_SHA512_R(f, g, hh, a, b, c, d, e, K512[t + 3], KGSS_SHA512_W(w, t + 3));
-			KGSS_SHA512_R(e, f, g, hh, a, b, c, d, K512[t + 4], KGSS_SHA512_W(w, t + 4));
-			KGSS_SHA512_R(d, e, f, g, hh, a, b, c, K512[t + 5], KGSS_SHA512_W(w, t + 5));
-			KGSS_SHA512_R(c, d, e, f, g, hh, a, b, K512[t + 6], KGSS_SHA512_W(w, t + 6));
-			KGSS_SHA512_R(b, c, d, e, f, g, hh, a, K512[t + 7], KGSS_SHA512_W(w, t + 7));
+		// Sixteen rounds per step, so that every w[] index is a constant.
+		for (int t = 16; t < 80; t += 16) {
+#define KGSS_WK(i) (K512[t + (i)] + KGSS_SHA512_W(w, (i)))
+			KGSS_SHA512_R8(KGSS_WK);
+#undef KGSS_WK
+#define KGSS_WK(i) (K512[t + 8 + (i)] + KGSS_SHA512_W(w, 8 + (i)))
+			KGSS_SHA512_R8(KGSS_WK);
+#undef KGSS_WK
 		}
 		h[0] += a; h[1] += b; h[2] += c; h[3] += d;
 		h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
@@ -235,8 +256,217 @@ void sha512_blocks(uint64_t *h, const uint8_t *p, size_t nblocks)
 	}
 	KGSS_WIPE(w);
 }
-#undef KGSS_SHA512_R
 #undef KGSS_SHA512_W
+
+#if KGSS_SHA2_HAVE_NI
+// ---- SHA-512 compression with AVX2 and BMI2 -----------------------------------
+// Two blocks at a time.  The message schedule (section 6.4.2 step 1) of both
+// runs in 256-bit registers: register x[i] holds W[2i], W[2i+1] of the first
+// block in its low 128-bit lane and of the second block in its high lane, so
+// every step - two schedule words of each block - stays inside a lane
+// (W[t+1] needs W[t-1], never W[t]) and AVX2's per-lane byte alignment
+// gives the W[t-15] and W[t-7] pairs.  AVX2 has no 64-bit rotate: ROTR^n is
+// two shifts and an OR, ROTR^8 a byte shuffle.  K[t] + W[t] of the first
+// block goes to a 16-entry ring that its rounds, interleaved with the
+// schedule, read back; that of the second block (rounds 16..79, 512 bytes)
+// is kept for its rounds after the first block's, which read the first 16
+// words from the message again.  An odd last block is loaded into both
+// lanes and only its first copy's rounds run.  The stack frame (wk1, wk2,
+// spills) stays under the kernel preset's 1 KiB limit only with the two
+// compiler barriers below (KGSS_SHA512_SPILL, KGSS_SHA512_FENCE).
+// Use only when kgss::cpu_has_avx2_bmi2() (backend.cc checks).
+//
+// The rounds are section 6.4.2 step 3 again, arranged for latency rather
+// than for the fewest instructions: BMI2's rorx (a rotate that keeps its
+// source) makes the three-rotate Sigma forms cheap, and what is left is the
+// dependency chain through e and a.  With T1 = h + Sigma1(e) + Ch(e,f,g) + wk
+// and, since (a & (b ^ c)) and (b & c) never share a set bit,
+// Maj(a,b,c) = (a & (b ^ c)) + (b & c):
+//   new e = ((d + h + wk) + Ch) + Sigma1(e)
+//   new a = T1 + Sigma0(a) + Maj = (new e + ((a & (b ^ c)) + ((b & c) - d))) + Sigma0(a)
+// Everything in the inner brackets except Ch and a & (b ^ c) comes from older
+// rounds, so each chain has one add after its Sigma instead of two or three.
+// bx / bn carry b ^ c / b & c (the next round's are this round's a ^ b /
+// a & b).  KGSS_SHA512_PIN keeps the compiler from regrouping the sums.
+#define KGSS_SHA512_PIN(x) __asm__("" : "+r"(x))
+#define KGSS_SHA512_RL(a, b, c, d, e, f, g, h, wk, bx, bn)                                     \
+	do {                                                                                   \
+		uint64_t u_ = d + (h + (wk));                                                  \
+		uint64_t v_ = bn - d;                                                          \
+		KGSS_SHA512_PIN(u_);                                                           \
+		u_ += ((f ^ g) & e) ^ g;                                                       \
+		KGSS_SHA512_PIN(u_);                                                           \
+		d = u_ + (rotr64(e, 14) ^ rotr64(e, 18) ^ rotr64(e, 41));                       \
+		v_ += a & bx;                                                                  \
+		KGSS_SHA512_PIN(v_);                                                           \
+		v_ += d;                                                                       \
+		KGSS_SHA512_PIN(v_);                                                           \
+		h = v_ + (rotr64(a, 28) ^ rotr64(a, 34) ^ rotr64(a, 39));                       \
+		bx = a ^ b;                                                                    \
+		bn = a & b;                                                                    \
+	} while (0)
+#define KGSS_SHA512_RL8(wk)                                                    \
+	do {                                                                   \
+		KGSS_SHA512_RL(a, b, c, d, e, f, g, hh, wk(0), bx, bn);        \
+		KGSS_SHA512_RL(hh, a, b, c, d, e, f, g, wk(1), bx, bn);        \
+		KGSS_SHA512_RL(g, hh, a, b, c, d, e, f, wk(2), bx, bn);        \
+		KGSS_SHA512_RL(f, g, hh, a, b, c, d, e, wk(3), bx, bn);        \
+		KGSS_SHA512_RL(e, f, g, hh, a, b, c, d, wk(4), bx, bn);        \
+		KGSS_SHA512_RL(d, e, f, g, hh, a, b, c, wk(5), bx, bn);        \
+		KGSS_SHA512_RL(c, d, e, f, g, hh, a, b, wk(6), bx, bn);        \
+		KGSS_SHA512_RL(b, c, d, e, f, g, hh, a, wk(7), bx, bn);        \
+	} while (0)
+__attribute__((target("avx2,bmi2"))) inline __m256i sha512_rotr_avx2(__m256i x, int n)
+{
+	return _mm256_or_si256(_mm256_srli_epi64(x, n), _mm256_slli_epi64(x, 64 - n));
+}
+
+__attribute__((target("avx2,bmi2"))) void sha512_blocks_avx2(uint64_t *h, const uint8_t *p, size_t nblocks)
+{
+	// Rotates each 64-bit lane right by 8 bits (ROTR^8 of sigma0).
+	const __m256i rot8 = _mm256_set_epi64x(0x080f0e0d0c0b0a09LL, 0x0007060504030201LL, 0x080f0e0d0c0b0a09LL,
+					       0x0007060504030201LL);
+	alignas(32) uint64_t wk1[16]; // secret: K + W of the first block, round t in wk1[t mod 16]
+	alignas(32) uint64_t wk2[64]; // secret: K + W of the second block, rounds 16..79 in wk2[t - 16]
+
+	while (nblocks) {
+		const uint8_t *p2 = nblocks > 1 ? p + 128 : p;
+		// Byte-swaps each 64-bit lane (big-endian message words).  Made
+		// here, opaque to the compiler, so it is not kept in a register
+		// through the rounds (the schedule needs all sixteen).
+		__m256i bswap = _mm256_set_epi64x(0x08090a0b0c0d0e0fLL, 0x0001020304050607LL, 0x08090a0b0c0d0e0fLL,
+						  0x0001020304050607LL);
+		__asm__("" : "+x"(bswap));
+		__m256i x0, x1, x2, x3, x4, x5, x6, x7; // secret: W[t-16 .. t-1], two blocks
+#define KGSS_SHA512_LOAD(x, i)                                                                     \
+	x = _mm256_shuffle_epi8(                                                                   \
+		_mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)(p + 16 * (i)))), \
+					_mm_loadu_si128((const __m128i *)(p2 + 16 * (i))), 1),             \
+		bswap)
+		KGSS_SHA512_LOAD(x0, 0); KGSS_SHA512_LOAD(x1, 1); KGSS_SHA512_LOAD(x2, 2); KGSS_SHA512_LOAD(x3, 3);
+		KGSS_SHA512_LOAD(x4, 4); KGSS_SHA512_LOAD(x5, 5); KGSS_SHA512_LOAD(x6, 6); KGSS_SHA512_LOAD(x7, 7);
+#undef KGSS_SHA512_LOAD
+
+		uint64_t a = h[0], b = h[1], c = h[2], d = h[3]; // secret: working variables
+		uint64_t e = h[4], f = h[5], g = h[6], hh = h[7];
+		uint64_t bx = b ^ c, bn = b & c; // secret
+		// The constants are read through a pointer the compiler cannot
+		// see through, so it does not hoist all 40 K pairs out of the
+		// block loop into registers (and spill them past the frame limit).
+		const uint64_t *kt = K512;
+		__asm__("" : "+r"(kt));
+
+// K[t], K[t+1] added to the words x = W[t], W[t+1] of both blocks; the
+// first block's go to wk1[t mod 16], the second's (t >= 16) to
+// wk2[t - 16].
+#define KGSS_SHA512_K(x, t) \
+	_mm256_add_epi64(x, _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)&kt[t])))
+#define KGSS_SHA512_STORE0(x, t) _mm_store_si128((__m128i *)&wk1[t], _mm256_castsi256_si128(KGSS_SHA512_K(x, t)))
+#define KGSS_SHA512_STORE(x, t, r)                                                                   \
+	do {                                                                                         \
+		const __m256i k_ = KGSS_SHA512_K(x, t);                                              \
+		_mm_store_si128((__m128i *)&wk1[r], _mm256_castsi256_si128(k_));                     \
+		_mm_store_si128((__m128i *)&wk2[(t) - 16], _mm256_extracti128_si256(k_, 1));         \
+	} while (0)
+// x0 = W[t], W[t+1] from x0 = W[t-16..t-15], x1 = W[t-14..], x4 = W[t-8..],
+// x5 = W[t-6..], x7 = W[t-2..t-1] (section 6.4.2 step 1; sigma0 and sigma1
+// of section 4.1.3 as in the portable code).
+#define KGSS_SHA512_SCHED(x0, x1, x4, x5, x7)                                                        \
+	do {                                                                                         \
+		const __m256i w15_ = _mm256_alignr_epi8(x1, x0, 8); /* W[t-15], W[t-14] */            \
+		x0 = _mm256_add_epi64(x0, _mm256_alignr_epi8(x5, x4, 8)); /* + W[t-7], W[t-6] */      \
+		x0 = _mm256_add_epi64(x0, _mm256_xor_si256(_mm256_xor_si256(sha512_rotr_avx2(w15_, 1), \
+									    _mm256_shuffle_epi8(w15_, rot8)), \
+							   _mm256_srli_epi64(w15_, 7)));              \
+		x0 = _mm256_add_epi64(x0, _mm256_xor_si256(_mm256_xor_si256(sha512_rotr_avx2(x7, 19), \
+									    sha512_rotr_avx2(x7, 61)),        \
+							   _mm256_srli_epi64(x7, 6)));                \
+	} while (0)
+// Eight rounds of the first block read the ring: KGSS_WK_LO / KGSS_WK_HI.
+// KGSS_SHA512_SPILL makes the rounds read K + W back from the ring: left to
+// itself the compiler keeps those values in vector registers instead
+// (extracting each word), which crowds the schedule words out of the
+// registers and onto the stack, past the kernel's frame limit.
+#define KGSS_WK_LO(i) wk1[(i)]
+#define KGSS_WK_HI(i) wk1[8 + (i)]
+#define KGSS_SHA512_SPILL() __asm__("" : "+m"(wk1))
+// KGSS_SHA512_FENCE keeps each group's schedule computation after the rounds
+// before it: the compiler otherwise starts the next group's alignments
+// early, and the extra live vectors spill.
+#define KGSS_SHA512_FENCE() \
+	__asm__ volatile("" : "+x"(x0), "+x"(x1), "+x"(x2), "+x"(x3), "+x"(x4), "+x"(x5), "+x"(x6), "+x"(x7))
+		// Rounds 0..15 use the message words.  After that the schedule runs
+		// one group of eight words ahead of the rounds: the words of rounds
+		// t+8..t+15 are computed and stored before rounds t..t+7 run, so
+		// the out-of-order core has them ready long before they are read.
+		KGSS_SHA512_STORE0(x0, 0); KGSS_SHA512_STORE0(x1, 2);
+		KGSS_SHA512_STORE0(x2, 4); KGSS_SHA512_STORE0(x3, 6);
+		KGSS_SHA512_STORE0(x4, 8); KGSS_SHA512_STORE0(x5, 10);
+		KGSS_SHA512_STORE0(x6, 12); KGSS_SHA512_STORE0(x7, 14);
+		KGSS_SHA512_SPILL();
+		KGSS_SHA512_RL8(KGSS_WK_LO); // rounds 0..7
+		for (int t = 16; t < 80; t += 16) {
+			KGSS_SHA512_FENCE();
+			KGSS_SHA512_SCHED(x0, x1, x4, x5, x7); KGSS_SHA512_STORE(x0, t + 0, 0);
+			KGSS_SHA512_SCHED(x1, x2, x5, x6, x0); KGSS_SHA512_STORE(x1, t + 2, 2);
+			KGSS_SHA512_SCHED(x2, x3, x6, x7, x1); KGSS_SHA512_STORE(x2, t + 4, 4);
+			KGSS_SHA512_SCHED(x3, x4, x7, x0, x2); KGSS_SHA512_STORE(x3, t + 6, 6);
+			KGSS_SHA512_SPILL();
+			KGSS_SHA512_RL8(KGSS_WK_HI); // rounds t-8 .. t-1
+			KGSS_SHA512_FENCE();
+			KGSS_SHA512_SCHED(x4, x5, x0, x1, x3); KGSS_SHA512_STORE(x4, t + 8, 8);
+			KGSS_SHA512_SCHED(x5, x6, x1, x2, x4); KGSS_SHA512_STORE(x5, t + 10, 10);
+			KGSS_SHA512_SCHED(x6, x7, x2, x3, x5); KGSS_SHA512_STORE(x6, t + 12, 12);
+			KGSS_SHA512_SCHED(x7, x0, x3, x4, x6); KGSS_SHA512_STORE(x7, t + 14, 14);
+			KGSS_SHA512_SPILL();
+			KGSS_SHA512_RL8(KGSS_WK_LO); // rounds t .. t+7
+		}
+		KGSS_SHA512_RL8(KGSS_WK_HI); // rounds 72..79
+#undef KGSS_WK_LO
+#undef KGSS_WK_HI
+#undef KGSS_SHA512_SPILL
+#undef KGSS_SHA512_FENCE
+#undef KGSS_SHA512_K
+#undef KGSS_SHA512_STORE0
+#undef KGSS_SHA512_STORE
+#undef KGSS_SHA512_SCHED
+		h[0] += a; h[1] += b; h[2] += c; h[3] += d;
+		h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
+		if (nblocks == 1)
+			break;
+
+		// The second block (at p + 128): W[0..15] from the message, the
+		// rest from wk2.
+		a = h[0]; b = h[1]; c = h[2]; d = h[3];
+		e = h[4]; f = h[5]; g = h[6]; hh = h[7];
+		bx = b ^ c;
+		bn = b & c;
+		for (int t = 0; t < 16; t += 8) {
+#define KGSS_WK(i) (kt[t + (i)] + kgss::load_be64(p + 128 + 8 * (t + (i))))
+			KGSS_SHA512_RL8(KGSS_WK);
+#undef KGSS_WK
+		}
+		for (int t = 0; t < 64; t += 8) {
+#define KGSS_WK(i) wk2[t + (i)]
+			KGSS_SHA512_RL8(KGSS_WK);
+#undef KGSS_WK
+		}
+		h[0] += a; h[1] += b; h[2] += c; h[3] += d;
+		h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
+		p += 256;
+		nblocks -= 2;
+	}
+	KGSS_WIPE(wk1);
+	KGSS_WIPE(wk2);
+}
+#else
+void sha512_blocks_avx2(uint64_t *h, const uint8_t *p, size_t nblocks) { sha512_blocks(h, p, nblocks); }
+#endif
+#undef KGSS_SHA512_R8
+#undef KGSS_SHA512_R
+#undef KGSS_SHA512_RL8
+#undef KGSS_SHA512_RL
+#undef KGSS_SHA512_PIN
 
 // FIPS 180-4 section 5.1.1: SHA-256 takes messages shorter than 2^64 bits.
 constexpr uint64_t SHA256_MAX_BYTES = (UINT64_C(1) << 61) - 1;
@@ -288,6 +518,20 @@ extern "C" const kgss_hash_class kgss_builtin_sha384 = {
 	sha384_init,
 	kgss::md::update<sha512_state, sha512_blocks, SHA384_MAX_BYTES>,
 	kgss::md::finish<sha512_state, sha512_blocks, true, 16, 48>,
+	kgss::md::copy<sha512_state>,
+	kgss::md::clear<sha512_state>,
+};
+
+extern "C" const kgss_hash_class kgss_builtin_sha384_avx2 = {
+	sizeof(sha512_state), 48, 128,
+#if KGSS_SHA2_HAVE_NI
+	"sha384-avx2",
+#else
+	"sha384",
+#endif
+	sha384_init,
+	kgss::md::update<sha512_state, sha512_blocks_avx2, SHA384_MAX_BYTES>,
+	kgss::md::finish<sha512_state, sha512_blocks_avx2, true, 16, 48>,
 	kgss::md::copy<sha512_state>,
 	kgss::md::clear<sha512_state>,
 };

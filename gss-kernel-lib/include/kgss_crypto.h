@@ -116,8 +116,9 @@ typedef struct kgss_crypto_backend {
 } kgss_crypto_backend;
 
 /* The builtin backend (portable C++, part of libkgss).  Picks AES-NI / SHA-NI
- * code at run time when the CPU has it; the result is a pointer to one of the
- * const backends below, so nothing global is written. */
+ * code, and AVX2 + BMI2 code for SHA-384, at run time when the CPU has it;
+ * the result is a pointer to one of the const backends below, so nothing
+ * global is written. */
 const kgss_crypto_backend *kgss_crypto_builtin(void);
 /* The builtin backend restricted to portable constant-time code (no CPU
  * extensions); used by tests and by callers that want reproducible code paths. */

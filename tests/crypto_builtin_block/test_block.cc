@@ -160,6 +160,8 @@ TEST(cpu, matches_compiler_runtime)
 	__builtin_cpu_init();
 	bool aes = __builtin_cpu_supports("aes") && __builtin_cpu_supports("sse4.1") && __builtin_cpu_supports("sse2");
 	CHECK_EQUAL(aes, kgss::cpu_has_aesni());
+	// libgcc / compiler-rt also require the OS to save the AVX state (XCR0).
+	CHECK_EQUAL(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2"), kgss::cpu_has_avx2_bmi2());
 	bool base = __builtin_cpu_supports("ssse3") && __builtin_cpu_supports("sse4.1") && __builtin_cpu_supports("sse2");
 #if defined(__clang__)
 	std::ifstream in("/proc/cpuinfo");
@@ -181,6 +183,7 @@ TEST(cpu, matches_compiler_runtime)
 #else
 	CHECK_FALSE(kgss::cpu_has_aesni());
 	CHECK_FALSE(kgss::cpu_has_shani());
+	CHECK_FALSE(kgss::cpu_has_avx2_bmi2());
 #endif
 }
 

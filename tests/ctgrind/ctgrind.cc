@@ -10,8 +10,8 @@
 // then runs kgss_verify_mic and kgss_unwrap (integrity-only and sealed) on a
 // valid token and on one with a wrong checksum, and kgss_get_mic / kgss_wrap
 // on the tainted context, for every enctype and each builtin backend class
-// (portable; accelerated when the virtual CPU offers AES-NI).  The library
-// is a copy of the core built with -DKGSS_CTGRIND=1: the verdicts of
+// (portable; accelerated when the virtual CPU offers AES-NI or AVX2+BMI2).
+// The library is a copy of the core built with -DKGSS_CTGRIND=1: the verdicts of
 // ct_equal / ct_all_equal are declassified (crypto/util.h), nothing else.
 // Run by CTest as `valgrind --error-exitcode=1 --suppressions=ctgrind.supp`:
 // any secret-dependent branch or index outside the table-based primitives
@@ -200,8 +200,9 @@ void run_kind(const etinfo &e, context &snd, context &rcv, int kind)
 void run_backend(const char *label, const kgss_crypto_backend *be)
 {
 	auto nm = [](const auto *c) { return c != nullptr ? c->name : "(compiled out)"; };
-	printf("\n  %s: aes128=%s sha1=%s sha256=%s camellia128=%s des3=%s rc4=%s md5=%s", label, nm(be->aes128),
-	       nm(be->sha1), nm(be->sha256), nm(be->camellia128), nm(be->des3), nm(be->rc4), nm(be->md5));
+	printf("\n  %s: aes128=%s sha1=%s sha256=%s sha384=%s camellia128=%s des3=%s rc4=%s md5=%s", label,
+	       nm(be->aes128), nm(be->sha1), nm(be->sha256), nm(be->sha384), nm(be->camellia128), nm(be->des3),
+	       nm(be->rc4), nm(be->md5));
 	for (const etinfo &e : kEnctypes) {
 		if (!kt::enctype_compiled_in(e.etype)) {
 			printf("\n    etype %d: compiled out, not checked", e.etype);
@@ -228,7 +229,8 @@ TEST(ctgrind, verify_and_unwrap_do_not_branch_on_secrets)
 	if (kgss_crypto_builtin() != kgss_crypto_builtin_portable())
 		run_backend("builtin accelerated", kgss_crypto_builtin());
 	else
-		printf("\n  builtin accelerated: same as portable on this (virtual) CPU: no AES-NI reported");
+		printf("\n  builtin accelerated: same as portable on this (virtual) CPU: "
+		       "no AES-NI, SHA-NI or AVX2+BMI2 reported");
 	printf("\n%s  %zu (class, enctype) cases, %zu verify/unwrap/get_mic/wrap calls on tainted contexts; "
 	       "tokens from tainted contexts: %zu with undefined checksum bytes, %zu laundered\n",
 	       g_totals.lines.c_str(), g_totals.cases, g_totals.calls, g_totals.tainted_outputs, g_totals.clean_outputs);

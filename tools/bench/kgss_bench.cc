@@ -1003,7 +1003,7 @@ std::string json_str(const std::string &s)
 
 struct meta {
 	std::string load_before, load_after;
-	std::string date, cpu, flags, compiler, openssl, mit, builtin_aes, builtin_sha1, builtin_sha256;
+	std::string date, cpu, flags, compiler, openssl, mit, builtin_aes, builtin_sha1, builtin_sha256, builtin_sha384;
 	size_t ctx_size = 0;
 	std::string stack; // scripts/stack-usage.sh output
 	long max_frame = -1, max_pm = -1;
@@ -1088,12 +1088,12 @@ void write_json(const options &o, const meta &m)
 	if (!f)
 		die("cannot write " + o.json + ": " + strerror(errno));
 	fprintf(f, "{\n \"meta\": {\"date\": %s, \"cpu\": %s, \"cpu_flags\": %s, \"compiler\": %s, "
-		   "\"openssl\": %s, \"mit\": %s,\n  \"builtin_classes\": {\"aes128\": %s, \"sha1\": %s, \"sha256\": %s},\n"
+		   "\"openssl\": %s, \"mit\": %s,\n  \"builtin_classes\": {\"aes128\": %s, \"sha1\": %s, \"sha256\": %s, \"sha384\": %s},\n"
 		   "  \"loadavg_before\": %s, \"loadavg_after\": %s,\n  \"reps\": %d, \"loop_ms\": %g, \"quick\": %s, \"with_mit\": %s,\n  \"enctypes\": [",
 		json_str(m.date).c_str(), json_str(m.cpu).c_str(), json_str(m.flags).c_str(),
 		json_str(m.compiler).c_str(), json_str(m.openssl).c_str(), json_str(m.mit).c_str(),
 		json_str(m.builtin_aes).c_str(), json_str(m.builtin_sha1).c_str(), json_str(m.builtin_sha256).c_str(),
-		json_str(m.load_before).c_str(), json_str(m.load_after).c_str(), o.reps, o.ms, o.quick ? "true" : "false", o.mit ? "true" : "false");
+		json_str(m.builtin_sha384).c_str(), json_str(m.load_before).c_str(), json_str(m.load_after).c_str(), o.reps, o.ms, o.quick ? "true" : "false", o.mit ? "true" : "false");
 	for (size_t i = 0; i < o.enctypes.size(); i++)
 		fprintf(f, "%s%d", i ? ", " : "", o.enctypes[i]);
 	fprintf(f, "], \"sizes\": [");
@@ -1223,6 +1223,7 @@ int main(int argc, char **argv)
 	m.builtin_aes = bi->aes128 ? bi->aes128->name : "-";
 	m.builtin_sha1 = bi->sha1 ? bi->sha1->name : "-";
 	m.builtin_sha256 = bi->sha256 ? bi->sha256->name : "-";
+	m.builtin_sha384 = bi->sha384 ? bi->sha384->name : "-";
 	m.ctx_size = kgss_ctx_size();
 	m.load_before = trim(capture("cut -d' ' -f1-3 /proc/loadavg"));
 	m.stack = capture("'" KGSS_SOURCE_DIR "/scripts/stack-usage.sh' '" KGSS_BINARY_DIR "' 5 2>&1");
@@ -1230,10 +1231,10 @@ int main(int argc, char **argv)
 	m.max_pm = parse_su_field(m.stack, "max_per_message", &m.max_pm_fn);
 
 	printf("kgss-bench  %s\n  cpu: %s [%s], %u online\n  compiler: %s\n  openssl: %s\n  mit: %s\n"
-	       "  builtin classes: %s %s %s\n  reps %d x %g ms loops (median)\n",
+	       "  builtin classes: %s %s %s %s\n  reps %d x %g ms loops (median)\n",
 	       m.date.c_str(), m.cpu.c_str(), m.flags.c_str(), std::thread::hardware_concurrency(),
 	       m.compiler.c_str(), m.openssl.c_str(), m.mit.empty() ? "-" : m.mit.c_str(), m.builtin_aes.c_str(),
-	       m.builtin_sha1.c_str(), m.builtin_sha256.c_str(), o.reps, o.ms);
+	       m.builtin_sha1.c_str(), m.builtin_sha256.c_str(), m.builtin_sha384.c_str(), o.reps, o.ms);
 
 	kdc_guard kdc;
 	if (o.mit) {
