@@ -77,9 +77,10 @@ struct ks_cache {
 	uint8_t buf[KS_BYTES]; // secret: keystream not yet handed out (buf[pos..])
 	size_t pos;            // KS_BYTES: empty
 	const void *src;       // the generator state buf came from
-	~ks_cache() { explicit_bzero(buf, sizeof(buf)); }
+	bool gone;             // destructor has run: serve straight from the generator
+	~ks_cache();
 };
-thread_local ks_cache t_ks = {{0}, KS_BYTES, nullptr};
+thread_local ks_cache t_ks = {{0}, KS_BYTES, nullptr, false};
 
 void ks_drop(ks_cache *c)
 {
@@ -88,15 +89,28 @@ void ks_drop(ks_cache *c)
 	c->src = nullptr;
 }
 
+// Thread exit runs thread_local destructors before pthread_key destructors
+// (and, for the main thread at exit(), before atexit handlers and static
+// destructors), which may still wrap.  So the cache is not just wiped but
+// marked empty and gone: later requests on this thread bypass it instead of
+// being served the wiped (all-zero) bytes.  The flag is stored through a
+// volatile lvalue: GCC deletes plain stores into an object whose lifetime
+// ends (-flifetime-dse), and the object is read again after that here.
+ks_cache::~ks_cache()
+{
+	ks_drop(this);
+	*(volatile bool *)&gone = true;
+}
+
 int buffered_generate(void *ctx, uint8_t *out, size_t len)
 {
 	if (ctx == nullptr || (out == nullptr && len != 0))
 		return -1;
-	if (len > KS_DIRECT)
+	ks_cache *c = &t_ks;
+	if (len > KS_DIRECT || c->gone)
 		return chacha_raw.generate(ctx, out, len);
 	if (len == 0)
 		return 0;
-	ks_cache *c = &t_ks;
 	if (c->src != ctx || KS_BYTES - c->pos < len) {
 		ks_drop(c); // leftover bytes are never used
 		if (chacha_raw.generate(ctx, c->buf, KS_BYTES) != 0)

@@ -80,6 +80,7 @@ struct slot {
 struct thread_cache {
 	slot s[K_NBLOCK][OP_N][WAYS];
 	uint8_t victim[K_NBLOCK][OP_N]; // round-robin replacement cursor
+	bool gone;                      // the destructor has run (see below)
 	~thread_cache()
 	{
 		for (auto &k : s)
@@ -90,9 +91,18 @@ struct thread_cache {
 					sl.id = 0;
 					wipe(sl.chain, sizeof(sl.chain));
 				}
+		// Volatile: GCC deletes plain stores into an object whose lifetime
+		// ends (-flifetime-dse), and this one is read again (below).
+		*(volatile bool *)&gone = true;
 	}
 };
 // Constant-initialised (all zero); the destructor runs at thread exit.
+//
+// A thread's thread_local destructors run before its pthread_key destructors
+// (and the main thread's before atexit handlers and static destructors),
+// which may still use a context.  After ~thread_cache, acquire() therefore
+// hands out one slot set up afresh and release() frees it again after the
+// operation: no freed EVP_CIPHER_CTX is reused and none is left behind.
 thread_local thread_cache tcache{};
 
 void drop(slot *sl)
@@ -108,16 +118,23 @@ slot *acquire(const block_ks *ks, op o)
 {
 	const uint32_t k = ks->kind;
 	slot *row = tcache.s[k][o];
-	for (unsigned w = 0; w < WAYS; w++)
-		if (row[w].id == ks->id)
-			return &row[w];
-
-	unsigned w = 0;
-	while (w < WAYS && row[w].ctx)
-		w++;
-	if (w == WAYS)
-		w = tcache.victim[k][o]++ % WAYS;
-	slot *sl = &row[w];
+	slot *sl;
+	if (tcache.gone) {
+		// Its context was freed by ~thread_cache or by the last release().
+		sl = &row[0];
+		sl->ctx = nullptr;
+		sl->id = 0;
+	} else {
+		for (unsigned w = 0; w < WAYS; w++)
+			if (row[w].id == ks->id)
+				return &row[w];
+		unsigned w = 0;
+		while (w < WAYS && row[w].ctx)
+			w++;
+		if (w == WAYS)
+			w = tcache.victim[k][o]++ % WAYS;
+		sl = &row[w];
+	}
 	sl->id = 0;
 	const int enc = (o == OP_ECB_ENC || o == OP_CBC_ENC);
 	if (!sl->ctx) {
@@ -145,6 +162,14 @@ slot *acquire(const block_ks *ks, op o)
 	memset(sl->chain, 0, sizeof(sl->chain));
 	sl->id = ks->id;
 	return sl;
+}
+
+// After a successful operation on sl: keep it cached, or, once this thread's
+// cache is gone, free it (see tcache).
+void release(slot *sl)
+{
+	if (tcache.gone)
+		drop(sl);
 }
 
 // EVP_CipherUpdate takes int lengths: feed len bytes in whole-block chunks.
@@ -226,6 +251,7 @@ template <block_kind K, op O> int blk_ecb(const void *p, uint8_t *data, size_t n
 		drop(sl); // unknown state: start afresh next time
 		return -1;
 	}
+	release(sl);
 	return 0;
 }
 
@@ -258,6 +284,7 @@ template <block_kind K> int blk_cbc_encrypt(const void *p, uint8_t *iv, uint8_t 
 	}
 	memcpy(sl->chain, data + len - bs, bs);
 	memcpy(iv, data + len - bs, bs);
+	release(sl);
 	return 0;
 }
 
@@ -285,6 +312,7 @@ template <block_kind K> int blk_cbc_decrypt(const void *p, uint8_t *iv, uint8_t 
 	xor2(data, iv, sl->chain, bs); // the context chained from sl->chain; the caller asked for iv
 	memcpy(sl->chain, next_iv, bs);
 	memcpy(iv, next_iv, bs);
+	release(sl);
 	return 0;
 }
 
@@ -328,6 +356,7 @@ template <block_kind K> int blk_cbc_mac(const void *p, uint8_t *iv, const uint8_
 	memcpy(sl->chain, scratch + n - bs, bs);
 	memcpy(iv, scratch + n - bs, bs);
 	wipe(scratch, used);
+	release(sl);
 	return 0;
 }
 

@@ -44,21 +44,29 @@ constexpr hash_info infos[H_NHASH] = {
 };
 
 // Per-thread free list of reset (zeroed, secret-free) EVP_MD_CTX shells.
+// A thread's thread_local destructors run before its pthread_key destructors
+// (and the main thread's before atexit handlers and static destructors),
+// which may still use a context: once ~shell_pool has run, shells are
+// allocated and freed one by one instead of going through the dead list.
 struct shell_pool {
 	static constexpr unsigned CAP = 8;
 	EVP_MD_CTX *free[CAP];
 	unsigned n;
+	bool gone;
 	~shell_pool()
 	{
 		while (n)
 			EVP_MD_CTX_free(free[--n]);
+		// Volatile: GCC deletes plain stores into an object whose lifetime
+		// ends (-flifetime-dse), and this one is read again.
+		*(volatile bool *)&gone = true;
 	}
 };
 thread_local shell_pool pool{};
 
 EVP_MD_CTX *get_shell()
 {
-	if (pool.n)
+	if (!pool.gone && pool.n)
 		return pool.free[--pool.n];
 	return EVP_MD_CTX_new();
 }
@@ -69,7 +77,7 @@ void put_shell(EVP_MD_CTX *c)
 	if (!c)
 		return;
 	// reset: provider context freed with OPENSSL_clear_free, shell cleansed
-	if (EVP_MD_CTX_reset(c) == 1 && pool.n < shell_pool::CAP)
+	if (EVP_MD_CTX_reset(c) == 1 && !pool.gone && pool.n < shell_pool::CAP)
 		pool.free[pool.n++] = c;
 	else
 		EVP_MD_CTX_free(c);

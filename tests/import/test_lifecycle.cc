@@ -705,3 +705,267 @@ TEST(lifecycle, import_into_the_memory_it_reads_from)
 		kgss_ctx_free(p);
 	}
 }
+
+// ---- kgss_prng_user after this thread's thread_local destructors ------------------
+//
+// glibc runs a thread's thread_local destructors first and only then its
+// pthread_key destructors (and, for the main thread at exit(), the atexit
+// handlers and static destructors).  Code there may still wrap a message (a
+// last RPC on shutdown).  The per-thread keystream cache's destructor used to
+// wipe its bytes but leave them marked unused, so the next small requests on
+// that thread were served the wiped bytes: generate() answered 0 with an
+// all-zero confounder.  A request there must give fresh random bytes (or fail).
+
+#include <pthread.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace {
+
+struct late_draw {
+	int rc[4] = {-2, -2, -2, -2};
+	uint8_t out[4][16] = {};
+};
+late_draw g_late;
+pthread_key_t g_late_key;
+
+void draw_late(late_draw *d)
+{
+	const kgss_prng *g = kgss_prng_user();
+	for (int i = 0; i < 4; i++)
+		d->rc[i] = g ? g->generate(g->ctx, d->out[i], sizeof d->out[i]) : -3;
+}
+
+void late_key_destructor(void *) { draw_late(&g_late); }
+
+void *late_thread(void *)
+{
+	pthread_setspecific(g_late_key, &g_late); // non-NULL: the destructor runs
+	const kgss_prng *g = kgss_prng_user();
+	uint8_t conf[16];
+	// Fills this thread's cache (256 bytes) and takes 16 of them.
+	if (g == nullptr || g->generate(g->ctx, conf, sizeof conf) != 0)
+		g_late.rc[0] = -4;
+	return nullptr;
+}
+
+// Checks one set of late draws: each succeeded with bytes that are neither
+// zero nor repeated.  Returns a description of the first problem, or "".
+std::string late_problem(const late_draw &d)
+{
+	for (int i = 0; i < 4; i++) {
+		if (d.rc[i] != 0)
+			return "draw " + std::to_string(i) + " rc " + std::to_string(d.rc[i]);
+		if (all_zero(d.out[i], sizeof d.out[i]))
+			return "draw " + std::to_string(i) + " all zero";
+		for (int j = 0; j < i; j++)
+			if (memcmp(d.out[i], d.out[j], sizeof d.out[i]) == 0)
+				return "draws repeat";
+	}
+	return "";
+}
+
+int g_exit_fd = -1;
+void late_atexit() // main thread, after its thread_local destructors ran
+{
+	late_draw d;
+	draw_late(&d);
+	const std::string p = late_problem(d);
+	const char r = p.empty() ? 'Y' : 'N';
+	if (write(g_exit_fd, &r, 1) != 1)
+		_exit(3);
+}
+
+} // namespace
+
+TEST(lifecycle, user_prng_in_pthread_key_destructor_after_thread_locals)
+{
+	CHECK_EQUAL(0, pthread_key_create(&g_late_key, late_key_destructor));
+	g_late = late_draw{};
+	pthread_t t;
+	CHECK_EQUAL(0, pthread_create(&t, nullptr, late_thread, nullptr));
+	CHECK_EQUAL(0, pthread_join(t, nullptr));
+	pthread_key_delete(g_late_key);
+	const std::string p = late_problem(g_late);
+	STRCMP_EQUAL("", p.c_str());
+}
+
+TEST(lifecycle, user_prng_in_atexit_handler_after_thread_locals)
+{
+	int fds[2];
+	CHECK_EQUAL(0, pipe(fds));
+	fflush(nullptr); // the child's exit() flushes its copy of stdio
+	pid_t pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		close(fds[0]);
+		g_exit_fd = fds[1];
+		const kgss_prng *g = kgss_prng_user();
+		uint8_t conf[16];
+		if (g == nullptr || g->generate(g->ctx, conf, sizeof conf) != 0 || atexit(late_atexit) != 0)
+			_exit(2);
+		exit(0); // thread_local destructors of this thread, then late_atexit
+	}
+	close(fds[1]);
+	char r = 0;
+	ssize_t n = read(fds[0], &r, 1);
+	close(fds[0]);
+	int status = 0;
+	waitpid(pid, &status, 0);
+	CHECK(WIFEXITED(status));
+	CHECK_EQUAL(0, WEXITSTATUS(status));
+	CHECK_EQUAL(1, n);
+	CHECK_EQUAL('Y', r);
+}
+
+// ---- the backend contract: a primitive left NULL --------------------------------
+//
+// For each of the ten classes, a copy of the builtin backend without it:
+// every enctype that needs that class (by the RFCs, not by libkgss's table)
+// imports as UNAVAILABLE with nothing allocated and *ctx_out NULL, through
+// the allocator and into caller memory; every other enctype imports and
+// works against a full builtin peer.
+TEST(lifecycle, backend_missing_each_class)
+{
+	struct cls {
+		const char *name;
+		void (*remove)(kgss_crypto_backend *);
+		std::set<int32_t> needed_by;
+	};
+	const cls classes[] = {
+		{"aes128", [](kgss_crypto_backend *b) { b->aes128 = nullptr; }, {17, 19}},
+		{"aes256", [](kgss_crypto_backend *b) { b->aes256 = nullptr; }, {18, 20}},
+		{"camellia128", [](kgss_crypto_backend *b) { b->camellia128 = nullptr; }, {25}},
+		{"camellia256", [](kgss_crypto_backend *b) { b->camellia256 = nullptr; }, {26}},
+		{"des3", [](kgss_crypto_backend *b) { b->des3 = nullptr; }, {16}},
+		{"rc4", [](kgss_crypto_backend *b) { b->rc4 = nullptr; }, {23, 24}},
+		{"md5", [](kgss_crypto_backend *b) { b->md5 = nullptr; }, {23, 24}},
+		{"sha1", [](kgss_crypto_backend *b) { b->sha1 = nullptr; }, {16, 17, 18}},
+		{"sha256", [](kgss_crypto_backend *b) { b->sha256 = nullptr; }, {19}},
+		{"sha384", [](kgss_crypto_backend *b) { b->sha384 = nullptr; }, {20}},
+	};
+	uint8_t seed[32];
+	memset(seed, 0x5c, sizeof seed);
+	kgss_chacha_prng ps;
+	kgss_prng prng;
+	CHECK_EQUAL(0, kgss_chacha_prng_init(&ps, seed, &prng));
+	for (const cls &k : classes) {
+		kgss_crypto_backend partial = *kgss_crypto_builtin();
+		k.remove(&partial);
+		for (size_t i = 0; i < it::n_enctypes; i++) {
+			const it::etinfo &e = it::all_enctypes[i];
+			if (it::compiled_out(e.etype))
+				continue;
+			const std::string what = std::string("no ") + k.name + ", etype " + std::to_string(e.etype);
+			kgss_options o = it::plain_opts();
+			o.crypto = &partial;
+			o.prng = &prng;
+			it::counting_alloc ca;
+			ca.install(&o);
+			lucid_holder h(e.etype, e.protocol, true, e.protocol == 1);
+			kgss_ctx *c = (kgss_ctx *)&o;
+			std::vector<uint8_t> mem(kgss_ctx_size());
+			if (k.needed_by.count(e.etype)) {
+				CHECK_EQUAL_TEXT(KGSS_S_UNAVAILABLE, kgss_import_lucid_v1(&h.l, &o, &c), what.c_str());
+				POINTERS_EQUAL(nullptr, c);
+				CHECK_EQUAL(0, ca.allocs);
+				c = (kgss_ctx *)&o;
+				CHECK_EQUAL_TEXT(KGSS_S_UNAVAILABLE,
+						 kgss_import_lucid_v1_into(mem.data(), mem.size(), &h.l, &o, &c), what.c_str());
+				POINTERS_EQUAL(nullptr, c);
+				continue;
+			}
+			CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, kgss_import_lucid_v1(&h.l, &o, &c), what.c_str());
+			// The full builtin backend on the other side.
+			lucid_holder a(e.etype, e.protocol, false, e.protocol == 1);
+			a.key = h.key;
+			a.subkey = h.subkey;
+			kgss_lucid_key &ka = e.protocol == 1 ? a.l.cfx_kd.acceptor_subkey : a.l.rfc1964_kd.ctx_key;
+			ka.data = e.protocol == 1 ? a.subkey.data() : a.key.data();
+			if (e.protocol == 1)
+				a.l.cfx_kd.ctx_key.data = a.key.data();
+			a.l.send_seq = h.l.recv_seq;
+			a.l.recv_seq = h.l.send_seq;
+			kgss_options po = it::plain_opts();
+			po.prng = &prng;
+			kgss_ctx *p = nullptr;
+			CHECK_EQUAL(KGSS_S_COMPLETE, kgss_import_lucid_v1_into(mem.data(), mem.size(), &a.l, &po, &p));
+			uint8_t msg[45], tok[256], out[256];
+			for (size_t j = 0; j < sizeof msg; j++)
+				msg[j] = (uint8_t)(j + i);
+			kgss_buffer m = {sizeof msg, msg}, t = {sizeof tok, tok}, pl = {sizeof out, out};
+			CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, kgss_wrap(c, 1, 0, &m, nullptr, &t), what.c_str());
+			CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, kgss_unwrap(p, &t, &pl, nullptr, nullptr), what.c_str());
+			CHECK(pl.length == sizeof msg && memcmp(out, msg, sizeof msg) == 0);
+			t.length = sizeof tok;
+			CHECK_EQUAL(KGSS_S_COMPLETE, kgss_get_mic(p, 0, &m, &t));
+			CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, kgss_verify_mic(c, &m, &t, nullptr), what.c_str());
+			kgss_ctx_free(c);
+			kgss_ctx_free(p);
+			CHECK_EQUAL(1, ca.allocs);
+			CHECK_EQUAL(1, ca.frees);
+		}
+	}
+}
+
+// ---- a generator that fails part-way ------------------------------------------------
+//
+// The PRNG succeeds for a while, then fails.  Every token that needs a
+// confounder then fails with FAILURE: the output length is untouched, the
+// token length is 0 and the part of the caller's buffer that was used is
+// wiped (no generator bytes, no plaintext), and no sequence number is taken.
+namespace {
+struct flaky {
+	int left; // successful calls before failing
+};
+int flaky_gen(void *p, uint8_t *out, size_t len)
+{
+	flaky *f = (flaky *)p;
+	memset(out, 0xa5, len); // writes, then fails: none of it may be used
+	return f->left-- > 0 ? 0 : -1;
+}
+} // namespace
+
+TEST(lifecycle, prng_failing_midway_fails_wrap_cleanly)
+{
+	for (size_t i = 0; i < it::n_enctypes; i++) {
+		const it::etinfo &e = it::all_enctypes[i];
+		if (it::compiled_out(e.etype))
+			continue;
+		for (int conf_req = 0; conf_req < 2; conf_req++) {
+			const std::string what = "etype " + std::to_string(e.etype) + " conf " + std::to_string(conf_req);
+			flaky f = {2};
+			kgss_prng prng = {flaky_gen, &f};
+			kgss_options o = it::plain_opts();
+			o.prng = &prng;
+			pair pr(e.etype, e.protocol, &o, &o);
+			const bool needs = conf_req || e.protocol == 0; // RFC 1964: every wrap
+			uint8_t msg[20] = "the message", tok[256], out[256];
+			kgss_buffer m = {sizeof msg, msg};
+			for (int n = 0; n < 4; n++) {
+				memset(tok, 0x3c, sizeof tok);
+				kgss_buffer t = {sizeof tok, tok};
+				const uint64_t seq = pr.ci->send_seq;
+				const bool ok = !needs || n < 2;
+				kgss_status st = kgss_wrap(pr.ci, conf_req, 0, &m, nullptr, &t);
+				if (!ok) {
+					CHECK_EQUAL_TEXT(KGSS_S_FAILURE, st, what.c_str());
+					CHECK_EQUAL_TEXT(0, t.length, what.c_str()); // no token released
+					CHECK_EQUAL_TEXT(seq, pr.ci->send_seq, what.c_str());
+					for (size_t j = 0; j < sizeof tok; j++)
+						if (tok[j] != 0x3c && tok[j] != 0) // untouched or wiped
+							FAIL((what + ": failed wrap left bytes in the token buffer").c_str());
+					continue;
+				}
+				CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, st, what.c_str());
+				CHECK_EQUAL_TEXT(seq + 1, pr.ci->send_seq, what.c_str());
+				kgss_buffer pl = {sizeof out, out};
+				CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, kgss_unwrap(pr.ca, &t, &pl, nullptr, nullptr), what.c_str());
+				CHECK(pl.length == sizeof msg && memcmp(out, msg, sizeof msg) == 0);
+			}
+			// MICs never need the generator.
+			kgss_buffer t = {sizeof tok, tok};
+			CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, kgss_get_mic(pr.ci, 0, &m, &t), what.c_str());
+		}
+	}
+}
