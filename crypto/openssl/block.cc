@@ -224,7 +224,10 @@ template <block_kind K> void blk_clear(void *p)
 	block_ks *ks = static_cast<block_ks *>(p);
 	if (!ks)
 		return;
-	if (ks->magic == KS_MAGIC && ks->kind == K && ks->id != 0) {
+	// Once this thread's cache is gone it holds nothing: its destructor freed
+	// every context, release() each one made since (and the destructor's
+	// own stores of NULL may have been deleted: -flifetime-dse).
+	if (ks->magic == KS_MAGIC && ks->kind == K && ks->id != 0 && !tcache.gone) {
 		for (auto &o : tcache.s[K])
 			for (auto &sl : o)
 				if (sl.ctx && sl.id == ks->id)

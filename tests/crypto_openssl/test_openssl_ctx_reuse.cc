@@ -286,7 +286,9 @@ struct late {
 	const et_desc *e;
 	kgss_ctx *c;       // OpenSSL initiator
 	bytes msg;
-	bytes mic_early, mic_late, wrap_late;
+	const kgss_lucid_context_v1 *lucid; // to import c's twin late
+	const kgss_options *opts;
+	bytes mic_early, mic_late, wrap_late, mic_fresh;
 	int ran = 0;
 };
 pthread_key_t late_key;
@@ -300,6 +302,14 @@ void late_destructor(void *p)
 		l->mic_late = mic(l->c, l->msg);
 		l->wrap_late = wrap(l->c, l->msg);
 	}
+	// Import, use and free a context late too: init() and clear() of
+	// schedules after the cache is gone.
+	std::vector<uint8_t> mem(kgss_ctx_size());
+	kgss_ctx *fresh = nullptr;
+	if (kgss_import_lucid_v1_into(mem.data(), mem.size(), l->lucid, l->opts, &fresh) != KGSS_S_COMPLETE)
+		return;
+	l->mic_fresh = mic(fresh, l->msg);
+	kgss_ctx_free(fresh);
 	l->ran = 1;
 }
 
@@ -332,6 +342,8 @@ TEST(OsslThreadExit, ContextUsableInPthreadKeyDestructor)
 			late l;
 			l.e = &e;
 			l.msg = msg_of(77, 3);
+			l.lucid = &li;
+			l.opts = &oo.o;
 			kgss_ctx *peer = nullptr;
 			CHECK_EQUAL(KGSS_S_COMPLETE, kgss_import_lucid_v1_into(cm.data(), cm.size(), &li, &oo.o, &l.c));
 			CHECK_EQUAL(KGSS_S_COMPLETE, kgss_import_lucid_v1_into(pm.data(), pm.size(), &la, &bo.o, &peer));
@@ -345,6 +357,7 @@ TEST(OsslThreadExit, ContextUsableInPthreadKeyDestructor)
 				CHECK_EQUAL_TEXT(live0, ossl_live.load(), (what + ": OpenSSL objects left by the thread").c_str());
 			CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, verify(peer, l.msg, l.mic_early), what.c_str());
 			CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, verify(peer, l.msg, l.mic_late), what.c_str());
+			CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, verify(peer, l.msg, l.mic_fresh), what.c_str());
 			bytes back;
 			// The peer's window is off: the later token (higher number) is fine.
 			CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, unwrap(peer, l.wrap_late, &back), what.c_str());
