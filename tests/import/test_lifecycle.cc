@@ -969,3 +969,47 @@ TEST(lifecycle, prng_failing_midway_fails_wrap_cleanly)
 		}
 	}
 }
+
+// The forking thread's keystream cache is copied into the child: with bytes
+// left in it at fork(), the child must not hand out the parent's next
+// confounders (the child handler drops the copy and re-seeds).
+TEST(lifecycle, user_prng_cache_primed_before_fork_is_not_shared)
+{
+	const kgss_prng *g = kgss_prng_user();
+	CHECK(g != nullptr);
+	uint8_t first[16];
+	CHECK_EQUAL(0, g->generate(g->ctx, first, sizeof first)); // the cache now holds 240 unused bytes
+	int fds[2];
+	CHECK_EQUAL(0, pipe(fds));
+	pid_t pid = fork();
+	CHECK(pid >= 0);
+	if (pid == 0) {
+		uint8_t out[4][16];
+		int ok = 1;
+		for (auto &o : out)
+			ok &= g->generate(g->ctx, o, sizeof o) == 0;
+		ssize_t w = write(fds[1], out, ok ? sizeof out : 0);
+		_exit(w == (ssize_t)sizeof out ? 0 : 1);
+	}
+	close(fds[1]);
+	uint8_t mine[4][16], theirs[4][16];
+	for (auto &o : mine)
+		CHECK_EQUAL(0, g->generate(g->ctx, o, sizeof o));
+	size_t got = 0;
+	while (got < sizeof theirs) {
+		ssize_t r = read(fds[0], (uint8_t *)theirs + got, sizeof theirs - got);
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fds[0]);
+	int status = 0;
+	waitpid(pid, &status, 0);
+	CHECK_EQUAL(sizeof theirs, got);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	for (auto &a : mine)
+		for (auto &b : theirs) {
+			CHECK(memcmp(a, b, 16) != 0);
+			CHECK_FALSE(all_zero(b, 16));
+		}
+}
