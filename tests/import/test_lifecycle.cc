@@ -610,6 +610,26 @@ TEST(lifecycle, misaligned_allocator_block_is_refused)
 #include <sys/wait.h>
 #include <unistd.h>
 
+namespace {
+// Reads len bytes a forked child writes to fd (then closes fd), reaps the
+// child and checks that it sent them all and exited with status 0.
+void collect_child(int fd, pid_t pid, void *buf, size_t len)
+{
+	size_t got = 0;
+	while (got < len) {
+		ssize_t r = read(fd, (uint8_t *)buf + got, len - got);
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	close(fd);
+	int status = 0;
+	waitpid(pid, &status, 0);
+	CHECK_EQUAL(len, got);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+} // namespace
+
 // After fork() the child's process-wide generator is re-seeded: parent and
 // child never produce the same confounders.
 TEST(lifecycle, user_prng_differs_after_fork)
@@ -629,18 +649,7 @@ TEST(lifecycle, user_prng_differs_after_fork)
 	uint8_t mine[32], theirs[32];
 	CHECK_EQUAL(0, g->generate(g->ctx, mine, sizeof mine));
 	close(fds[1]);
-	size_t got = 0;
-	while (got < sizeof theirs) {
-		ssize_t r = read(fds[0], theirs + got, sizeof theirs - got);
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	close(fds[0]);
-	int status = 0;
-	waitpid(pid, &status, 0);
-	CHECK_EQUAL(sizeof theirs, got);
-	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	collect_child(fds[0], pid, theirs, sizeof theirs);
 	CHECK(memcmp(mine, theirs, sizeof mine) != 0);
 }
 
@@ -995,18 +1004,7 @@ TEST(lifecycle, user_prng_cache_primed_before_fork_is_not_shared)
 	uint8_t mine[4][16], theirs[4][16];
 	for (auto &o : mine)
 		CHECK_EQUAL(0, g->generate(g->ctx, o, sizeof o));
-	size_t got = 0;
-	while (got < sizeof theirs) {
-		ssize_t r = read(fds[0], (uint8_t *)theirs + got, sizeof theirs - got);
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	close(fds[0]);
-	int status = 0;
-	waitpid(pid, &status, 0);
-	CHECK_EQUAL(sizeof theirs, got);
-	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	collect_child(fds[0], pid, theirs, sizeof theirs);
 	for (auto &a : mine)
 		for (auto &b : theirs) {
 			CHECK(memcmp(a, b, 16) != 0);
