@@ -3,7 +3,9 @@
 // Every call checks its arguments, classifies the iov array and hands it to
 // the token engine of the context's protocol (token/engine.h).  The plain
 // (non-IOV) calls are thin wrappers that lay their buffers out as an iov
-// array, so each token format has exactly one implementation:
+// array (and fill its iov_layout themselves: the types are fixed and the
+// buffers already checked, so there is nothing to classify), so each token
+// format has exactly one implementation:
 //   kgss_wrap       HEADER | DATA | PADDING | TRAILER, contiguous in output
 //   kgss_unwrap     STREAM | DATA over a copy of the token in output
 //   kgss_get_mic    DATA | MIC_TOKEN      (and kgss_verify_mic)
@@ -114,11 +116,48 @@ kgss_status engine_verify_mic_iov(kgss_ctx *c, const iov_layout &l)
 
 enum wrap_slot { WRAP_HEADER, WRAP_DATA, WRAP_PADDING, WRAP_TRAILER, WRAP_SLOTS };
 
+// The iov_layout iov_classify gives for a plain call's own array: `count`
+// entries of which exactly one is DATA (data_len bytes) and the others the
+// single-instance buffers the caller passes.  Buffers were checked with
+// buffer_ok; the lengths of two buffers of a plain call must still add up
+// without overflow (iov_classify's "addressable" rule).
+inline bool plain_len_ok(size_t a, size_t b) { return a + b >= a; }
+
+inline void plain_layout(iov_layout *l, kgss_iov *iov, size_t count, size_t data_len)
+{
+	l->iov = iov;
+	l->count = count;
+	l->header = nullptr;
+	l->trailer = nullptr;
+	l->padding = nullptr;
+	l->stream = nullptr;
+	l->mic_token = nullptr;
+	l->data_len = data_len;
+	l->sign_len = 0;
+	l->data_count = 1;
+}
+
+// DATA | MIC_TOKEN of kgss_get_mic / kgss_verify_mic.  The message is only
+// read (a MIC never changes it); get_mic writes the token, verify_mic reads it.
+void plain_mic_layout(kgss_iov iov[2], iov_layout *l, const kgss_buffer *message, const kgss_buffer *token)
+{
+	iov[0].type = KGSS_IOV_DATA;
+	iov[0].buffer.value = message->value;
+	iov[0].buffer.length = message->length;
+	iov[1].type = KGSS_IOV_MIC_TOKEN;
+	iov[1].buffer.value = token->value;
+	iov[1].buffer.length = token->length;
+	plain_layout(l, iov, 2, message->length);
+	l->mic_token = &iov[1];
+}
+
 // HEADER | DATA | PADDING | TRAILER for a message of data_len bytes at data,
 // with the engine's lengths for the other three (buffers not yet placed).
 kgss_status plain_wrap_lengths(kgss_ctx *c, int conf_req, uint8_t *data, size_t data_len, kgss_iov iov[WRAP_SLOTS],
 			       iov_layout *l, size_t *token_len)
 {
+	if (data == nullptr && data_len != 0)
+		return KGSS_S_FAILURE;
 	memset(iov, 0, sizeof(kgss_iov) * WRAP_SLOTS);
 	iov[WRAP_HEADER].type = KGSS_IOV_HEADER;
 	iov[WRAP_DATA].type = KGSS_IOV_DATA;
@@ -126,10 +165,11 @@ kgss_status plain_wrap_lengths(kgss_ctx *c, int conf_req, uint8_t *data, size_t 
 	iov[WRAP_DATA].buffer.length = data_len;
 	iov[WRAP_PADDING].type = KGSS_IOV_PADDING;
 	iov[WRAP_TRAILER].type = KGSS_IOV_TRAILER;
-	kgss_status st = iov_classify(iov, WRAP_SLOTS, l);
-	if (st != KGSS_S_COMPLETE)
-		return st;
-	st = engine_wrap_iov_length(c, conf_req, nullptr, *l);
+	plain_layout(l, iov, WRAP_SLOTS, data_len);
+	l->header = &iov[WRAP_HEADER];
+	l->padding = &iov[WRAP_PADDING];
+	l->trailer = &iov[WRAP_TRAILER];
+	kgss_status st = engine_wrap_iov_length(c, conf_req, nullptr, *l);
 	if (st != KGSS_S_COMPLETE)
 		return st;
 	size_t total = 0;
@@ -198,13 +238,17 @@ extern "C" kgss_status kgss_get_mic(kgss_ctx *ctx, uint32_t qop_req, const kgss_
 		return st;
 	if (!buffer_ok(message) || !buffer_ok(token))
 		return KGSS_S_FAILURE;
+	if (qop_req != 0)
+		return KGSS_S_BAD_QOP;
+	st = ctx_check_expiry(ctx);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	if (!plain_len_ok(message->length, token->length))
+		return KGSS_S_FAILURE;
 	kgss_iov iov[2];
-	iov[0].type = KGSS_IOV_DATA;
-	iov[0].buffer.value = message->value; // only read: a MIC never changes the message
-	iov[0].buffer.length = message->length;
-	iov[1].type = KGSS_IOV_MIC_TOKEN;
-	iov[1].buffer = *token;
-	st = kgss_get_mic_iov(ctx, qop_req, iov, 2);
+	iov_layout l;
+	plain_mic_layout(iov, &l, message, token);
+	st = engine_get_mic_iov(ctx, l);
 	if (st == KGSS_S_COMPLETE)
 		token->length = iov[1].buffer.length;
 	return st;
@@ -220,14 +264,15 @@ extern "C" kgss_status kgss_verify_mic(kgss_ctx *ctx, const kgss_buffer *message
 		return st;
 	if (!buffer_ok(message) || !buffer_ok(token))
 		return KGSS_S_FAILURE;
+	st = ctx_check_expiry(ctx);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	if (!plain_len_ok(message->length, token->length))
+		return KGSS_S_FAILURE;
 	kgss_iov iov[2];
-	iov[0].type = KGSS_IOV_DATA;
-	iov[0].buffer.value = message->value; // only read
-	iov[0].buffer.length = message->length;
-	iov[1].type = KGSS_IOV_MIC_TOKEN;
-	iov[1].buffer.value = token->value; // only read
-	iov[1].buffer.length = token->length;
-	return kgss_verify_mic_iov(ctx, qop_state, iov, 2);
+	iov_layout l;
+	plain_mic_layout(iov, &l, message, token);
+	return engine_verify_mic_iov(ctx, l);
 }
 
 extern "C" kgss_status kgss_mic_size(const kgss_ctx *ctx, size_t message_len, size_t *token_len)
@@ -380,9 +425,9 @@ extern "C" kgss_status kgss_unwrap(kgss_ctx *ctx, const kgss_buffer *input, kgss
 	iov[1].buffer.value = nullptr;
 	iov[1].buffer.length = 0;
 	iov_layout l;
-	st = iov_classify(iov, 2, &l);
-	if (st == KGSS_S_COMPLETE)
-		st = engine_unwrap_iov(ctx, conf_state, l);
+	plain_layout(&l, iov, 2, 0);
+	l.stream = &iov[0];
+	st = engine_unwrap_iov(ctx, conf_state, l);
 	if (KGSS_ERROR(st)) {
 		// No plaintext leaves a failed unwrap.
 		KGSS_WIPE_BUF(out, token_len);
