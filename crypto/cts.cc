@@ -39,15 +39,33 @@ static bool seg_copy(const seglist &sl, seg_cursor *cu, uint8_t *buf, size_t n, 
 	return true;
 }
 
+// Every field of a fresh seg_cipher, set one by one: a memset of the whole
+// struct (~100 bytes, nothing secret in it yet) is a `rep stosq` under GCC's
+// generic x86-64 tuning, a fixed cost on every per-message call.
+static void seg_cipher_reset(seg_cipher *c, const seglist &segs, seg_cipher_mode mode)
+{
+	c->segs = &segs;
+	c->mode = mode;
+	c->decrypt = false;
+	c->bc = nullptr;
+	c->ks = nullptr;
+	c->sc = nullptr;
+	c->st = nullptr;
+	c->total = 0;
+	c->body = 0;
+	c->done = 0;
+	c->cur.idx = 0;
+	c->cur.off = 0;
+	memset(c->iv, 0, sizeof(c->iv));
+}
+
 kgss_status seg_cipher_init_block(seg_cipher *c, const seglist &segs, seg_cipher_mode mode, const cipher_key *k,
 				  bool decrypt)
 {
-	memset(c, 0, sizeof(*c));
+	seg_cipher_reset(c, segs, mode);
 	if (!k->cls || (mode != SEGC_CTS && mode != SEGC_CBC))
 		return KGSS_S_FAILURE;
 	const size_t bs = k->cls->block_size;
-	c->segs = &segs;
-	c->mode = mode;
 	c->decrypt = decrypt;
 	c->bc = k->cls;
 	c->ks = k->ks;
@@ -71,11 +89,9 @@ kgss_status seg_cipher_init_block(seg_cipher *c, const seglist &segs, seg_cipher
 
 kgss_status seg_cipher_init_stream(seg_cipher *c, const seglist &segs, const kgss_stream_cipher_class *sc, void *st)
 {
-	memset(c, 0, sizeof(*c));
+	seg_cipher_reset(c, segs, SEGC_STREAM);
 	if (!sc || !st)
 		return KGSS_S_FAILURE;
-	c->segs = &segs;
-	c->mode = SEGC_STREAM;
 	c->sc = sc;
 	c->st = st;
 	c->total = c->body = segs.enc_len();
