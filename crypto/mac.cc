@@ -331,10 +331,19 @@ void mac_update(mac_run *r, const void *data, size_t len)
 
 void mac_update_segs(mac_run *r, const seglist &segs)
 {
-	seg s;
-	for (size_t i = 0; i < segs.count(); i++)
-		if (segs.at(i, &s) && s.len)
-			mac_update(r, s.p, s.len);
+	// The three parts of the list in turn (what at() walks, without its
+	// per-segment index arithmetic): head, the message buffers, tail.
+	for (size_t i = 0; i < segs.nhead; i++)
+		if (segs.head[i].len)
+			mac_update(r, segs.head[i].p, segs.head[i].len);
+	for (size_t i = 0; i < segs.niov; i++) {
+		const kgss_iov &v = segs.iov[i];
+		if ((v.type == KGSS_IOV_DATA || v.type == KGSS_IOV_SIGN_ONLY) && v.buffer.length)
+			mac_update(r, v.buffer.value, v.buffer.length);
+	}
+	for (size_t i = 0; i < segs.ntail; i++)
+		if (segs.tail[i].len)
+			mac_update(r, segs.tail[i].p, segs.tail[i].len);
 }
 
 kgss_status mac_end(mac_run *r, uint8_t *out)

@@ -169,26 +169,36 @@ kgss_status etm_decrypt(const enc_key *k, const seglist &segs, const uint8_t *ta
 	return st;
 }
 
-kgss_status mac_checksum(const mac_key *k, const seglist &segs, uint8_t *out, size_t len)
+// Begins m under k and feeds it every segment; len (the truncated length
+// wanted) must not exceed the full MAC.
+static kgss_status mac_segs(mac_run *m, const mac_key *k, const seglist &segs, size_t len)
 {
 	if (len > mac_size(k))
 		return KGSS_S_FAILURE;
+	kgss_status st = mac_begin(m, k);
+	if (st == KGSS_S_COMPLETE)
+		mac_update_segs(m, segs);
+	return st;
+}
+
+kgss_status mac_checksum(const mac_key *k, const seglist &segs, uint8_t *out, size_t len)
+{
 	mac_run m; // secret-dependent: consumed by mac_end
-	kgss_status st = mac_begin(&m, k);
+	kgss_status st = mac_segs(&m, k, segs, len);
 	if (st != KGSS_S_COMPLETE)
 		return st;
-	mac_update_segs(&m, segs);
 	return mac_end_truncated(&m, out, len);
 }
 
 kgss_status mac_verify(const mac_key *k, const seglist &segs, const uint8_t *cksum, size_t len)
 {
-	uint8_t want[kMaxMac]; // secret: expected checksum, wiped before return
-	kgss_status st = mac_checksum(k, segs, want, len);
-	if (st == KGSS_S_COMPLETE && !ct_equal(want, cksum, len))
-		st = KGSS_S_BAD_SIG;
-	wipe(want, sizeof(want));
-	return st;
+	mac_run m; // secret-dependent: consumed by mac_end_verify
+	kgss_status st = mac_segs(&m, k, segs, len);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	// Compared in constant time straight from the full MAC: no truncated
+	// copy to write and wipe.
+	return mac_end_verify(&m, cksum, len);
 }
 
 } // namespace kgss
