@@ -88,15 +88,32 @@ inline void wipe(void *p, size_t n)
 
 // Constant-time equality of two n-byte strings: the time depends on n only.
 // Returns true when equal.  The answer itself is public (KGSS_CT_PUBLIC).
+//
+// Eight bytes at a time, then byte by byte.  The empty asm makes the running
+// difference d opaque to the compiler after every step, so it can neither
+// stop early once d is nonzero nor turn the loop into memcmp (what the
+// volatile byte loads did before, at three times the instructions for a
+// 12-byte tag).
 inline bool ct_equal(const void *a, const void *b, size_t n)
 {
-	const volatile uint8_t *x = (const volatile uint8_t *)a;
-	const volatile uint8_t *y = (const volatile uint8_t *)b;
-	uint32_t d = 0;
-	for (size_t i = 0; i < n; i++)
-		d |= (uint32_t)(x[i] ^ y[i]);
-	// d in 0..255: (d - 1) >> 31 is 1 only when d == 0, with no branch on d.
-	bool r = ((d - 1u) >> 31) & 1u;
+	const uint8_t *x = (const uint8_t *)a;
+	const uint8_t *y = (const uint8_t *)b;
+	uint64_t d = 0;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t u, v;
+		memcpy(&u, x + i, 8);
+		memcpy(&v, y + i, 8);
+		d |= u ^ v;
+		__asm__("" : "+r"(d));
+	}
+	for (; i < n; i++) {
+		d |= (uint64_t)(x[i] ^ y[i]);
+		__asm__("" : "+r"(d));
+	}
+	// d32 < 2^32: (d32 - 1) >> 63 (in 64 bits) is 1 only when d32 == 0, with no branch.
+	const uint64_t d32 = (uint32_t)d | (uint32_t)(d >> 32);
+	bool r = ((d32 - 1u) >> 63) & 1u;
 	KGSS_CT_PUBLIC(&r, sizeof(r));
 	return r;
 }
