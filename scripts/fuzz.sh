@@ -26,7 +26,7 @@ shift || true
 case "$secs" in
   ''|*[!0-9]*|0) echo "seconds per target must be a positive number (libFuzzer takes 0 as forever)" >&2; exit 2;;
 esac
-targets=${*:-unwrap verify_mic unwrap_iov import_lucid import_downcall import_serialized}
+targets=${*:-unwrap verify_mic unwrap_iov import_lucid import_downcall import_serialized inspect}
 build=${KGSS_FUZZ_BUILD:-build/fuzz}
 
 # Debian 12: clang 14 and its compiler runtime (libFuzzer, ASan, UBSan).

@@ -256,4 +256,48 @@ void check_alive(pair &p, const char *what)
 		one_way(p.peer, p.self, what);
 }
 
+std::string hex_text(const std::vector<uint8_t> &b, unsigned style)
+{
+	static const char lo[] = "0123456789abcdef", up[] = "0123456789ABCDEF";
+	const char *d = style & 1 ? up : lo;
+	std::string s = style & 2 ? "0x" : "";
+	if (style & 4)
+		s = " \n" + s;
+	for (size_t i = 0; i < b.size(); i++) {
+		if (i && (style & 8))
+			s += style & 16 ? ':' : ' ';
+		s += d[b[i] >> 4];
+		s += d[b[i] & 15];
+	}
+	return s;
+}
+
+std::string base64_text(const std::vector<uint8_t> &b, unsigned style)
+{
+	const char *a = style & 1 ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+				  : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	std::string s;
+	size_t i = 0;
+	for (; i + 3 <= b.size(); i += 3) {
+		uint32_t v = (uint32_t)b[i] << 16 | (uint32_t)b[i + 1] << 8 | b[i + 2];
+		s += a[v >> 18];
+		s += a[(v >> 12) & 63];
+		s += a[(v >> 6) & 63];
+		s += a[v & 63];
+		if ((style & 4) && (i / 3) % 19 == 18)
+			s += style & 8 ? "\r\n" : "\n";
+	}
+	const size_t left = b.size() - i;
+	if (left) {
+		uint32_t v = (uint32_t)b[i] << 16 | (left == 2 ? (uint32_t)b[i + 1] << 8 : 0);
+		s += a[v >> 18];
+		s += a[(v >> 12) & 63];
+		if (left == 2)
+			s += a[(v >> 6) & 63];
+		if (style & 2)
+			s += left == 2 ? "=" : "==";
+	}
+	return s;
+}
+
 } // namespace kf

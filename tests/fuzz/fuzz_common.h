@@ -15,6 +15,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <string>
+#include <vector>
+
 #include "kgss.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -91,6 +94,14 @@ inline void record(kgss_status st)
 	last_status = st;
 	last_status_set = true;
 }
+
+// b as hex or base64 text in a style `kgss inspect` accepts (for its fuzz
+// target and seeds).  hex: style bit 0 upper case, 1 "0x", 2 leading
+// whitespace, 3 a separator between bytes (bit 4: ':' instead of ' ').
+// base64: bit 0 URL-safe alphabet, 1 '=' padding, 2 a line break every 76
+// characters (bit 3: CRLF).
+std::string hex_text(const std::vector<uint8_t> &b, unsigned style);
+std::string base64_text(const std::vector<uint8_t> &b, unsigned style);
 
 } // namespace kf
 

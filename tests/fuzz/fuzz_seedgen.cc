@@ -22,6 +22,8 @@ namespace {
 std::string root;
 int written = 0;
 
+void put_inspect(const char *target, const std::string &name, const bytes &b);
+
 void put(const char *target, const std::string &name, const bytes &b)
 {
 	std::string dir = root + "/" + target;
@@ -31,6 +33,63 @@ void put(const char *target, const std::string &name, const bytes &b)
 	if (!f || fwrite(b.data(), 1, b.size(), f) != b.size() || fclose(f) != 0)
 		kf::fail(("cannot write " + path).c_str());
 	written++;
+	put_inspect(target, name, b);
+}
+
+// fuzz_inspect (tests/fuzz/fuzz_inspect.cc): every kgss_unwrap and
+// kgss_verify_mic seed once more through the decoder of `kgss inspect`, with
+// the receiving context's key (ok / bad as for the library) and without a key
+// with the receiver described (valid tokens must decode as well-formed); the
+// valid sealed tokens of acceptors also as hex and base64 text.
+void put_inspect(const char *target, const std::string &name, const bytes &b)
+{
+	const bool mic = strcmp(target, "verify_mic") == 0;
+	if (!mic && strcmp(target, "unwrap") != 0)
+		return;
+	const bool ok = name.compare(0, 3, "ok-") == 0;
+	const size_t skip = mic ? 2 + b[1] : 1; // selector [| len | message]
+	const bytes tok(b.begin() + skip, b.end());
+	bytes t = {b[0], 1, 0};
+	if (mic) {
+		t[2] = (uint8_t)(0x80 | b[1]); // a message of b[1] bytes is given
+		t.insert(t.end(), b.begin() + 2, b.begin() + skip);
+	}
+	t.insert(t.end(), tok.begin(), tok.end());
+	put("inspect", name + "-key", t);
+	const uint8_t described = 4 | 8 | 16; // role, enctype, acceptor subkey known
+	t = {b[0], described};
+	t.insert(t.end(), tok.begin(), tok.end());
+	put("inspect", (ok ? "" : "x-") + name + "-nokey", t);
+	if (!ok || name.find("-acc-sealed13") == std::string::npos)
+		return;
+	// text: mode 2, parser in bits 5..6 (hex, base64, file contents, auto)
+	const std::string texts[4] = {kf::hex_text(tok, 1 | 2 | 4 | 8 | 16), kf::base64_text(tok, 2 | 4),
+				      kf::base64_text(tok, 1 | 4 | 8), kf::hex_text(tok, 0)};
+	static const char *const kinds[4] = {"hex", "base64", "contents", "auto"};
+	for (unsigned k = 0; k < 4; k++) {
+		t = {b[0], (uint8_t)(2 | described | k << 5)};
+		t.insert(t.end(), texts[k].begin(), texts[k].end());
+		put("inspect", name + "-" + kinds[k], t);
+	}
+	// malformed text: odd digit count, an invalid character, data after padding
+	std::string h = kf::hex_text(tok, 8);
+	t = {b[0], (uint8_t)(2 | described)};
+	t.insert(t.end(), h.begin(), h.end() - 1);
+	put("inspect", "bad-" + name.substr(3) + "-hex-odd", t);
+	t = {b[0], (uint8_t)(2 | described)};
+	t.insert(t.end(), h.begin(), h.end());
+	t[4] = 'g';
+	put("inspect", "bad-" + name.substr(3) + "-hex-invalid", t);
+	std::string b64 = kf::base64_text(tok, 2) + "=AA";
+	t = {b[0], (uint8_t)(2 | described | 1 << 5)};
+	t.insert(t.end(), b64.begin(), b64.end());
+	put("inspect", "bad-" + name.substr(3) + "-base64-after-pad", t);
+	// round trips (mode 3): hex and base64 styles of the raw token
+	t = {b[0], (uint8_t)(3 | (1 | 8) << 3)};
+	t.insert(t.end(), tok.begin(), tok.end());
+	put("inspect", "ok-" + name.substr(3) + "-roundtrip-hex", t);
+	t[1] = (uint8_t)(3 | 4 | (2 | 4) << 3);
+	put("inspect", "ok-" + name.substr(3) + "-roundtrip-base64", t);
 }
 
 std::string cfg_name(const kf::config &c)

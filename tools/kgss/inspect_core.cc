@@ -1,0 +1,447 @@
+// tools/kgss/inspect_core.cc - see inspect_core.h.
+#include "tools/kgss/inspect_core.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+namespace kcli {
+
+namespace {
+
+std::string hx(unsigned v, int digits) {
+	char b[16];
+	snprintf(b, sizeof b, "%0*x", digits, v);
+	return b;
+}
+
+uint64_t be64(const uint8_t *p) {
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++) v = v << 8 | p[i];
+	return v;
+}
+
+// ---- RFC 4121 ---------------------------------------------------------------------
+void decode_cfx(const bytes &t, const receiver &rx, report &r) {
+	r.protocol = 1;
+	const bool mic = t[0] == 0x04;
+	r.kind = mic ? TK_MIC : TK_WRAP;
+	fprintf(r.out, "token: RFC 4121 %s (TOK_ID %02x %02x), %zu bytes\n", mic ? "MIC" : "Wrap", t[0], t.size() > 1 ? t[1] : 0,
+	       t.size());
+	if (t.size() < 2 || t[1] != 0x04) {
+		r.bad("bad TOK_ID " + hx(t[0], 2) + " " + (t.size() > 1 ? hx(t[1], 2) : std::string("--")) +
+		      ": RFC 4121 uses 04 04 (MIC) and 05 04 (Wrap)");
+	}
+	if (t.size() < 16) {
+		r.bad("truncated header: " + std::to_string(t.size()) + " bytes, an RFC 4121 header is 16");
+		return;
+	}
+	const uint8_t flags = t[2];
+	std::string names;
+	if (flags & 0x01) names += ", SentByAcceptor";
+	if (flags & 0x02) names += ", Sealed";
+	if (flags & 0x04) names += ", AcceptorSubkey";
+	if (flags & ~0x07) names += ", unknown 0x" + hx(flags & ~0x07u, 2);
+	fprintf(r.out, "  flags      0x%02x%s%s  (sent by the %s)\n", flags, names.empty() ? "" : ": ",
+	       names.empty() ? "" : names.c_str() + 2, flags & 0x01 ? "acceptor" : "initiator");
+	if (flags & ~0x07) r.bad("unknown flag bits 0x" + hx(flags & ~0x07u, 2) + " (only 0x01, 0x02, 0x04 are defined)");
+	if (mic && (flags & 0x02)) r.bad("Sealed flag (0x02) set on a MIC token");
+	if (rx.role >= 0) {
+		const bool from_acceptor = flags & 0x01;
+		const bool expect_from_acceptor = rx.role == 1; // the initiator receives what the acceptor sends
+		if (from_acceptor != expect_from_acceptor)
+			r.bad(std::string("direction: token sent by the ") + (from_acceptor ? "acceptor" : "initiator") +
+			      " but the receiver is the " + (rx.role == 1 ? "initiator" : "acceptor") +
+			      " (a reflected token, or --role names the sender instead of the receiver)");
+	}
+	if (rx.subkey >= 0) {
+		const bool f = flags & 0x04;
+		if (f && rx.subkey == 0) r.bad("AcceptorSubkey flag set but the receiver's context has no acceptor subkey");
+		if (!f && rx.subkey == 1)
+			r.bad("AcceptorSubkey flag clear but the context has an acceptor subkey (every token must use it)");
+	}
+	const uint64_t seq = be64(t.data() + 8);
+	if (mic) {
+		std::string fill = hex_encode(t.data() + 3, 5);
+		bool ok = true;
+		for (int i = 3; i < 8; i++) ok &= t[i] == 0xff;
+		fprintf(r.out, "  filler     %s%s\n", fill.c_str(), ok ? " (ok)" : "");
+		if (!ok) r.bad("filler bytes 3..7 are " + fill + ", must be ff ff ff ff ff");
+		fprintf(r.out, "  SND_SEQ    %llu (0x%016llx)\n", (unsigned long long)seq, (unsigned long long)seq);
+		const size_t ck = t.size() - 16;
+		fprintf(r.out, "  checksum   %zu bytes: %s\n", ck, hex_encode(t.data() + 16, ck).c_str());
+		if (ck == 0) r.bad("empty checksum");
+		else if (rx.et && ck != rx.et->cksum_len)
+			r.bad("checksum is " + std::to_string(ck) + " bytes, " + rx.et->name + " uses " +
+			      std::to_string(rx.et->cksum_len));
+		else if (!rx.et && ck != 12 && ck != 16 && ck != 24)
+			r.bad("checksum length " + std::to_string(ck) +
+			      " matches no RFC 4121 enctype (12 aes-sha1, 16 aes128-sha256 / camellia, 24 aes256-sha384)");
+		return;
+	}
+	// Wrap
+	fprintf(r.out, "  filler     %02x%s\n", t[3], t[3] == 0xff ? " (ok)" : "");
+	if (t[3] != 0xff) r.bad("filler byte 3 is " + hx(t[3], 2) + ", must be ff");
+	const unsigned ec = (unsigned)t[4] << 8 | t[5];
+	const unsigned rrc = (unsigned)t[6] << 8 | t[7];
+	const size_t payload = t.size() - 16;
+	const bool sealed = flags & 0x02;
+	fprintf(r.out, "  EC         %u\n", ec);
+	fprintf(r.out, "  RRC        %u%s\n", rrc, rrc ? " (payload rotated right; un-rotated below)" : "");
+	fprintf(r.out, "  SND_SEQ    %llu (0x%016llx)\n", (unsigned long long)seq, (unsigned long long)seq);
+	if (payload == 0) {
+		r.bad("no payload after the 16-byte header");
+		return;
+	}
+	if (rrc > payload)
+		r.bad("RRC " + std::to_string(rrc) + " exceeds the " + std::to_string(payload) +
+		      "-byte payload (rotation would wrap; no conforming sender does this)");
+	// un-rotate: rotate left by rrc mod payload
+	bytes p(t.begin() + 16, t.end());
+	size_t rot = rrc % payload;
+	if (rot) {
+		bytes q(p.size());
+		for (size_t i = 0; i < p.size(); i++) q[i] = p[(i + rot) % p.size()];
+		p.swap(q);
+	}
+	if (sealed) {
+		fprintf(r.out, "  payload    %zu bytes, encrypted: E(confounder | plaintext | %u filler bytes | header copy) | checksum\n",
+		       payload, ec);
+		if (rx.et) {
+			const size_t fixed = rx.et->conf_len + 16 + rx.et->cksum_len;
+			fprintf(r.out, "             %s: confounder %zu, header copy 16, checksum %zu\n", rx.et->name, rx.et->conf_len,
+			       rx.et->cksum_len);
+			if (payload < fixed + ec)
+				r.bad("EC inconsistent: payload " + std::to_string(payload) + " < confounder " +
+				      std::to_string(rx.et->conf_len) + " + EC " + std::to_string(ec) + " + header copy 16 + checksum " +
+				      std::to_string(rx.et->cksum_len));
+			else
+				fprintf(r.out, "  plaintext  %zu bytes (encrypted)\n", payload - fixed - ec);
+			fprintf(r.out, "  checksum   %s\n", hex_encode(p.data() + p.size() - std::min(p.size(), rx.et->cksum_len),
+								std::min(p.size(), rx.et->cksum_len)).c_str());
+		} else {
+			fprintf(r.out, "             plaintext = payload - 16 (confounder) - EC - 16 (header copy) - h, h = 12 / 16 / 24 by enctype\n");
+			if (payload < 16 + 16 + 12 + (size_t)ec)
+				r.bad("EC inconsistent: payload " + std::to_string(payload) + " < confounder 16 + EC " +
+				      std::to_string(ec) + " + header copy 16 + the shortest checksum 12");
+		}
+	} else {
+		fprintf(r.out, "  payload    %zu bytes, integrity only: plaintext | checksum (EC = checksum length)\n", payload);
+		if (ec > payload) {
+			r.bad("EC " + std::to_string(ec) + " larger than the " + std::to_string(payload) + "-byte payload");
+			return;
+		}
+		if (rx.et && ec != rx.et->cksum_len)
+			r.bad("EC " + std::to_string(ec) + " must equal the checksum length " + std::to_string(rx.et->cksum_len) +
+			      " of " + rx.et->name + " in an integrity-only Wrap");
+		else if (!rx.et && ec != 12 && ec != 16 && ec != 24)
+			r.bad("EC " + std::to_string(ec) +
+			      " is no RFC 4121 checksum length (12, 16, 24) as an integrity-only Wrap requires");
+		if (ec == 0) r.bad("empty checksum (EC 0) in an integrity-only Wrap");
+		const size_t dl = payload - ec;
+		fprintf(r.out, "  checksum   %u bytes: %s\n", ec, hex_encode(p.data() + dl, ec).c_str());
+		fprintf(r.out, "  plaintext  %zu bytes, in the clear (NOT verified without the key):\n", dl);
+		hexdump(r.out, p.data(), dl, "             ");
+	}
+}
+
+// ---- RFC 1964 ---------------------------------------------------------------------
+const char *sign_alg_name(unsigned a) {
+	switch (a) {
+	case 0x0000: return "DES MAC MD5 (single DES)";
+	case 0x0001: return "MD2.5 (single DES)";
+	case 0x0002: return "DES MAC (single DES)";
+	case 0x0004: return "HMAC SHA1 DES3-KD";
+	case 0x0011: return "HMAC MD5 (RC4-HMAC, RFC 4757)";
+	case 0xffff: return "none";
+	default: return nullptr;
+	}
+}
+const char *seal_alg_name(unsigned a) {
+	switch (a) {
+	case 0xffff: return "none (integrity only)";
+	case 0x0000: return "DES (single DES)";
+	case 0x0002: return "DES3-KD";
+	case 0x0010: return "RC4";
+	default: return nullptr;
+	}
+}
+
+std::string oid_dotted(const uint8_t *p, size_t n) {
+	if (n == 0) return "(empty)";
+	std::string s = std::to_string(p[0] / 40) + "." + std::to_string(p[0] % 40);
+	uint64_t v = 0;
+	for (size_t i = 1; i < n; i++) {
+		v = v << 7 | (p[i] & 0x7f);
+		if (!(p[i] & 0x80)) {
+			s += "." + std::to_string(v);
+			v = 0;
+		}
+	}
+	if (n > 1 && (p[n - 1] & 0x80)) s += ".(truncated)";
+	return s;
+}
+
+void decode_1964_inner(const uint8_t *in, size_t n, const receiver &rx, report &r);
+
+void decode_1964(const bytes &t, const receiver &rx, report &r) {
+	r.protocol = 0;
+	fprintf(r.out, "token: RFC 1964 (DER framing 0x60), %zu bytes\n", t.size());
+	if (t.size() < 2) {
+		r.bad("truncated DER framing: no length byte after 0x60");
+		return;
+	}
+	size_t pos = 2, dlen = 0;
+	if (t[1] < 0x80) {
+		dlen = t[1];
+	} else if (t[1] == 0x80) {
+		r.bad("indefinite DER length (0x80) is not allowed");
+		return;
+	} else {
+		size_t nb = t[1] & 0x7f;
+		if (nb > 4) {
+			r.bad("DER length uses " + std::to_string(nb) + " length bytes (more than 4)");
+			return;
+		}
+		if (t.size() < 2 + nb) {
+			r.bad("truncated DER length: " + std::to_string(nb) + " length bytes announced");
+			return;
+		}
+		for (size_t i = 0; i < nb; i++) dlen = dlen << 8 | t[2 + i];
+		pos = 2 + nb;
+		if (t[2] == 0 || (nb == 1 && dlen < 0x80)) r.bad("non-minimal DER length encoding");
+	}
+	fprintf(r.out, "  DER length %zu (%zu bytes follow)\n", dlen, t.size() - pos);
+	if (dlen != t.size() - pos)
+		r.bad("DER length mismatch: the header says " + std::to_string(dlen) + " bytes, " +
+		      std::to_string(t.size() - pos) + " follow");
+	if (t.size() < pos + 2) {
+		r.bad("truncated: no OID after the DER length");
+		return;
+	}
+	if (t[pos] != 0x06) {
+		r.bad("expected the OID tag 06 after the DER length, found " + hx(t[pos], 2));
+		return;
+	}
+	size_t olen = t[pos + 1];
+	if (olen >= 0x80 || t.size() < pos + 2 + olen) {
+		r.bad("truncated or malformed OID (length byte " + hx(t[pos + 1], 2) + ")");
+		return;
+	}
+	static const uint8_t krb5_oid[9] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 0x01, 0x02, 0x02};
+	static const uint8_t ms_oid[9] = {0x2a, 0x86, 0x48, 0x82, 0xf7, 0x12, 0x01, 0x02, 0x02};
+	const uint8_t *oid = t.data() + pos + 2;
+	std::string dotted = oid_dotted(oid, olen);
+	bool krb5 = olen == 9 && memcmp(oid, krb5_oid, 9) == 0;
+	fprintf(r.out, "  mech OID   %s%s\n", dotted.c_str(), krb5 ? " (Kerberos V5, RFC 1964)" : "");
+	if (!krb5) {
+		if (olen == 9 && memcmp(oid, ms_oid, 9) == 0)
+			r.bad("wrong OID " + dotted + " (Microsoft's legacy krb5 OID; per-message tokens use 1.2.840.113554.1.2.2)");
+		else
+			r.bad("wrong OID " + dotted + " (expected the krb5 mechanism 1.2.840.113554.1.2.2)");
+	}
+	pos += 2 + olen;
+	decode_1964_inner(t.data() + pos, t.size() - pos, rx, r);
+}
+
+void decode_1964_inner(const uint8_t *in, size_t n, const receiver &rx, report &r) {
+	if (n < 2) {
+		r.bad("truncated: no TOK_ID after the OID");
+		return;
+	}
+	const unsigned tok = (unsigned)in[0] << 8 | in[1];
+	if (tok == 0x0101) {
+		r.kind = TK_MIC;
+		fprintf(r.out, "  TOK_ID     01 01 (MIC)\n");
+	} else if (tok == 0x0201) {
+		r.kind = TK_WRAP;
+		fprintf(r.out, "  TOK_ID     02 01 (Wrap)\n");
+	} else if (tok == 0x0102) {
+		fprintf(r.out, "  TOK_ID     01 02 (delete context)\n");
+		r.bad("TOK_ID 01 02 is a delete-context token (RFC 1964 1.2.2), not a MIC or Wrap token");
+		return;
+	} else {
+		fprintf(r.out, "  TOK_ID     %02x %02x\n", in[0], in[1]);
+		r.bad("bad TOK_ID " + hx(in[0], 2) + " " + hx(in[1], 2) + ": RFC 1964 uses 01 01 (MIC) and 02 01 (Wrap)");
+		return;
+	}
+	if (n < 16) {
+		r.bad("truncated header: the token body is " + std::to_string(n) +
+		      " bytes, an RFC 1964 header (TOK_ID, SGN_ALG, SEAL_ALG, filler, SND_SEQ) is 16");
+		return;
+	}
+	const unsigned sgn = in[2] | (unsigned)in[3] << 8;
+	const unsigned seal = in[4] | (unsigned)in[5] << 8;
+	const char *sn = sign_alg_name(sgn);
+	const char *en = seal_alg_name(seal);
+	fprintf(r.out, "  SGN_ALG    %02x %02x = 0x%04x %s\n", in[2], in[3], sgn, sn ? sn : "(unknown)");
+	fprintf(r.out, "  SEAL_ALG   %02x %02x = 0x%04x %s\n", in[4], in[5], seal, en ? en : "(unknown)");
+	if (!sn || sgn == 0xffff) r.bad("unknown SGN_ALG 0x" + hx(sgn, 4));
+	else if (sgn <= 2) r.bad(std::string("SGN_ALG ") + sn + " is single DES (not supported; RFC 6649)");
+	if (!en) r.bad("unknown SEAL_ALG 0x" + hx(seal, 4));
+	else if (seal == 0) r.bad("SEAL_ALG DES is single DES (not supported; RFC 6649)");
+	if (r.kind == TK_MIC && seal != 0xffff) r.bad("a MIC token must have SEAL_ALG ff ff, not " + hx(seal, 4));
+	if (r.kind == TK_WRAP && ((sgn == 0x4 && seal == 0x10) || (sgn == 0x11 && seal == 0x2)))
+		r.bad("SGN_ALG " + std::string(sn) + " with SEAL_ALG " + en + " (mixed algorithm families)");
+	if (rx.et && rx.et->protocol == 0 && sgn != rx.et->sign_alg)
+		r.bad("SGN_ALG 0x" + hx(sgn, 4) + " does not belong to " + rx.et->name + " (0x" + hx(rx.et->sign_alg, 4) + ")");
+	if (rx.et && rx.et->protocol == 1)
+		r.bad(std::string("an RFC 1964 token, but ") + rx.et->name + " contexts use RFC 4121 tokens");
+	const bool fill_ok = in[6] == 0xff && in[7] == 0xff;
+	fprintf(r.out, "  filler     %02x %02x%s\n", in[6], in[7], fill_ok ? " (ok)" : "");
+	if (!fill_ok) r.bad("filler bytes are " + hx(in[6], 2) + " " + hx(in[7], 2) + ", must be ff ff");
+	fprintf(r.out, "  SND_SEQ    %s (encrypted: sequence number + direction bytes)\n", hex_encode(in + 8, 8).c_str());
+	size_t ck;
+	if (rx.et && rx.et->protocol == 0) ck = rx.et->cksum_len;
+	else ck = sgn == 0x4 ? 20 : 8;
+	if (n < 16 + ck) {
+		r.bad("truncated: SGN_CKSUM needs " + std::to_string(ck) + " bytes, " + std::to_string(n - 16) + " present");
+		return;
+	}
+	fprintf(r.out, "  SGN_CKSUM  %zu bytes: %s\n", ck, hex_encode(in + 16, ck).c_str());
+	const size_t rest = n - 16 - ck;
+	if (r.kind == TK_MIC) {
+		if (rest) r.bad(std::to_string(rest) + " trailing bytes after SGN_CKSUM in a MIC token");
+		return;
+	}
+	const bool rc4 = sgn == 0x11 || seal == 0x10;
+	fprintf(r.out, "  body       %zu bytes: confounder 8 | data | padding (%s)%s\n", rest,
+	       rc4 ? "RC4: 1 pad byte 01" : "DES3: 1..8 bytes, each = the pad length",
+	       seal == 0xffff ? ", in the clear" : ", encrypted");
+	if (rest < 8 + 1) {
+		r.bad("body of " + std::to_string(rest) + " bytes is shorter than the confounder (8) plus padding (at least 1)");
+		return;
+	}
+	if (!rc4 && rest % 8 != 0)
+		r.bad("DES3 body of " + std::to_string(rest) + " bytes is not a multiple of the 8-byte block");
+	if (seal == 0xffff) {
+		const uint8_t *body = in + 16 + ck;
+		unsigned pad = body[rest - 1];
+		bool pad_ok = rc4 ? pad == 1 : (pad >= 1 && pad <= 8 && pad <= rest - 8);
+		for (unsigned i = 0; pad_ok && i < pad; i++) pad_ok = body[rest - 1 - i] == pad;
+		fprintf(r.out, "  confounder %s\n", hex_encode(body, 8).c_str());
+		if (!pad_ok) {
+			r.bad("padding is not valid (last byte " + hx(pad, 2) + ")");
+			return;
+		}
+		fprintf(r.out, "  padding    %u bytes\n", pad);
+		fprintf(r.out, "  data       %zu bytes, in the clear (NOT verified without the key):\n", rest - 8 - pad);
+		hexdump(r.out, body + 8, rest - 8 - pad, "             ");
+	} else {
+		fprintf(r.out, "  data       about %zu bytes (%s)\n", rest - 8 - 1,
+		       rc4 ? "exact: body - 9" : "body - 8 - padding (1..8), known after decryption");
+	}
+}
+
+} // namespace
+
+void inspect_structure(const uint8_t *tok, size_t n, const receiver &rx, report &r) {
+	const bytes t(tok, tok + n); // the decoders index a vector of exactly n bytes
+	if (t.empty()) {
+		fprintf(r.out, "token: empty\n");
+		r.bad("empty token");
+	} else if (t[0] == 0x04 || t[0] == 0x05) {
+		decode_cfx(t, rx, r);
+	} else if (t[0] == 0x60) {
+		decode_1964(t, rx, r);
+	} else if (t.size() >= 2 && (t[0] == 0x01 || t[0] == 0x02) && (t[1] == 0x01 || t[1] == 0x02)) {
+		fprintf(r.out, "token: RFC 1964 inner token WITHOUT the DER framing, %zu bytes\n", t.size());
+		r.bad("RFC 1964 token without its DER framing (0x60 length OID); receivers require it");
+		r.protocol = 0;
+		decode_1964_inner(t.data(), t.size(), rx, r);
+	} else {
+		fprintf(r.out, "token: unknown, %zu bytes, starts %s\n", t.size(),
+			hex_encode(t.data(), std::min<size_t>(t.size(), 8)).c_str());
+		r.bad("unknown TOK_ID " + hex_encode(t.data(), std::min<size_t>(t.size(), 2)) +
+		      ": neither RFC 4121 (04 04 MIC, 05 04 Wrap) nor RFC 1964 (0x60 DER framing)");
+	}
+	if (rx.et && r.protocol >= 0 && r.protocol != rx.et->protocol && r.protocol == 1)
+		r.bad(std::string("an RFC 4121 token, but ") + rx.et->name + " contexts use RFC 1964 tokens");
+	if (r.violations.empty()) fprintf(r.out, "format: well-formed (no violations)\n");
+	else fprintf(r.out, "format: %zu violation%s\n", r.violations.size(), r.violations.size() == 1 ? "" : "s");
+}
+
+int inspect_verify(FILE *out, FILE *err, kgss_ctx *ctx, const uint8_t *tok, size_t n, const report &r,
+		   const bytes *msg, kgss_status *st_out) {
+	bool verified = false;
+	bytes copy(tok, tok + n); // kgss_buffer is not const
+	kgss_buffer in = {copy.size(), copy.empty() ? nullptr : copy.data()};
+	kgss_status st;
+	if (r.kind == TK_MIC || (r.kind == TK_UNKNOWN && msg)) {
+		if (!msg) {
+			fprintf(err, "kgss inspect: a MIC token covers a message: give it with --message, --message-hex or "
+					"--message-file\n");
+			return EXIT_USAGE;
+		}
+		bytes mcopy(*msg);
+		kgss_buffer m = {mcopy.size(), mcopy.empty() ? nullptr : mcopy.data()};
+		uint32_t qop = 0;
+		st = kgss_verify_mic(ctx, &m, &in, &qop);
+		if (st == KGSS_S_COMPLETE) {
+			fprintf(out, "kgss_verify_mic: %s, qop %u: the MIC is valid for the %zu-byte message\n",
+				status_str(st).c_str(), (unsigned)qop, msg->size());
+			verified = true;
+		} else {
+			fprintf(out, "kgss_verify_mic: REJECTED: %s\n", status_str(st).c_str());
+		}
+	} else {
+		if (msg) fprintf(err, "kgss inspect: note: the message is ignored, a Wrap token carries its own data\n");
+		bytes plain(n + 1);
+		kgss_buffer ob = {plain.size(), plain.data()};
+		int conf = -1;
+		uint32_t qop = 0;
+		st = kgss_unwrap(ctx, &in, &ob, &conf, &qop);
+		if (st == KGSS_S_COMPLETE) {
+			fprintf(out, "kgss_unwrap: %s, conf_state %d (%s), qop %u\n", status_str(st).c_str(), conf,
+				conf ? "was encrypted" : "integrity only", (unsigned)qop);
+			fprintf(out, "plaintext: %zu bytes\n", ob.length);
+			hexdump(out, plain.data(), ob.length, "  ");
+			fprintf(out, "plaintext (text): \"%s\"\n", printable(plain.data(), ob.length).c_str());
+			verified = true;
+		} else {
+			fprintf(out, "kgss_unwrap: REJECTED: %s\n", status_str(st).c_str());
+		}
+		wipe(plain);
+	}
+	if (st_out) *st_out = st;
+	if (verified && r.violations.empty()) {
+		fprintf(out, "result: VERIFIED\n");
+		return EXIT_OK;
+	}
+	if (verified)
+		fprintf(out, "result: verified by libkgss, but the format has %zu violation(s)\n", r.violations.size());
+	else
+		fprintf(out, "result: REJECTED\n");
+	return EXIT_VERIFY;
+}
+
+// ---- input ------------------------------------------------------------------------
+static bool all_text(const bytes &b) {
+	for (uint8_t c : b)
+		if (!(c == '\n' || c == '\r' || c == '\t' || (c >= 0x20 && c < 0x7f))) return false;
+	return true;
+}
+
+// File or stdin contents: text that is hex or base64 is decoded, else raw.
+void decode_contents(bytes &raw, std::string *how) {
+	if (!raw.empty() && all_text(raw)) {
+		std::string s(raw.begin(), raw.end());
+		bytes b;
+		if (hex_decode(s, &b) && !b.empty()) {
+			raw.swap(b);
+			*how += ", hex text";
+			return;
+		}
+		if (base64_decode(s, &b) && !b.empty()) {
+			raw.swap(b);
+			*how += ", base64 text";
+			return;
+		}
+	}
+	*how += ", raw bytes";
+}
+
+} // namespace kcli
