@@ -6,13 +6,25 @@
 #include "kgss.h"
 #include "gss-kernel-lib/import.h"
 
+// The default backend.  A kernel build defaults to the portable builtin
+// classes: they never touch the vector registers, so the default is safe in
+// every context (docs/kernel.md, "FPU").
+static const kgss_crypto_backend *default_crypto()
+{
+#if defined(__KERNEL__)
+	return kgss_crypto_builtin_portable();
+#else
+	return kgss_crypto_builtin();
+#endif
+}
+
 extern "C" void kgss_options_init(kgss_options *opts)
 {
 	if (opts == nullptr)
 		return;
 	memset(opts, 0, sizeof(*opts));
 	opts->struct_size = (uint32_t)sizeof(kgss_options);
-	opts->crypto = kgss_crypto_builtin();
+	opts->crypto = default_crypto();
 }
 
 namespace kgss {
@@ -45,7 +57,7 @@ kgss_status options_resolve(const kgss_options *in, kgss_options *out)
 	KGSS_TAKE(alloc_ctx);
 #undef KGSS_TAKE
 	if (out->crypto == nullptr)
-		out->crypto = kgss_crypto_builtin();
+		out->crypto = default_crypto();
 	// Unknown option bits: refuse rather than silently run without a
 	// protection the caller may believe it asked for.
 	if (out->flags & ~(KGSS_OPT_REPLAY_DETECT | KGSS_OPT_SEQUENCE_DETECT))

@@ -31,8 +31,14 @@
 // update is done under a spinlock word.  The critical section is a handful of
 // instructions with no calls; __atomic on a 32-bit word is lock-free on every
 // target we build for (no libatomic reference; the core_symbols test checks).
+// Local interrupts are masked around it (kgss_os_irq_save, gss-kernel-lib/
+// os.h): in a kernel a verify may run in process, softirq or hard-IRQ
+// context, and one that interrupted the lock holder on the same CPU would
+// otherwise spin forever.  In user space the mask is a no-op (libkgss is not
+// async-signal-safe).
 #include <stdint.h>
 
+#include "gss-kernel-lib/os.h"
 #include "gss-kernel-lib/seqstate.h"
 
 namespace kgss {
@@ -113,9 +119,11 @@ kgss_status seqstate_check(seqstate *s, uint64_t seq)
 	// flags never change after import: reading them needs no lock.
 	if ((s->flags & (KGSS_OPT_REPLAY_DETECT | KGSS_OPT_SEQUENCE_DETECT)) == 0)
 		return KGSS_S_COMPLETE;
+	const unsigned long irq = kgss_os_irq_save();
 	lock(s);
 	const kgss_status st = check_locked(s, seq);
 	unlock(s);
+	kgss_os_irq_restore(irq);
 	return st;
 }
 

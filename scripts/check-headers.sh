@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # check-headers.sh CC CXX INCLUDE_DIR: every public header compiles on its own
 # as strict C99 and as C++17, and includes nothing but <stddef.h>/<stdint.h>
-# (and other public kgss headers).
+# (<linux/types.h> instead under __KERNEL__ in kernel C; compat/linux builds
+# that case) and other public kgss headers.
 set -euo pipefail
 cc=${1:?cc}; cxx=${2:?cxx}; inc=${3:?include dir}
 bad=0; n=0
 for h in "$inc"/*.h; do
   n=$((n+1))
   name=$(basename "$h")
-  others=$(grep -E '^[[:space:]]*#[[:space:]]*include' "$h" | grep -vE '<stddef\.h>|<stdint\.h>|"kgss[a-z_]*\.h"' || true)
+  others=$(grep -E '^[[:space:]]*#[[:space:]]*include' "$h" | grep -vE '<stddef\.h>|<stdint\.h>|<linux/types\.h>|"kgss[a-z_]*\.h"' || true)
   if [ -n "$others" ]; then echo "$name includes more than stddef/stdint: $others"; bad=1; fi
   printf '#include "%s"\nint kgss_header_check_%s;\n' "$name" "$n" > /tmp/kgss_hdr_$$.c
   if ! "$cc" -std=c99 -pedantic -Wall -Wextra -Werror -fsyntax-only -I"$inc" /tmp/kgss_hdr_$$.c; then

@@ -20,7 +20,7 @@ configs=("$@")
 [ ${#configs[@]} -gt 0 ] || configs=(a b c)
 
 common=(-DCMAKE_BUILD_TYPE=Release -DKGSS_BUILD_TOOLS=OFF -DKGSS_BUILD_TESTS=ON
-        -DKGSS_SANITIZE=OFF -DKGSS_TSAN=OFF -DKGSS_KERNEL_FLAVOUR=OFF)
+        -DKGSS_SANITIZE=OFF -DKGSS_TSAN=OFF -DKGSS_FREESTANDING=OFF)
 exclude='memcheck|interop|^fuzz$|bench'
 
 families() { # des3 aes_sha1 aes_sha2 rc4 camellia, each ON/OFF

@@ -3,8 +3,12 @@
 #   1. default preset (Release): unit, known-answer, static, ctgrind, concurrency,
 #      live-KDC interop, CLI, package, bench smoke;
 #   2. debug-asan preset: the same under ASan + UBSan;
-#   3. kernel preset: the freestanding core builds (-Werror, 1 KiB frames) and
-#      passes the symbol whitelist;
+#   3. the kernel: kgss.ko built by Kbuild with the kernel's own flags, the
+#      kernel-ABI check on its objects, the example module; then the QEMU
+#      test (tests/kernel): a real Debian kernel booted twice (-cpu max and
+#      -cpu qemu64) running the in-kernel MIT round trips; and the
+#      freestanding preset (hosted ABI, -Werror, 1 KiB frames, symbol
+#      whitelist);
 #   4. memcheck: every unit suite under valgrind (default build);
 #   5. tsan preset: the concurrency test under ThreadSanitizer;
 #   6. fuzz: a short bounded libFuzzer run of every target (clang, ASan+UBSan);
@@ -25,11 +29,17 @@ for p in $presets; do
   ctest --preset "$p" --label-exclude memcheck
 done
 if [ -z "${KGSS_TEST_PRESETS:-}" ]; then
-  step "kernel preset: freestanding core, symbol whitelist"
-  cmake --preset kernel >/dev/null
-  cmake --build --preset kernel --target kgss
-  ctest --preset kernel -L static
-  scripts/stack-usage.sh build/kernel | tail -5 || true
+  step "kernel: kgss.ko by Kbuild, kernel-ABI check, example module"
+  eval "$(scripts/kernel-tree.sh)"
+  make -C compat/linux KDIR="$KDIR"
+  make -C compat/linux KDIR="$KDIR" check
+  make -C compat/linux KDIR="$KDIR" example
+
+  step "freestanding preset: -Werror, 1 KiB frames, symbol whitelist"
+  cmake --preset freestanding >/dev/null
+  cmake --build --preset freestanding --target kgss
+  ctest --preset freestanding -L static
+  scripts/stack-usage.sh build/freestanding | tail -5 || true
 
   step "memcheck (valgrind) on the default build"
   ctest --preset default -L memcheck

@@ -20,6 +20,7 @@
 // On non-x86 targets the _ni classes forward to the constant-time portable
 // code, so the symbols always exist.
 #include "crypto/builtin/builtin.h"
+#include "crypto/builtin/simd.h"
 #include "crypto/util.h"
 
 #if KGSS_WITH_AES_SHA1 || KGSS_WITH_AES_SHA2
@@ -296,53 +297,82 @@ KGSS_AESNI_TARGET void cbc_mac(const aes_ni_schedule *ks, uint8_t *iv, const uin
 }
 
 // ---- class operations: dispatch on the round count -------------------------------------
+//
+// The SIMD rule (crypto/builtin/simd.h): every call into the target("aes")
+// code above runs inside a simd::section, kChunkBytes at a time.  The schedule
+// is AES-NI's own, so when the vector registers are unusable the operation
+// fails (-1) rather than fall back.
 
 inline const aes_ni_schedule *sched(const void *ks) { return static_cast<const aes_ni_schedule *>(ks); }
 
-int aes_ni_ecb_encrypt(const void *ksv, uint8_t *data, size_t nblocks)
+constexpr size_t kChunkBlocks = simd::kChunkBytes / kBlock;
+
+// Runs op(first_block, n) over nblocks blocks, kChunkBlocks per section.
+template <typename Op> int in_sections(size_t nblocks, Op op)
 {
-	const aes_ni_schedule *ks = sched(ksv);
-	if (ks->nrounds == 10)
-		ecb<10, false>(ks, data, nblocks);
-	else
-		ecb<14, false>(ks, data, nblocks);
+	for (size_t done = 0; done < nblocks;) {
+		const size_t n = nblocks - done < kChunkBlocks ? nblocks - done : kChunkBlocks;
+		simd::section s;
+		if (!s.ok)
+			return -1;
+		op(done, n);
+		done += n;
+	}
 	return 0;
 }
-int aes_ni_ecb_decrypt(const void *ksv, uint8_t *data, size_t nblocks)
+
+template <bool Decrypt> int ecb_op(const void *ksv, uint8_t *data, size_t nblocks)
 {
 	const aes_ni_schedule *ks = sched(ksv);
-	if (ks->nrounds == 10)
-		ecb<10, true>(ks, data, nblocks);
-	else
-		ecb<14, true>(ks, data, nblocks);
-	return 0;
+	return in_sections(nblocks, [&](size_t first, size_t n) {
+		if (ks->nrounds == 10)
+			ecb<10, Decrypt>(ks, data + first * kBlock, n);
+		else
+			ecb<14, Decrypt>(ks, data + first * kBlock, n);
+	});
 }
+int aes_ni_ecb_encrypt(const void *ksv, uint8_t *data, size_t nblocks) { return ecb_op<false>(ksv, data, nblocks); }
+int aes_ni_ecb_decrypt(const void *ksv, uint8_t *data, size_t nblocks) { return ecb_op<true>(ksv, data, nblocks); }
 int aes_ni_cbc_encrypt(const void *ksv, uint8_t *iv, uint8_t *data, size_t nblocks)
 {
 	const aes_ni_schedule *ks = sched(ksv);
-	if (ks->nrounds == 10)
-		cbc_enc<10>(ks, iv, data, nblocks);
-	else
-		cbc_enc<14>(ks, iv, data, nblocks);
-	return 0;
+	return in_sections(nblocks, [&](size_t first, size_t n) {
+		if (ks->nrounds == 10)
+			cbc_enc<10>(ks, iv, data + first * kBlock, n);
+		else
+			cbc_enc<14>(ks, iv, data + first * kBlock, n);
+	});
 }
 int aes_ni_cbc_decrypt(const void *ksv, uint8_t *iv, uint8_t *data, size_t nblocks)
 {
 	const aes_ni_schedule *ks = sched(ksv);
-	if (ks->nrounds == 10)
-		cbc_dec<10>(ks, iv, data, nblocks);
-	else
-		cbc_dec<14>(ks, iv, data, nblocks);
-	return 0;
+	return in_sections(nblocks, [&](size_t first, size_t n) {
+		if (ks->nrounds == 10)
+			cbc_dec<10>(ks, iv, data + first * kBlock, n);
+		else
+			cbc_dec<14>(ks, iv, data + first * kBlock, n);
+	});
 }
 int aes_ni_cbc_mac(const void *ksv, uint8_t *iv, const uint8_t *data, size_t nblocks)
 {
 	const aes_ni_schedule *ks = sched(ksv);
-	if (ks->nrounds == 10)
-		cbc_mac<10>(ks, iv, data, nblocks);
-	else
-		cbc_mac<14>(ks, iv, data, nblocks);
-	return 0;
+	return in_sections(nblocks, [&](size_t first, size_t n) {
+		if (ks->nrounds == 10)
+			cbc_mac<10>(ks, iv, data + first * kBlock, n);
+		else
+			cbc_mac<14>(ks, iv, data + first * kBlock, n);
+	});
+}
+
+// Key expansion: the schedule is wiped first, so a failure leaves no key.
+template <int (*Expand)(void *, const uint8_t *, size_t)> int init_op(void *ksv, const uint8_t *key, size_t key_len)
+{
+	simd::section s;
+	if (!s.ok) {
+		wipe(ksv, sizeof(aes_ni_schedule));
+		return -1;
+	}
+	return Expand(ksv, key, key_len);
 }
 
 } // namespace
@@ -350,14 +380,14 @@ int aes_ni_cbc_mac(const void *ksv, uint8_t *iv, const uint8_t *data, size_t nbl
 
 extern "C" const kgss_block_cipher_class kgss_builtin_aes128_ni = {
 	sizeof(kgss::aes_ni_schedule), 16, 16, "aes128-ni",
-	kgss::aes128_ni_init, kgss::aes_ni_clear,
+	kgss::init_op<kgss::aes128_ni_init>, kgss::aes_ni_clear,
 	kgss::aes_ni_ecb_encrypt, kgss::aes_ni_ecb_decrypt,
 	kgss::aes_ni_cbc_encrypt, kgss::aes_ni_cbc_decrypt, kgss::aes_ni_cbc_mac,
 };
 
 extern "C" const kgss_block_cipher_class kgss_builtin_aes256_ni = {
 	sizeof(kgss::aes_ni_schedule), 16, 32, "aes256-ni",
-	kgss::aes256_ni_init, kgss::aes_ni_clear,
+	kgss::init_op<kgss::aes256_ni_init>, kgss::aes_ni_clear,
 	kgss::aes_ni_ecb_encrypt, kgss::aes_ni_ecb_decrypt,
 	kgss::aes_ni_cbc_encrypt, kgss::aes_ni_cbc_decrypt, kgss::aes_ni_cbc_mac,
 };

@@ -8,6 +8,7 @@
 // On non-x86 targets kgss_builtin_sha1_ni is the portable code.
 #include "crypto/builtin/builtin.h"
 #include "crypto/builtin/md_common.h"
+#include "crypto/builtin/simd.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -163,6 +164,9 @@ void sha1_blocks_ni(uint32_t *h, const uint8_t *p, size_t nblocks) { sha1_blocks
 // FIPS 180-4 section 5.1.1: messages shorter than 2^64 bits.
 constexpr uint64_t SHA1_MAX_BYTES = (UINT64_C(1) << 61) - 1;
 
+// The SHA-NI compression behind the SIMD rule (crypto/builtin/simd.h).
+constexpr auto sha1_blocks_simd = kgss::simd::blocks<uint32_t, sha1_blocks_ni, sha1_blocks_portable, 64>;
+
 int sha1_init(void *st)
 {
 	kgss::md::start(static_cast<sha1_state *>(st), sha1_iv);
@@ -188,8 +192,8 @@ extern "C" const kgss_hash_class kgss_builtin_sha1_ni = {
 	"sha1",
 #endif
 	sha1_init,
-	kgss::md::update<sha1_state, sha1_blocks_ni, SHA1_MAX_BYTES>,
-	kgss::md::finish<sha1_state, sha1_blocks_ni, true, 8, 20>,
+	kgss::md::update<sha1_state, sha1_blocks_simd, SHA1_MAX_BYTES>,
+	kgss::md::finish<sha1_state, sha1_blocks_simd, true, 8, 20>,
 	kgss::md::copy<sha1_state>,
 	kgss::md::clear<sha1_state>,
 };

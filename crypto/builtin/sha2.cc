@@ -13,6 +13,7 @@
 // (backend.cc checks).  On non-x86 targets it is the portable code.
 #include "crypto/builtin/builtin.h"
 #include "crypto/builtin/md_common.h"
+#include "crypto/builtin/simd.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -474,6 +475,10 @@ constexpr uint64_t SHA256_MAX_BYTES = (UINT64_C(1) << 61) - 1;
 // practical limit is 2^64 - 1 bytes (still far beyond any real input).
 constexpr uint64_t SHA384_MAX_BYTES = UINT64_MAX;
 
+// The SHA-NI and AVX2 compressions behind the SIMD rule (crypto/builtin/simd.h).
+constexpr auto sha256_blocks_simd = kgss::simd::blocks<uint32_t, sha256_blocks_ni, sha256_blocks_portable, 64>;
+constexpr auto sha512_blocks_simd = kgss::simd::blocks<uint64_t, sha512_blocks_avx2, sha512_blocks, 128>;
+
 int sha256_init(void *st)
 {
 	kgss::md::start(static_cast<sha256_state *>(st), IV256);
@@ -505,8 +510,8 @@ extern "C" const kgss_hash_class kgss_builtin_sha256_ni = {
 	"sha256",
 #endif
 	sha256_init,
-	kgss::md::update<sha256_state, sha256_blocks_ni, SHA256_MAX_BYTES>,
-	kgss::md::finish<sha256_state, sha256_blocks_ni, true, 8, 32>,
+	kgss::md::update<sha256_state, sha256_blocks_simd, SHA256_MAX_BYTES>,
+	kgss::md::finish<sha256_state, sha256_blocks_simd, true, 8, 32>,
 	kgss::md::copy<sha256_state>,
 	kgss::md::clear<sha256_state>,
 };
@@ -530,8 +535,8 @@ extern "C" const kgss_hash_class kgss_builtin_sha384_avx2 = {
 	"sha384",
 #endif
 	sha384_init,
-	kgss::md::update<sha512_state, sha512_blocks_avx2, SHA384_MAX_BYTES>,
-	kgss::md::finish<sha512_state, sha512_blocks_avx2, true, 16, 48>,
+	kgss::md::update<sha512_state, sha512_blocks_simd, SHA384_MAX_BYTES>,
+	kgss::md::finish<sha512_state, sha512_blocks_simd, true, 16, 48>,
 	kgss::md::copy<sha512_state>,
 	kgss::md::clear<sha512_state>,
 };

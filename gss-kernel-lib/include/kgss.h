@@ -19,8 +19,12 @@
 #ifndef KGSS_H
 #define KGSS_H
 
+#if defined(__KERNEL__) && !defined(__cplusplus)
+#include <linux/types.h> /* size_t, uint8_t ... uint64_t (kernel C) */
+#else
 #include <stddef.h>
 #include <stdint.h>
+#endif
 
 #include "kgss_crypto.h"
 

@@ -24,8 +24,12 @@
 #ifndef KGSS_CRYPTO_H
 #define KGSS_CRYPTO_H
 
+#if defined(__KERNEL__) && !defined(__cplusplus)
+#include <linux/types.h> /* size_t, uint8_t ... uint64_t (kernel C) */
+#else
 #include <stddef.h>
 #include <stdint.h>
+#endif
 
 #ifdef __cplusplus
 extern "C" {
