@@ -34,6 +34,7 @@ if [ -z "${KGSS_TEST_PRESETS:-}" ]; then
   make -C compat/linux KDIR="$KDIR"
   make -C compat/linux KDIR="$KDIR" check
   make -C compat/linux KDIR="$KDIR" example
+  scripts/dkms-check.sh
 
   step "freestanding preset: -Werror, 1 KiB frames, symbol whitelist"
   cmake --preset freestanding >/dev/null

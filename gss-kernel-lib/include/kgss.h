@@ -15,6 +15,15 @@
  * send sequence number is atomic; the receive window, when enabled, has its
  * own short critical section).  Import and kgss_ctx_free must not race with
  * other calls on the same context.
+ *
+ * Kernel contexts (kgss.ko, docs/kernel.md section 5): per-message calls
+ * (wrap, unwrap, get_mic, verify_mic, the _iov forms, the size calls) never
+ * sleep or allocate and may run in process, softirq and hard-IRQ context;
+ * the receive window's critical section runs with local interrupts masked.
+ * With kgss_crypto_builtin() they need the FPU (kernel_fpu_begin): in hard
+ * IRQ its AES-NI operations answer KGSS_S_FAILURE.  Allocating imports, and
+ * imports / kgss_ctx_free with the kernel crypto API backend, are process
+ * context only (GFP_KERNEL, crypto_alloc_*).
  */
 #ifndef KGSS_H
 #define KGSS_H
@@ -74,7 +83,8 @@ typedef struct kgss_ctx kgss_ctx; /* opaque */
 typedef struct kgss_options {
 	uint32_t struct_size; /* sizeof(kgss_options); set by kgss_options_init */
 	uint32_t flags;       /* KGSS_OPT_*; 0 = no receive window (RPCSEC_GSS) */
-	/* Crypto backend; NULL = kgss_crypto_builtin(). */
+	/* Crypto backend; NULL = kgss_crypto_builtin() in user space,
+	 * kgss_crypto_builtin_portable() in a kernel build (no FPU use). */
 	const kgss_crypto_backend *crypto;
 	/* Randomness for confounders; NULL = none: tokens that need a
 	 * confounder (sealed wraps) then fail with KGSS_S_UNAVAILABLE.
