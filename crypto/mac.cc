@@ -52,6 +52,24 @@ static bool hash_usable(const kgss_hash_class *h)
 	       h->digest_size <= kMaxDigest && h->digest_size <= h->block_size && h->digest_size > 0;
 }
 
+// A failed update() is latched in the state (kgss_crypto.h) and would only
+// surface at the final() of every later message.  Finishing a copy of a
+// precomputed state proves it healthy now, so an import reports the failure
+// instead of building a context that cannot work.
+static bool state_ok(const kgss_hash_class *h, const void *st)
+{
+	alignas(KGSS_STATE_ALIGN) uint8_t tmp[KGSS_HASH_STATE_MAX]; // secret: wiped
+	uint8_t out[kMaxDigest];                                     // secret: wiped
+	bool ok = h->copy(tmp, st) == 0;
+	if (ok)
+		ok = h->final(tmp, out) == 0;
+	else
+		h->clear(tmp);
+	wipe(tmp, sizeof(tmp));
+	wipe(out, sizeof(out));
+	return ok;
+}
+
 kgss_status hmac_key_init(hmac_key *k, const kgss_hash_class *h, const uint8_t *key, size_t len)
 {
 	wipe(k, sizeof(*k));
@@ -84,7 +102,7 @@ kgss_status hmac_key_init(hmac_key *k, const kgss_hash_class *h, const uint8_t *
 		goto out;
 	}
 	inner_live = true;
-	h->update(k->inner, pad, bs); // a failure is latched and surfaces at hmac_end
+	h->update(k->inner, pad, bs); // a failure is latched: state_ok below
 	for (size_t i = 0; i < bs; i++)
 		pad[i] ^= 0x36 ^ 0x5c;
 	if (h->init(k->outer) != 0) {
@@ -92,6 +110,10 @@ kgss_status hmac_key_init(hmac_key *k, const kgss_hash_class *h, const uint8_t *
 		goto out;
 	}
 	h->update(k->outer, pad, bs);
+	if (!state_ok(h, k->inner) || !state_ok(h, k->outer)) {
+		h->clear(k->outer);
+		goto out;
+	}
 	k->h = h;
 	st = KGSS_S_COMPLETE;
 out:

@@ -1,0 +1,43 @@
+// tests/faults/fault_backend.h - a crypto backend that fails on command.
+//
+// fault_backend() wraps the builtin portable backend: every call of every
+// primitive class function that can fail (block cipher init / ecb / cbc /
+// cbc_mac, stream init / apply, hash init / update / final / copy) is
+// numbered from 1 in a global plan, and the call whose number is
+// plan.fail_at fails: it returns nonzero without doing its work, or, for
+// hash update (which returns void), latches a failure that the state's
+// final() and copy() then report, as the kgss_crypto.h contract says.
+// clear() never fails and is not counted.  fail_at = 0 never fails.
+//
+// The wrappers keep the inner classes' state sizes, so contexts built on
+// the fault backend have the same layout as on the builtin one.
+#ifndef KGSS_TEST_FAULT_BACKEND_H
+#define KGSS_TEST_FAULT_BACKEND_H
+
+#include <stddef.h>
+
+#include "kgss_crypto.h"
+
+namespace kf {
+
+struct fault_plan {
+	long calls = 0;    // counted calls since the last reset
+	long fail_at = 0;  // call number that fails; 0: none
+	long failures = 0; // failures injected since the last reset
+	void reset(long fail = 0)
+	{
+		calls = 0;
+		fail_at = fail;
+		failures = 0;
+	}
+};
+
+// The one plan (single-threaded tests only).
+fault_plan &plan();
+
+// The builtin portable backend behind the plan; name "faults".
+const kgss_crypto_backend *fault_backend();
+
+} // namespace kf
+
+#endif
