@@ -158,6 +158,7 @@ static int lx_cbc_decrypt(const void *ks, u8 *iv, u8 *data, size_t nblocks)
 	size_t i;
 
 	if (!tfm || bs > sizeof(c))
+		return -1;
 	for (i = 0; i < nblocks; i++, data += bs) {
 		memcpy(c, data, bs);
 		crypto_cipher_decrypt_one(tfm, data, data);
@@ -337,13 +338,18 @@ static const char *const lx_hash_name[LX_NHASH] = {
 
 /* ---- set-up at module load --------------------------------------------------- */
 
-/* A primitive is offered only if the running kernel has it now. */
+/* A primitive is offered only if the running kernel has it now; the driver
+ * the kernel picks (e.g. aes-aesni) is logged. */
 static bool lx_cipher_available(const char *alg)
 {
 	struct crypto_cipher *tfm = crypto_alloc_cipher(alg, 0, 0);
 
-	if (IS_ERR(tfm))
+	if (IS_ERR(tfm)) {
+		pr_info("kgss: linux backend %s: unavailable\n", alg);
 		return false;
+	}
+	pr_info("kgss: linux backend %s: %s\n", alg,
+		crypto_tfm_alg_driver_name(crypto_cipher_tfm(tfm)));
 	crypto_free_cipher(tfm);
 	return true;
 }
@@ -401,9 +407,6 @@ int kgss_linux_crypto_setup(void)
 	for (i = 0; i < LX_NHASH; i++)
 		pr_info("kgss: linux backend %s: %s\n", lx_hash_alg[i],
 			lx.tfm[i] ? crypto_shash_driver_name(lx.tfm[i]) : "unavailable");
-	pr_info("kgss: linux backend aes %s, camellia %s, des3_ede %s\n",
-		b->aes128 ? "yes" : "unavailable", b->camellia128 ? "yes" : "unavailable",
-		b->des3 ? "yes" : "unavailable");
 	lx.ready = true;
 	return 0;
 }

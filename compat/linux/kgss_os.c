@@ -4,8 +4,9 @@
  *
  * kgss_os_simd_begin/end: the builtin backend's AES-NI, SHA-NI and AVX2 code
  * runs only between these (crypto/builtin/simd.h), at most 4 KiB of data per
- * section.  may_use_simd() is false in hard-IRQ context and when the
- * interrupted code was itself in a kernel FPU section.
+ * section.  On x86 may_use_simd() is false when the interrupted code was
+ * itself in a kernel FPU section (an interrupt from user space or from other
+ * kernel code may use the FPU).
  *
  * kgss_os_irq_save/restore: the receive window's critical section runs with
  * local interrupts masked, so it is safe in process, softirq and hard-IRQ

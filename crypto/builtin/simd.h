@@ -10,8 +10,8 @@
 // functions.
 //
 // Hashes keep one state layout for the portable and the SIMD compression
-// function, so when the vector registers are unusable (hard IRQ, or an
-// interrupted kernel FPU section) simd::blocks falls back to the portable
+// function, so when the vector registers are unusable (may_use_simd()
+// false: an interrupt that landed inside another kernel FPU section) simd::blocks falls back to the portable
 // function and the result is the same.  AES-NI keeps its own schedule, so
 // its class operations fail instead (the library answers KGSS_S_FAILURE);
 // a kernel caller that may run there uses kgss_crypto_builtin_portable() or

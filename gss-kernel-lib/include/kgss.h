@@ -20,8 +20,9 @@
  * (wrap, unwrap, get_mic, verify_mic, the _iov forms, the size calls) never
  * sleep or allocate and may run in process, softirq and hard-IRQ context;
  * the receive window's critical section runs with local interrupts masked.
- * With kgss_crypto_builtin() they need the FPU (kernel_fpu_begin): in hard
- * IRQ its AES-NI operations answer KGSS_S_FAILURE.  Allocating imports, and
+ * With kgss_crypto_builtin() they need the FPU (kernel_fpu_begin): where
+ * the FPU is unusable (may_use_simd() false: an interrupt that landed inside
+ * another kernel FPU section) its AES-NI operations answer KGSS_S_FAILURE.  Allocating imports, and
  * imports / kgss_ctx_free with the kernel crypto API backend, are process
  * context only (GFP_KERNEL, crypto_alloc_*).
  */

@@ -8,7 +8,8 @@
  *     allocator below and the kernel crypto API allocate with GFP_KERNEL);
  *   - per-message calls: process, softirq and hard-IRQ context, with any
  *     backend; the builtin SIMD classes (kgss_crypto_builtin()) answer
- *     KGSS_S_FAILURE where the FPU is unusable (hard IRQ), so the default
+ *     KGSS_S_FAILURE where the FPU is unusable (may_use_simd() false, e.g.
+ *     an interrupt inside another kernel FPU section), so the default
  *     (crypto = NULL) is kgss_crypto_builtin_portable() in a kernel.
  */
 #ifndef KGSS_LINUX_H
