@@ -31,28 +31,16 @@
 #include <gssapi/gssapi_krb5.h>
 
 #include "kgss.h"
+#include "tools/kdc_env/kdc_env.h"
 
 namespace kmit {
 
 using bytes = std::vector<uint8_t>;
 
 // ---- environment ------------------------------------------------------------
-// The KEY=VALUE file written by scripts/kdc.sh.
-struct mit_env {
-	std::string path;          // the env file
-	std::string dir;           // its directory (the KDC's DIR)
-	std::string krb5_config;   // KRB5_CONFIG
-	std::string kdc_profile;   // KRB5_KDC_PROFILE
-	std::string ktname;        // KRB5_KTNAME
-	std::string ccname;        // KRB5CCNAME
-	std::string realm;         // KGSS_REALM
-	std::string user;          // KGSS_USER (user@REALM)
-	std::string password;      // KGSS_PASSWORD
-	std::string service;       // KGSS_SERVICE (nfs/localhost@REALM): every enctype but 24
-	std::string service_exp;   // KGSS_SERVICE_EXP: the arcfour-hmac-exp (24) only principal
-	int kdc_port = 0;
-	int kdc_pid = 0;
-};
+// The KEY=VALUE file written by scripts/kdc.sh (parsed by tools/kdc_env, shared
+// with the Heimdal harness).
+using mit_env = kenv::kdc_env;
 
 // Reads the env file at `path` (empty: $KGSS_KDC_ENV), setenv()s KRB5_CONFIG,
 // KRB5_KDC_PROFILE, KRB5_KTNAME, KRB5CCNAME and KRB5RCACHEDIR (= the KDC dir, so
