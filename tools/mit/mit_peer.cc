@@ -189,8 +189,16 @@ bool import_name(const std::string &s, gss_name_t *out, std::string *err) {
 }
 } // namespace
 
-bool mit_establish(const mit_establish_opts &o, mit_pair *out, std::string *err) {
-	mit_pair_free(out);
+mit_live_pair::~mit_live_pair() {
+	OM_uint32 m;
+	if (initiator != GSS_C_NO_CONTEXT) gss_delete_sec_context(&m, &initiator, GSS_C_NO_BUFFER);
+	if (acceptor != GSS_C_NO_CONTEXT) gss_delete_sec_context(&m, &acceptor, GSS_C_NO_BUFFER);
+}
+
+bool mit_establish_live(const mit_establish_opts &o, mit_live_pair *out, std::string *err) {
+	OM_uint32 m;
+	if (out->initiator != GSS_C_NO_CONTEXT) gss_delete_sec_context(&m, &out->initiator, GSS_C_NO_BUFFER);
+	if (out->acceptor != GSS_C_NO_CONTEXT) gss_delete_sec_context(&m, &out->acceptor, GSS_C_NO_BUFFER);
 	if (!kenv::kdc_env_get() && !mit_env_load("", err)) return false;
 	const mit_env &env = *kenv::kdc_env_get();
 	const std::string tag = std::string("[") + mit_enctype_name(o.enctype) + " (" +
@@ -255,22 +263,41 @@ bool mit_establish(const mit_establish_opts &o, mit_pair *out, std::string *err)
 		if (idone && adone) return fail(err, tag + "acceptor sent a token after both sides completed", 0, 0);
 	}
 
-	// export one side; MIT deletes that GSS context
-	void *lucid = nullptr;
-	gss_ctx_id_t *exp = o.export_initiator ? &ictx.c : &actx.c;
-	maj = gss_krb5_export_lucid_sec_context(&min, exp, 1, &lucid);
-	if (GSS_ERROR(maj)) return efail("gss_krb5_export_lucid_sec_context", maj, min);
-	*exp = GSS_C_NO_CONTEXT; // already deleted by MIT; make sure ~ctx_h does nothing
-
-	out->lucid = lucid;
-	out->lucid_is_initiator = o.export_initiator;
-	out->peer = o.export_initiator ? actx.c : ictx.c;
-	if (o.export_initiator) actx.c = GSS_C_NO_CONTEXT; else ictx.c = GSS_C_NO_CONTEXT;
-	out->enctype = o.enctype;
-	out->mutual = o.mutual;
+	out->initiator = ictx.c;
+	out->acceptor = actx.c;
+	ictx.c = GSS_C_NO_CONTEXT;
+	actx.c = GSS_C_NO_CONTEXT;
 	out->init_ret_flags = iflags;
 	out->acc_ret_flags = aflags;
 	out->rounds = rounds;
+	return true;
+}
+
+bool mit_establish(const mit_establish_opts &o, mit_pair *out, std::string *err) {
+	mit_pair_free(out);
+	mit_live_pair live;
+	if (!mit_establish_live(o, &live, err)) return false;
+	const std::string tag = std::string("[") + mit_enctype_name(o.enctype) + " (" + std::to_string(o.enctype) +
+				"), mutual=" + (o.mutual ? "1" : "0") + "] ";
+	OM_uint32 maj, min = 0;
+
+	// export one side; MIT deletes that GSS context
+	void *lucid = nullptr;
+	gss_ctx_id_t *exp = o.export_initiator ? &live.initiator : &live.acceptor;
+	maj = gss_krb5_export_lucid_sec_context(&min, exp, 1, &lucid);
+	if (GSS_ERROR(maj)) return fail(err, tag + "gss_krb5_export_lucid_sec_context", maj, min);
+	*exp = GSS_C_NO_CONTEXT; // already deleted by MIT
+
+	out->lucid = lucid;
+	out->lucid_is_initiator = o.export_initiator;
+	gss_ctx_id_t *keep = o.export_initiator ? &live.acceptor : &live.initiator;
+	out->peer = *keep;
+	*keep = GSS_C_NO_CONTEXT;
+	out->enctype = o.enctype;
+	out->mutual = o.mutual;
+	out->init_ret_flags = live.init_ret_flags;
+	out->acc_ret_flags = live.acc_ret_flags;
+	out->rounds = live.rounds;
 	return true;
 }
 
@@ -280,6 +307,25 @@ bool mit_establish(int enctype, bool mutual, bool export_initiator, mit_pair *ou
 	o.mutual = mutual;
 	o.export_initiator = export_initiator;
 	return mit_establish(o, out, err);
+}
+
+bool mit_context_twice(gss_ctx_id_t *ctx, gss_ctx_id_t *a, gss_ctx_id_t *b, std::string *err) {
+	OM_uint32 maj, min = 0;
+	buf_h blob;
+	*a = *b = GSS_C_NO_CONTEXT;
+	maj = gss_export_sec_context(&min, ctx, &blob.b);
+	if (GSS_ERROR(maj)) return fail(err, "gss_export_sec_context", maj, min);
+	*ctx = GSS_C_NO_CONTEXT; // deleted by the export
+	maj = gss_import_sec_context(&min, &blob.b, a);
+	if (GSS_ERROR(maj)) return fail(err, "gss_import_sec_context (first)", maj, min);
+	maj = gss_import_sec_context(&min, &blob.b, b);
+	if (GSS_ERROR(maj)) {
+		OM_uint32 m;
+		gss_delete_sec_context(&m, a, GSS_C_NO_BUFFER);
+		*a = GSS_C_NO_CONTEXT;
+		return fail(err, "gss_import_sec_context (second)", maj, min);
+	}
+	return true;
 }
 
 // ---- per-message wrappers --------------------------------------------------------------

@@ -97,6 +97,27 @@ bool mit_establish(int enctype, bool mutual, bool export_initiator, mit_pair *ou
 // context.  Idempotent; also done by ~mit_pair.
 void mit_pair_free(mit_pair *p);
 
+// Both sides live, nothing exported (export_initiator is ignored): for tests
+// that need to copy a context before exporting it.
+struct mit_live_pair {
+	gss_ctx_id_t initiator = GSS_C_NO_CONTEXT;
+	gss_ctx_id_t acceptor = GSS_C_NO_CONTEXT;
+	OM_uint32 init_ret_flags = 0;
+	OM_uint32 acc_ret_flags = 0;
+	int rounds = 0;
+
+	mit_live_pair() = default;
+	mit_live_pair(const mit_live_pair &) = delete;
+	mit_live_pair &operator=(const mit_live_pair &) = delete;
+	~mit_live_pair(); // deletes what is still there
+};
+bool mit_establish_live(const mit_establish_opts &opts, mit_live_pair *out, std::string *err);
+
+// Two identical copies of one context: gss_export_sec_context(*ctx) once (MIT
+// deletes *ctx, which becomes GSS_C_NO_CONTEXT), gss_import_sec_context twice
+// from the blob.  On failure nothing is left in *a, *b.
+bool mit_context_twice(gss_ctx_id_t *ctx, gss_ctx_id_t *a, gss_ctx_id_t *b, std::string *err);
+
 // The lucid context as MIT's type and as libkgss's layout-identical type
 // (the identity of the two layouts is static_assert-ed in mit_peer.cc).
 const gss_krb5_lucid_context_v1_t *mit_lucid(const mit_pair &p);

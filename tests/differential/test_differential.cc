@@ -1,0 +1,552 @@
+// tests/differential/test_differential.cc - libkgss's receive side against MIT krb5's,
+// token by token, on deterministic mutations of real MIT tokens.
+//
+// For every enctype MIT negotiates with the loopback KDC (16 17 18 19 20 23 24 25 26)
+// x mutual on/off x receiving side (initiator, acceptor):
+//   1. a live MIT pair is established WITHOUT replay/sequence flags, so that the MIT
+//      receiver's answer depends on the token alone;
+//   2. the receiving context is exported once (gss_export_sec_context) and imported
+//      twice: one copy is exported as a lucid context and imported into libkgss
+//      (no receive window), the other stays live as the ORACLE;
+//   3. the sending MIT side makes tokens of every kind (gss_wrap conf and integ,
+//      gss_get_mic, gss_wrap_iov without TRAILER - RRC != 0 for RFC 4121 -, conf and
+//      integ) over a few message sizes;
+//   4. every token is mutated deterministically (seeded PRNG, bounded counts): bit
+//      flips, truncations, extensions, header-field edits (TOK_ID, flags, filler, EC,
+//      RRC, SND_SEQ, SGN_ALG, SEAL_ALG), valid re-rotations, DER re-encodings
+//      (non-minimal lengths, wrong lengths, the GSS framing removed or added); MICs
+//      are also checked against altered messages;
+//   5. the original and each mutation go to MIT (plain gss_unwrap / gss_verify_mic:
+//      MIT 1.20's gss_verify_mic_iov asserts on a header-only RFC 4121 MIC) and to
+//      libkgss (kgss_unwrap / kgss_verify_mic; the builtin and the OpenSSL backend,
+//      which must give the same status).  Both must accept or both reject,
+//      and an accepted token must give the same plaintext and conf_state.
+// A disagreement fails the test unless k_allowed lists its class with the reason
+// docs/interop.md gives.  The number of agreements and of each allowed divergence
+// class is printed at exit, with an example token for every divergence class.
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "CppUTest/TestHarness.h"
+#include "kgss.h"
+#include "kgss_user.h"
+#include "testutil.h"
+#include "tools/mit/mit_peer.h"
+
+using namespace kmit;
+using kt::bytes;
+
+namespace {
+
+// ---- allowed divergences -------------------------------------------------------------
+// A class is "<family> <token kind> <mutation>: <verdict>", e.g.
+// "rfc1964 mic extend-der: MIT accepts, kgss rejects".  Every entry names the
+// docs/interop.md section that decides the difference.
+struct allowed_divergence {
+	const char *cls;    // exact class string
+	const char *reason; // docs/interop.md section and the reason
+};
+const allowed_divergence k_allowed[] = {
+	{nullptr, nullptr}, // (none yet)
+};
+
+const char *allowed_reason(const std::string &cls) {
+	for (const auto &a : k_allowed)
+		if (a.cls && cls == a.cls) return a.reason;
+	return nullptr;
+}
+
+// ---- results ---------------------------------------------------------------------------
+struct divergence_class {
+	long count = 0;
+	std::string example; // first one: where, statuses, token
+};
+long g_agree = 0, g_compared = 0;
+std::map<std::string, divergence_class> g_div; // by class
+std::map<int, long> g_compared_by_enctype;
+struct class_stats {
+	long both_accept = 0, both_reject = 0, diverge = 0;
+};
+std::map<std::string, class_stats> g_by_mutation; // by mutation class, every family and kind
+
+struct report {
+	~report() {
+		printf("\ntest_differential: %ld tokens compared, %ld agreements between MIT and libkgss\n", g_compared, g_agree);
+		for (auto &kv : g_compared_by_enctype)
+			printf("  enctype %2d %-28s %6ld tokens\n", kv.first, mit_enctype_name(kv.first), kv.second);
+		printf("test_differential: per mutation class (both accept / both reject / diverge):\n");
+		for (auto &kv : g_by_mutation)
+			printf("  %-20s %6ld %6ld %6ld\n", kv.first.c_str(), kv.second.both_accept, kv.second.both_reject,
+			       kv.second.diverge);
+		long allowed = 0, other = 0;
+		for (auto &kv : g_div) (allowed_reason(kv.first) ? allowed : other) += kv.second.count;
+		printf("test_differential: %zu divergence classes, %ld allowed divergences, %ld not allowed\n", g_div.size(),
+		       allowed, other);
+		for (auto &kv : g_div) {
+			const char *r = allowed_reason(kv.first);
+			printf("  %s %-60s %6ld  %s\n      e.g. %s\n", r ? "allowed" : "FAILING", kv.first.c_str(), kv.second.count,
+			       r ? r : "", kv.second.example.c_str());
+		}
+	}
+} g_report;
+
+// ---- deterministic randomness ----------------------------------------------------------------
+struct prng {
+	uint64_t s;
+	uint64_t next() { // splitmix64
+		uint64_t z = (s += 0x9e3779b97f4a7c15ull);
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+		return z ^ (z >> 31);
+	}
+	size_t below(size_t n) { return n ? (size_t)(next() % n) : 0; }
+};
+
+// ---- token anatomy -----------------------------------------------------------------------------
+const uint8_t k_krb5_oid[11] = {0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 0x01, 0x02, 0x02};
+
+// DER length octets for n; `extra` > 0 makes the long form with that many extra
+// leading zero octets (non-minimal).
+bytes der_len(size_t n, int extra) {
+	bytes v;
+	for (size_t x = n; x; x >>= 8) v.insert(v.begin(), (uint8_t)(x & 0xff));
+	if (extra == 0 && n < 128) return bytes{(uint8_t)n};
+	for (int i = 0; i < extra; i++) v.insert(v.begin(), 0);
+	if (v.empty()) v.push_back(0);
+	v.insert(v.begin(), (uint8_t)(0x80 | v.size()));
+	return v;
+}
+
+// The GSS framing of an MIT token: 0x60 <len> then the OID at `body`.
+struct framing {
+	bool present = false;
+	size_t body = 0; // offset of the OID
+	size_t hdr = 0;  // offset of TOK_ID (0 without framing)
+};
+framing parse_framing(const bytes &t) {
+	framing f;
+	if (t.size() < 2 || t[0] != 0x60) return f;
+	size_t nl = (t[1] & 0x80) ? 1 + (t[1] & 0x7f) : 1;
+	if (1 + nl + sizeof k_krb5_oid > t.size()) return f;
+	f.present = true;
+	f.body = 1 + nl;
+	f.hdr = f.body + sizeof k_krb5_oid;
+	return f;
+}
+bytes frame(const bytes &oid_and_token, int extra, long len_delta = 0) {
+	bytes out{0x60};
+	bytes l = der_len((size_t)((long)oid_and_token.size() + len_delta), extra);
+	out.insert(out.end(), l.begin(), l.end());
+	out.insert(out.end(), oid_and_token.begin(), oid_and_token.end());
+	return out;
+}
+
+// ---- the samples and their mutations ------------------------------------------------------------
+enum tok_kind { WRAP_CONF, WRAP_INTEG, MIC, IOV_CONF, IOV_INTEG };
+const char *kind_name(tok_kind k) {
+	switch (k) {
+	case WRAP_CONF: return "wrap-conf";
+	case WRAP_INTEG: return "wrap-integ";
+	case MIC: return "mic";
+	case IOV_CONF: return "iov-conf";
+	case IOV_INTEG: return "iov-integ";
+	}
+	return "?";
+}
+
+struct mutation {
+	std::string what; // mutation class
+	bytes token;
+	bytes msg;        // the message a MIC is checked against
+};
+
+struct mutator {
+	prng &r;
+	const bytes &tok;
+	const bytes &msg;
+	bool cfx;
+	bool mic;
+	std::vector<mutation> out;
+
+	void add(const std::string &what, const bytes &t) { out.push_back({what, t, msg}); }
+	void add_msg(const std::string &what, const bytes &m) { out.push_back({what, tok, m}); }
+	bytes with(size_t off, std::initializer_list<uint8_t> v) const {
+		bytes t = tok;
+		size_t i = 0;
+		for (uint8_t b : v)
+			if (off + i < t.size()) t[off + i++] = b;
+		return t;
+	}
+	void set16(bytes &t, size_t off, unsigned v) const {
+		if (off + 1 < t.size()) {
+			t[off] = (uint8_t)(v >> 8);
+			t[off + 1] = (uint8_t)v;
+		}
+	}
+
+	void generic() {
+		const size_t n = tok.size();
+		// bit flips anywhere
+		for (int i = 0; i < 48 && n; i++) {
+			bytes t = tok;
+			t[r.below(n)] ^= (uint8_t)(1u << r.below(8));
+			add("bitflip", t);
+		}
+		// truncations
+		framing f = parse_framing(tok);
+		std::set<size_t> cuts = {0, 1, 2, f.hdr + 1, f.hdr + 8, f.hdr + 15, f.hdr + 16, f.hdr + 17, f.hdr + 24,
+					 n - 1, n - 2, n / 2};
+		for (int i = 0; i < 4; i++) cuts.insert(r.below(n));
+		for (size_t c : cuts)
+			if (c < n) add("truncate", bytes(tok.begin(), tok.begin() + c));
+		// extensions: zeros and random bytes, the DER length left alone or covering them
+		const size_t ext[] = {1, 2, 7, 16, 64};
+		for (size_t e : ext) {
+			bytes z = tok, x = tok;
+			z.insert(z.end(), e, 0);
+			for (size_t i = 0; i < e; i++) x.push_back((uint8_t)r.next());
+			add("extend-zero", z);
+			add("extend-random", x);
+			if (f.present) {
+				bytes body(tok.begin() + f.body, tok.end()), bz = body;
+				bz.insert(bz.end(), e, 0);
+				add("extend-zero-der", frame(bz, 0));
+				for (size_t i = 0; i < e; i++) body.push_back((uint8_t)r.next());
+				add("extend-random-der", frame(body, 0));
+			}
+		}
+	}
+
+	void header_cfx() {
+		const size_t n = tok.size();
+		if (n < 16) return;
+		const uint8_t ids[][2] = {{0x04, 0x04}, {0x05, 0x04}, {0x01, 0x01}, {0x02, 0x01}, {0x04, 0x05}, {0x00, 0x00}, {0x05, 0x05}};
+		for (auto &id : ids)
+			if (id[0] != tok[0] || id[1] != tok[1]) add("tokid", with(0, {id[0], id[1]}));
+		for (int b = 0; b < 8; b++) add("flags-bit" + std::to_string(b), with(2, {(uint8_t)(tok[2] ^ (1u << b))}));
+		if (mic) {
+			for (size_t i = 3; i < 8; i++) {
+				add("filler", with(i, {0x00}));
+				add("filler", with(i, {0xfe}));
+			}
+		} else {
+			add("filler", with(3, {0x00}));
+			add("filler", with(3, {0xfe}));
+			const unsigned ec = (unsigned)tok[4] << 8 | tok[5], rrc = (unsigned)tok[6] << 8 | tok[7];
+			const unsigned ecs[] = {0, 1, ec - 1, ec + 1, ec + 16, 0xffff, 0x8000, (unsigned)r.below(65536)};
+			for (unsigned v : ecs) {
+				if ((v & 0xffff) == ec) continue;
+				bytes t = tok;
+				set16(t, 4, v & 0xffff);
+				add("ec", t);
+			}
+			// RRC rewritten without moving bytes: only a value congruent modulo the
+			// rotated length gives the same token (RFC 4121 leaves RRC unprotected)
+			const unsigned body = (unsigned)(n - 16);
+			const unsigned rrcs[] = {rrc + 1, rrc ? rrc - 1 : 1, 0xffff, (unsigned)r.below(65536)};
+			for (unsigned v : rrcs) {
+				if ((v & 0xffff) == rrc) continue;
+				bytes t = tok;
+				set16(t, 6, v & 0xffff);
+				add("rrc", t);
+			}
+			if (body && rrc + body <= 0xffff) {
+				bytes t = tok;
+				set16(t, 6, rrc + body);
+				add("rrc-congruent", t);
+			}
+			// valid re-rotations: the same token with another RRC and the bytes moved
+			if (body) {
+				bytes plain(tok.begin() + 16, tok.end()); // rotate left by rrc: RRC 0 form
+				std::rotate(plain.begin(), plain.begin() + (rrc % body), plain.end());
+				const unsigned news[] = {0, 1, 12, 16, 28, body - 1, body, body + 3};
+				for (unsigned k : news) {
+					if (k == rrc || k > 0xffff) continue;
+					bytes t(tok.begin(), tok.begin() + 16), p = plain;
+					std::rotate(p.begin(), p.begin() + (body - (k % body)) % body, p.end());
+					t.insert(t.end(), p.begin(), p.end());
+					set16(t, 6, k);
+					add("rerotate", t);
+				}
+			}
+		}
+		for (int i = 0; i < 2; i++) {
+			bytes t = tok;
+			t[8 + r.below(8)] ^= (uint8_t)(1u << r.below(8));
+			add("snd-seq", t);
+		}
+		// the GSS framing added around an RFC 4121 token
+		bytes body(k_krb5_oid, k_krb5_oid + sizeof k_krb5_oid);
+		body.insert(body.end(), tok.begin(), tok.end());
+		add("der-add", frame(body, 0));
+		add("der-add-long", frame(body, 1));
+		add("der-add-long2", frame(body, 2));
+		add("der-add-badlen", frame(body, 0, 1));
+		add("der-add-badlen", frame(body, 0, -1));
+	}
+
+	void header_1964() {
+		framing f = parse_framing(tok);
+		if (!f.present || f.hdr + 16 > tok.size()) return;
+		const size_t h = f.hdr;
+		const uint8_t ids[][2] = {{0x01, 0x01}, {0x02, 0x01}, {0x01, 0x02}, {0x04, 0x04}, {0x05, 0x04}, {0x02, 0x02}};
+		for (auto &id : ids)
+			if (id[0] != tok[h] || id[1] != tok[h + 1]) add("tokid", with(h, {id[0], id[1]}));
+		const uint8_t sgn[][2] = {{0x00, 0x00}, {0x04, 0x00}, {0x11, 0x00}, {0x10, 0x00}, {0xff, 0xff}, {0x04, 0x01}, {0x11, 0x01}};
+		for (auto &s : sgn)
+			if (s[0] != tok[h + 2] || s[1] != tok[h + 3]) add("sgn-alg", with(h + 2, {s[0], s[1]}));
+		const uint8_t seal[][2] = {{0xff, 0xff}, {0x00, 0x00}, {0x02, 0x00}, {0x10, 0x00}, {0x02, 0x01}, {0xff, 0xfe}};
+		for (auto &s : seal)
+			if (s[0] != tok[h + 4] || s[1] != tok[h + 5]) add("seal-alg", with(h + 4, {s[0], s[1]}));
+		for (size_t i = 6; i < 8; i++) {
+			add("filler", with(h + i, {0x00}));
+			add("filler", with(h + i, {0xfe}));
+		}
+		for (int i = 0; i < 2; i++) {
+			bytes t = tok;
+			t[h + 8 + r.below(8)] ^= (uint8_t)(1u << r.below(8));
+			add("snd-seq", t);
+		}
+		// DER re-encodings of the framing
+		bytes body(tok.begin() + f.body, tok.end());
+		add("der-long1", frame(body, 1));
+		add("der-long2", frame(body, 2));
+		add("der-long3", frame(body, 3));
+		add("der-badlen", frame(body, 0, 1));
+		add("der-badlen", frame(body, 0, -1));
+		{
+			bytes t = frame(body, 0);
+			t[1] = 0x80; // indefinite form
+			if (body.size() < 128) add("der-indefinite", t);
+		}
+		add("der-strip", bytes(tok.begin() + h, tok.end()));
+		{
+			bytes t = tok;
+			t[f.body + 2 + r.below(9)] ^= 0x01;
+			add("der-oid", t);
+			t = tok;
+			t[0] = 0x61;
+			add("der-tag", t);
+		}
+	}
+
+	void message_edits() {
+		if (!mic) return;
+		bytes m = msg;
+		m.push_back(0);
+		add_msg("msg-extend", m);
+		if (!msg.empty()) {
+			m = msg;
+			m[r.below(m.size())] ^= (uint8_t)(1u << r.below(8));
+			add_msg("msg-bitflip", m);
+			add_msg("msg-truncate", bytes(msg.begin(), msg.end() - 1));
+		}
+	}
+};
+
+// ---- the two receivers ----------------------------------------------------------------------
+struct verdict {
+	bool accept = false;
+	uint32_t status = 0; // MIT major or kgss status
+	bytes plain;
+	int conf = -1;
+};
+
+verdict mit_answer(gss_ctx_id_t oracle, bool mic, const mutation &m) {
+	verdict v;
+	if (mic) {
+		mit_result r = mit_verify_mic(oracle, m.msg, m.token);
+		v.status = r.major;
+		v.accept = !GSS_ERROR(r.major);
+	} else {
+		bytes copy = m.token; // MIT's gss_unwrap may rewrite EC/RRC in the caller's buffer
+		mit_result r = mit_unwrap(oracle, copy);
+		v.status = r.major;
+		v.accept = !GSS_ERROR(r.major);
+		if (v.accept) {
+			v.plain = r.out;
+			v.conf = r.conf_state;
+		}
+	}
+	return v;
+}
+
+verdict kgss_answer(kgss_ctx *k, bool mic, const mutation &m) {
+	verdict v;
+	bytes copy = m.token;
+	kgss_buffer tb = {copy.size(), copy.empty() ? nullptr : copy.data()};
+	if (mic) {
+		kgss_buffer mb = {m.msg.size(), const_cast<uint8_t *>(m.msg.data())};
+		v.status = kgss_verify_mic(k, &mb, &tb, nullptr);
+	} else {
+		bytes out(copy.size() + 1);
+		kgss_buffer ob = {out.size(), out.data()};
+		int cs = -1;
+		v.status = kgss_unwrap(k, &tb, &ob, &cs, nullptr);
+		if (!KGSS_ERROR(v.status)) {
+			v.plain.assign(out.begin(), out.begin() + ob.length);
+			v.conf = cs;
+		}
+	}
+	v.accept = !KGSS_ERROR(v.status);
+	return v;
+}
+
+std::string hexs(const bytes &b, size_t max = 96) {
+	std::string h = kt::to_hex(b.data(), b.size() < max ? b.size() : max);
+	return h + (b.size() > max ? "..." : "") + " (" + std::to_string(b.size()) + " bytes)";
+}
+
+// ---- one pair ------------------------------------------------------------------------------------
+struct pair_desc {
+	int enctype;
+	bool mutual;
+	bool recv_initiator; // the receiving (compared) side is the initiator
+};
+
+long run_pair(const pair_desc &d, std::vector<std::string> *failures) {
+	const std::string tag = std::string("[") + mit_enctype_name(d.enctype) + " mutual=" + (d.mutual ? "1" : "0") +
+				" receiver=" + (d.recv_initiator ? "initiator" : "acceptor") + "]";
+	mit_establish_opts o;
+	o.enctype = d.enctype;
+	o.mutual = d.mutual;
+	o.req_flags = GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG; // no replay / sequence state in the oracle
+	mit_live_pair live;
+	std::string err;
+	if (!mit_establish_live(o, &live, &err)) FAIL((tag + ": " + err).c_str());
+	gss_ctx_id_t sender = d.recv_initiator ? live.acceptor : live.initiator;
+	gss_ctx_id_t *receiver = d.recv_initiator ? &live.initiator : &live.acceptor;
+	gss_ctx_id_t copy_a = GSS_C_NO_CONTEXT, oracle = GSS_C_NO_CONTEXT;
+	if (!mit_context_twice(receiver, &copy_a, &oracle, &err)) FAIL((tag + ": " + err).c_str());
+	struct oracle_h {
+		gss_ctx_id_t c;
+		~oracle_h() { OM_uint32 m; if (c != GSS_C_NO_CONTEXT) gss_delete_sec_context(&m, &c, GSS_C_NO_BUFFER); }
+	} oracle_hold{oracle};
+	OM_uint32 min = 0;
+	void *lucid = nullptr;
+	OM_uint32 maj = gss_krb5_export_lucid_sec_context(&min, &copy_a, 1, &lucid);
+	if (GSS_ERROR(maj)) FAIL((tag + ": gss_krb5_export_lucid_sec_context: " + mit_status_string(maj, min)).c_str());
+	const kgss_lucid_context_v1 *l = static_cast<const kgss_lucid_context_v1 *>(lucid);
+	const bool cfx = l->protocol == 1;
+
+	kgss_options ko;
+	kgss_options_init_user(&ko);
+	ko.flags = 0; // no receive window: the answer depends on the token alone, as MIT's
+	// the same context on both backends: their answers must be the same too
+	struct kgss_h {
+		kgss_ctx *c = nullptr;
+		~kgss_h() { kgss_ctx_free(c); }
+	} kb, ko_ssl;
+	kgss_status st = kgss_import_lucid_v1(l, &ko, &kb.c);
+	kgss_options ko2 = ko;
+	ko2.crypto = kgss_crypto_openssl();
+	kgss_status st2 = kgss_import_lucid_v1(l, &ko2, &ko_ssl.c);
+	gss_krb5_free_lucid_sec_context(&min, lucid);
+	if (st != KGSS_S_COMPLETE) FAIL((tag + ": kgss_import_lucid_v1 (builtin): " + kgss_status_string(st)).c_str());
+	if (st2 != KGSS_S_COMPLETE) FAIL((tag + ": kgss_import_lucid_v1 (openssl): " + kgss_status_string(st2)).c_str());
+	kgss_ctx *k = kb.c;
+
+	prng r{0x6469666675ull ^ (uint64_t)(d.enctype * 4 + d.mutual * 2 + d.recv_initiator)};
+	const size_t sizes[] = {0, 1, 7, 15, 16, 17, 64, 1000};
+	const tok_kind kinds[] = {WRAP_CONF, WRAP_INTEG, MIC, IOV_CONF, IOV_INTEG};
+	long compared = 0;
+	for (size_t n : sizes)
+		for (tok_kind kind : kinds) {
+			bytes msg(n);
+			for (auto &b : msg) b = (uint8_t)r.next();
+			mit_result made;
+			switch (kind) {
+			case WRAP_CONF: made = mit_wrap(sender, true, msg); break;
+			case WRAP_INTEG: made = mit_wrap(sender, false, msg); break;
+			case MIC: made = mit_get_mic(sender, msg); break;
+			case IOV_CONF: made = mit_wrap_iov_token(sender, true, msg, false); break;
+			case IOV_INTEG: made = mit_wrap_iov_token(sender, false, msg, false); break;
+			}
+			if (made.major != GSS_S_COMPLETE)
+				FAIL((tag + " " + kind_name(kind) + ": MIT sender: " + mit_status_string(made.major, made.minor)).c_str());
+			const bool mic = kind == MIC;
+			mutator mu{r, made.out, msg, cfx, mic, {}};
+			mu.out.push_back({"original", made.out, msg});
+			mu.generic();
+			if (cfx) mu.header_cfx(); else mu.header_1964();
+			mu.message_edits();
+			for (const mutation &m : mu.out) {
+				verdict a = mit_answer(oracle, mic, m);
+				verdict b = kgss_answer(k, mic, m);
+				verdict b2 = kgss_answer(ko_ssl.c, mic, m);
+				compared++;
+				if (b2.status != b.status || b2.plain != b.plain || b2.conf != b.conf)
+					failures->push_back(tag + " " + kind_name(kind) + " " + m.what + ": builtin and OpenSSL backends differ");
+				std::string verdict_s;
+				if (a.accept != b.accept)
+					verdict_s = a.accept ? "MIT accepts, kgss rejects" : "kgss accepts, MIT rejects";
+				else if (a.accept && (a.plain != b.plain || a.conf != b.conf))
+					verdict_s = "both accept, results differ";
+				if (m.what == "original" && !(a.accept && b.accept))
+					failures->push_back(tag + " " + kind_name(kind) + " len=" + std::to_string(n) +
+							    ": unmutated token not accepted by both");
+				class_stats &cs = g_by_mutation[m.what];
+				if (verdict_s.empty()) {
+					g_agree++;
+					(a.accept ? cs.both_accept : cs.both_reject)++;
+					continue;
+				}
+				cs.diverge++;
+				const std::string cls = std::string(cfx ? "rfc4121 " : "rfc1964 ") + kind_name(kind) + " " + m.what + ": " +
+							verdict_s;
+				divergence_class &dc = g_div[cls];
+				if (dc.count++ == 0) {
+					char st_s[80];
+					snprintf(st_s, sizeof st_s, "MIT 0x%08x, kgss 0x%08x (%s)", (unsigned)a.status, (unsigned)b.status,
+						 kgss_status_string(b.status));
+					dc.example = tag + " len=" + std::to_string(n) + " " + st_s + " token " + hexs(m.token) +
+						     (mic && m.msg != msg ? " over an altered message" : "");
+				}
+				if (!allowed_reason(cls)) failures->push_back(cls);
+			}
+		}
+	return compared;
+}
+
+void run_enctype(int e) {
+	std::vector<std::string> failures;
+	for (int mutual = 0; mutual < 2; mutual++)
+		for (int ri = 1; ri >= 0; ri--) {
+			long n = run_pair(pair_desc{e, mutual != 0, ri != 0}, &failures);
+			g_compared += n;
+			g_compared_by_enctype[e] += n;
+		}
+	if (!failures.empty()) {
+		std::map<std::string, int> uniq;
+		for (auto &f : failures) uniq[f]++;
+		std::string s = std::to_string(failures.size()) + " disagreements with MIT not in k_allowed:\n";
+		for (auto &kv : uniq) s += "  " + std::to_string(kv.second) + " x " + kv.first + "\n";
+		FAIL(s.c_str());
+	}
+}
+
+} // namespace
+
+TEST_GROUP(differential) {
+	void setup() override {
+		std::string err;
+		if (!mit_env_load("", &err)) FAIL(("KDC fixture not available: " + err).c_str());
+	}
+};
+
+TEST(differential, des3_cbc_sha1) { run_enctype(16); }
+TEST(differential, aes128_cts_hmac_sha1_96) { run_enctype(17); }
+TEST(differential, aes256_cts_hmac_sha1_96) { run_enctype(18); }
+TEST(differential, aes128_cts_hmac_sha256_128) { run_enctype(19); }
+TEST(differential, aes256_cts_hmac_sha384_192) { run_enctype(20); }
+TEST(differential, arcfour_hmac) { run_enctype(23); }
+TEST(differential, arcfour_hmac_exp) { run_enctype(24); }
+TEST(differential, camellia128_cts_cmac) { run_enctype(25); }
+TEST(differential, camellia256_cts_cmac) { run_enctype(26); }
