@@ -135,6 +135,7 @@ inline void plain_layout(iov_layout *l, kgss_iov *iov, size_t count, size_t data
 	l->data_len = data_len;
 	l->sign_len = 0;
 	l->data_count = 1;
+	l->plain_call = true;
 }
 
 // DATA | MIC_TOKEN of kgss_get_mic / kgss_verify_mic.  The message is only

@@ -21,6 +21,10 @@ struct iov_layout {
 	size_t data_len;     // total bytes of DATA entries
 	size_t sign_len;     // total bytes of SIGN_ONLY entries
 	size_t data_count;   // number of DATA entries
+	// Set by the plain calls (api.cc): the engine then answers with the
+	// status codes MIT's plain gss_unwrap gives where they differ from its
+	// gss_unwrap_iov (docs/interop.md).  iov_classify leaves it false.
+	bool plain_call;
 };
 
 // KGSS_S_FAILURE for: NULL iov with count > 0, a repeated single-instance

@@ -104,7 +104,9 @@ TEST(rfc4121_crafted, peer_ec_filler_is_accepted_and_removed)
 	}
 }
 
-// CVE-2024-37370: the clear EC differs from the encrypted copy.
+// CVE-2024-37370: the clear EC differs from the encrypted copy.  Plain
+// kgss_unwrap answers DEFECTIVE_TOKEN, as MIT's plain gss_unwrap does
+// (k5sealv3.c); the IOV calls BAD_SIG (tests/receive).
 TEST(rfc4121_crafted, header_copy_must_match_the_clear_header)
 {
 	const bytes msg = pattern(40);
@@ -122,13 +124,15 @@ TEST(rfc4121_crafted, header_copy_must_match_the_clear_header)
 	};
 	for (auto &c : cases) {
 		bytes back;
-		CHECK_EQUAL_TEXT(KGSS_S_BAD_SIG, unwrap(*acceptor(), seal(h, cat({msg, c.copy})), &back), c.what);
+		CHECK_EQUAL_TEXT(KGSS_S_DEFECTIVE_TOKEN, unwrap(*acceptor(), seal(h, cat({msg, c.copy})), &back), c.what);
+		CHECK_TEXT(back.empty(), c.what);
 	}
 	// EC = 16 in the clear, 0 inside: the last 16 message bytes would be
 	// taken for filler, i.e. the message truncated.
 	bytes back;
 	bytes h16 = header(0x02, 16, 0, SEQ);
-	CHECK_EQUAL(KGSS_S_BAD_SIG, unwrap(*acceptor(), seal(h16, cat({msg, h})), &back));
+	CHECK_EQUAL(KGSS_S_DEFECTIVE_TOKEN, unwrap(*acceptor(), seal(h16, cat({msg, h})), &back));
+	CHECK(back.empty());
 	// RRC is not compared (a rotation may change it; MIT does the same).
 	CHECK_EQUAL(KGSS_S_COMPLETE, unwrap(*acceptor(), seal(h, cat({msg, header(0x02, 0, 28, SEQ)})), &back));
 	CHECK(back == msg);
