@@ -231,6 +231,7 @@ void heim_to_kgss_unwrap(kgss_ctx *k, const heim_result &w, const bytes &msg, in
 struct heim_rx {
 	gss_ctx_id_t peer;
 	uint32_t protocol;
+	int enctype;
 	bool gap_next;
 };
 
@@ -244,8 +245,8 @@ void check_heim_status(heim_rx &rx, const heim_result &r, const bytes *msg, cons
 			// releases the plaintext (the message is lost to the caller).
 			req(r.out.empty() || r.out == *msg, t + ": Heimdal plaintext differs (GAP)");
 			if (r.out.empty())
-				note_trait("RFC 1964 (DES3, RC4): Heimdal's gss_unwrap returns GSS_S_GAP_TOKEN without the "
-					   "plaintext (RFC 4121: with it)");
+				note_trait(std::string(heim_enctype_name(rx.enctype)) + ": Heimdal's gss_unwrap returns "
+					   "GSS_S_GAP_TOKEN without the plaintext (RFC 4121: with it)");
 		} else {
 			req(r.out == *msg, t + ": Heimdal plaintext differs");
 		}
@@ -329,7 +330,7 @@ void run_case(const case_desc &c) {
 	req(info.enctype == c.enctype && info.initiator == (c.kgss_initiator ? 1u : 0u) && info.send_seq == l->send_seq,
 	    c.tag + ": kgss_ctx_inquire facts");
 
-	heim_rx rx{p.peer, l->protocol, !c.mutual && !c.kgss_initiator};
+	heim_rx rx{p.peer, l->protocol, c.enctype, !c.mutual && !c.kgss_initiator};
 	if (rx.gap_next)
 		note_trait("a Heimdal initiator without mutual auth reports GSS_S_GAP_TOKEN on the acceptor's first "
 			   "token (it expects 0, the acceptor numbers from the initiator's send_seq)");
@@ -422,20 +423,22 @@ void run_case(const case_desc &c) {
 	heim_to_kgss_unwrap(k.c, heim_wrap(p.peer, 1, msg), msg, 1, false, c.tag + " after negatives");
 	{
 		// A tampered copy first, then the genuine token with the same sequence number.
-		// Heimdal's RFC 4121 code enters the number in its replay window before it checks
-		// the token (the genuine one is then a DUPLICATE); its RFC 1964 code checks first
-		// (the genuine one shows the GAP left by the rejected tokens above).
+		// Heimdal's RFC 4121 and DES3 code enter the number in the replay window before
+		// checking the token (the genuine one is then a DUPLICATE); its RC4 code checks
+		// first (the genuine one shows the GAP left by the rejected tokens above).
 		bytes good = k_wrap(k.c, 1, msg), bad = good;
 		bad[bad.size() / 2] ^= 0x20;
 		heim_result r1 = heim_unwrap(p.peer, bad);
 		req(GSS_ERROR(r1.major), c.tag + ": Heimdal accepted a tampered kgss token");
 		heim_result r2 = heim_unwrap(p.peer, good);
-		const OM_uint32 want = l->protocol == 1 ? GSS_S_DUPLICATE_TOKEN : GSS_S_GAP_TOKEN;
+		const bool rc4 = c.enctype == 23;
+		const OM_uint32 want = rc4 ? GSS_S_GAP_TOKEN : GSS_S_DUPLICATE_TOKEN;
 		req(r2.major == want, c.tag + ": genuine token after its tampered copy: " + heim_status_string(r2.major, r2.minor) +
 					      " (want " + heim_status_string(want, 0) + ")");
-		if (l->protocol == 1)
-			note_trait("RFC 4121: Heimdal enters a token's sequence number in its replay window before checking "
-				   "the token: after a tampered copy is rejected (BAD_MIC) the genuine token is a DUPLICATE");
+		if (!rc4)
+			note_trait("RFC 4121 and DES3: Heimdal enters a token's sequence number in its replay window before "
+				   "checking the token: after a tampered copy is rejected (BAD_MIC) the genuine token is a "
+				   "DUPLICATE (RC4 checks first)");
 	}
 	kgss_to_heim_unwrap(rx, k_wrap(k.c, 1, msg), msg, 1, c.tag + " after negatives");
 	req(deferred.empty(), deferred);
