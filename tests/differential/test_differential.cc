@@ -15,7 +15,11 @@
 //      flips, truncations, extensions, header-field edits (TOK_ID, flags, filler, EC,
 //      RRC, SND_SEQ, SGN_ALG, SEAL_ALG), valid re-rotations, DER re-encodings
 //      (non-minimal lengths, wrong lengths, the GSS framing removed or added); MICs
-//      are also checked against altered messages;
+//      are also checked against altered messages; for RFC 4121, tokens with edited
+//      headers are also FORGED with valid checksums / encryption from the sender's keys
+//      (MIT's krb5_c_make_checksum / krb5_c_encrypt): Sealed / AcceptorSubkey /
+//      undefined flags, direction, key usage, filler, token id, EC and filler, RRC,
+//      the encrypted header copy;
 //   5. the original and each mutation go to MIT (plain gss_unwrap / gss_verify_mic:
 //      MIT 1.20's gss_verify_mic_iov asserts on a header-only RFC 4121 MIC) and to
 //      libkgss (kgss_unwrap / kgss_verify_mic; the builtin and the OpenSSL backend,
@@ -39,6 +43,8 @@
 #include "kgss_user.h"
 #include "testutil.h"
 #include "tools/mit/mit_peer.h"
+
+#include <krb5/krb5.h>
 
 using namespace kmit;
 using kt::bytes;
@@ -351,6 +357,244 @@ struct mutator {
 	}
 };
 
+// ---- forged RFC 4121 tokens ------------------------------------------------------------------
+// Mutating MIT's tokens cannot reach a header whose checksum is still valid (a changed flag,
+// filler or inner header breaks it), so for RFC 4121 the sender's keys (known from the
+// receiver's lucid context) are used with MIT's own RFC 3961 crypto (krb5_c_make_checksum,
+// krb5_c_encrypt) to build tokens with edited headers that are correctly protected.
+struct cfx_keys {
+	krb5_context kc = nullptr;
+	int enctype = 0;
+	bytes ctx_key, sub_key; // sub_key empty: no acceptor subkey
+	bool sender_acceptor = false;
+	~cfx_keys() {
+		if (!ctx_key.empty()) memset(ctx_key.data(), 0, ctx_key.size());
+		if (!sub_key.empty()) memset(sub_key.data(), 0, sub_key.size());
+		if (kc) krb5_free_context(kc);
+	}
+};
+
+// What a forged token carries; the defaults give the token MIT itself would send.
+struct forge_spec {
+	bool use_sub = true;          // key: acceptor subkey (when the context has one), else ctx key
+	int usage = 0;                // 0: the sender's (wraps seal 22/24, MICs sign 23/25)
+	int flags = -1;               // -1: direction | Sealed (conf wraps) | AcceptorSubkey (subkey)
+	uint8_t filler = 0xff;        // every filler octet
+	int ec = -1;                  // wrap EC field (-1: conf 0 filler octets, integ checksum length)
+	int ec_fill = -1;             // conf: filler octets actually encrypted (-1: = ec)
+	unsigned rrc = 0;             // outer RRC; the token is rotated by it
+	int inner_flags = -1;         // conf: the encrypted header copy's flags (-1: = outer)
+	int inner_ec = -1;            // conf: its EC (-1: = outer)
+	unsigned inner_rrc = 0;       // conf: its RRC
+	uint64_t seq = 0x1234;
+	uint8_t tok_id0 = 0;          // 0: 04 (MIC) / 05 (wrap)
+};
+
+bool cfx_make_checksum(const cfx_keys &k, const bytes &key, int usage, const bytes &in, bytes *out) {
+	krb5_keyblock kb;
+	memset(&kb, 0, sizeof kb);
+	kb.enctype = k.enctype;
+	kb.length = key.size();
+	kb.contents = const_cast<uint8_t *>(key.data());
+	krb5_data d;
+	d.length = in.size();
+	d.data = (char *)(in.empty() ? nullptr : in.data());
+	krb5_checksum ck;
+	memset(&ck, 0, sizeof ck);
+	if (krb5_c_make_checksum(k.kc, 0, &kb, usage, &d, &ck) != 0) return false;
+	out->assign(ck.contents, ck.contents + ck.length);
+	krb5_free_checksum_contents(k.kc, &ck);
+	return true;
+}
+
+bool cfx_encrypt(const cfx_keys &k, const bytes &key, int usage, const bytes &in, bytes *out) {
+	krb5_keyblock kb;
+	memset(&kb, 0, sizeof kb);
+	kb.enctype = k.enctype;
+	kb.length = key.size();
+	kb.contents = const_cast<uint8_t *>(key.data());
+	size_t clen = 0;
+	if (krb5_c_encrypt_length(k.kc, k.enctype, in.size(), &clen) != 0) return false;
+	out->assign(clen, 0);
+	krb5_data d;
+	d.length = in.size();
+	d.data = (char *)(in.empty() ? nullptr : in.data());
+	krb5_enc_data e;
+	memset(&e, 0, sizeof e);
+	e.ciphertext.length = clen;
+	e.ciphertext.data = (char *)out->data();
+	if (krb5_c_encrypt(k.kc, &kb, usage, nullptr, &d, &e) != 0) return false;
+	out->resize(e.ciphertext.length);
+	return true;
+}
+
+void put_header(bytes &h, uint8_t t0, uint8_t t1, int flags, uint8_t filler, unsigned ec, unsigned rrc, uint64_t seq,
+		bool mic) {
+	h = {t0, t1, (uint8_t)flags, filler};
+	if (mic) {
+		h.insert(h.end(), 4, filler);
+	} else {
+		h.push_back((uint8_t)(ec >> 8));
+		h.push_back((uint8_t)ec);
+		h.push_back((uint8_t)(rrc >> 8));
+		h.push_back((uint8_t)rrc);
+	}
+	for (int i = 7; i >= 0; i--) h.push_back((uint8_t)(seq >> (8 * i)));
+}
+
+// RFC 4121 4.2.4 / 4.2.6: a MIC, an integrity-only or a sealed wrap token as specified.
+bool cfx_forge(const cfx_keys &k, tok_kind kind, const bytes &msg, const forge_spec &f, bytes *tok) {
+	const bool mic = kind == MIC, conf = kind == WRAP_CONF || kind == IOV_CONF;
+	const bool sub = f.use_sub && !k.sub_key.empty();
+	const bytes &key = sub ? k.sub_key : k.ctx_key;
+	const int usage = f.usage ? f.usage : mic ? (k.sender_acceptor ? 23 : 25) : (k.sender_acceptor ? 22 : 24);
+	const int flags = f.flags >= 0 ? f.flags
+				       : (k.sender_acceptor ? 0x01 : 0) | (conf ? 0x02 : 0) | (!k.sub_key.empty() ? 0x04 : 0);
+	const uint8_t t0 = f.tok_id0 ? f.tok_id0 : mic ? 0x04 : 0x05;
+	bytes hdr, body;
+	if (mic) {
+		put_header(hdr, t0, 0x04, flags, f.filler, 0, 0, f.seq, true);
+		bytes in = msg;
+		in.insert(in.end(), hdr.begin(), hdr.end());
+		if (!cfx_make_checksum(k, key, usage, in, &body)) return false;
+		*tok = hdr;
+		tok->insert(tok->end(), body.begin(), body.end());
+		return true;
+	}
+	if (conf) {
+		const unsigned ec = f.ec >= 0 ? (unsigned)f.ec : 0;
+		const size_t fill = f.ec_fill >= 0 ? (size_t)f.ec_fill : ec;
+		put_header(hdr, t0, 0x04, flags, f.filler, ec, f.rrc, f.seq, false);
+		bytes inner;
+		put_header(inner, t0, 0x04, f.inner_flags >= 0 ? f.inner_flags : flags, f.filler,
+			   f.inner_ec >= 0 ? (unsigned)f.inner_ec : ec, f.inner_rrc, f.seq, false);
+		bytes in = msg;
+		in.insert(in.end(), fill, 0xa5);
+		in.insert(in.end(), inner.begin(), inner.end());
+		if (!cfx_encrypt(k, key, usage, in, &body)) return false;
+	} else {
+		bytes zero;
+		put_header(zero, t0, 0x04, flags, f.filler, 0, 0, f.seq, false);
+		bytes in = msg, ck;
+		in.insert(in.end(), zero.begin(), zero.end());
+		if (!cfx_make_checksum(k, key, usage, in, &ck)) return false;
+		const unsigned ec = f.ec >= 0 ? (unsigned)f.ec : (unsigned)ck.size();
+		put_header(hdr, t0, 0x04, flags, f.filler, ec, f.rrc, f.seq, false);
+		body = msg;
+		body.insert(body.end(), ck.begin(), ck.end());
+	}
+	if (!body.empty() && f.rrc) // rotate right by RRC (RFC 4121 4.2.5)
+		std::rotate(body.begin(), body.begin() + (body.size() - f.rrc % body.size()) % body.size(), body.end());
+	*tok = hdr;
+	tok->insert(tok->end(), body.begin(), body.end());
+	return true;
+}
+
+// The forged variants of one (kind, message): name and spec.
+std::vector<std::pair<std::string, forge_spec>> forge_variants(const cfx_keys &k, tok_kind kind) {
+	std::vector<std::pair<std::string, forge_spec>> v;
+	const bool mic = kind == MIC, conf = kind == WRAP_CONF || kind == IOV_CONF;
+	const bool have_sub = !k.sub_key.empty();
+	const int dir = k.sender_acceptor ? 0x01 : 0;
+	const int base = dir | (conf ? 0x02 : 0) | (have_sub ? 0x04 : 0);
+	forge_spec f;
+	v.push_back({"forge-baseline", f});
+	// the Sealed flag where it does not belong, or missing where it does
+	f = forge_spec();
+	f.flags = base ^ 0x02;
+	v.push_back({mic ? "forge-sealed-on-mic" : conf ? "forge-sealed-cleared" : "forge-sealed-on-integ", f});
+	// the AcceptorSubkey flag against the key actually used
+	if (have_sub) {
+		f = forge_spec();
+		f.flags = base & ~0x04;
+		f.use_sub = false;
+		v.push_back({"forge-nosubflag-ctxkey", f}); // MIT k5unsealv3.c: context key for this token
+		f.use_sub = true;
+		v.push_back({"forge-nosubflag-subkey", f});
+		f = forge_spec();
+		f.use_sub = false;
+		v.push_back({"forge-subflag-ctxkey", f});
+	} else {
+		f = forge_spec();
+		f.flags = base | 0x04;
+		v.push_back({"forge-subflag-nosubkey", f});
+	}
+	// undefined flag bits, the direction flag inverted (with either role's usage)
+	for (int b = 3; b < 8; b++) {
+		f = forge_spec();
+		f.flags = base | (1 << b);
+		v.push_back({"forge-flag-bit" + std::to_string(b), f});
+	}
+	f = forge_spec();
+	f.flags = base ^ 0x01;
+	v.push_back({"forge-direction", f});
+	f.usage = mic ? (k.sender_acceptor ? 25 : 23) : (k.sender_acceptor ? 24 : 22);
+	v.push_back({"forge-direction-usage", f});
+	f = forge_spec();
+	f.usage = mic ? (k.sender_acceptor ? 25 : 23) : (k.sender_acceptor ? 24 : 22);
+	v.push_back({"forge-other-usage", f});
+	// filler octets other than FF (CVE-2025-57736 class), token ids swapped
+	f = forge_spec();
+	f.filler = 0x00;
+	v.push_back({"forge-filler-00", f});
+	f.filler = 0xfe;
+	v.push_back({"forge-filler-fe", f});
+	f = forge_spec();
+	f.tok_id0 = mic ? 0x05 : 0x04;
+	v.push_back({"forge-tokid", f});
+	f.seq = ~0ull;
+	f.tok_id0 = 0;
+	v.push_back({"forge-seq-max", f});
+	// RRC and EC
+	if (!mic) {
+		const unsigned rrcs[] = {1, 5, 16, 28, 200, 65535};
+		for (unsigned r : rrcs) {
+			f = forge_spec();
+			f.rrc = r;
+			v.push_back({"forge-rrc", f});
+		}
+		if (conf) {
+			const int ecs[] = {1, 5, 16, 100};
+			for (int e : ecs) {
+				f = forge_spec();
+				f.ec = e;
+				v.push_back({"forge-ec-filler", f});
+				f.ec_fill = 0; // EC claims filler that is not there
+				v.push_back({"forge-ec-missing", f});
+			}
+			f = forge_spec();
+			f.ec = 4;
+			f.ec_fill = 8;
+			v.push_back({"forge-ec-short", f});
+			f = forge_spec();
+			f.inner_flags = base ^ 0x04;
+			v.push_back({"forge-inner-flags", f});
+			f = forge_spec();
+			f.inner_ec = 3;
+			v.push_back({"forge-inner-ec", f});
+			f = forge_spec();
+			f.inner_rrc = 7;
+			v.push_back({"forge-inner-rrc", f});
+			f = forge_spec();
+			f.rrc = 12;
+			f.inner_rrc = 12;
+			v.push_back({"forge-inner-rrc-same", f});
+			f = forge_spec();
+			f.ec = 60000;
+			f.ec_fill = 0;
+			v.push_back({"forge-ec-huge", f});
+		} else {
+			const int ecs[] = {0, 1, 11, 13, 64};
+			for (int e : ecs) {
+				f = forge_spec();
+				f.ec = e;
+				v.push_back({"forge-integ-ec", f});
+			}
+		}
+	}
+	return v;
+}
+
 // ---- the two receivers ----------------------------------------------------------------------
 struct verdict {
 	bool accept = false;
@@ -436,6 +680,18 @@ long run_pair(const pair_desc &d, std::vector<std::string> *failures) {
 	const kgss_lucid_context_v1 *l = static_cast<const kgss_lucid_context_v1 *>(lucid);
 	const bool cfx = l->protocol == 1;
 
+	cfx_keys keys;
+	if (cfx) {
+		if (krb5_init_context(&keys.kc) != 0) FAIL((tag + ": krb5_init_context").c_str());
+		keys.enctype = (int)l->cfx_kd.ctx_key.type;
+		const uint8_t *ck = static_cast<const uint8_t *>(l->cfx_kd.ctx_key.data);
+		keys.ctx_key.assign(ck, ck + l->cfx_kd.ctx_key.length);
+		if (l->cfx_kd.have_acceptor_subkey) {
+			const uint8_t *sk = static_cast<const uint8_t *>(l->cfx_kd.acceptor_subkey.data);
+			keys.sub_key.assign(sk, sk + l->cfx_kd.acceptor_subkey.length);
+		}
+		keys.sender_acceptor = d.recv_initiator;
+	}
 	kgss_options ko;
 	kgss_options_init_user(&ko);
 	ko.flags = 0; // no receive window: the answer depends on the token alone, as MIT's
@@ -477,6 +733,13 @@ long run_pair(const pair_desc &d, std::vector<std::string> *failures) {
 			mu.generic();
 			if (cfx) mu.header_cfx(); else mu.header_1964();
 			mu.message_edits();
+			if (cfx && (kind == WRAP_CONF || kind == WRAP_INTEG || kind == MIC))
+				for (auto &fv : forge_variants(keys, kind)) {
+					bytes t;
+					if (!cfx_forge(keys, kind, msg, fv.second, &t))
+						FAIL((tag + ": forging " + fv.first + " failed").c_str());
+					mu.out.push_back({fv.first, t, msg});
+				}
 			for (const mutation &m : mu.out) {
 				verdict a = mit_answer(oracle, mic, m);
 				verdict b = kgss_answer(k, mic, m);
