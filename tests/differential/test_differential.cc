@@ -390,15 +390,26 @@ struct forge_spec {
 	uint8_t tok_id0 = 0;          // 0: 04 (MIC) / 05 (wrap)
 };
 
-bool cfx_make_checksum(const cfx_keys &k, const bytes &key, int usage, const bytes &in, bytes *out) {
+// Views for MIT's crypto API (no copies: the bytes must outlive the call).
+krb5_keyblock keyblock_of(const cfx_keys &k, const bytes &key) {
 	krb5_keyblock kb;
 	memset(&kb, 0, sizeof kb);
 	kb.enctype = k.enctype;
 	kb.length = key.size();
 	kb.contents = const_cast<uint8_t *>(key.data());
+	return kb;
+}
+krb5_data data_of(const bytes &b) {
 	krb5_data d;
-	d.length = in.size();
-	d.data = (char *)(in.empty() ? nullptr : in.data());
+	memset(&d, 0, sizeof d);
+	d.length = b.size();
+	d.data = (char *)(b.empty() ? nullptr : b.data());
+	return d;
+}
+
+bool cfx_make_checksum(const cfx_keys &k, const bytes &key, int usage, const bytes &in, bytes *out) {
+	krb5_keyblock kb = keyblock_of(k, key);
+	krb5_data d = data_of(in);
 	krb5_checksum ck;
 	memset(&ck, 0, sizeof ck);
 	if (krb5_c_make_checksum(k.kc, 0, &kb, usage, &d, &ck) != 0) return false;
@@ -408,21 +419,14 @@ bool cfx_make_checksum(const cfx_keys &k, const bytes &key, int usage, const byt
 }
 
 bool cfx_encrypt(const cfx_keys &k, const bytes &key, int usage, const bytes &in, bytes *out) {
-	krb5_keyblock kb;
-	memset(&kb, 0, sizeof kb);
-	kb.enctype = k.enctype;
-	kb.length = key.size();
-	kb.contents = const_cast<uint8_t *>(key.data());
+	krb5_keyblock kb = keyblock_of(k, key);
+	krb5_data d = data_of(in);
 	size_t clen = 0;
 	if (krb5_c_encrypt_length(k.kc, k.enctype, in.size(), &clen) != 0) return false;
 	out->assign(clen, 0);
-	krb5_data d;
-	d.length = in.size();
-	d.data = (char *)(in.empty() ? nullptr : in.data());
 	krb5_enc_data e;
 	memset(&e, 0, sizeof e);
-	e.ciphertext.length = clen;
-	e.ciphertext.data = (char *)out->data();
+	e.ciphertext = data_of(*out);
 	if (krb5_c_encrypt(k.kc, &kb, usage, nullptr, &d, &e) != 0) return false;
 	out->resize(e.ciphertext.length);
 	return true;
