@@ -12,7 +12,8 @@
 //   Heimdal gss_wrap (conf, integ) / gss_get_mic / gss_wrap_iov without TRAILER
 //       -> kgss_unwrap / kgss_verify_mic
 //   kgss_wrap (conf, integ) / kgss_get_mic / kgss_wrap_iov without TRAILER
-//       -> Heimdal gss_unwrap / gss_verify_mic
+//       -> Heimdal gss_unwrap / gss_verify_mic, and kgss_wrap_iov with TRAILER
+//       -> Heimdal gss_unwrap_iov with the same buffers
 // then a replay, a tampered token each way, and the context still working.
 //
 // Heimdal traits the test handles (docs/interop.md, "Heimdal as a peer"), each
@@ -186,26 +187,31 @@ bytes k_mic(kgss_ctx *k, const bytes &msg) {
 	req(st == KGSS_S_COMPLETE && ob.length == tl, "kgss_get_mic: " + st_str(st));
 	return out;
 }
-// kgss_wrap_iov over HEADER | DATA | PADDING (no TRAILER: RRC != 0 for CFX), as one token
-bytes k_wrap_iov_token(kgss_ctx *k, int conf, const bytes &msg) {
-	bytes data = msg, hdr, pad;
-	kgss_iov iov[3] = {{KGSS_IOV_HEADER, {0, nullptr}},
-			   {KGSS_IOV_DATA, {data.size(), data.empty() ? nullptr : data.data()}},
-			   {KGSS_IOV_PADDING, {0, nullptr}}};
+// kgss_wrap_iov over HEADER | DATA | PADDING [| TRAILER]: the buffers after the call
+std::vector<bytes> k_wrap_iov_parts(kgss_ctx *k, int conf, const bytes &msg, bool with_trailer = true) {
+	const size_t n = with_trailer ? 4 : 3;
+	std::vector<bytes> part(n);
+	part[1] = msg;
+	const uint32_t types[4] = {KGSS_IOV_HEADER, KGSS_IOV_DATA, KGSS_IOV_PADDING, KGSS_IOV_TRAILER};
+	kgss_iov iov[4];
+	for (size_t i = 0; i < n; i++) iov[i] = kgss_iov{types[i], {part[i].size(), part[i].empty() ? nullptr : part[i].data()}};
 	int cs = -1;
-	kgss_status st = kgss_wrap_iov_length(k, conf, 0, &cs, iov, 3);
+	kgss_status st = kgss_wrap_iov_length(k, conf, 0, &cs, iov, n);
 	req(st == KGSS_S_COMPLETE, "kgss_wrap_iov_length: " + st_str(st));
-	hdr.assign(iov[0].buffer.length, 0);
-	pad.assign(iov[2].buffer.length, 0);
-	iov[0].buffer.value = hdr.empty() ? nullptr : hdr.data();
-	iov[2].buffer.value = pad.empty() ? nullptr : pad.data();
-	st = kgss_wrap_iov(k, conf, 0, &cs, iov, 3);
-	req(st == KGSS_S_COMPLETE && cs == conf, "kgss_wrap_iov: " + st_str(st));
-	bytes tok;
-	for (auto &v : iov) {
-		const uint8_t *p = static_cast<const uint8_t *>(v.buffer.value);
-		if (v.buffer.length) tok.insert(tok.end(), p, p + v.buffer.length);
+	for (size_t i = 0; i < n; i++) {
+		if (i == 1) continue;
+		part[i].assign(iov[i].buffer.length, 0);
+		iov[i].buffer.value = part[i].empty() ? nullptr : part[i].data();
 	}
+	st = kgss_wrap_iov(k, conf, 0, &cs, iov, n);
+	req(st == KGSS_S_COMPLETE && cs == conf, "kgss_wrap_iov: " + st_str(st));
+	for (size_t i = 0; i < n; i++) part[i].resize(iov[i].buffer.length);
+	return part;
+}
+// ... without TRAILER (RRC != 0 for CFX), as one token
+bytes k_wrap_iov_token(kgss_ctx *k, int conf, const bytes &msg) {
+	bytes tok;
+	for (auto &b : k_wrap_iov_parts(k, conf, msg, false)) tok.insert(tok.end(), b.begin(), b.end());
 	return tok;
 }
 
@@ -389,6 +395,16 @@ void run_case(const case_desc &c) {
 		for (int conf = 1; conf >= 0; conf--)
 			kgss_to_heim_unwrap(rx, k_wrap_iov_token(k.c, conf, msg), msg, conf,
 					    t + (conf ? " kgss wrap_iov conf" : " kgss wrap_iov integ"));
+		// kgss_wrap_iov HEADER | DATA | PADDING | TRAILER -> Heimdal gss_unwrap_iov with the
+		// same buffers (none for DES3, as gss_wrap_iov)
+		for (int conf = 1; conf >= 0 && !des3; conf--) {
+			std::vector<bytes> parts = k_wrap_iov_parts(k.c, conf, msg);
+			bytes tok;
+			for (auto &b : parts) tok.insert(tok.end(), b.begin(), b.end());
+			heim_result r = heim_unwrap_iov_parts(p.peer, parts[0], parts[1], parts[2], parts[3]);
+			check_heim_status(rx, r, &msg, t + (conf ? " kgss wrap_iov+trailer conf" : " kgss wrap_iov+trailer integ"), tok);
+			req(r.conf_state == conf, t + ": Heimdal gss_unwrap_iov conf_state");
+		}
 	}
 	// negatives: a replay, a tampered token each way
 	bytes msg = random_msg(seed, 64);

@@ -334,16 +334,20 @@ heim_result heim_wrap_iov_token(gss_ctx_id_t ctx, bool conf, const bytes &msg, b
 	return r;
 }
 
-heim_result heim_unwrap_iov_stream(gss_ctx_id_t ctx, const bytes &token) {
+heim_result heim_unwrap_iov_parts(gss_ctx_id_t ctx, const bytes &header, const bytes &data, const bytes &padding,
+				  const bytes &trailer) {
 	heim_result r;
-	bytes stream = token;
-	gss_iov_buffer_desc iov[2];
+	bytes store[4] = {header, data, padding, trailer};
+	const OM_uint32 types[4] = {GSS_IOV_BUFFER_TYPE_HEADER, GSS_IOV_BUFFER_TYPE_DATA, GSS_IOV_BUFFER_TYPE_PADDING,
+				    GSS_IOV_BUFFER_TYPE_TRAILER};
+	gss_iov_buffer_desc iov[4];
 	memset(iov, 0, sizeof iov);
-	iov[0].type = GSS_IOV_BUFFER_TYPE_STREAM;
-	iov[0].buffer.length = stream.size();
-	iov[0].buffer.value = stream.empty() ? nullptr : stream.data();
-	iov[1].type = GSS_IOV_BUFFER_TYPE_DATA;
-	r.major = gss_unwrap_iov(&r.minor, ctx, &r.conf_state, &r.qop, iov, 2);
+	for (int i = 0; i < 4; i++) {
+		iov[i].type = types[i];
+		iov[i].buffer.length = store[i].size();
+		iov[i].buffer.value = store[i].empty() ? nullptr : store[i].data();
+	}
+	r.major = gss_unwrap_iov(&r.minor, ctx, &r.conf_state, &r.qop, iov, 4);
 	if (!GSS_ERROR(r.major)) {
 		const uint8_t *p = static_cast<const uint8_t *>(iov[1].buffer.value);
 		if (p) r.out.assign(p, p + iov[1].buffer.length);

@@ -93,8 +93,11 @@ heim_result heim_verify_mic(gss_ctx_id_t ctx, const bytes &msg, const bytes &tok
 // gss_wrap_iov over HEADER | DATA | PADDING [| TRAILER], concatenated into one
 // token (without TRAILER a CFX token carries its trailer in the header: RRC != 0).
 heim_result heim_wrap_iov_token(gss_ctx_id_t ctx, bool conf, const bytes &msg, bool with_trailer);
-// gss_unwrap_iov over STREAM | DATA; .out = plaintext.
-heim_result heim_unwrap_iov_stream(gss_ctx_id_t ctx, const bytes &token);
+// gss_unwrap_iov over HEADER | DATA | PADDING | TRAILER (copies of the four parts of
+// a token made with that layout); .out = the plaintext DATA.  (Heimdal 7.8 answers a
+// STREAM | DATA layout with GSS_S_FAILURE, minor EINVAL.)
+heim_result heim_unwrap_iov_parts(gss_ctx_id_t ctx, const bytes &header, const bytes &data, const bytes &padding,
+				  const bytes &trailer);
 
 std::string heim_status_string(OM_uint32 major, OM_uint32 minor);
 
