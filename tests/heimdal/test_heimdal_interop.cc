@@ -82,8 +82,8 @@ struct report {
 	~report() {
 		printf("\ntest_heimdal_interop: Heimdal facts observed in this run:\n");
 		for (auto &t : g_traits) printf("  - %s\n", t.c_str());
-		printf("test_heimdal_interop: per enctype x libkgss role x backend x import (cases run / passed; each case\n"
-		       "  covers mutual on and off counted separately):\n");
+		printf("test_heimdal_interop: per enctype x libkgss role x backend x import (cases run / passed; the\n"
+		       "  two cases of a row are mutual auth off and on):\n");
 		for (auto &kv : g_by_case) printf("  %-48s %3d / %3d\n", kv.first.c_str(), kv.second.run, kv.second.passed);
 		printf("test_heimdal_interop: per enctype (cases run / passed):\n");
 		int run = 0, passed = 0;
