@@ -19,7 +19,8 @@
 //      headers are also FORGED with valid checksums / encryption from the sender's keys
 //      (MIT's krb5_c_make_checksum / krb5_c_encrypt): Sealed / AcceptorSubkey /
 //      undefined flags, direction, key usage, filler, token id, EC and filler, RRC,
-//      the encrypted header copy;
+//      the encrypted header copy; for RFC 1964 (DES3, RC4) likewise with tests/token1964's
+//      reference builder: direction octets and the padding rules;
 //   5. the original and each mutation go to MIT (plain gss_unwrap / gss_verify_mic:
 //      MIT 1.20's gss_verify_mic_iov asserts on a header-only RFC 4121 MIC) and to
 //      libkgss (kgss_unwrap / kgss_verify_mic; the builtin and the OpenSSL backend,
@@ -41,6 +42,7 @@
 #include "CppUTest/TestHarness.h"
 #include "kgss.h"
 #include "kgss_user.h"
+#include "t1964_util.h" // the independent RFC 1964 / RFC 4757 reference token builder
 #include "testutil.h"
 #include "tools/mit/mit_peer.h"
 
@@ -59,13 +61,18 @@ struct allowed_divergence {
 	const char *cls;    // exact class string
 	const char *reason; // docs/interop.md section and the reason
 };
+const char k_pad_zero_reason[] =
+	"docs/interop.md, Differential test against MIT, allowed divergences: an RFC 1964 pad length of 0 "
+	"is taken by MIT's gss_unwrap but rejected by MIT's own gss_unwrap_iov (DEFECTIVE_TOKEN); libkgss "
+	"applies one rule, the IOV one, on every path";
 const allowed_divergence k_allowed[] = {
-	{nullptr, nullptr}, // (none yet)
+	{"rfc1964 wrap-conf forge-pad-zero: MIT accepts, kgss rejects", k_pad_zero_reason},
+	{"rfc1964 wrap-integ forge-pad-zero: MIT accepts, kgss rejects", k_pad_zero_reason},
 };
 
 const char *allowed_reason(const std::string &cls) {
 	for (const auto &a : k_allowed)
-		if (a.cls && cls == a.cls) return a.reason;
+		if (cls == a.cls) return a.reason;
 	return nullptr;
 }
 
@@ -599,6 +606,71 @@ std::vector<std::pair<std::string, forge_spec>> forge_variants(const cfx_keys &k
 	return v;
 }
 
+// ---- forged RFC 1964 tokens ----------------------------------------------------------------
+// The same for DES3 and RC4 with tests/token1964's reference builder (t1964::ref_body, written
+// from RFC 1964 1.2 / RFC 4757 7 independently of the engine): the direction octets and the
+// padding rules, which only an authentic token reaches.
+const t1964::cfg *cfg_1964(uint32_t lucid_keytype) {
+	for (const t1964::cfg &c : t1964::kCfgs)
+		if (c.keytype == lucid_keytype) return &c;
+	return nullptr;
+}
+
+std::vector<std::pair<std::string, t1964::ref_params>> forge1964_variants(const t1964::cfg &c, tok_kind kind,
+									  const bytes &msg, bool sender_initiator,
+									  prng &r) {
+	std::vector<std::pair<std::string, t1964::ref_params>> v;
+	t1964::ref_params base;
+	base.mic = kind == MIC;
+	base.sealed = kind == WRAP_CONF;
+	base.sender_initiator = sender_initiator;
+	base.seq = (uint32_t)r.next();
+	base.conf.resize(8);
+	for (auto &b : base.conf) b = (uint8_t)r.next();
+	base.data = msg;
+	if (!base.mic) base.pad = t1964::good_pad(c, msg.size());
+	v.push_back({"forge-baseline", base});
+	t1964::ref_params p = base;
+	p.dir_override = sender_initiator ? 0xffffffff : 0;
+	v.push_back({"forge-direction", p});
+	p.dir_override = sender_initiator ? 0x000000ff : 0xffffff00;
+	v.push_back({"forge-direction-mixed", p});
+	p = base;
+	p.seq = 0xffffffffu;
+	v.push_back({"forge-seq-max", p});
+	if (base.mic) return v;
+	// padding (RFC 1964 1.2.2.3, RFC 4757 7.3): the receiver reads the pad length from the
+	// last octet; MIT checks neither the other pad octets nor an upper bound below the data
+	const size_t gp = base.pad.size();
+	auto with_pad = [&](const char *name, bytes pad) {
+		if (c.des3() && base.sealed && (8 + msg.size() + pad.size()) % 8 != 0) return; // CBC needs blocks
+		t1964::ref_params q = base;
+		q.pad = std::move(pad);
+		v.push_back({name, q});
+	};
+	{
+		bytes pad(gp + (c.des3() ? 0 : 3), 0);
+		pad.back() = (uint8_t)pad.size();
+		with_pad("forge-pad-bytes", pad);
+	}
+	with_pad("forge-pad-long", bytes(gp + 8, (uint8_t)(gp + 8)));
+	{
+		bytes pad = base.pad;
+		pad.back() = 0;
+		with_pad("forge-pad-zero", pad);
+		pad.back() = 0xff;
+		with_pad("forge-pad-max", pad);
+		pad.back() = (uint8_t)std::min<size_t>(255, msg.size() + gp + 4);
+		with_pad("forge-pad-into-confounder", pad);
+		pad.back() = (uint8_t)std::min<size_t>(255, 8 + msg.size() + gp);
+		with_pad("forge-pad-everything", pad);
+	}
+	if (!msg.empty()) with_pad("forge-pad-none", bytes());
+	with_pad("forge-pad-1", bytes{1});
+	with_pad("forge-pad-2", bytes{2, 2});
+	return v;
+}
+
 // ---- the two receivers ----------------------------------------------------------------------
 struct verdict {
 	bool accept = false;
@@ -684,6 +756,15 @@ long run_pair(const pair_desc &d, std::vector<std::string> *failures) {
 	const kgss_lucid_context_v1 *l = static_cast<const kgss_lucid_context_v1 *>(lucid);
 	const bool cfx = l->protocol == 1;
 
+	struct {
+		uint32_t type = 0;
+		bytes key;
+	} l1964;
+	if (!cfx) {
+		const uint8_t *k = static_cast<const uint8_t *>(l->rfc1964_kd.ctx_key.data);
+		l1964.type = l->rfc1964_kd.ctx_key.type;
+		l1964.key.assign(k, k + l->rfc1964_kd.ctx_key.length);
+	}
 	cfx_keys keys;
 	if (cfx) {
 		if (krb5_init_context(&keys.kc) != 0) FAIL((tag + ": krb5_init_context").c_str());
@@ -737,6 +818,13 @@ long run_pair(const pair_desc &d, std::vector<std::string> *failures) {
 			mu.generic();
 			if (cfx) mu.header_cfx(); else mu.header_1964();
 			mu.message_edits();
+			if (!cfx && (kind == WRAP_CONF || kind == WRAP_INTEG || kind == MIC)) {
+				const t1964::cfg *c1964 = cfg_1964(l1964.type);
+				if (!c1964) FAIL((tag + ": no RFC 1964 reference configuration for key type " +
+						  std::to_string(l1964.type)).c_str());
+				for (auto &fv : forge1964_variants(*c1964, kind, msg, !d.recv_initiator, r))
+					mu.out.push_back({fv.first, t1964::ref_token(*c1964, l1964.key, fv.second), msg});
+			}
 			if (cfx && (kind == WRAP_CONF || kind == WRAP_INTEG || kind == MIC))
 				for (auto &fv : forge_variants(keys, kind)) {
 					bytes t;
@@ -775,6 +863,12 @@ long run_pair(const pair_desc &d, std::vector<std::string> *failures) {
 						 kgss_status_string(b.status));
 					dc.example = tag + " len=" + std::to_string(n) + " " + st_s + " token " + hexs(m.token) +
 						     (mic && m.msg != msg ? " over an altered message" : "");
+					if (!mic) { // MIT's IOV path on the same token, for the record
+						char iov_s[64];
+						mit_result si = mit_unwrap_iov_stream(oracle, m.token);
+						snprintf(iov_s, sizeof iov_s, "; MIT gss_unwrap_iov(STREAM) 0x%08x", (unsigned)si.major);
+						dc.example += iov_s;
+					}
 				}
 				if (!allowed_reason(cls)) failures->push_back(cls);
 			}
