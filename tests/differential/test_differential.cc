@@ -24,7 +24,8 @@
 //   5. the original and each mutation go to MIT (plain gss_unwrap / gss_verify_mic:
 //      MIT 1.20's gss_verify_mic_iov asserts on a header-only RFC 4121 MIC) and to
 //      libkgss (kgss_unwrap / kgss_verify_mic; the builtin and the OpenSSL backend,
-//      which must give the same status).  Both must accept or both reject,
+//      which must give the same status; and libkgss's IOV path, kgss_unwrap_iov(STREAM)
+//      / kgss_verify_mic_iov, which must give the same answer).  Both must accept or both reject,
 //      and an accepted token must give the same plaintext and conf_state.
 // A disagreement fails the test unless k_allowed lists its class with the reason
 // docs/interop.md gives.  The number of agreements and of each allowed divergence
@@ -719,6 +720,31 @@ verdict kgss_answer(kgss_ctx *k, bool mic, const mutation &m) {
 	return v;
 }
 
+// libkgss's IOV receive path on the same token: kgss_unwrap_iov(STREAM | DATA), or
+// kgss_verify_mic_iov(DATA | MIC_TOKEN).  The library applies one set of rules on every
+// path, so its answer must be the plain path's.
+verdict kgss_answer_iov(kgss_ctx *k, bool mic, const mutation &m) {
+	verdict v;
+	bytes copy = m.token, msg = m.msg;
+	if (mic) {
+		kgss_iov iov[2] = {{KGSS_IOV_DATA, {msg.size(), msg.empty() ? nullptr : msg.data()}},
+				   {KGSS_IOV_MIC_TOKEN, {copy.size(), copy.empty() ? nullptr : copy.data()}}};
+		v.status = kgss_verify_mic_iov(k, nullptr, iov, 2);
+	} else {
+		kgss_iov iov[2] = {{KGSS_IOV_STREAM, {copy.size(), copy.empty() ? nullptr : copy.data()}},
+				   {KGSS_IOV_DATA, {0, nullptr}}};
+		int cs = -1;
+		v.status = kgss_unwrap_iov(k, &cs, nullptr, iov, 2);
+		if (!KGSS_ERROR(v.status)) {
+			const uint8_t *p = static_cast<const uint8_t *>(iov[1].buffer.value);
+			if (iov[1].buffer.length) v.plain.assign(p, p + iov[1].buffer.length);
+			v.conf = cs;
+		}
+	}
+	v.accept = !KGSS_ERROR(v.status);
+	return v;
+}
+
 std::string hexs(const bytes &b, size_t max = 96) {
 	std::string h = kt::to_hex(b.data(), b.size() < max ? b.size() : max);
 	return h + (b.size() > max ? "..." : "") + " (" + std::to_string(b.size()) + " bytes)";
@@ -839,6 +865,13 @@ long run_pair(const pair_desc &d, std::vector<std::string> *failures) {
 				compared++;
 				if (b2.status != b.status || b2.plain != b.plain || b2.conf != b.conf)
 					failures->push_back(tag + " " + kind_name(kind) + " " + m.what + ": builtin and OpenSSL backends differ");
+				verdict bi = kgss_answer_iov(k, mic, m);
+				if (bi.accept != b.accept || bi.plain != b.plain || bi.conf != b.conf) {
+					char sts[96];
+					snprintf(sts, sizeof sts, " (plain 0x%08x, IOV 0x%08x)", (unsigned)b.status, (unsigned)bi.status);
+					failures->push_back(tag + " " + kind_name(kind) + " " + m.what +
+							    ": libkgss's plain and IOV paths differ" + sts + " " + hexs(m.token));
+				}
 				std::string verdict_s;
 				if (a.accept != b.accept)
 					verdict_s = a.accept ? "MIT accepts, kgss rejects" : "kgss accepts, MIT rejects";
