@@ -89,6 +89,8 @@ struct class_stats {
 	long both_accept = 0, both_reject = 0, diverge = 0;
 };
 std::map<std::string, class_stats> g_by_mutation; // by mutation class, every family and kind
+// Both reject, with other major statuses: reported, not failed (the answer is the same).
+std::map<std::string, long> g_status_diff;
 
 struct report {
 	~report() {
@@ -99,6 +101,10 @@ struct report {
 		for (auto &kv : g_by_mutation)
 			printf("  %-20s %6ld %6ld %6ld\n", kv.first.c_str(), kv.second.both_accept, kv.second.both_reject,
 			       kv.second.diverge);
+		long sd = 0;
+		for (auto &kv : g_status_diff) sd += kv.second;
+		printf("test_differential: %ld rejections with another major status than MIT's (information), by class:\n", sd);
+		for (auto &kv : g_status_diff) printf("  %6ld  %s\n", kv.second, kv.first.c_str());
 		long allowed = 0, other = 0;
 		for (auto &kv : g_div) (allowed_reason(kv.first) ? allowed : other) += kv.second.count;
 		printf("test_differential: %zu divergence classes, %ld allowed divergences, %ld not allowed\n", g_div.size(),
@@ -881,6 +887,13 @@ long run_pair(const pair_desc &d, std::vector<std::string> *failures) {
 					failures->push_back(tag + " " + kind_name(kind) + " len=" + std::to_string(n) +
 							    ": unmutated token not accepted by both");
 				class_stats &cs = g_by_mutation[m.what];
+				// (MIT's calling-error bits count: an empty token is GSS_S_CALL_BAD_STRUCTURE there)
+				if (verdict_s.empty() && !a.accept && (a.status & 0xffff0000u) != KGSS_ROUTINE_ERROR(b.status)) {
+					char k[96];
+					snprintf(k, sizeof k, ": MIT 0x%08x, kgss 0x%08x", (unsigned)(a.status & 0xffff0000u),
+						 (unsigned)KGSS_ROUTINE_ERROR(b.status));
+					g_status_diff[std::string(cfx ? "rfc4121 " : "rfc1964 ") + kind_name(kind) + " " + m.what + k]++;
+				}
 				if (verdict_s.empty()) {
 					g_agree++;
 					(a.accept ? cs.both_accept : cs.both_reject)++;
