@@ -594,7 +594,10 @@ kgss_status rfc1964_wrap_iov(kgss_ctx *c, int conf_req, int *conf_state, const i
 	// number.  Every RFC 1964 wrap token carries one, sealed or not, and the
 	// house rule is never a made-up confounder: without a PRNG the call
 	// fails with UNAVAILABLE (a generator failure: FAILURE).
-	st = ctx_random(c, conf, kConfLen);
+	if (l.confounder != nullptr)
+		memcpy(conf, l.confounder, kConfLen);
+	else
+		st = ctx_random(c, conf, kConfLen);
 	if (st != KGSS_S_COMPLETE)
 		return st;
 	const uint32_t seq = (uint32_t)ctx_next_send_seq(c);
@@ -641,6 +644,8 @@ kgss_status rfc1964_wrap_iov(kgss_ctx *c, int conf_req, int *conf_state, const i
 		*conf_state = sealed ? 1 : 0;
 	return KGSS_S_COMPLETE;
 }
+
+size_t rfc1964_wrap_confounder_len(const kgss_ctx *, int) { return kConfLen; } // sealed or not
 
 kgss_status rfc1964_unwrap_iov(kgss_ctx *c, int *conf_state, const iov_layout &l)
 {

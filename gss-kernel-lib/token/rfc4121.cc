@@ -597,7 +597,9 @@ kgss_status rfc4121_wrap_iov(kgss_ctx *c, int conf_req, int *conf_state, const i
 	wrap_parts p = wrap_parts_at((uint8_t *)l.header->buffer.value, l.trailer, g);
 
 	// RFC 3961: a fresh random confounder, or no token at all.
-	if (sealed) {
+	if (sealed && l.confounder != nullptr) {
+		memcpy(p.confounder, l.confounder, g.conf_len);
+	} else if (sealed) {
 		kgss_status st = ctx_random(c, p.confounder, g.conf_len);
 		if (st != KGSS_S_COMPLETE) {
 			KGSS_WIPE_BUF(p.confounder, g.conf_len);
@@ -653,6 +655,8 @@ kgss_status rfc4121_wrap_iov(kgss_ctx *c, int conf_req, int *conf_state, const i
 		*conf_state = sealed ? 1 : 0;
 	return KGSS_S_COMPLETE;
 }
+
+size_t rfc4121_wrap_confounder_len(const kgss_ctx *c, int conf_req) { return conf_req ? c->et->conf_len : 0; }
 
 kgss_status rfc4121_unwrap_iov(kgss_ctx *c, int *conf_state, const iov_layout &l)
 {

@@ -173,6 +173,8 @@ TEST(rfc4121_attacks, ec_of_integrity_token_must_be_checksum_length)
 		const size_t body = t.size() - 16;
 		CHECK_EQUAL(ec <= body ? KGSS_S_BAD_SIG : KGSS_S_DEFECTIVE_TOKEN, unwrap(*s.p.acc, t, &back));
 		CHECK(back.empty());
+		kgss_iov st[2] = {{KGSS_IOV_STREAM, {t.size(), t.data()}}, {KGSS_IOV_DATA, {0, nullptr}}};
+		CHECK_EQUAL(KGSS_S_DEFECTIVE_TOKEN, kgss_unwrap_iov(*s.p.acc, nullptr, nullptr, st, 2));
 	}
 	s.still_works(false);
 }
