@@ -889,10 +889,10 @@ long run_pair(const pair_desc &d, std::vector<std::string> *failures) {
 				class_stats &cs = g_by_mutation[m.what];
 				// (MIT's calling-error bits count: an empty token is GSS_S_CALL_BAD_STRUCTURE there)
 				if (verdict_s.empty() && !a.accept && (a.status & 0xffff0000u) != KGSS_ROUTINE_ERROR(b.status)) {
-					char k[96];
-					snprintf(k, sizeof k, ": MIT 0x%08x, kgss 0x%08x", (unsigned)(a.status & 0xffff0000u),
+					char sts[96];
+					snprintf(sts, sizeof sts, ": MIT 0x%08x, kgss 0x%08x", (unsigned)(a.status & 0xffff0000u),
 						 (unsigned)KGSS_ROUTINE_ERROR(b.status));
-					g_status_diff[std::string(cfx ? "rfc4121 " : "rfc1964 ") + kind_name(kind) + " " + m.what + k]++;
+					g_status_diff[std::string(cfx ? "rfc4121 " : "rfc1964 ") + kind_name(kind) + " " + m.what + sts]++;
 				}
 				if (verdict_s.empty()) {
 					g_agree++;
