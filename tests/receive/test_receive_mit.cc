@@ -21,7 +21,12 @@
 #include <string>
 #include <vector>
 
+#include <memory>
+
 #include "CppUTest/TestHarness.h"
+#include "crypto/enctype.h"
+#include "crypto/keys.h"
+#include "crypto/seglist.h"
 #include "kgss.h"
 #include "kgss_user.h"
 #include "receive_util.h"
@@ -295,6 +300,82 @@ TEST(receive_mit, integrity_ec_status_per_path)
 				 (tag(e, "plain, MIT: ") + mit_status_string(plain.major, plain.minor)).c_str());
 		CHECK_EQUAL_TEXT((kgss_status)iov.major, rx::unwrap_stream(acc.c, tok, &out),
 				 (tag(e, "STREAM, MIT: ") + mit_status_string(iov.major, iov.minor)).c_str());
+	}
+}
+
+// An RFC 4121 sealed Wrap from the initiator (AcceptorSubkey set, under the
+// subkey of lucid l) whose encrypted header copy differs from the clear
+// header in `field` (byte offset).  Built with the enctype layer directly, as
+// a peer holding the key could.
+bytes sealed_with_bad_copy(const kgss_lucid_context_v1 &l, uint64_t seq, const bytes &m, size_t field)
+{
+	const kgss_lucid_key &key = l.cfx_kd.acceptor_subkey;
+	const kgss::enctype *et = kgss::enctype_find((int32_t)key.type);
+	CHECK(et != nullptr);
+	std::unique_ptr<kgss::enc_key> k(new kgss::enc_key);
+	memset(k.get(), 0, sizeof(*k));
+	CHECK_EQUAL(KGSS_S_COMPLETE, et->derive_enc(kgss_crypto_builtin(), (const uint8_t *)key.data, 24, k.get()));
+	bytes hdr = {0x05, 0x04, 0x06, 0xff, 0, 0, 0, 0};
+	for (int i = 7; i >= 0; i--)
+		hdr.push_back((uint8_t)(seq >> (8 * i)));
+	bytes copy = hdr;
+	if (field < copy.size())
+		copy[field] ^= 0x01;
+	bytes body(et->conf_len, 0x5c); // confounder
+	body.insert(body.end(), m.begin(), m.end());
+	body.insert(body.end(), copy.begin(), copy.end());
+	kgss::seglist segs;
+	segs.add_head(body.data(), body.size());
+	bytes tag(et->cksum_len);
+	CHECK_EQUAL(KGSS_S_COMPLETE, et->encrypt(k.get(), segs, tag.data()));
+	kgss::enc_key_clear(k.get());
+	bytes tok = hdr;
+	tok.insert(tok.end(), body.begin(), body.end());
+	tok.insert(tok.end(), tag.begin(), tag.end());
+	return tok;
+}
+
+// Case 5: the encrypted header copy differs from the clear header (flags,
+// EC, SND_SEQ).  MIT 1.20 answers DEFECTIVE_TOKEN through gss_unwrap,
+// gss_unwrap_iov(STREAM) and gss_unwrap_iov(HEADER | DATA | TRAILER); so
+// does libkgss on each path.  The control (an intact copy) is accepted by
+// both.
+TEST(receive_mit, header_copy_status_per_path)
+{
+	for (int e : k_cfx) {
+		live lv(e);
+		const kgss_lucid_context_v1 &l = *mit_lucid_kgss(lv.p);
+		const kgss::enctype *et = kgss::enctype_find(e);
+		const bytes m = msg_of(24, 2);
+		for (size_t field : {99, 2, 5, 9}) { // control (no change), flags, EC, SND_SEQ
+			const bytes tok = sealed_with_bad_copy(l, l.send_seq + 100 + field, m, field);
+			const size_t head = 16 + et->conf_len, tail = 16 + et->cksum_len;
+			std::vector<mit_iov_buf> v(3);
+			v[0].type = GSS_IOV_BUFFER_TYPE_HEADER;
+			v[0].data.assign(tok.begin(), tok.begin() + head);
+			v[1].type = GSS_IOV_BUFFER_TYPE_DATA;
+			v[1].data.assign(tok.begin() + head, tok.end() - tail);
+			v[2].type = GSS_IOV_BUFFER_TYPE_TRAILER;
+			v[2].data.assign(tok.end() - tail, tok.end());
+			const mit_result r[3] = {mit_unwrap_copy(lv.p.peer, tok), mit_unwrap_iov_stream_copy(lv.p.peer, tok),
+						 mit_unwrap_iov(lv.p.peer, v)};
+			bytes out, h(tok.begin(), tok.begin() + head), d(m.size()), t(tok.end() - tail, tok.end());
+			memcpy(d.data(), tok.data() + head, d.size());
+			kgss_iov split[3] = {{KGSS_IOV_HEADER, {h.size(), h.data()}}, {KGSS_IOV_DATA, {d.size(), d.data()}},
+					     {KGSS_IOV_TRAILER, {t.size(), t.data()}}};
+			const kgss_status ours[3] = {rx::unwrap(lv.acc.c, tok, &out), rx::unwrap_stream(lv.acc.c, tok, &out),
+						     kgss_unwrap_iov(lv.acc.c, nullptr, nullptr, split, 3)};
+			const char *path[3] = {"plain", "STREAM", "HEADER|DATA|TRAILER"};
+			for (int i = 0; i < 3; i++) {
+				const std::string what = tag(e, path[i]) + " field " + std::to_string(field) + ", MIT: " +
+							  mit_status_string(r[i].major, r[i].minor);
+				CHECK_EQUAL_TEXT(field == 99, !GSS_ERROR(r[i].major), what.c_str());
+				if (field == 99)
+					CHECK_TEXT(!KGSS_ERROR(ours[i]), what.c_str());
+				else
+					CHECK_EQUAL_TEXT((kgss_status)r[i].major, ours[i], what.c_str());
+			}
+		}
 	}
 }
 
