@@ -13,8 +13,11 @@
 //                     MIC) in a GSS framing header; RFC 1964 tokens with
 //                     non-minimal DER lengths, with no framing at all, and
 //                     MICs with extra octets after SGN_CKSUM.
-//   status codes      an integrity-only token with EC altered: MIT's plain
-//                     and IOV answers, matched by libkgss on each path.
+//   status codes      an integrity-only token with EC altered, and a sealed
+//                     token whose encrypted header copy differs: MIT's
+//                     plain and IOV answers, matched by libkgss on each path.
+//   RFC 1964 pad      inconsistent pad bytes, a pad reaching into the data,
+//                     a pad length past the body or 0, under a good checksum.
 #include <stdint.h>
 #include <string.h>
 
@@ -30,6 +33,7 @@
 #include "kgss.h"
 #include "kgss_user.h"
 #include "receive_util.h"
+#include "t1964_util.h"
 #include "testutil.h"
 #include "tools/mit/mit_peer.h"
 
@@ -418,5 +422,87 @@ TEST(receive_mit, rfc1964_framing_and_mic_tail)
 				CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, st, tag(e, "libkgss accepts the rewrite").c_str());
 			}
 		}
+	}
+}
+
+// Case 4: the RFC 1964 pad under a good checksum (DES3, RC4), tokens built
+// with the reference builder under the live context key.  MIT takes the pad
+// length from the last byte and does not look at the other pad bytes; so
+// does libkgss.  A pad length of 0 is the one difference (docs/interop.md).
+TEST(receive_mit, rfc1964_pad_rule)
+{
+	for (int e : {16, 23}) {
+		live lv(e);
+		const kgss_lucid_context_v1 &l = *mit_lucid_kgss(lv.p);
+		const t1964::cfg &c = t1964::kCfgs[e == 16 ? 1 : 2];
+		const kgss_lucid_key &k = l.rfc1964_kd.ctx_key;
+		const bytes key((const uint8_t *)k.data, (const uint8_t *)k.data + k.length);
+		struct pad_case {
+			bytes data, pad;
+			long want_len; // -1: both reject
+		};
+		const std::vector<pad_case> cases =
+			e == 16 ? std::vector<pad_case>{{bytes(5, 1), kt::hex("030304"), 4},
+							{bytes(5, 1), kt::hex("040303"), 5},
+							{bytes(2, 0x41), bytes(6, 8), 0},
+							{bytes(5, 1), kt::hex("0303ff"), -1},
+							{bytes(5, 1), kt::hex("030300"), -2}}
+				: std::vector<pad_case>{{bytes(5, 1), kt::hex("02"), 4},
+							{bytes(5, 1), kt::hex("ff"), -1},
+							{bytes(5, 1), kt::hex("00"), -2}};
+		uint32_t seq = (uint32_t)l.send_seq;
+		for (int sealed = 0; sealed <= 1; sealed++)
+			for (const pad_case &pc : cases) {
+				t1964::ref_params rp;
+				rp.sealed = sealed;
+				rp.sender_initiator = true;
+				rp.seq = seq++;
+				rp.conf = kt::hex("0011223344556677");
+				rp.data = pc.data;
+				rp.pad = pc.pad;
+				const bytes tok = t1964::ref_token(c, key, rp);
+				mit_result r = mit_unwrap_copy(lv.p.peer, tok);
+				bytes out;
+				kgss_status st = rx::unwrap(lv.acc.c, tok, &out);
+				const std::string what = tag(e, "pad ") + kt::to_hex(pc.pad) + ", MIT: " +
+							 mit_status_string(r.major, r.minor);
+				if (pc.want_len >= 0) {
+					CHECK_TEXT(mit_accepts(r), what.c_str());
+					CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, st, what.c_str());
+					CHECK_EQUAL_TEXT((size_t)pc.want_len, r.out.size(), what.c_str());
+					CHECK_TEXT(out == r.out, what.c_str());
+				} else if (pc.want_len == -1) {
+					CHECK_EQUAL_TEXT((kgss_status)r.major, st, what.c_str());
+				} else {
+					// pad length 0: MIT's plain gss_unwrap takes it (no pad);
+					// libkgss refuses it as MIT's IOV path does (the one
+					// divergence, docs/interop.md).
+					CHECK_TEXT(mit_accepts(r), what.c_str());
+					CHECK_EQUAL_TEXT(KGSS_S_BAD_SIG, st, what.c_str());
+				}
+			}
+	}
+}
+
+// An RFC 4121 MIC one byte longer or shorter than header + checksum: both
+// refuse it; MIT says BAD_SIG (its checksum length check), libkgss
+// DEFECTIVE_TOKEN (the length is checked before any crypto) -- a listed
+// divergence in status code only.
+TEST(receive_mit, rfc4121_mic_of_the_wrong_length)
+{
+	for (int e : k_cfx) {
+		live lv(e);
+		const bytes m = msg_of(17, 4);
+		const bytes mic = rx::send(lv.ini.c, rx::MIC, m);
+		bytes longer = mic, shorter(mic.begin(), mic.end() - 1);
+		longer.push_back(0);
+		for (const bytes *t : {&longer, &shorter}) {
+			mit_result r = mit_verify_mic(lv.p.peer, m, *t);
+			const std::string what = tag(e, t == &longer ? "longer" : "shorter") + ", MIT: " +
+						 mit_status_string(r.major, r.minor);
+			CHECK_EQUAL_TEXT((OM_uint32)GSS_S_BAD_SIG, GSS_ERROR(r.major), what.c_str());
+			CHECK_EQUAL_TEXT(KGSS_S_DEFECTIVE_TOKEN, rx::verify_mic(lv.acc.c, m, *t), what.c_str());
+		}
+		CHECK_EQUAL(KGSS_S_COMPLETE, rx::verify_mic(lv.acc.c, m, mic));
 	}
 }
