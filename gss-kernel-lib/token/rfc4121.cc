@@ -254,10 +254,9 @@ void rotate_left(uint8_t *buf, size_t len, size_t r)
 
 // The common receive path once the token parts are located and their lengths
 // checked: §4.2.4 decryption or checksum, the header copy check, then the
-// receive window.  plain_call: MIT's plain gss_unwrap reports a header copy
-// mismatch as DEFECTIVE_TOKEN, its gss_unwrap_iov as BAD_SIG.
+// receive window.
 kgss_status open_wrap_token(kgss_ctx *c, const recv_keys &k, const wrap_header &h, const wrap_geometry &g,
-			    const wrap_parts &p, kgss_iov *iov, size_t count, bool plain_call, int *conf_state)
+			    const wrap_parts &p, kgss_iov *iov, size_t count, int *conf_state)
 {
 	const enctype *et = k.et;
 	if (g.sealed) {
@@ -281,14 +280,16 @@ kgss_status open_wrap_token(kgss_ctx *c, const recv_keys &k, const wrap_header &
 		// clear in every field but RRC, which the rotation may have changed.
 		// This pins EC (CVE-2024-37370: EC altered in the clear); the EC+16
 		// bytes it names were checked to lie inside the decrypted data by the
-		// caller's length checks (CVE-2024-37371).
+		// caller's length checks (CVE-2024-37371).  A mismatch is
+		// DEFECTIVE_TOKEN, as MIT 1.20 answers on every path (plain,
+		// STREAM, HEADER | DATA | TRAILER; checked live, tests/receive).
 		const uint8_t *copy = filler_and_copy + g.ec;
 		bool same = ct_equal(copy, p.header, 6) & ct_equal(copy + 8, p.header + 8, 8);
 		KGSS_WIPE_BUF(p.confounder, g.conf_len);
 		KGSS_WIPE_BUF(filler_and_copy, filler_and_copy_len);
 		if (!same) {
 			zero_data_buffers(iov, count);
-			return plain_call ? KGSS_S_DEFECTIVE_TOKEN : KGSS_S_BAD_SIG;
+			return KGSS_S_DEFECTIVE_TOKEN;
 		}
 	} else {
 		// §4.2.4: integrity only.  The checksum covers the message and the
@@ -362,7 +363,7 @@ __attribute__((noinline)) kgss_status unwrap_stream_with(kgss_ctx *c, const recv
 	kgss_buffer caller_data = data->buffer;
 	data->buffer.value = token + TOKEN_HEADER_LEN + g.conf_len;
 	data->buffer.length = body_len - g.conf_len - g.tail_len;
-	kgss_status st = open_wrap_token(c, k, h, g, p, l.iov, l.count, l.plain_call, conf_state);
+	kgss_status st = open_wrap_token(c, k, h, g, p, l.iov, l.count, conf_state);
 	if (KGSS_ERROR(st))
 		data->buffer = caller_data; // the message (zeroed if decryption began) stays in STREAM
 	return st;
@@ -432,7 +433,7 @@ __attribute__((noinline)) kgss_status unwrap_header_with(kgss_ctx *c, const recv
 	if (l.trailer && l.trailer->buffer.length != g.trailer_len)
 		return KGSS_S_DEFECTIVE_TOKEN;
 	wrap_parts p = wrap_parts_at(hdr, l.trailer, g);
-	return open_wrap_token(c, k, h, g, p, l.iov, l.count, l.plain_call, conf_state);
+	return open_wrap_token(c, k, h, g, p, l.iov, l.count, conf_state);
 }
 
 } // namespace

@@ -63,9 +63,8 @@ struct allowed_divergence {
 	const char *reason; // docs/interop.md section and the reason
 };
 const char k_pad_zero_reason[] =
-	"docs/interop.md, Differential test against MIT, allowed divergences: an RFC 1964 pad length of 0 "
-	"is taken by MIT's gss_unwrap but rejected by MIT's own gss_unwrap_iov (DEFECTIVE_TOKEN); libkgss "
-	"applies one rule, the IOV one, on every path";
+	"docs/interop.md, Remaining divergences from MIT, \"RFC 1964 pad length 0 through plain gss_unwrap\": "
+	"MIT's own gss_unwrap_iov refuses it, no sender emits it, one rule for all paths";
 const allowed_divergence k_allowed[] = {
 	{"rfc1964 wrap-conf forge-pad-zero: MIT accepts, kgss rejects", k_pad_zero_reason},
 	{"rfc1964 wrap-integ forge-pad-zero: MIT accepts, kgss rejects", k_pad_zero_reason},

@@ -285,8 +285,7 @@ TEST(cve, mit_2024_37370_ec_changed_in_the_clear)
 				       &o, &l));
 		LONGS_EQUAL(m.size(), l); // the filler is not released as message
 		// EC raised in the clear only: would truncate the message by 8 bytes.
-		// Plain unwrap: DEFECTIVE_TOKEN as MIT's plain gss_unwrap (the IOV
-		// calls: BAD_SIG, tests/receive).
+		// The header copy differs: DEFECTIVE_TOKEN, as MIT 1.20 (every path).
 		for (uint16_t ec : {1, 8, 12})
 			LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN,
 				    unwrap_st(p.self, cfx_seal(p, cfx_header(p, 0x0504, true, ec, 0, 5001),
@@ -552,7 +551,7 @@ TEST(cve, acceptor_subkey_flag_mismatch)
 		// Sealed: with a subkey the cleared flag names the context key, and
 		// decryption fails (BAD_SIG); without one the flag names the same
 		// (only) key, MIT's choice, and the encrypted header copy then
-		// differs: DEFECTIVE_TOKEN, as MIT's plain gss_unwrap.
+		// differs: DEFECTIVE_TOKEN, as MIT.
 		LONGS_EQUAL(sub ? KGSS_S_BAD_SIG : KGSS_S_DEFECTIVE_TOKEN, unwrap_st(p.self, w));
 		LONGS_EQUAL(KGSS_S_BAD_SIG, unwrap_st(p.self, wi));
 	}

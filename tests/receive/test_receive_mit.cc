@@ -13,18 +13,27 @@
 //                     MIC) in a GSS framing header; RFC 1964 tokens with
 //                     non-minimal DER lengths, with no framing at all, and
 //                     MICs with extra octets after SGN_CKSUM.
-//   status codes      an integrity-only token with EC altered: MIT's plain
-//                     and IOV answers, matched by libkgss on each path.
+//   status codes      an integrity-only token with EC altered, and a sealed
+//                     token whose encrypted header copy differs: MIT's
+//                     plain and IOV answers, matched by libkgss on each path.
+//   RFC 1964 pad      inconsistent pad bytes, a pad reaching into the data,
+//                     a pad length past the body or 0, under a good checksum.
 #include <stdint.h>
 #include <string.h>
 
 #include <string>
 #include <vector>
 
+#include <memory>
+
 #include "CppUTest/TestHarness.h"
+#include "crypto/enctype.h"
+#include "crypto/keys.h"
+#include "crypto/seglist.h"
 #include "kgss.h"
 #include "kgss_user.h"
 #include "receive_util.h"
+#include "t1964_util.h"
 #include "testutil.h"
 #include "tools/mit/mit_peer.h"
 
@@ -298,6 +307,82 @@ TEST(receive_mit, integrity_ec_status_per_path)
 	}
 }
 
+// An RFC 4121 sealed Wrap from the initiator (AcceptorSubkey set, under the
+// subkey of lucid l) whose encrypted header copy differs from the clear
+// header in `field` (byte offset).  Built with the enctype layer directly, as
+// a peer holding the key could.
+bytes sealed_with_bad_copy(const kgss_lucid_context_v1 &l, uint64_t seq, const bytes &m, size_t field)
+{
+	const kgss_lucid_key &key = l.cfx_kd.acceptor_subkey;
+	const kgss::enctype *et = kgss::enctype_find((int32_t)key.type);
+	CHECK(et != nullptr);
+	std::unique_ptr<kgss::enc_key> k(new kgss::enc_key);
+	memset(k.get(), 0, sizeof(*k));
+	CHECK_EQUAL(KGSS_S_COMPLETE, et->derive_enc(kgss_crypto_builtin(), (const uint8_t *)key.data, 24, k.get()));
+	bytes hdr = {0x05, 0x04, 0x06, 0xff, 0, 0, 0, 0};
+	for (int i = 7; i >= 0; i--)
+		hdr.push_back((uint8_t)(seq >> (8 * i)));
+	bytes copy = hdr;
+	if (field < copy.size())
+		copy[field] ^= 0x01;
+	bytes body(et->conf_len, 0x5c); // confounder
+	body.insert(body.end(), m.begin(), m.end());
+	body.insert(body.end(), copy.begin(), copy.end());
+	kgss::seglist segs;
+	segs.add_head(body.data(), body.size());
+	bytes tag(et->cksum_len);
+	CHECK_EQUAL(KGSS_S_COMPLETE, et->encrypt(k.get(), segs, tag.data()));
+	kgss::enc_key_clear(k.get());
+	bytes tok = hdr;
+	tok.insert(tok.end(), body.begin(), body.end());
+	tok.insert(tok.end(), tag.begin(), tag.end());
+	return tok;
+}
+
+// Case 5: the encrypted header copy differs from the clear header (flags,
+// EC, SND_SEQ).  MIT 1.20 answers DEFECTIVE_TOKEN through gss_unwrap,
+// gss_unwrap_iov(STREAM) and gss_unwrap_iov(HEADER | DATA | TRAILER); so
+// does libkgss on each path.  The control (an intact copy) is accepted by
+// both.
+TEST(receive_mit, header_copy_status_per_path)
+{
+	for (int e : k_cfx) {
+		live lv(e);
+		const kgss_lucid_context_v1 &l = *mit_lucid_kgss(lv.p);
+		const kgss::enctype *et = kgss::enctype_find(e);
+		const bytes m = msg_of(24, 2);
+		for (size_t field : {99, 2, 5, 9}) { // control (no change), flags, EC, SND_SEQ
+			const bytes tok = sealed_with_bad_copy(l, l.send_seq + 100 + field, m, field);
+			const size_t head = 16 + et->conf_len, tail = 16 + et->cksum_len;
+			std::vector<mit_iov_buf> v(3);
+			v[0].type = GSS_IOV_BUFFER_TYPE_HEADER;
+			v[0].data.assign(tok.begin(), tok.begin() + head);
+			v[1].type = GSS_IOV_BUFFER_TYPE_DATA;
+			v[1].data.assign(tok.begin() + head, tok.end() - tail);
+			v[2].type = GSS_IOV_BUFFER_TYPE_TRAILER;
+			v[2].data.assign(tok.end() - tail, tok.end());
+			const mit_result r[3] = {mit_unwrap_copy(lv.p.peer, tok), mit_unwrap_iov_stream_copy(lv.p.peer, tok),
+						 mit_unwrap_iov(lv.p.peer, v)};
+			bytes out, h(tok.begin(), tok.begin() + head), d(m.size()), t(tok.end() - tail, tok.end());
+			memcpy(d.data(), tok.data() + head, d.size());
+			kgss_iov split[3] = {{KGSS_IOV_HEADER, {h.size(), h.data()}}, {KGSS_IOV_DATA, {d.size(), d.data()}},
+					     {KGSS_IOV_TRAILER, {t.size(), t.data()}}};
+			const kgss_status ours[3] = {rx::unwrap(lv.acc.c, tok, &out), rx::unwrap_stream(lv.acc.c, tok, &out),
+						     kgss_unwrap_iov(lv.acc.c, nullptr, nullptr, split, 3)};
+			const char *path[3] = {"plain", "STREAM", "HEADER|DATA|TRAILER"};
+			for (int i = 0; i < 3; i++) {
+				const std::string what = tag(e, path[i]) + " field " + std::to_string(field) + ", MIT: " +
+							  mit_status_string(r[i].major, r[i].minor);
+				CHECK_EQUAL_TEXT(field == 99, !GSS_ERROR(r[i].major), what.c_str());
+				if (field == 99)
+					CHECK_TEXT(!KGSS_ERROR(ours[i]), what.c_str());
+				else
+					CHECK_EQUAL_TEXT((kgss_status)r[i].major, ours[i], what.c_str());
+			}
+		}
+	}
+}
+
 // Cases 1 and 3 for RFC 1964 (DES3, RC4): non-minimal DER, no framing,
 // octets after a MIC's SGN_CKSUM -- MIT and libkgss both accept.
 TEST(receive_mit, rfc1964_framing_and_mic_tail)
@@ -337,5 +422,87 @@ TEST(receive_mit, rfc1964_framing_and_mic_tail)
 				CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, st, tag(e, "libkgss accepts the rewrite").c_str());
 			}
 		}
+	}
+}
+
+// Case 4: the RFC 1964 pad under a good checksum (DES3, RC4), tokens built
+// with the reference builder under the live context key.  MIT takes the pad
+// length from the last byte and does not look at the other pad bytes; so
+// does libkgss.  A pad length of 0 is the one difference (docs/interop.md).
+TEST(receive_mit, rfc1964_pad_rule)
+{
+	for (int e : {16, 23}) {
+		live lv(e);
+		const kgss_lucid_context_v1 &l = *mit_lucid_kgss(lv.p);
+		const t1964::cfg &c = t1964::kCfgs[e == 16 ? 1 : 2];
+		const kgss_lucid_key &k = l.rfc1964_kd.ctx_key;
+		const bytes key((const uint8_t *)k.data, (const uint8_t *)k.data + k.length);
+		struct pad_case {
+			bytes data, pad;
+			long want_len; // -1: both reject
+		};
+		const std::vector<pad_case> cases =
+			e == 16 ? std::vector<pad_case>{{bytes(5, 1), kt::hex("030304"), 4},
+							{bytes(5, 1), kt::hex("040303"), 5},
+							{bytes(2, 0x41), bytes(6, 8), 0},
+							{bytes(5, 1), kt::hex("0303ff"), -1},
+							{bytes(5, 1), kt::hex("030300"), -2}}
+				: std::vector<pad_case>{{bytes(5, 1), kt::hex("02"), 4},
+							{bytes(5, 1), kt::hex("ff"), -1},
+							{bytes(5, 1), kt::hex("00"), -2}};
+		uint32_t seq = (uint32_t)l.send_seq;
+		for (int sealed = 0; sealed <= 1; sealed++)
+			for (const pad_case &pc : cases) {
+				t1964::ref_params rp;
+				rp.sealed = sealed;
+				rp.sender_initiator = true;
+				rp.seq = seq++;
+				rp.conf = kt::hex("0011223344556677");
+				rp.data = pc.data;
+				rp.pad = pc.pad;
+				const bytes tok = t1964::ref_token(c, key, rp);
+				mit_result r = mit_unwrap_copy(lv.p.peer, tok);
+				bytes out;
+				kgss_status st = rx::unwrap(lv.acc.c, tok, &out);
+				const std::string what = tag(e, "pad ") + kt::to_hex(pc.pad) + ", MIT: " +
+							 mit_status_string(r.major, r.minor);
+				if (pc.want_len >= 0) {
+					CHECK_TEXT(mit_accepts(r), what.c_str());
+					CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, st, what.c_str());
+					CHECK_EQUAL_TEXT((size_t)pc.want_len, r.out.size(), what.c_str());
+					CHECK_TEXT(out == r.out, what.c_str());
+				} else if (pc.want_len == -1) {
+					CHECK_EQUAL_TEXT((kgss_status)r.major, st, what.c_str());
+				} else {
+					// pad length 0: MIT's plain gss_unwrap takes it (no pad);
+					// libkgss refuses it as MIT's IOV path does (the one
+					// divergence, docs/interop.md).
+					CHECK_TEXT(mit_accepts(r), what.c_str());
+					CHECK_EQUAL_TEXT(KGSS_S_BAD_SIG, st, what.c_str());
+				}
+			}
+	}
+}
+
+// An RFC 4121 MIC one byte longer or shorter than header + checksum: both
+// refuse it; MIT says BAD_SIG (its checksum length check), libkgss
+// DEFECTIVE_TOKEN (the length is checked before any crypto) -- a listed
+// divergence in status code only.
+TEST(receive_mit, rfc4121_mic_of_the_wrong_length)
+{
+	for (int e : k_cfx) {
+		live lv(e);
+		const bytes m = msg_of(17, 4);
+		const bytes mic = rx::send(lv.ini.c, rx::MIC, m);
+		bytes longer = mic, shorter(mic.begin(), mic.end() - 1);
+		longer.push_back(0);
+		for (const bytes *t : {&longer, &shorter}) {
+			mit_result r = mit_verify_mic(lv.p.peer, m, *t);
+			const std::string what = tag(e, t == &longer ? "longer" : "shorter") + ", MIT: " +
+						 mit_status_string(r.major, r.minor);
+			CHECK_EQUAL_TEXT((OM_uint32)GSS_S_BAD_SIG, GSS_ERROR(r.major), what.c_str());
+			CHECK_EQUAL_TEXT(KGSS_S_DEFECTIVE_TOKEN, rx::verify_mic(lv.acc.c, m, *t), what.c_str());
+		}
+		CHECK_EQUAL(KGSS_S_COMPLETE, rx::verify_mic(lv.acc.c, m, mic));
 	}
 }
