@@ -24,6 +24,8 @@ namespace {
 
 constexpr uint32_t PROTOCOL_RFC1964 = 0;
 constexpr uint32_t PROTOCOL_RFC4121 = 1;
+// Largest confounder a Wrap token takes (RFC 3961 block: 16; RFC 1964: 8).
+constexpr size_t KGSS_WRAP_CONFOUNDER_MAX = 16;
 
 // The checks every call starts with, in RFC 2744 order of precedence.
 kgss_status check_context(const kgss_ctx *c)
@@ -66,6 +68,12 @@ kgss_status engine_wrap_iov(kgss_ctx *c, int conf_req, int *conf_state, const io
 		return rfc1964_wrap_iov(c, conf_req, conf_state, l);
 	}
 	return KGSS_S_FAILURE;
+}
+
+size_t engine_wrap_confounder_len(const kgss_ctx *c, int conf_req)
+{
+	return c->protocol == PROTOCOL_RFC4121 ? rfc4121_wrap_confounder_len(c, conf_req)
+					       : rfc1964_wrap_confounder_len(c, conf_req);
 }
 
 kgss_status engine_unwrap_iov(kgss_ctx *c, int *conf_state, const iov_layout &l)
@@ -135,6 +143,8 @@ inline void plain_layout(iov_layout *l, kgss_iov *iov, size_t count, size_t data
 	l->data_len = data_len;
 	l->sign_len = 0;
 	l->data_count = 1;
+	l->plain_call = true;
+	l->confounder = nullptr;
 }
 
 // DATA | MIC_TOKEN of kgss_get_mic / kgss_verify_mic.  The message is only
@@ -371,6 +381,23 @@ extern "C" kgss_status kgss_wrap(kgss_ctx *ctx, int conf_req, uint32_t qop_req, 
 	if (output->length < token_len)
 		return KGSS_S_FAILURE;
 
+	// Everything that can fail short of the cipher itself is done before the
+	// message moves: output may be the input (in place), and a failure must
+	// then leave the caller's message as it was.  The confounder is the one
+	// such step left (no PRNG, or the PRNG failed).
+	uint8_t conf[KGSS_WRAP_CONFOUNDER_MAX]; // secret until encrypted
+	const size_t conf_len = engine_wrap_confounder_len(ctx, conf_req);
+	if (conf_len > sizeof(conf))
+		return KGSS_S_FAILURE;
+	if (conf_len != 0) {
+		st = ctx_random(ctx, conf, conf_len);
+		if (st != KGSS_S_COMPLETE) {
+			output->length = 0; // no token; output's bytes (an in-place message) untouched
+			return st;
+		}
+		l.confounder = conf;
+	}
+
 	// Place HEADER | DATA | PADDING | TRAILER back to back in output, put the
 	// message in the DATA slot and wrap it in place.
 	size_t offset = 0;
@@ -381,7 +408,9 @@ extern "C" kgss_status kgss_wrap(kgss_ctx *ctx, int conf_req, uint32_t qop_req, 
 	if (input->length)
 		memmove(iov[WRAP_DATA].buffer.value, input->value, input->length);
 	st = engine_wrap_iov(ctx, conf_req, conf_state, l);
+	KGSS_WIPE_BUF(conf, conf_len);
 	if (st != KGSS_S_COMPLETE) {
+		// Only a backend (cipher / hash) failure gets here.
 		KGSS_WIPE_BUF(out, token_len);
 		output->length = 0;
 		return st;

@@ -30,9 +30,29 @@ namespace {
 // Protocol-0 enctypes carry RFC 1964 sign/seal algorithm numbers in the table.
 constexpr uint16_t NOT_RFC1964 = 0xffff;
 
-kgss_status validate_resolved(const ctx_params *p, const kgss_options *o, const enctype **et_out)
+// The context key beside an acceptor subkey (ctx_params.ctx_key), when
+// present: an RFC 4121 enctype the backend has, of the right length.
+kgss_status validate_ctx_key(const ctx_params *p, const kgss_crypto_backend *be, const enctype **et_out)
 {
 	*et_out = nullptr;
+	if (p->ctx_key == nullptr)
+		return KGSS_S_COMPLETE;
+	if (p->protocol != 1 || !p->acceptor_subkey)
+		return KGSS_S_DEFECTIVE_TOKEN;
+	const enctype *et = enctype_find(p->ctx_key_enctype);
+	if (et == nullptr || enctype_check_backend(et, be) != KGSS_S_COMPLETE)
+		return KGSS_S_UNAVAILABLE;
+	if (!et->rfc4121 || p->ctx_key_len != et->key_bytes || p->ctx_key_len > CFX_MAX_KEY_BYTES)
+		return KGSS_S_DEFECTIVE_TOKEN;
+	*et_out = et;
+	return KGSS_S_COMPLETE;
+}
+
+kgss_status validate_resolved(const ctx_params *p, const kgss_options *o, const enctype **et_out,
+			      const enctype **alt_et_out)
+{
+	*et_out = nullptr;
+	*alt_et_out = nullptr;
 	if (p == nullptr)
 		return KGSS_S_FAILURE;
 	if (p->protocol != 0 && p->protocol != 1)
@@ -62,6 +82,9 @@ kgss_status validate_resolved(const ctx_params *p, const kgss_options *o, const 
 	}
 	if (p->key == nullptr || p->key_len != et->key_bytes)
 		return KGSS_S_DEFECTIVE_TOKEN;
+	kgss_status st = validate_ctx_key(p, be, alt_et_out);
+	if (st != KGSS_S_COMPLETE)
+		return st;
 	*et_out = et;
 	return KGSS_S_COMPLETE;
 }
@@ -74,8 +97,8 @@ kgss_status ctx_validate(const ctx_params *p, const kgss_options *opts)
 	kgss_status st = options_resolve(opts, &o);
 	if (st != KGSS_S_COMPLETE)
 		return st;
-	const enctype *et;
-	return validate_resolved(p, &o, &et);
+	const enctype *et, *alt_et;
+	return validate_resolved(p, &o, &et, &alt_et);
 }
 
 // Memory: the caller's (owned = false) may have any alignment; the context is
@@ -93,8 +116,8 @@ kgss_status ctx_setup(void *mem, size_t mem_len, const ctx_params *p, const kgss
 	kgss_status st = options_resolve(opts, &o);
 	if (st != KGSS_S_COMPLETE)
 		return st;
-	const enctype *et;
-	st = validate_resolved(p, &o, &et);
+	const enctype *et, *alt_et;
+	st = validate_resolved(p, &o, &et, &alt_et);
 	if (st != KGSS_S_COMPLETE)
 		return st;
 
@@ -116,6 +139,9 @@ kgss_status ctx_setup(void *mem, size_t mem_len, const ctx_params *p, const kgss
 		return KGSS_S_DEFECTIVE_TOKEN; // validate_resolved: key_len == et->key_bytes
 	uint8_t key[MAX_KEY_BYTES]; // secret
 	memcpy(key, p->key, p->key_len);
+	uint8_t alt_key[CFX_MAX_KEY_BYTES]; // secret (validate_ctx_key bounded its length)
+	if (alt_et != nullptr)
+		memcpy(alt_key, p->ctx_key, p->ctx_key_len);
 
 	kgss_ctx *c = (kgss_ctx *)((uint8_t *)mem + pad);
 	memset(c, 0, sizeof(*c)); // zero-filled memory is a valid empty context
@@ -143,6 +169,11 @@ kgss_status ctx_setup(void *mem, size_t mem_len, const ctx_params *p, const kgss
 	// raw key itself is not kept unless the profile needs it as a schedule.
 	st = p->protocol == 1 ? rfc4121_init_keys(c, key) : rfc1964_init_keys(c, key);
 	KGSS_WIPE(key);
+	if (st == KGSS_S_COMPLETE && alt_et != nullptr) {
+		c->k.cfx.alt_et = alt_et;
+		memcpy(c->k.cfx.alt_key, alt_key, p->ctx_key_len);
+	}
+	KGSS_WIPE(alt_key);
 	if (st != KGSS_S_COMPLETE) {
 		if (p->protocol == 1)
 			rfc4121_clear_keys(c);

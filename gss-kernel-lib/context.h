@@ -23,8 +23,18 @@ constexpr uint32_t KG_USAGE_ACCEPTOR_SIGN = 23;
 constexpr uint32_t KG_USAGE_INITIATOR_SEAL = 24;
 constexpr uint32_t KG_USAGE_INITIATOR_SIGN = 25;
 
-// RFC 4121 (protocol 1).  Both directions use the same base key (acceptor
-// subkey if present, else the context key) but different usages.
+// Largest RFC 4121 enctype key (aes256, camellia256).
+constexpr size_t CFX_MAX_KEY_BYTES = 32;
+
+// RFC 4121 (protocol 1).  We send under one base key (the acceptor subkey if
+// present, else the context key: MIT k5sealv3.c) with per-usage keys
+// scheduled at import.  A received token is checked under the key its
+// AcceptorSubkey flag names (MIT k5unsealv3.c): with the flag, or on a
+// context without a subkey, the keys below; without the flag on a context
+// with a subkey, the context key `alt_key` (lucid imports only), whose
+// per-message keys are derived for that token on the stack: a second
+// scheduled set would take the context past 4 KiB, and such tokens are rare
+// (an initiator sending before it has seen the subkey).
 struct cfx_keys {
 	enc_key send_seal; // our seal usage (initiator 24, acceptor 22): Ke, Ki
 	mac_key send_sign; // our sign usage (initiator 25, acceptor 23): Kc
@@ -34,6 +44,8 @@ struct cfx_keys {
 	// (RFC 4121 §2, §4.2.4; MIT: the Wrap key usage whatever conf_req).
 	mac_key send_wrap_cksum; // Kc for our seal usage (initiator 24, acceptor 22)
 	mac_key recv_wrap_cksum; // Kc for the peer's seal usage
+	const enctype *alt_et;   // enctype of alt_key; NULL when there is none
+	uint8_t alt_key[CFX_MAX_KEY_BYTES]; // secret: the context key beside a subkey
 };
 
 // RFC 1964 with des3-cbc-sha1 (sign_alg 4, seal_alg 2).  Same keys both ways.
@@ -109,6 +121,11 @@ struct ctx_params {
 	const uint8_t *key;     // secret: copied, never kept
 	size_t key_len;
 	bool acceptor_subkey;   // protocol 1: key is the acceptor subkey
+	// protocol 1 with acceptor_subkey: the context key as well (lucid), or
+	// NULL.  Secret: copied, never kept.
+	const uint8_t *ctx_key;
+	size_t ctx_key_len;
+	int32_t ctx_key_enctype;
 	uint32_t sign_alg;      // protocol 0: as the exporter stated, or 0xffffffff if not stated
 	uint32_t seal_alg;
 };

@@ -15,10 +15,10 @@
 //   1 <= next - rel <= 64  behind but inside the window: DUPLICATE_TOKEN if
 //                          seen (replay mode), else recorded; UNSEQ_TOKEN in
 //                          sequence mode
-//   next - rel > 64        too old to tell: OLD_TOKEN; in sequence mode also
-//                          UNSEQ_TOKEN (MIT reports only UNSEQ there; RFC 2743
-//                          defines OLD_TOKEN for exactly this case, so both
-//                          bits are set)
+//   next - rel > 64        too old to tell: UNSEQ_TOKEN in sequence mode,
+//                          else OLD_TOKEN (MIT g_order_check: one bit, never
+//                          both; a caller asking for sequence checks sees the
+//                          token as out of order, as from an MIT peer)
 // (differences mod 2^32 / 2^64; half = 2^31 / 2^63).  MIT compares plain
 // integers instead: once its `next` passes the top of a 32-bit space every
 // later token is "old", and a window whose `next` wrapped would take a replay
@@ -94,7 +94,7 @@ kgss_status check_locked(seqstate *s, uint64_t seq)
 	// Behind: offset = next - rel (mod the space), 1 <= offset <= half + 1.
 	const uint64_t offset = (s->next - rel) & s->mask;
 	if (offset > WINDOW)
-		return KGSS_S_OLD_TOKEN | (sequence ? KGSS_S_UNSEQ_TOKEN : 0u);
+		return sequence ? KGSS_S_UNSEQ_TOKEN : KGSS_S_OLD_TOKEN;
 	const uint64_t bit = (uint64_t)1 << (offset - 1);
 	if (replay && (s->recvmap & bit))
 		return KGSS_S_DUPLICATE_TOKEN;

@@ -5,6 +5,7 @@
 #define KGSS_IOV_LAYOUT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "kgss.h"
 
@@ -21,6 +22,14 @@ struct iov_layout {
 	size_t data_len;     // total bytes of DATA entries
 	size_t sign_len;     // total bytes of SIGN_ONLY entries
 	size_t data_count;   // number of DATA entries
+	// Set by the plain calls (api.cc): the engine then answers with the
+	// status codes MIT's plain gss_unwrap gives where they differ from its
+	// gss_unwrap_iov (docs/interop.md).  iov_classify leaves it false.
+	bool plain_call;
+	// kgss_wrap: the confounder, drawn before the message was moved into
+	// place (so a PRNG failure leaves an in-place input intact); NULL: the
+	// engine draws it.  iov_classify leaves it NULL.
+	const uint8_t *confounder;
 };
 
 // KGSS_S_FAILURE for: NULL iov with count > 0, a repeated single-instance

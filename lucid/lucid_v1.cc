@@ -4,6 +4,8 @@
 // Which key: protocol 0 (RFC 1964) -> rfc1964_kd.ctx_key, with the stated
 // sign/seal algorithms checked against the enctype; protocol 1 (RFC 4121)
 // -> cfx_kd.acceptor_subkey when have_acceptor_subkey, else cfx_kd.ctx_key.
+// With an acceptor subkey the context key is kept too (when the lucid
+// carries one): MIT checks a token without the AcceptorSubkey flag under it.
 // The key bytes are only read (derived into the context); no pointer into
 // the lucid structure survives the call.
 #include <stddef.h>
@@ -35,6 +37,16 @@ kgss_status lucid_v1_parse(const kgss_lucid_context_v1 *l, ctx_params *p)
 			return KGSS_S_DEFECTIVE_TOKEN;
 		p->acceptor_subkey = l->cfx_kd.have_acceptor_subkey == 1;
 		k = p->acceptor_subkey ? &l->cfx_kd.acceptor_subkey : &l->cfx_kd.ctx_key;
+		const kgss_lucid_key *ck = &l->cfx_kd.ctx_key;
+		if (p->acceptor_subkey && ck->length != 0 && ck->data != nullptr) {
+			if (ck->length > MAX_KEY_BYTES)
+				return KGSS_S_DEFECTIVE_TOKEN;
+			if (ck->type > (uint32_t)INT32_MAX)
+				return KGSS_S_UNAVAILABLE;
+			p->ctx_key = (const uint8_t *)ck->data; // secret: read by ctx_setup
+			p->ctx_key_len = ck->length;
+			p->ctx_key_enctype = (int32_t)ck->type;
+		}
 		p->sign_alg = ALG_UNSTATED;
 		p->seal_alg = ALG_UNSTATED;
 	} else {

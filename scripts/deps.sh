@@ -3,7 +3,7 @@
 # (only what is missing; apt-get update first when something is).
 set -euo pipefail
 pkgs="cmake g++ make pkg-config binutils cpputest libssl-dev
-      libkrb5-dev krb5-kdc krb5-admin-server krb5-user nettle-dev doxygen python3 $*"
+      libkrb5-dev krb5-kdc krb5-admin-server krb5-user heimdal-multidev nettle-dev doxygen python3 $*"
 missing=""
 for p in $pkgs; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

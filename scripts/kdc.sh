@@ -12,6 +12,9 @@
 #
 #   . DIR/env && kinit "$KGSS_USER" <<< "$KGSS_PASSWORD"
 #
+# Heimdal 7.8 clients (tests/heimdal) read the same krb5.conf through KRB5_CONFIG and
+# the same keytab through KRB5_KTNAME; every setting they need is already here (it
+# ignores the MIT-only ones and the Camellia names it does not know).
 # The system /etc/krb5.conf is never read or written: KRB5_CONFIG and KRB5_KDC_PROFILE
 # point into DIR for every command run here.  Network: 127.0.0.1 only.
 # Every wait is bounded.  Any failure exits nonzero with a message on stderr.

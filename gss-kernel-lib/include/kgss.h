@@ -200,6 +200,14 @@ kgss_status kgss_verify_mic(kgss_ctx *ctx, const kgss_buffer *message, const kgs
 			    uint32_t *qop_state);
 kgss_status kgss_wrap(kgss_ctx *ctx, int conf_req, uint32_t qop_req, const kgss_buffer *input,
 		      int *conf_state, kgss_buffer *output);
+/* output may be input itself (input->value == output->value, capacity
+ * output->length >= the token length): the message is then wrapped in place.
+ * Every check that can fail (arguments, capacity, expiry, the PRNG and its
+ * confounder) is made before the message is moved, so such a failure leaves
+ * the bytes of output -- and with it an in-place input -- untouched (a PRNG
+ * failure sets output->length to 0: no token).  Only a crypto backend
+ * failure after that point wipes the bytes of output used and sets
+ * output->length to 0 (an in-place message is then lost). */
 /* output capacity must be at least input->length (it is the working area);
  * on return output holds the plaintext.  On failure no plaintext is released:
  * output->length is 0 and the bytes of output that were used are zeroed. */

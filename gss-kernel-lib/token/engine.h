@@ -11,7 +11,9 @@
 //    sets conf_state) for the DATA/SIGN_ONLY buffers given; wrap_iov checks
 //    the caller's buffers are at least that long (else FAILURE, nothing
 //    written, no sequence number consumed), then writes the token in place
-//    and sets those lengths to what was written.  Without a TRAILER buffer
+//    and sets those lengths to what was written (the confounder is
+//    iov_layout.confounder when set, else drawn from the context's PRNG).
+//    Without a TRAILER buffer
 //    the trailer goes in the HEADER (RFC 4121: RRC = trailer length).
 //  - unwrap_iov accepts HEADER|DATA..|[PADDING]|[TRAILER] or STREAM|DATA
 //    (DATA is then pointed at the plaintext inside STREAM).  Returns COMPLETE
@@ -32,6 +34,7 @@ kgss_status rfc4121_init_keys(kgss_ctx *c, const uint8_t *key); // at import
 void rfc4121_clear_keys(kgss_ctx *c);
 kgss_status rfc4121_wrap_iov_length(kgss_ctx *c, int conf_req, int *conf_state, const iov_layout &l);
 kgss_status rfc4121_wrap_iov(kgss_ctx *c, int conf_req, int *conf_state, const iov_layout &l);
+size_t rfc4121_wrap_confounder_len(const kgss_ctx *c, int conf_req); // bytes of PRNG output a Wrap takes
 kgss_status rfc4121_unwrap_iov(kgss_ctx *c, int *conf_state, const iov_layout &l);
 kgss_status rfc4121_get_mic_iov_length(kgss_ctx *c, const iov_layout &l);
 kgss_status rfc4121_get_mic_iov(kgss_ctx *c, const iov_layout &l);
@@ -42,6 +45,7 @@ kgss_status rfc1964_init_keys(kgss_ctx *c, const uint8_t *key);
 void rfc1964_clear_keys(kgss_ctx *c);
 kgss_status rfc1964_wrap_iov_length(kgss_ctx *c, int conf_req, int *conf_state, const iov_layout &l);
 kgss_status rfc1964_wrap_iov(kgss_ctx *c, int conf_req, int *conf_state, const iov_layout &l);
+size_t rfc1964_wrap_confounder_len(const kgss_ctx *c, int conf_req);
 kgss_status rfc1964_unwrap_iov(kgss_ctx *c, int *conf_state, const iov_layout &l);
 kgss_status rfc1964_get_mic_iov_length(kgss_ctx *c, const iov_layout &l);
 kgss_status rfc1964_get_mic_iov(kgss_ctx *c, const iov_layout &l);

@@ -24,8 +24,8 @@
 //   framing and lengths, header fields           -> DEFECTIVE_TOKEN
 //   SND_SEQ decrypted (not yet trusted), data decrypted in place
 //   checksum over the plaintext, constant-time compare,
-//   pad value and the direction bytes, folded into the same verdict
-//                                                 -> BAD_SIG (data zeroed)
+//   pad length (the last byte, as MIT) and the direction bytes, folded
+//   into the same verdict                          -> BAD_SIG (data zeroed)
 //   then the receive window.
 // No pad byte is looked at before the checksum has been computed over all of
 // it, and a bad pad is indistinguishable from a bad checksum: no padding
@@ -42,6 +42,7 @@
 #include "crypto/util.h"
 #include "gss-kernel-lib/context.h"
 #include "gss-kernel-lib/token/engine.h"
+#include "gss-kernel-lib/token/framing.h"
 
 namespace kgss {
 
@@ -54,11 +55,8 @@ namespace {
 
 // ---- constants ------------------------------------------------------------------
 
-// RFC 2743 §3.1: [APPLICATION 0] tag, then thisMech = the krb5 mechanism
-// OID 1.2.840.113554.1.2.2 (RFC 1964 §1), DER-encoded with its tag and length.
-constexpr uint8_t kAppTag = 0x60;
-constexpr uint8_t kKrb5Oid[11] = {0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 0x01, 0x02, 0x02};
-constexpr size_t kOidLen = sizeof(kKrb5Oid);
+// RFC 2743 §3.1 framing: token/framing.h.
+constexpr size_t kOidLen = KRB5_OID_DER_LEN;
 
 // RFC 1964 §1.2.1 / §1.2.2: token layout after the OID.
 constexpr uint8_t kTokMic[2] = {0x01, 0x01};
@@ -81,7 +79,7 @@ constexpr size_t kRc4CksumLen = 8;   // first 8 bytes of HMAC-MD5
 constexpr size_t kMaxCksumLen = 20;
 
 // The largest DER length we write or accept: four length octets.
-constexpr size_t kMaxInner = 0xffffffffu;
+constexpr size_t kMaxInner = FRAMING_MAX_INNER;
 
 // What differs between the two enctypes.
 struct profile {
@@ -106,72 +104,6 @@ bool profile_of(const kgss_ctx *c, profile *p)
 	return false;
 }
 
-// ---- RFC 2743 §3.1 framing ----------------------------------------------------------
-
-// Octets the DER encoding of length n takes (0: too long for us).
-size_t der_len_size(size_t n)
-{
-	if (n < 0x80)
-		return 1;
-	if (n <= 0xff)
-		return 2;
-	if (n <= 0xffff)
-		return 3;
-	if (n <= 0xffffff)
-		return 4;
-	if (n <= kMaxInner)
-		return 5;
-	return 0;
-}
-
-// Writes 60 | DER length of `inner` | OID; returns the bytes written.
-size_t put_framing(uint8_t *p, size_t inner)
-{
-	size_t n = der_len_size(inner);
-	p[0] = kAppTag;
-	if (n == 1) {
-		p[1] = (uint8_t)inner;
-	} else {
-		p[1] = (uint8_t)(0x80 | (n - 1));
-		for (size_t i = 0; i < n - 1; i++)
-			p[2 + i] = (uint8_t)(inner >> (8 * (n - 2 - i)));
-	}
-	memcpy(p + 1 + n, kKrb5Oid, kOidLen);
-	return 1 + n + kOidLen;
-}
-
-// Reads the framing from p[0..avail), where the whole token is `total`
-// bytes (avail <= total: with IOV only the HEADER holds the framing).
-// Strict DER: definite, minimal length, at most four length octets, equal to
-// exactly what follows it.  Sets *off to the first byte after the OID.
-kgss_status parse_framing(const uint8_t *p, size_t avail, size_t total, size_t *off)
-{
-	if (p == nullptr || avail < 2 || p[0] != kAppTag)
-		return KGSS_S_DEFECTIVE_TOKEN;
-	size_t pos = 2;
-	size_t len = p[1];
-	if (len & 0x80) {
-		size_t n = len & 0x7f;
-		if (n == 0 || n > 4 || avail - 2 < n)
-			return KGSS_S_DEFECTIVE_TOKEN; // indefinite, too long, or cut
-		if (p[2] == 0)
-			return KGSS_S_DEFECTIVE_TOKEN; // leading zero octet: not minimal
-		len = 0;
-		for (size_t i = 0; i < n; i++)
-			len = (len << 8) | p[2 + i];
-		if (len < 0x80)
-			return KGSS_S_DEFECTIVE_TOKEN; // should have been the short form
-		pos += n;
-	}
-	// The length says exactly how much follows it; not more, not less.
-	if (total < pos || len != total - pos)
-		return KGSS_S_DEFECTIVE_TOKEN;
-	if (avail - pos < kOidLen || memcmp(p + pos, kKrb5Oid, kOidLen) != 0)
-		return KGSS_S_DEFECTIVE_TOKEN;
-	*off = pos + kOidLen;
-	return KGSS_S_COMPLETE;
-}
-
 // ---- token geometry ---------------------------------------------------------------
 
 // Sizes of a token carrying `body` bytes after SGN_CKSUM (wrap: confounder,
@@ -188,7 +120,7 @@ bool token_geometry(const profile &pf, size_t body, bool wrap, geometry *g)
 	if (body > kMaxInner - fixed)
 		return false;
 	g->inner = fixed + body;
-	const size_t n = der_len_size(g->inner);
+	const size_t n = framing_der_len_size(g->inner);
 	if (n == 0)
 		return false;
 	g->prefix = 1 + n;
@@ -354,25 +286,18 @@ void body_tail(const seglist &segs, uint8_t *out, size_t n)
 	}
 }
 
-// 1 when the n-byte tail ends in a valid pad of length p, without a branch
-// on the (secret until verified) bytes.  lo..hi bound p by the layout: the
-// pad covers the whole pad buffer and fits in data | pad.
-uint32_t pad_valid(const profile &pf, const uint8_t *tail, size_t n, size_t lo, size_t hi, uint8_t *pad_out)
+// 1 when `last`, the final plaintext byte, is an acceptable pad length, with
+// no branch on it (secret until verified).  The rule is MIT's (k5unseal.c,
+// kg_fixup_padding_iov), for DES3 and RC4 alike: the pad length is the last
+// byte, the other pad bytes are not looked at.  It must be at least 1 and
+// cover the caller's whole pad buffer (lo), and fit in data | pad (hi).  We
+// send 1..8 bytes each equal to the length (DES3) or one 01 (RC4).
+uint32_t pad_valid(uint8_t last, size_t lo, size_t hi)
 {
-	const uint32_t p = tail[n - 1];
-	uint32_t bad = 0;
-	if (pf.des3) {
-		bad |= (uint32_t)((p - 1u) >= 8u); // 1..8
-		for (size_t k = 0; k < n; k++) {
-			const uint32_t in_pad = 0u - (uint32_t)(k < p);
-			bad |= (uint32_t)(tail[n - 1 - k] ^ p) & in_pad;
-		}
-	} else {
-		bad |= p ^ 1u; // RFC 4757 §7.3: exactly one byte of 01
-	}
+	const uint32_t p = last;
+	uint32_t bad = (uint32_t)(p == 0);
 	bad |= (uint32_t)(p < lo);
 	bad |= (uint32_t)(p > hi);
-	*pad_out = (uint8_t)p;
 	return (uint32_t)(bad == 0);
 }
 
@@ -528,7 +453,7 @@ kgss_status rfc1964_get_mic_iov(kgss_ctx *c, const iov_layout &l)
 	const uint32_t seq = (uint32_t)ctx_next_send_seq(c);
 
 	// Framing and the 8 header bytes: 01 01 | SGN_ALG | FF FF FF FF.
-	uint8_t *tok = out + put_framing(out, g.inner);
+	uint8_t *tok = out + framing_put(out, g.inner);
 	put_header(pf, tok, false, false);
 
 	// §1.2.1.1: SGN_CKSUM over header8 | message (DATA and SIGN_ONLY, in order).
@@ -562,13 +487,16 @@ kgss_status rfc1964_verify_mic_iov(kgss_ctx *c, const iov_layout &l)
 	const uint8_t *in = (const uint8_t *)l.mic_token->buffer.value;
 	const size_t len = l.mic_token->buffer.length;
 
-	// RFC 2743 §3.1 framing, then exactly 8 + 8 + SGN_CKSUM bytes
-	// (CVE-2014-4341: a short header or checksum is never read past).
+	// RFC 2743 §3.1 framing (optional, framing.h), then at least 8 + 8 +
+	// SGN_CKSUM bytes (CVE-2014-4341: a short header or checksum is never
+	// read past).  Octets after SGN_CKSUM are outside the checksum and
+	// ignored, as MIT does (it checks only a minimum length): Heimdal's DES3
+	// MIC tokens end in two zero octets.
 	size_t off = 0;
-	kgss_status st = parse_framing(in, len, len, &off);
+	kgss_status st = framing_skip(in, len, len, &off);
 	if (st != KGSS_S_COMPLETE)
 		return st;
-	if (len - off != kCksumOff + pf.cksum_len)
+	if (len - off < kCksumOff + pf.cksum_len)
 		return KGSS_S_DEFECTIVE_TOKEN;
 	const uint8_t *tok = in + off;
 	bool sealed = false;
@@ -666,13 +594,16 @@ kgss_status rfc1964_wrap_iov(kgss_ctx *c, int conf_req, int *conf_state, const i
 	// number.  Every RFC 1964 wrap token carries one, sealed or not, and the
 	// house rule is never a made-up confounder: without a PRNG the call
 	// fails with UNAVAILABLE (a generator failure: FAILURE).
-	st = ctx_random(c, conf, kConfLen);
+	if (l.confounder != nullptr)
+		memcpy(conf, l.confounder, kConfLen);
+	else
+		st = ctx_random(c, conf, kConfLen);
 	if (st != KGSS_S_COMPLETE)
 		return st;
 	const uint32_t seq = (uint32_t)ctx_next_send_seq(c);
 
 	// Framing, header: 02 01 | SGN_ALG | SEAL_ALG (or FF FF) | FF FF.
-	put_framing(out, g.inner);
+	framing_put(out, g.inner);
 	put_header(pf, tok, true, sealed);
 
 	// §1.2.2.3: the pad, each byte the pad length.
@@ -714,6 +645,8 @@ kgss_status rfc1964_wrap_iov(kgss_ctx *c, int conf_req, int *conf_state, const i
 	return KGSS_S_COMPLETE;
 }
 
+size_t rfc1964_wrap_confounder_len(const kgss_ctx *, int) { return kConfLen; } // sealed or not
+
 kgss_status rfc1964_unwrap_iov(kgss_ctx *c, int *conf_state, const iov_layout &l)
 {
 	if (conf_state)
@@ -748,9 +681,9 @@ kgss_status rfc1964_unwrap_iov(kgss_ctx *c, int *conf_state, const iov_layout &l
 		total = avail + l.data_len + (padbuf ? padbuf->buffer.length : 0); // fits: iov_classify
 	}
 
-	// ---- RFC 2743 §3.1 framing; the DER length covers the whole token --------
+	// ---- RFC 2743 §3.1 framing (optional); its length covers the whole token -
 	size_t off = 0;
-	kgss_status st = parse_framing(hdr, avail, total, &off);
+	kgss_status st = framing_skip(hdr, avail, total, &off);
 	if (st != KGSS_S_COMPLETE)
 		return st;
 
@@ -807,13 +740,9 @@ kgss_status rfc1964_unwrap_iov(kgss_ctx *c, int *conf_state, const iov_layout &l
 	uint8_t pad = 0;
 	if (st == KGSS_S_COMPLETE) {
 		ok = ct_equal(ck, wire_ck, pf.cksum_len);
-		// ---- §1.2.2.3: the pad, judged only with the checksum -------------
-		// It must cover the whole pad buffer and fit in data | pad.
-		uint8_t tail[8];
-		const size_t n = min_of(body_len, (size_t)8);
-		body_tail(s, tail, n);
-		ok &= pad_valid(pf, tail, n, padbuf_len, body_len, &pad);
-		KGSS_WIPE(tail);
+		// ---- §1.2.2.3: the pad length, judged only with the checksum -----
+		body_tail(s, &pad, 1);
+		ok &= pad_valid(pad, padbuf_len, body_len);
 		// The peer's direction bytes (MIT: G_BAD_DIRECTION, BAD_SIG): our
 		// own token reflected back, or a garbled SND_SEQ.
 		ok &= ct_all_equal(blk + 4, c->initiator ? 0xff : 0x00, 4);

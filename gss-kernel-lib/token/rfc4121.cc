@@ -27,6 +27,7 @@
 #include "gss-kernel-lib/context.h"
 #include "gss-kernel-lib/seqstate.h"
 #include "gss-kernel-lib/token/engine.h"
+#include "gss-kernel-lib/token/framing.h"
 #include "iov/layout.h"
 
 namespace kgss {
@@ -41,10 +42,6 @@ constexpr uint16_t TOK_ID_WRAP = 0x0504;
 constexpr uint8_t FLAG_SENT_BY_ACCEPTOR = 0x01;
 constexpr uint8_t FLAG_SEALED = 0x02;
 constexpr uint8_t FLAG_ACCEPTOR_SUBKEY = 0x04;
-// The flags that say who sent the token and with which key; they must match
-// what this context expects of its peer.
-constexpr uint8_t FLAGS_OF_ROLE = FLAG_SENT_BY_ACCEPTOR | FLAG_ACCEPTOR_SUBKEY;
-
 constexpr size_t TOKEN_HEADER_LEN = 16; // §4.2.6.1 / §4.2.6.2
 constexpr uint8_t FILLER_BYTE = 0xFF;   // §4.2.6: filler octets
 constexpr size_t MIC_FILLER_LEN = 5;    // §4.2.6.1: octets 3..7
@@ -61,15 +58,76 @@ uint8_t own_role_flags(const kgss_ctx *c)
 	return f;
 }
 
-// Flags a token from the peer must carry: the opposite direction, the same key.
-uint8_t peer_role_flags(const kgss_ctx *c)
+// The direction flag a token from the peer must carry (§4.2.2).
+uint8_t peer_direction_flag(const kgss_ctx *c) { return c->initiator ? FLAG_SENT_BY_ACCEPTOR : 0; }
+
+// ---- the receive key (§2, MIT k5unsealv3.c) -------------------------------------
+//
+// A token is checked under the key its AcceptorSubkey flag names: the
+// subkey when the flag is set and the context has one; otherwise the
+// context key (on a context without a subkey whatever the flag says, as
+// MIT: a token under another key then fails its checksum).  Its parts:
+struct recv_keys {
+	const enctype *et;
+	const enc_key *seal;       // sealed Wrap: the peer's seal usage
+	const mac_key *wrap_cksum; // integrity-only Wrap: Kc of the peer's seal usage
+	const mac_key *sign;       // MIC: the peer's sign usage
+};
+
+enum key_need : uint8_t { NEED_SEAL, NEED_WRAP_CKSUM, NEED_SIGN };
+
+// The scheduled keys (those we send under, or the only ones).
+recv_keys scheduled_recv_keys(const kgss_ctx *c)
 {
-	uint8_t f = 0;
-	if (c->initiator)
-		f |= FLAG_SENT_BY_ACCEPTOR;
-	if (c->acceptor_subkey)
-		f |= FLAG_ACCEPTOR_SUBKEY;
-	return f;
+	return recv_keys{c->et, &c->k.cfx.recv_seal, &c->k.cfx.recv_wrap_cksum, &c->k.cfx.recv_sign};
+}
+
+// body(keys) under the context key beside the subkey (see with_recv_keys).
+// Out of line: the scratch key is the largest object on a receive path.
+template <typename Body>
+__attribute__((noinline)) kgss_status with_alt_keys(kgss_ctx *c, key_need need, Body body)
+{
+	const cfx_keys &k = c->k.cfx;
+	if (k.alt_et == nullptr)
+		return KGSS_S_BAD_SIG;
+	const uint32_t peer_seal = c->initiator ? KG_USAGE_ACCEPTOR_SEAL : KG_USAGE_INITIATOR_SEAL;
+	const uint32_t peer_sign = c->initiator ? KG_USAGE_ACCEPTOR_SIGN : KG_USAGE_INITIATOR_SIGN;
+	union {
+		enc_key e;
+		mac_key m;
+	} scratch; // secret; zero-filled is a valid empty key
+	wipe(&scratch, sizeof(scratch));
+	recv_keys keys{k.alt_et, nullptr, nullptr, nullptr};
+	kgss_status st;
+	if (need == NEED_SEAL) {
+		st = k.alt_et->derive_enc(c->be, k.alt_key, peer_seal, &scratch.e);
+		keys.seal = &scratch.e;
+	} else {
+		st = k.alt_et->derive_cksum(c->be, k.alt_key, need == NEED_SIGN ? peer_sign : peer_seal, &scratch.m);
+		keys.wrap_cksum = keys.sign = &scratch.m;
+	}
+	if (st == KGSS_S_COMPLETE)
+		st = body(keys);
+	else if (!KGSS_ERROR(st))
+		st = KGSS_S_FAILURE;
+	if (need == NEED_SEAL)
+		enc_key_clear(&scratch.e);
+	else
+		mac_key_clear(&scratch.m);
+	return st;
+}
+
+// Runs body(keys) under the key the token's flags name.  The context key of
+// a context that sends under a subkey (cfx_keys.alt_key) has no schedule:
+// the one key this token needs is derived here, on this frame, and wiped
+// after.  A context without that key (downcall or serialized import: one
+// key only) cannot check such a token: BAD_SIG, as a wrong key would give.
+template <typename Body>
+kgss_status with_recv_keys(kgss_ctx *c, uint8_t token_flags, key_need need, Body body)
+{
+	if (!c->acceptor_subkey || (token_flags & FLAG_ACCEPTOR_SUBKEY))
+		return body(scheduled_recv_keys(c));
+	return with_alt_keys(c, need, body);
 }
 
 void zero_data_buffers(kgss_iov *iov, size_t count)
@@ -128,12 +186,12 @@ struct wrap_parts {
 // HEADER/TRAILER layouts (MIT gss_wrap_iov): the confounder is the last
 // conf_len bytes of HEADER; the tail is the TRAILER, or follows the 16-byte
 // header when the trailer was rotated into the HEADER.
-wrap_parts wrap_parts_in(const iov_layout &l, const wrap_geometry &g)
+wrap_parts wrap_parts_at(uint8_t *header, const kgss_iov *trailer, const wrap_geometry &g)
 {
 	wrap_parts p;
-	p.header = (uint8_t *)l.header->buffer.value;
+	p.header = header;
 	p.confounder = p.header + g.header_len - g.conf_len;
-	p.tail = l.trailer ? (uint8_t *)l.trailer->buffer.value : p.header + TOKEN_HEADER_LEN;
+	p.tail = trailer ? (uint8_t *)trailer->buffer.value : p.header + TOKEN_HEADER_LEN;
 	return p;
 }
 
@@ -145,7 +203,7 @@ struct wrap_header {
 	uint64_t snd_seq;
 };
 
-// §4.2.6.2 checks of the 16 header bytes h: TOK_ID, filler, the role flags.
+// §4.2.6.2 checks of the 16 header bytes h: TOK_ID, filler, direction.
 kgss_status read_wrap_header(const kgss_ctx *c, const uint8_t *h, wrap_header *out)
 {
 	if (load_be16(h) != TOK_ID_WRAP)
@@ -156,13 +214,16 @@ kgss_status read_wrap_header(const kgss_ctx *c, const uint8_t *h, wrap_header *o
 	out->ec = load_be16(h + 4);
 	out->rrc = load_be16(h + 6);
 	out->snd_seq = load_be64(h + 8);
-	// §4.2.2: a token in our own direction (a reflection) or under the other
-	// key cannot verify; MIT reports both as a bad signature.  Unknown flag
-	// bits are ignored, as the RFC requires.
-	if ((out->flags & FLAGS_OF_ROLE) != peer_role_flags(c))
+	// §4.2.2: a token in our own direction (a reflection) cannot verify; MIT
+	// reports it as a bad signature.  AcceptorSubkey picks the key
+	// (with_recv_keys); unknown flag bits are ignored, as the RFC requires.
+	if ((out->flags & FLAG_SENT_BY_ACCEPTOR) != peer_direction_flag(c))
 		return KGSS_S_BAD_SIG;
 	return KGSS_S_COMPLETE;
 }
+
+// The key a Wrap token with these flags needs.
+key_need wrap_need(uint8_t flags) { return (flags & FLAG_SEALED) ? NEED_SEAL : NEED_WRAP_CKSUM; }
 
 // Rotates buf[0..len) left by r bytes (r < len), in place, with no heap: the
 // inverse of the sender's right rotation by RRC (§4.2.5).
@@ -194,10 +255,10 @@ void rotate_left(uint8_t *buf, size_t len, size_t r)
 // The common receive path once the token parts are located and their lengths
 // checked: §4.2.4 decryption or checksum, the header copy check, then the
 // receive window.
-kgss_status open_wrap_token(kgss_ctx *c, const wrap_header &h, const wrap_geometry &g, const wrap_parts &p,
-			    kgss_iov *iov, size_t count, int *conf_state)
+kgss_status open_wrap_token(kgss_ctx *c, const recv_keys &k, const wrap_header &h, const wrap_geometry &g,
+			    const wrap_parts &p, kgss_iov *iov, size_t count, int *conf_state)
 {
-	const enctype *et = c->et;
+	const enctype *et = k.et;
 	if (g.sealed) {
 		// §4.2.4: plaintext = confounder | message | filler(EC) | header copy,
 		// encrypted with the peer's seal usage; decrypt verifies the tag
@@ -208,7 +269,7 @@ kgss_status open_wrap_token(kgss_ctx *c, const wrap_header &h, const wrap_geomet
 		segs.add_head(p.confounder, g.conf_len);
 		segs.set_iov(iov, count);
 		segs.add_tail(filler_and_copy, filler_and_copy_len);
-		kgss_status st = et->decrypt(&c->k.cfx.recv_seal, segs, p.tail + filler_and_copy_len);
+		kgss_status st = et->decrypt(k.seal, segs, p.tail + filler_and_copy_len);
 		if (st != KGSS_S_COMPLETE) {
 			zero_data_buffers(iov, count);
 			KGSS_WIPE_BUF(p.confounder, g.conf_len);
@@ -219,14 +280,16 @@ kgss_status open_wrap_token(kgss_ctx *c, const wrap_header &h, const wrap_geomet
 		// clear in every field but RRC, which the rotation may have changed.
 		// This pins EC (CVE-2024-37370: EC altered in the clear); the EC+16
 		// bytes it names were checked to lie inside the decrypted data by the
-		// caller's length checks (CVE-2024-37371).
+		// caller's length checks (CVE-2024-37371).  A mismatch is
+		// DEFECTIVE_TOKEN, as MIT 1.20 answers on every path (plain,
+		// STREAM, HEADER | DATA | TRAILER; checked live, tests/receive).
 		const uint8_t *copy = filler_and_copy + g.ec;
 		bool same = ct_equal(copy, p.header, 6) & ct_equal(copy + 8, p.header + 8, 8);
 		KGSS_WIPE_BUF(p.confounder, g.conf_len);
 		KGSS_WIPE_BUF(filler_and_copy, filler_and_copy_len);
 		if (!same) {
 			zero_data_buffers(iov, count);
-			return KGSS_S_BAD_SIG;
+			return KGSS_S_DEFECTIVE_TOKEN;
 		}
 	} else {
 		// §4.2.4: integrity only.  The checksum covers the message and the
@@ -239,7 +302,7 @@ kgss_status open_wrap_token(kgss_ctx *c, const wrap_header &h, const wrap_geomet
 		seglist segs;
 		segs.set_iov(iov, count);
 		segs.add_tail(header_as_signed, TOKEN_HEADER_LEN);
-		kgss_status st = et->verify_checksum(&c->k.cfx.recv_wrap_cksum, segs, p.tail);
+		kgss_status st = et->verify_checksum(k.wrap_cksum, segs, p.tail);
 		if (st != KGSS_S_COMPLETE)
 			return KGSS_ERROR(st) ? st : KGSS_S_BAD_SIG;
 	}
@@ -247,6 +310,16 @@ kgss_status open_wrap_token(kgss_ctx *c, const wrap_header &h, const wrap_geomet
 		*conf_state = g.sealed ? 1 : 0;
 	// Only a verified token moves the receive window.
 	return KGSS_S_COMPLETE | seqstate_check(&c->recv, h.snd_seq);
+}
+
+// §4.2.4: EC of an integrity-only token is the checksum length.  Another
+// value: MIT's plain gss_unwrap says BAD_SIG (DEFECTIVE_TOKEN when EC does
+// not even fit in the token), its gss_unwrap_iov DEFECTIVE_TOKEN.
+kgss_status check_integrity_ec(const recv_keys &k, const wrap_header &h, size_t body_len, bool plain_call)
+{
+	if (h.ec == k.et->cksum_len)
+		return KGSS_S_COMPLETE;
+	return plain_call && h.ec <= body_len ? KGSS_S_BAD_SIG : KGSS_S_DEFECTIVE_TOKEN;
 }
 
 // What a Wrap layout for sending must look like: a HEADER; no STREAM or
@@ -258,32 +331,22 @@ bool wrap_layout_ok(const iov_layout &l) { return l.header != nullptr && l.strea
 // MIT gss_unwrap_iov(STREAM | DATA): the token is un-rotated in place (its
 // RRC then reads 0), and DATA is pointed at the message inside STREAM.
 // SIGN_ONLY buffers, if any, are separate caller buffers taken in order.
-kgss_status unwrap_stream(kgss_ctx *c, int *conf_state, const iov_layout &l)
+// token / token_len: the token after any RFC 2743 framing.
+__attribute__((noinline)) kgss_status unwrap_stream_with(kgss_ctx *c, const recv_keys &k, const wrap_header &h,
+							 uint8_t *token, size_t token_len, kgss_iov *data,
+							 const iov_layout &l, int *conf_state)
 {
-	if (l.header || l.trailer || l.mic_token || l.data_count != 1)
-		return KGSS_S_FAILURE;
-	kgss_iov *data = nullptr;
-	for (size_t i = 0; i < l.count; i++)
-		if (l.iov[i].type == KGSS_IOV_DATA)
-			data = &l.iov[i];
-
-	uint8_t *token = (uint8_t *)l.stream->buffer.value;
-	size_t token_len = l.stream->buffer.length;
-	if (token_len < TOKEN_HEADER_LEN)
-		return KGSS_S_DEFECTIVE_TOKEN;
-	wrap_header h;
-	kgss_status st = read_wrap_header(c, token, &h);
-	if (st != KGSS_S_COMPLETE)
-		return st;
-	bool sealed = (h.flags & FLAG_SEALED) != 0;
-	// §4.2.4: in an integrity-only token EC is the checksum length.
-	if (!sealed && h.ec != c->et->cksum_len)
-		return KGSS_S_DEFECTIVE_TOKEN;
+	const bool sealed = (h.flags & FLAG_SEALED) != 0;
+	const size_t body_len = token_len - TOKEN_HEADER_LEN;
+	if (!sealed) {
+		kgss_status st = check_integrity_ec(k, h, body_len, l.plain_call);
+		if (st != KGSS_S_COMPLETE)
+			return st;
+	}
 	// Located as if a TRAILER were present: header | conf | message | tail.
-	wrap_geometry g = wrap_geometry_for(c->et, sealed, h.ec, true);
+	wrap_geometry g = wrap_geometry_for(k.et, sealed, h.ec, true);
 	// The body must hold the confounder and the whole tail (filler, header
 	// copy, tag): CVE-2024-37371, CVE-2009-4212.
-	size_t body_len = token_len - TOKEN_HEADER_LEN;
 	if (body_len < g.conf_len || body_len - g.conf_len < g.tail_len)
 		return KGSS_S_DEFECTIVE_TOKEN;
 
@@ -300,10 +363,77 @@ kgss_status unwrap_stream(kgss_ctx *c, int *conf_state, const iov_layout &l)
 	kgss_buffer caller_data = data->buffer;
 	data->buffer.value = token + TOKEN_HEADER_LEN + g.conf_len;
 	data->buffer.length = body_len - g.conf_len - g.tail_len;
-	st = open_wrap_token(c, h, g, p, l.iov, l.count, conf_state);
+	kgss_status st = open_wrap_token(c, k, h, g, p, l.iov, l.count, conf_state);
 	if (KGSS_ERROR(st))
 		data->buffer = caller_data; // the message (zeroed if decryption began) stays in STREAM
 	return st;
+}
+
+kgss_status unwrap_stream(kgss_ctx *c, int *conf_state, const iov_layout &l)
+{
+	if (l.header || l.trailer || l.mic_token || l.data_count != 1)
+		return KGSS_S_FAILURE;
+	kgss_iov *data = nullptr;
+	for (size_t i = 0; i < l.count; i++)
+		if (l.iov[i].type == KGSS_IOV_DATA)
+			data = &l.iov[i];
+
+	// An RFC 2743 framing in front of the token is skipped, as MIT does.
+	uint8_t *stream = (uint8_t *)l.stream->buffer.value;
+	size_t off = 0;
+	kgss_status st = framing_skip(stream, l.stream->buffer.length, l.stream->buffer.length, &off);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	uint8_t *token = stream + off;
+	const size_t token_len = l.stream->buffer.length - off;
+	if (token_len < TOKEN_HEADER_LEN)
+		return KGSS_S_DEFECTIVE_TOKEN;
+	wrap_header h;
+	st = read_wrap_header(c, token, &h);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	return with_recv_keys(c, h.flags, wrap_need(h.flags), [&](const recv_keys &k) {
+		return unwrap_stream_with(c, k, h, token, token_len, data, l, conf_state);
+	});
+}
+
+// §4.2.6.1: SGN_CKSUM over message | header, under the peer's sign usage.
+__attribute__((noinline)) kgss_status verify_mic_with(kgss_ctx *c, const recv_keys &k, const uint8_t *token,
+						      size_t token_len, const iov_layout &l)
+{
+	// Exactly header | checksum: a short (or empty) checksum is never accepted.
+	if (token_len != TOKEN_HEADER_LEN + k.et->cksum_len)
+		return KGSS_S_DEFECTIVE_TOKEN;
+	seglist segs;
+	segs.set_iov(l.iov, l.count);
+	segs.add_tail(const_cast<uint8_t *>(token), TOKEN_HEADER_LEN); // only read
+	kgss_status st = k.et->verify_checksum(k.sign, segs, token + TOKEN_HEADER_LEN);
+	if (st != KGSS_S_COMPLETE)
+		return KGSS_ERROR(st) ? st : KGSS_S_BAD_SIG;
+	return KGSS_S_COMPLETE | seqstate_check(&c->recv, load_be64(token + 8));
+}
+
+// The HEADER | DATA.. | [PADDING] | [TRAILER] layout; hdr / hdr_len: the
+// HEADER after any RFC 2743 framing.
+__attribute__((noinline)) kgss_status unwrap_header_with(kgss_ctx *c, const recv_keys &k, const wrap_header &h,
+							 uint8_t *hdr, size_t hdr_len, const iov_layout &l,
+							 int *conf_state)
+{
+	const bool sealed = (h.flags & FLAG_SEALED) != 0;
+	if (!sealed) {
+		kgss_status st = check_integrity_ec(k, h, 0, false);
+		if (st != KGSS_S_COMPLETE)
+			return st;
+	}
+	// The buffers must be exactly what MIT gss_wrap_iov produces for this EC:
+	// RRC 0 with a TRAILER, RRC = trailer length without one (§4.2.5).
+	wrap_geometry g = wrap_geometry_for(k.et, sealed, h.ec, l.trailer != nullptr);
+	if (h.rrc != g.rrc || hdr_len != g.header_len)
+		return KGSS_S_DEFECTIVE_TOKEN;
+	if (l.trailer && l.trailer->buffer.length != g.trailer_len)
+		return KGSS_S_DEFECTIVE_TOKEN;
+	wrap_parts p = wrap_parts_at(hdr, l.trailer, g);
+	return open_wrap_token(c, k, h, g, p, l.iov, l.count, conf_state);
 }
 
 } // namespace
@@ -355,6 +485,8 @@ void rfc4121_clear_keys(kgss_ctx *c)
 	mac_key_clear(&k->recv_sign);
 	mac_key_clear(&k->send_wrap_cksum);
 	mac_key_clear(&k->recv_wrap_cksum);
+	KGSS_WIPE(k->alt_key);
+	k->alt_et = nullptr;
 }
 
 // ---- §4.2.6.1 MIC tokens --------------------------------------------------------------
@@ -401,30 +533,29 @@ kgss_status rfc4121_verify_mic_iov(kgss_ctx *c, const iov_layout &l)
 {
 	if (l.mic_token == nullptr)
 		return KGSS_S_FAILURE;
-	const uint8_t *token = (const uint8_t *)l.mic_token->buffer.value;
-	// Exactly header | checksum: a short (or empty) checksum is never accepted.
-	if (l.mic_token->buffer.length != TOKEN_HEADER_LEN + c->et->cksum_len)
+	// An RFC 2743 framing in front of the token is skipped, as MIT does.
+	size_t off = 0;
+	const uint8_t *in = (const uint8_t *)l.mic_token->buffer.value;
+	kgss_status st = framing_skip(in, l.mic_token->buffer.length, l.mic_token->buffer.length, &off);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	const uint8_t *token = in + off;
+	const size_t token_len = l.mic_token->buffer.length - off;
+	if (token_len < TOKEN_HEADER_LEN)
 		return KGSS_S_DEFECTIVE_TOKEN;
 	if (load_be16(token) != TOK_ID_MIC)
 		return KGSS_S_DEFECTIVE_TOKEN;
-	// §4.2.2: Sealed "SHALL NOT be set in MIC tokens".
+	// §4.2.2 says Sealed "SHALL NOT be set in MIC tokens"; MIT ignores it
+	// (the flags octet is under the checksum either way), and so do we.
 	const uint8_t flags = token[2];
-	if (flags & FLAG_SEALED)
-		return KGSS_S_DEFECTIVE_TOKEN;
 	// All five filler octets must be FF (CVE-2025-57736).
 	if (!ct_all_equal(token + 3, FILLER_BYTE, MIC_FILLER_LEN))
 		return KGSS_S_DEFECTIVE_TOKEN;
-	if ((flags & FLAGS_OF_ROLE) != peer_role_flags(c))
+	if ((flags & FLAG_SENT_BY_ACCEPTOR) != peer_direction_flag(c))
 		return KGSS_S_BAD_SIG;
-	const uint64_t snd_seq = load_be64(token + 8);
-
-	seglist segs;
-	segs.set_iov(l.iov, l.count);
-	segs.add_tail((uint8_t *)token, TOKEN_HEADER_LEN);
-	kgss_status st = c->et->verify_checksum(&c->k.cfx.recv_sign, segs, token + TOKEN_HEADER_LEN);
-	if (st != KGSS_S_COMPLETE)
-		return KGSS_ERROR(st) ? st : KGSS_S_BAD_SIG;
-	return KGSS_S_COMPLETE | seqstate_check(&c->recv, snd_seq);
+	return with_recv_keys(c, flags, NEED_SIGN, [&](const recv_keys &k) {
+		return verify_mic_with(c, k, token, token_len, l);
+	});
 }
 
 // ---- §4.2.6.2 Wrap tokens ---------------------------------------------------------------
@@ -464,10 +595,12 @@ kgss_status rfc4121_wrap_iov(kgss_ctx *c, int conf_req, int *conf_state, const i
 		return KGSS_S_FAILURE;
 	if (l.trailer && l.trailer->buffer.length < g.trailer_len)
 		return KGSS_S_FAILURE;
-	wrap_parts p = wrap_parts_in(l, g);
+	wrap_parts p = wrap_parts_at((uint8_t *)l.header->buffer.value, l.trailer, g);
 
 	// RFC 3961: a fresh random confounder, or no token at all.
-	if (sealed) {
+	if (sealed && l.confounder != nullptr) {
+		memcpy(p.confounder, l.confounder, g.conf_len);
+	} else if (sealed) {
 		kgss_status st = ctx_random(c, p.confounder, g.conf_len);
 		if (st != KGSS_S_COMPLETE) {
 			KGSS_WIPE_BUF(p.confounder, g.conf_len);
@@ -524,6 +657,8 @@ kgss_status rfc4121_wrap_iov(kgss_ctx *c, int conf_req, int *conf_state, const i
 	return KGSS_S_COMPLETE;
 }
 
+size_t rfc4121_wrap_confounder_len(const kgss_ctx *c, int conf_req) { return conf_req ? c->et->conf_len : 0; }
+
 kgss_status rfc4121_unwrap_iov(kgss_ctx *c, int *conf_state, const iov_layout &l)
 {
 	if (conf_state)
@@ -535,31 +670,32 @@ kgss_status rfc4121_unwrap_iov(kgss_ctx *c, int *conf_state, const iov_layout &l
 	if (l.header == nullptr)
 		return KGSS_S_FAILURE;
 	// RFC 4121 tokens carry no padding (MIT wrap_iov_length reports 0).
-	if (l.padding && l.padding->buffer.length != 0)
+	const size_t padding_len = l.padding ? l.padding->buffer.length : 0;
+	if (padding_len != 0)
 		return KGSS_S_DEFECTIVE_TOKEN;
 
-	const uint8_t *header = (const uint8_t *)l.header->buffer.value;
-	if (l.header->buffer.length < TOKEN_HEADER_LEN)
+	// An RFC 2743 framing at the start of HEADER is skipped, as MIT does; its
+	// length covers HEADER, DATA and TRAILER (not SIGN_ONLY).
+	uint8_t *hbuf = (uint8_t *)l.header->buffer.value;
+	const size_t hbuf_len = l.header->buffer.length;
+	const size_t trailer_len = l.trailer ? l.trailer->buffer.length : 0;
+	size_t off = 0;
+	if (hbuf_len != 0) {
+		kgss_status st = framing_skip(hbuf, hbuf_len, hbuf_len + l.data_len + trailer_len, &off);
+		if (st != KGSS_S_COMPLETE)
+			return st;
+	}
+	uint8_t *hdr = hbuf + off;
+	const size_t hdr_len = hbuf_len - off;
+	if (hdr_len < TOKEN_HEADER_LEN)
 		return KGSS_S_DEFECTIVE_TOKEN;
 	wrap_header h;
-	kgss_status st = read_wrap_header(c, header, &h);
+	kgss_status st = read_wrap_header(c, hdr, &h);
 	if (st != KGSS_S_COMPLETE)
 		return st;
-	const bool sealed = (h.flags & FLAG_SEALED) != 0;
-	// §4.2.4: in an integrity-only token EC is the checksum length.
-	if (!sealed && h.ec != c->et->cksum_len)
-		return KGSS_S_DEFECTIVE_TOKEN;
-
-	// The buffers must be exactly what MIT gss_wrap_iov produces for this EC:
-	// RRC 0 with a TRAILER, RRC = trailer length without one (§4.2.5).
-	wrap_geometry g = wrap_geometry_for(c->et, sealed, h.ec, l.trailer != nullptr);
-	if (h.rrc != g.rrc || l.header->buffer.length != g.header_len)
-		return KGSS_S_DEFECTIVE_TOKEN;
-	if (l.trailer && l.trailer->buffer.length != g.trailer_len)
-		return KGSS_S_DEFECTIVE_TOKEN;
-
-	wrap_parts p = wrap_parts_in(l, g);
-	return open_wrap_token(c, h, g, p, l.iov, l.count, conf_state);
+	return with_recv_keys(c, h.flags, wrap_need(h.flags), [&](const recv_keys &k) {
+		return unwrap_header_with(c, k, h, hdr, hdr_len, l, conf_state);
+	});
 }
 
 } // namespace kgss

@@ -132,12 +132,13 @@ group_malformed() {
 	run 1 inspect 0404ffffffffff && has "VIOLATION: truncated header: 7 bytes"
 	run 1 inspect 0405ffffffffffff0000000000000001a1a2a3a4a5a6a7a8a9aaabac && has "VIOLATION: bad TOK_ID 04 05"
 	run 1 inspect 040408ffffffffff0000000000000001a1a2a3a4a5a6a7a8a9aaabac && has "VIOLATION: unknown flag bits 0x08"
-	run 1 inspect 040402ffffffffff0000000000000001a1a2a3a4a5a6a7a8a9aaabac && has "VIOLATION: Sealed flag (0x02) set on a MIC token"
+	# what real peers send and MIT accepts: a NOTE, not a violation (docs/interop.md)
+	run 0 inspect 040402ffffffffff0000000000000001a1a2a3a4a5a6a7a8a9aaabac && has "NOTE: Sealed flag (0x02) set on a MIC token"
 	run 1 inspect 040400ff00ffffff0000000000000001a1a2a3a4a5a6a7a8a9aaabac && has "VIOLATION: filler bytes 3..7 are ff00ffffff"
 	run 1 inspect 040400ffffffffff0000000000000001 && has "VIOLATION: empty checksum"
 	run 1 inspect 040400ffffffffff0000000000000001a1a2a3 && has "checksum length 3 matches no RFC 4121 enctype"
 	run 1 inspect "$mic12" --enctype 20 && has "VIOLATION: checksum is 12 bytes, aes256-cts-hmac-sha384-192 uses 24"
-	run 1 inspect "$mic12" --acceptor-subkey && has "VIOLATION: AcceptorSubkey flag clear but the context has an acceptor subkey"
+	run 0 inspect "$mic12" --acceptor-subkey && has "NOTE: AcceptorSubkey flag clear but the context has an acceptor subkey"
 	# Wrap: filler, EC, RRC
 	local pay44=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b
 	run 0 inspect "050402ff00000000000000000000000a$pay44" && has "Wrap (TOK_ID 05 04)" && has "EC         0" && has "well-formed"
@@ -161,14 +162,14 @@ group_malformed() {
 	run 0 inspect "60$(printf %02x $l)$oid$des3mic" && has "TOK_ID     01 01 (MIC)" && has "SGN_ALG    04 00 = 0x0004 HMAC SHA1 DES3-KD" &&
 		has "SEAL_ALG   ff ff = 0xffff none" && has "SGN_CKSUM  20 bytes" && has "mech OID   1.2.840.113554.1.2.2 (Kerberos V5"
 	run 1 inspect "60$(printf %02x $((l + 1)))$oid$des3mic" && has "VIOLATION: DER length mismatch: the header says $((l + 1)) bytes, $l follow"
-	run 1 inspect "6081$(printf %02x $l)$oid$des3mic" && has "VIOLATION: non-minimal DER length encoding"
+	run 0 inspect "6081$(printf %02x $l)$oid$des3mic" && has "NOTE: non-minimal DER length encoding"
 	run 1 inspect "6080$oid$des3mic" && has "VIOLATION: indefinite DER length"
 	run 1 inspect 6084ffff && has "VIOLATION: truncated DER length"
 	run 1 inspect 60 && has "VIOLATION: truncated DER framing"
 	run 1 inspect "60$(printf %02x $l)06092a864882f712010202$des3mic" && has "VIOLATION: wrong OID 1.2.840.48018.1.2.2 (Microsoft's legacy krb5 OID"
 	run 1 inspect "60$(printf %02x $l)06092a864886f712010203$des3mic" && has "VIOLATION: wrong OID 1.2.840.113554.1.2.3"
 	run 1 inspect "60$(printf %02x $l)05092a864886f712010202$des3mic" && has "VIOLATION: expected the OID tag 06"
-	run 1 inspect "$des3mic" && has "VIOLATION: RFC 1964 token without its DER framing"
+	run 0 inspect "$des3mic" && has "NOTE: RFC 1964 token without its DER framing"
 	run 1 inspect "600d${oid}0101" && has "VIOLATION: truncated header: the token body is 2 bytes"
 	local bad
 	bad=$(printf '%s' "$des3mic" | sed 's/^01010400ffffffff/01010400ff00ffff/')
@@ -179,7 +180,13 @@ group_malformed() {
 	run 1 inspect "60$(printf %02x $l)$oid$bad" && has "VIOLATION: SGN_ALG DES MAC MD5 (single DES) is single DES"
 	bad=$(printf '%s' "$des3mic" | sed 's/^01010400ffffffff/01010400ffff00ff/')
 	run 1 inspect "60$(printf %02x $l)$oid$bad" && has "VIOLATION: filler bytes are 00 ff, must be ff ff"
-	run 1 inspect "60$(printf %02x $((l + 1)))$oid${des3mic}00" && has "VIOLATION: 1 trailing bytes after SGN_CKSUM"
+	run 0 inspect "60$(printf %02x $((l + 1)))$oid${des3mic}00" && has "NOTE: 1 trailing bytes after SGN_CKSUM"
+	# Heimdal 7.8's DES3 MIC (51 bytes, 2 zero bytes after SGN_CKSUM)
+	run 0 inspect 603106092a864886f71201020201010400ffffffff8d2ad4252be1621b2a37572ccd60d4711c5055c15b8294089afef0c90000 &&
+		has "NOTE: 2 trailing bytes after SGN_CKSUM" && has "well-formed"
+	# an RFC 4121 MIC inside a GSS framing header
+	run 0 inspect "6027${oid}040400ffffffffff0000000000000001a1a2a3a4a5a6a7a8a9aaabac" &&
+		has "NOTE: an RFC 4121 token inside a GSS framing header" && has "RFC 4121 MIC"
 	run 1 inspect "60$(printf %02x $((l - 1)))$oid${des3mic:0:-2}" && has "VIOLATION: truncated: SGN_CKSUM needs 20 bytes, 19 present"
 	run 1 inspect "60$(printf %02x $l)${oid}0102${des3mic:4}" && has "VIOLATION: TOK_ID 01 02 is a delete-context token"
 	# RC4 wrap: SGN_ALG 11 00, SEAL_ALG 10 00, cksum 8, body = confounder 8 + data + 1 pad

@@ -174,6 +174,38 @@ bytes iov_seed(kgss_ctx *c, uint8_t sel, int conf, const bytes &m, bool trailer,
 	return out;
 }
 
+bytes cat(std::initializer_list<bytes> parts)
+{
+	bytes out;
+	for (const bytes &x : parts)
+		out.insert(out.end(), x.begin(), x.end());
+	return out;
+}
+
+// The token after an RFC 1964 framing (60 | DER length | OID).
+bytes body_of(const bytes &tok)
+{
+	const size_t len_octets = (tok[1] & 0x80) ? 1 + (tok[1] & 0x7f) : 1;
+	return bytes(tok.begin() + 1 + len_octets + 11, tok.end());
+}
+
+// 60 | DER length of OID + body in `octets` length octets (0: short form) |
+// krb5 OID | body.
+bytes reframe(const bytes &body, size_t octets)
+{
+	const bytes oid = {0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 0x01, 0x02, 0x02};
+	const size_t inner = oid.size() + body.size();
+	bytes t = {0x60};
+	if (octets == 0) {
+		t.push_back((uint8_t)inner); // the seeds stay below 128 bytes
+	} else {
+		t.push_back((uint8_t)(0x80 | octets));
+		for (size_t i = octets; i-- > 0;)
+			t.push_back((uint8_t)(i < sizeof(size_t) ? inner >> (8 * i) : 0));
+	}
+	return cat({t, oid, body});
+}
+
 void token_seeds()
 {
 	for (size_t et = 0; et < kf::kNumEtypes; et++)
@@ -233,6 +265,33 @@ void token_seeds()
 					    iov_seed(p.peer, sel, 0, msg_of(16, 6), false, true, false, true));
 				}
 			}
+}
+
+// What real peers send (docs/interop.md): RFC 1964 tokens with a
+// non-minimal DER length or none at all, a MIC with two octets after
+// SGN_CKSUM (Heimdal DES3); RFC 4121 tokens in a framing header.  Made last,
+// so that the tokens above keep their bytes (the pairs' PRNGs and sequence
+// numbers run on).
+void peer_variant_seeds()
+{
+	for (size_t et = 0; et < kf::kNumEtypes; et++) {
+		kf::config c{et, false, false, false};
+		const bool cfx = kf::kEtypes[et].protocol == 1;
+		kf::pair &p = kf::pair_for(c);
+		const uint8_t sel = kf::selector_of(c);
+		const std::string n = cfg_name(c);
+		const bytes m = msg_of(5, 3), m_len = {(uint8_t)m.size()};
+		const bytes w = wrap(p.peer, 1, msg_of(9, 8)), mm = mic(p.peer, m);
+		if (cfx) {
+			put("unwrap", "ok-" + n + "-framed", cat({{sel}, reframe(w, 0)}));
+			put("verify_mic", "ok-" + n + "-framed", cat({{sel}, m_len, m, reframe(mm, 0)}));
+		} else {
+			put("unwrap", "ok-" + n + "-der-nonminimal", cat({{sel}, reframe(body_of(w), 2)}));
+			put("unwrap", "ok-" + n + "-bare", cat({{sel}, body_of(w)}));
+			put("verify_mic", "ok-" + n + "-bare", cat({{sel}, m_len, m, body_of(mm)}));
+			put("verify_mic", "ok-" + n + "-tail2", cat({{sel}, m_len, m, reframe(cat({body_of(mm), {0, 0}}), 0)}));
+		}
+	}
 }
 
 void import_seeds()
@@ -329,6 +388,7 @@ int main(int argc, char **argv)
 	mkdir(root.c_str(), 0755);
 	token_seeds();
 	import_seeds();
+	peer_variant_seeds();
 	printf("fuzz_seedgen: wrote %d files under %s\n", written, root.c_str());
 	return 0;
 }

@@ -66,8 +66,8 @@ TEST(seqstate, in_order_duplicate_gap_unseq_old)
 		    {100, GAP, OK, GAP},       // next = 101
 		    {37, UNSEQ, OK, UNSEQ},    // 101 - 37 = 64: last slot of the window
 		    {37, DUP, DUP, UNSEQ},
-		    {36, OLD | UNSEQ, OLD, OLD | UNSEQ}, // 65 behind: too old to tell
-		    {4, OLD | UNSEQ, OLD, OLD | UNSEQ},
+		    {36, UNSEQ, OLD, UNSEQ}, // 65 behind: too old to tell
+		    {4, UNSEQ, OLD, UNSEQ},
 		    {101, OK, OK, OK},
 	    });
 }
@@ -107,8 +107,8 @@ TEST(seqstate, numbers_behind_a_wrapped_next_are_behind)
 		    {2, OK, OK, OK},                // the window did not move
 		    {0, DUP, DUP, UNSEQ},
 		    {0xfffffff0u, UNSEQ, OK, UNSEQ}, // never seen, 18 behind: in the window
-		    {0xffffff00u, OLD | UNSEQ, OLD, OLD | UNSEQ}, // 259 behind
-		    {0x80000003u, OLD | UNSEQ, OLD, OLD | UNSEQ}, // 2^31 behind
+		    {0xffffff00u, UNSEQ, OLD, UNSEQ}, // 259 behind
+		    {0x80000003u, UNSEQ, OLD, UNSEQ}, // 2^31 behind
 		    {0x80000002u, GAP, OK, GAP},    // 2^31 - 1 ahead of next (3): ahead
 	    });
 	const uint64_t top = ~(uint64_t)0;
@@ -118,8 +118,8 @@ TEST(seqstate, numbers_behind_a_wrapped_next_are_behind)
 		    {0, OK, OK, OK},
 		    {top, DUP, DUP, UNSEQ},
 		    {1, OK, OK, OK},
-		    {top - 100, OLD | UNSEQ, OLD, OLD | UNSEQ},
-		    {((uint64_t)1 << 63) + 2, OLD | UNSEQ, OLD, OLD | UNSEQ}, // 2^63 behind next (2)
+		    {top - 100, UNSEQ, OLD, UNSEQ},
+		    {((uint64_t)1 << 63) + 2, UNSEQ, OLD, UNSEQ}, // 2^63 behind next (2)
 		    {((uint64_t)1 << 63) + 1, GAP, OK, GAP}, // 2^63 - 1 ahead: ahead
 	    });
 }
@@ -174,7 +174,7 @@ TEST(seqstate, jumps_of_63_and_more_clear_the_window)
 		    {67, UNSEQ, OK, UNSEQ},
 		    {64, UNSEQ, OK, UNSEQ},
 		    {6, UNSEQ, OK, UNSEQ},  // 64 behind next (70): in the window
-		    {5, OLD | UNSEQ, OLD, OLD | UNSEQ},
+		    {5, UNSEQ, OLD, UNSEQ},
 	    });
 	run_table("jump62", 0, true,
 	    {
@@ -189,7 +189,7 @@ TEST(seqstate, jumps_of_63_and_more_clear_the_window)
 		    {1000, GAP, OK, GAP},
 		    {999, UNSEQ, OK, UNSEQ},
 		    {937, UNSEQ, OK, UNSEQ},            // 1001 - 937 = 64: last slot
-		    {936, OLD | UNSEQ, OLD, OLD | UNSEQ}, // 65 behind
+		    {936, UNSEQ, OLD, UNSEQ}, // 65 behind
 	    });
 }
 
@@ -200,7 +200,7 @@ TEST(seqstate, window_edge_exact)
 	kgss::seqstate_init(&st, 0, R | S, true);
 	CHECK_EQUAL(GAP, kgss::seqstate_check(&st, 1000));
 	CHECK_EQUAL(UNSEQ, kgss::seqstate_check(&st, 937));
-	CHECK_EQUAL(OLD | UNSEQ, kgss::seqstate_check(&st, 936));
+	CHECK_EQUAL(UNSEQ, kgss::seqstate_check(&st, 936)); // MIT: UNSEQ only, no OLD bit
 }
 
 TEST(seqstate, largest_jump_does_not_break)

@@ -94,7 +94,12 @@ TEST(serialized, round_trip_every_enctype)
 				CHECK_EQUAL(KGSS_S_COMPLETE,
 					    kgss_import_serialized_into(m1.data(), m1.size(), b.data(), b.size(), &o, &c1));
 				CHECK_EQUAL(KGSS_S_COMPLETE, kgss_import_lucid_v1_into(m2.data(), m2.size(), &h.l, &o, &c2));
-				CHECK(memcmp(&c1->k, &c2->k, sizeof(c1->k)) == 0);
+				// (The serialized format carries one key: the context key a
+				// lucid import keeps beside an acceptor subkey is not in it.)
+				const size_t same = h.l.protocol == 1 ? offsetof(kgss::cfx_keys, alt_et) : sizeof(c1->k);
+				CHECK(memcmp(&c1->k, &c2->k, same) == 0);
+				if (h.l.protocol == 1)
+					CHECK(c1->k.cfx.alt_et == nullptr);
 				kgss_ctx_free(c1);
 				kgss_ctx_free(c2);
 			}

@@ -48,7 +48,7 @@ void decode_cfx(const bytes &t, const receiver &rx, report &r) {
 	fprintf(r.out, "  flags      0x%02x%s%s  (sent by the %s)\n", flags, names.empty() ? "" : ": ",
 	       names.empty() ? "" : names.c_str() + 2, flags & 0x01 ? "acceptor" : "initiator");
 	if (flags & ~0x07) r.bad("unknown flag bits 0x" + hx(flags & ~0x07u, 2) + " (only 0x01, 0x02, 0x04 are defined)");
-	if (mic && (flags & 0x02)) r.bad("Sealed flag (0x02) set on a MIC token");
+	if (mic && (flags & 0x02)) r.note("Sealed flag (0x02) set on a MIC token (RFC 4121 2.2 says not to; MIT and libkgss ignore it)");
 	if (rx.role >= 0) {
 		const bool from_acceptor = flags & 0x01;
 		const bool expect_from_acceptor = rx.role == 1; // the initiator receives what the acceptor sends
@@ -59,9 +59,12 @@ void decode_cfx(const bytes &t, const receiver &rx, report &r) {
 	}
 	if (rx.subkey >= 0) {
 		const bool f = flags & 0x04;
-		if (f && rx.subkey == 0) r.bad("AcceptorSubkey flag set but the receiver's context has no acceptor subkey");
+		if (f && rx.subkey == 0)
+			r.note("AcceptorSubkey flag set but the receiver's context has no acceptor subkey: checked under the "
+			       "context key (as MIT)");
 		if (!f && rx.subkey == 1)
-			r.bad("AcceptorSubkey flag clear but the context has an acceptor subkey (every token must use it)");
+			r.note("AcceptorSubkey flag clear but the context has an acceptor subkey: checked under the context "
+			       "key (as MIT; needs the lucid's context key, a downcall or serialized context has only the subkey)");
 	}
 	const uint64_t seq = be64(t.data() + 8);
 	if (mic) {
@@ -212,7 +215,8 @@ void decode_1964(const bytes &t, const receiver &rx, report &r) {
 		}
 		for (size_t i = 0; i < nb; i++) dlen = dlen << 8 | t[2 + i];
 		pos = 2 + nb;
-		if (t[2] == 0 || (nb == 1 && dlen < 0x80)) r.bad("non-minimal DER length encoding");
+		if (t[2] == 0 || (nb == 1 && dlen < 0x80))
+			r.note("non-minimal DER length encoding (accepted by MIT and libkgss)");
 	}
 	fprintf(r.out, "  DER length %zu (%zu bytes follow)\n", dlen, t.size() - pos);
 	if (dlen != t.size() - pos)
@@ -244,6 +248,11 @@ void decode_1964(const bytes &t, const receiver &rx, report &r) {
 			r.bad("wrong OID " + dotted + " (expected the krb5 mechanism 1.2.840.113554.1.2.2)");
 	}
 	pos += 2 + olen;
+	if (t.size() > pos && (t[pos] == 0x04 || t[pos] == 0x05)) {
+		r.note("an RFC 4121 token inside a GSS framing header (accepted by MIT's plain calls and by libkgss)");
+		decode_cfx(bytes(t.begin() + pos, t.end()), rx, r);
+		return;
+	}
 	decode_1964_inner(t.data() + pos, t.size() - pos, rx, r);
 }
 
@@ -304,7 +313,9 @@ void decode_1964_inner(const uint8_t *in, size_t n, const receiver &rx, report &
 	fprintf(r.out, "  SGN_CKSUM  %zu bytes: %s\n", ck, hex_encode(in + 16, ck).c_str());
 	const size_t rest = n - 16 - ck;
 	if (r.kind == TK_MIC) {
-		if (rest) r.bad(std::to_string(rest) + " trailing bytes after SGN_CKSUM in a MIC token");
+		if (rest)
+			r.note(std::to_string(rest) + " trailing bytes after SGN_CKSUM in a MIC token: outside the checksum, "
+			       "ignored by MIT and libkgss (Heimdal's DES3 MICs end in 2 zero bytes)");
 		return;
 	}
 	const bool rc4 = sgn == 0x11 || seal == 0x10;
@@ -319,14 +330,19 @@ void decode_1964_inner(const uint8_t *in, size_t n, const receiver &rx, report &
 		r.bad("DES3 body of " + std::to_string(rest) + " bytes is not a multiple of the 8-byte block");
 	if (seal == 0xffff) {
 		const uint8_t *body = in + 16 + ck;
+		// The receivers' rule (MIT, libkgss): the pad length is the last byte,
+		// 1 .. data | pad; the other pad bytes are not looked at.
 		unsigned pad = body[rest - 1];
-		bool pad_ok = rc4 ? pad == 1 : (pad >= 1 && pad <= 8 && pad <= rest - 8);
-		for (unsigned i = 0; pad_ok && i < pad; i++) pad_ok = body[rest - 1 - i] == pad;
 		fprintf(r.out, "  confounder %s\n", hex_encode(body, 8).c_str());
-		if (!pad_ok) {
+		if (pad < 1 || pad > rest - 8) {
 			r.bad("padding is not valid (last byte " + hx(pad, 2) + ")");
 			return;
 		}
+		bool pad_rfc = rc4 ? pad == 1 : pad <= 8;
+		for (unsigned i = 0; pad_rfc && i < pad; i++) pad_rfc = body[rest - 1 - i] == pad;
+		if (!pad_rfc)
+			r.note("padding is not what " + std::string(rc4 ? "RFC 4757 (one byte 01)" : "RFC 1964 (1..8 bytes each = the length)") +
+			       " prescribes; receivers take the last byte (" + hx(pad, 2) + ") as its length");
 		fprintf(r.out, "  padding    %u bytes\n", pad);
 		fprintf(r.out, "  data       %zu bytes, in the clear (NOT verified without the key):\n", rest - 8 - pad);
 		hexdump(r.out, body + 8, rest - 8 - pad, "             ");
@@ -349,7 +365,7 @@ void inspect_structure(const uint8_t *tok, size_t n, const receiver &rx, report 
 		decode_1964(t, rx, r);
 	} else if (t.size() >= 2 && (t[0] == 0x01 || t[0] == 0x02) && (t[1] == 0x01 || t[1] == 0x02)) {
 		fprintf(r.out, "token: RFC 1964 inner token WITHOUT the DER framing, %zu bytes\n", t.size());
-		r.bad("RFC 1964 token without its DER framing (0x60 length OID); receivers require it");
+		r.note("RFC 1964 token without its DER framing (0x60 length OID): MIT and libkgss accept it");
 		r.protocol = 0;
 		decode_1964_inner(t.data(), t.size(), rx, r);
 	} else {

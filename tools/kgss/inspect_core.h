@@ -37,6 +37,9 @@ struct report {
 		violations.push_back(s);
 		fprintf(out, "  VIOLATION: %s\n", s.c_str());
 	}
+	// Off the RFC, but what real peers send and MIT and libkgss accept
+	// (docs/interop.md): reported, not a violation.
+	void note(const std::string &s) { fprintf(out, "  NOTE: %s\n", s.c_str()); }
 };
 
 // Decodes tok[0..n) field by field (RFC 4121, RFC 1964 with or without its

@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <fstream>
-#include <map>
 #include <utility>
 
 #include <krb5/krb5.h>
@@ -49,79 +47,9 @@ KMIT_SAME(cfx_kd.acceptor_subkey.data);
 #undef KMIT_SAME
 
 // ---- environment ---------------------------------------------------------------
-namespace {
-mit_env g_env;
-bool g_env_loaded = false;
+bool mit_env_load(const std::string &path, std::string *err) { return kenv::kdc_env_load(path, err); }
 
-std::string dirname_of(const std::string &p) {
-	size_t s = p.rfind('/');
-	if (s == std::string::npos) return ".";
-	if (s == 0) return "/";
-	return p.substr(0, s);
-}
-} // namespace
-
-bool mit_env_load(const std::string &path_in, std::string *err) {
-	std::string path = path_in;
-	if (path.empty()) {
-		const char *e = getenv("KGSS_KDC_ENV");
-		if (!e || !*e) {
-			if (err) *err = "KGSS_KDC_ENV is not set (run scripts/kdc.sh start DIR and point it at DIR/env)";
-			return false;
-		}
-		path = e;
-	}
-	if (g_env_loaded && g_env.path == path) return true;
-
-	std::ifstream in(path);
-	if (!in) {
-		if (err) *err = "cannot open KDC env file '" + path + "' (did scripts/kdc.sh start run?)";
-		return false;
-	}
-	std::map<std::string, std::string> kv;
-	std::string line;
-	int nlines = 0;
-	while (std::getline(in, line) && nlines++ < 1000) {
-		if (line.empty() || line[0] == '#') continue;
-		size_t eq = line.find('=');
-		if (eq == std::string::npos || eq == 0) continue;
-		kv[line.substr(0, eq)] = line.substr(eq + 1);
-	}
-	mit_env e;
-	e.path = path;
-	e.dir = dirname_of(path);
-	struct {
-		const char *key;
-		std::string *dst;
-	} req[] = {
-		{"KRB5_CONFIG", &e.krb5_config}, {"KRB5_KDC_PROFILE", &e.kdc_profile},
-		{"KRB5_KTNAME", &e.ktname},      {"KRB5CCNAME", &e.ccname},
-		{"KGSS_REALM", &e.realm},        {"KGSS_USER", &e.user},
-		{"KGSS_PASSWORD", &e.password},  {"KGSS_SERVICE", &e.service},
-		{"KGSS_SERVICE_EXP", &e.service_exp},
-	};
-	for (auto &r : req) {
-		auto it = kv.find(r.key);
-		if (it == kv.end() || it->second.empty()) {
-			if (err) *err = std::string("KDC env file '") + path + "' lacks " + r.key;
-			return false;
-		}
-		*r.dst = it->second;
-	}
-	if (kv.count("KGSS_KDC_PORT")) e.kdc_port = atoi(kv["KGSS_KDC_PORT"].c_str());
-	if (kv.count("KGSS_KDC_PID")) e.kdc_pid = atoi(kv["KGSS_KDC_PID"].c_str());
-
-	setenv("KRB5_CONFIG", e.krb5_config.c_str(), 1);
-	setenv("KRB5_KDC_PROFILE", e.kdc_profile.c_str(), 1);
-	setenv("KRB5_KTNAME", e.ktname.c_str(), 1);
-	setenv("KRB5CCNAME", e.ccname.c_str(), 1);
-	setenv("KRB5RCACHEDIR", e.dir.c_str(), 1);
-	g_env = e;
-	g_env_loaded = true;
-	return true;
-}
-
-const mit_env *mit_env_get() { return g_env_loaded ? &g_env : nullptr; }
+const mit_env *mit_env_get() { return kenv::kdc_env_get(); }
 
 // ---- names, status --------------------------------------------------------------
 const int mit_all_enctypes[9] = {16, 17, 18, 19, 20, 23, 24, 25, 26};
@@ -261,10 +189,18 @@ bool import_name(const std::string &s, gss_name_t *out, std::string *err) {
 }
 } // namespace
 
-bool mit_establish(const mit_establish_opts &o, mit_pair *out, std::string *err) {
-	mit_pair_free(out);
-	if (!g_env_loaded && !mit_env_load("", err)) return false;
-	const mit_env &env = g_env;
+mit_live_pair::~mit_live_pair() {
+	OM_uint32 m;
+	if (initiator != GSS_C_NO_CONTEXT) gss_delete_sec_context(&m, &initiator, GSS_C_NO_BUFFER);
+	if (acceptor != GSS_C_NO_CONTEXT) gss_delete_sec_context(&m, &acceptor, GSS_C_NO_BUFFER);
+}
+
+bool mit_establish_live(const mit_establish_opts &o, mit_live_pair *out, std::string *err) {
+	OM_uint32 m;
+	if (out->initiator != GSS_C_NO_CONTEXT) gss_delete_sec_context(&m, &out->initiator, GSS_C_NO_BUFFER);
+	if (out->acceptor != GSS_C_NO_CONTEXT) gss_delete_sec_context(&m, &out->acceptor, GSS_C_NO_BUFFER);
+	if (!kenv::kdc_env_get() && !mit_env_load("", err)) return false;
+	const mit_env &env = *kenv::kdc_env_get();
 	const std::string tag = std::string("[") + mit_enctype_name(o.enctype) + " (" +
 				std::to_string(o.enctype) + "), mutual=" + (o.mutual ? "1" : "0") + "] ";
 	auto efail = [&](const std::string &step, OM_uint32 maj, OM_uint32 min) {
@@ -327,22 +263,41 @@ bool mit_establish(const mit_establish_opts &o, mit_pair *out, std::string *err)
 		if (idone && adone) return fail(err, tag + "acceptor sent a token after both sides completed", 0, 0);
 	}
 
-	// export one side; MIT deletes that GSS context
-	void *lucid = nullptr;
-	gss_ctx_id_t *exp = o.export_initiator ? &ictx.c : &actx.c;
-	maj = gss_krb5_export_lucid_sec_context(&min, exp, 1, &lucid);
-	if (GSS_ERROR(maj)) return efail("gss_krb5_export_lucid_sec_context", maj, min);
-	*exp = GSS_C_NO_CONTEXT; // already deleted by MIT; make sure ~ctx_h does nothing
-
-	out->lucid = lucid;
-	out->lucid_is_initiator = o.export_initiator;
-	out->peer = o.export_initiator ? actx.c : ictx.c;
-	if (o.export_initiator) actx.c = GSS_C_NO_CONTEXT; else ictx.c = GSS_C_NO_CONTEXT;
-	out->enctype = o.enctype;
-	out->mutual = o.mutual;
+	out->initiator = ictx.c;
+	out->acceptor = actx.c;
+	ictx.c = GSS_C_NO_CONTEXT;
+	actx.c = GSS_C_NO_CONTEXT;
 	out->init_ret_flags = iflags;
 	out->acc_ret_flags = aflags;
 	out->rounds = rounds;
+	return true;
+}
+
+bool mit_establish(const mit_establish_opts &o, mit_pair *out, std::string *err) {
+	mit_pair_free(out);
+	mit_live_pair live;
+	if (!mit_establish_live(o, &live, err)) return false;
+	const std::string tag = std::string("[") + mit_enctype_name(o.enctype) + " (" + std::to_string(o.enctype) +
+				"), mutual=" + (o.mutual ? "1" : "0") + "] ";
+	OM_uint32 maj, min = 0;
+
+	// export one side; MIT deletes that GSS context
+	void *lucid = nullptr;
+	gss_ctx_id_t *exp = o.export_initiator ? &live.initiator : &live.acceptor;
+	maj = gss_krb5_export_lucid_sec_context(&min, exp, 1, &lucid);
+	if (GSS_ERROR(maj)) return fail(err, tag + "gss_krb5_export_lucid_sec_context", maj, min);
+	*exp = GSS_C_NO_CONTEXT; // already deleted by MIT
+
+	out->lucid = lucid;
+	out->lucid_is_initiator = o.export_initiator;
+	gss_ctx_id_t *keep = o.export_initiator ? &live.acceptor : &live.initiator;
+	out->peer = *keep;
+	*keep = GSS_C_NO_CONTEXT;
+	out->enctype = o.enctype;
+	out->mutual = o.mutual;
+	out->init_ret_flags = live.init_ret_flags;
+	out->acc_ret_flags = live.acc_ret_flags;
+	out->rounds = live.rounds;
 	return true;
 }
 
@@ -352,6 +307,25 @@ bool mit_establish(int enctype, bool mutual, bool export_initiator, mit_pair *ou
 	o.mutual = mutual;
 	o.export_initiator = export_initiator;
 	return mit_establish(o, out, err);
+}
+
+bool mit_context_twice(gss_ctx_id_t *ctx, gss_ctx_id_t *a, gss_ctx_id_t *b, std::string *err) {
+	OM_uint32 maj, min = 0;
+	buf_h blob;
+	*a = *b = GSS_C_NO_CONTEXT;
+	maj = gss_export_sec_context(&min, ctx, &blob.b);
+	if (GSS_ERROR(maj)) return fail(err, "gss_export_sec_context", maj, min);
+	*ctx = GSS_C_NO_CONTEXT; // deleted by the export
+	maj = gss_import_sec_context(&min, &blob.b, a);
+	if (GSS_ERROR(maj)) return fail(err, "gss_import_sec_context (first)", maj, min);
+	maj = gss_import_sec_context(&min, &blob.b, b);
+	if (GSS_ERROR(maj)) {
+		OM_uint32 m;
+		gss_delete_sec_context(&m, a, GSS_C_NO_BUFFER);
+		*a = GSS_C_NO_CONTEXT;
+		return fail(err, "gss_import_sec_context (second)", maj, min);
+	}
+	return true;
 }
 
 // ---- per-message wrappers --------------------------------------------------------------

@@ -31,28 +31,16 @@
 #include <gssapi/gssapi_krb5.h>
 
 #include "kgss.h"
+#include "tools/kdc_env/kdc_env.h"
 
 namespace kmit {
 
 using bytes = std::vector<uint8_t>;
 
 // ---- environment ------------------------------------------------------------
-// The KEY=VALUE file written by scripts/kdc.sh.
-struct mit_env {
-	std::string path;          // the env file
-	std::string dir;           // its directory (the KDC's DIR)
-	std::string krb5_config;   // KRB5_CONFIG
-	std::string kdc_profile;   // KRB5_KDC_PROFILE
-	std::string ktname;        // KRB5_KTNAME
-	std::string ccname;        // KRB5CCNAME
-	std::string realm;         // KGSS_REALM
-	std::string user;          // KGSS_USER (user@REALM)
-	std::string password;      // KGSS_PASSWORD
-	std::string service;       // KGSS_SERVICE (nfs/localhost@REALM): every enctype but 24
-	std::string service_exp;   // KGSS_SERVICE_EXP: the arcfour-hmac-exp (24) only principal
-	int kdc_port = 0;
-	int kdc_pid = 0;
-};
+// The KEY=VALUE file written by scripts/kdc.sh (parsed by tools/kdc_env, shared
+// with the Heimdal harness).
+using mit_env = kenv::kdc_env;
 
 // Reads the env file at `path` (empty: $KGSS_KDC_ENV), setenv()s KRB5_CONFIG,
 // KRB5_KDC_PROFILE, KRB5_KTNAME, KRB5CCNAME and KRB5RCACHEDIR (= the KDC dir, so
@@ -108,6 +96,27 @@ bool mit_establish(int enctype, bool mutual, bool export_initiator, mit_pair *ou
 // Frees the lucid (gss_krb5_free_lucid_sec_context) and deletes the peer
 // context.  Idempotent; also done by ~mit_pair.
 void mit_pair_free(mit_pair *p);
+
+// Both sides live, nothing exported (export_initiator is ignored): for tests
+// that need to copy a context before exporting it.
+struct mit_live_pair {
+	gss_ctx_id_t initiator = GSS_C_NO_CONTEXT;
+	gss_ctx_id_t acceptor = GSS_C_NO_CONTEXT;
+	OM_uint32 init_ret_flags = 0;
+	OM_uint32 acc_ret_flags = 0;
+	int rounds = 0;
+
+	mit_live_pair() = default;
+	mit_live_pair(const mit_live_pair &) = delete;
+	mit_live_pair &operator=(const mit_live_pair &) = delete;
+	~mit_live_pair(); // deletes what is still there
+};
+bool mit_establish_live(const mit_establish_opts &opts, mit_live_pair *out, std::string *err);
+
+// Two identical copies of one context: gss_export_sec_context(*ctx) once (MIT
+// deletes *ctx, which becomes GSS_C_NO_CONTEXT), gss_import_sec_context twice
+// from the blob.  On failure nothing is left in *a, *b.
+bool mit_context_twice(gss_ctx_id_t *ctx, gss_ctx_id_t *a, gss_ctx_id_t *b, std::string *err);
 
 // The lucid context as MIT's type and as libkgss's layout-identical type
 // (the identity of the two layouts is static_assert-ed in mit_peer.cc).
