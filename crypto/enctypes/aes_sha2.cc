@@ -60,6 +60,8 @@ kgss_status derive_enc(const sha2_params &p, const kgss_crypto_backend *be, cons
 		st = cipher_key_init(&out->ke, cls, ke, p.key_bytes);
 	if (st == KGSS_S_COMPLETE)
 		st = mac_key_init_hmac(&out->ki, h, ki, p.mac_bytes, usage);
+	if (st == KGSS_S_COMPLETE)
+		out->ke.stitch = backend_stitch(be, cls, h); // RFC 8009: CBC-CTS + HMAC-SHA2 in one sweep
 	if (st != KGSS_S_COMPLETE)
 		enc_key_clear(out);
 	wipe(ke, sizeof(ke));

@@ -52,6 +52,18 @@ kgss_status mac_key_init_cmac(mac_key *k, const kgss_block_cipher_class *c, cons
 	return KGSS_S_COMPLETE;
 }
 
+const kgss_cbc_hash_class *backend_stitch(const kgss_crypto_backend *be, const kgss_block_cipher_class *c,
+					  const kgss_hash_class *h)
+{
+	if (!be || !c || !h)
+		return nullptr;
+	const kgss_cbc_hash_class *const engines[] = {be->cbc_sha1, be->cbc_sha256, be->cbc_sha384};
+	for (const kgss_cbc_hash_class *e : engines)
+		if (e && e->hash == h && (e->cipher_a == c || e->cipher_b == c) && e->encrypt && e->decrypt)
+			return e;
+	return nullptr;
+}
+
 void derive_constant(uint8_t out[5], uint32_t usage, derive_kind kind)
 {
 	store_be32(out, usage);
@@ -148,14 +160,30 @@ kgss_status etm_decrypt(const enc_key *k, const seglist &segs, const uint8_t *ta
 		zero_enc_segs(segs);
 		return st;
 	}
-	// Verify first (RFC 8009 §5): nothing is deciphered unless H matches.
-	mac_run m; // secret-dependent: consumed by mac_end
+	mac_run m; // secret-dependent: consumed by mac_end / mac_abort
 	st = mac_begin(&m, &k->ki);
 	if (st != KGSS_S_COMPLETE) {
 		zero_enc_segs(segs);
 		return st;
 	}
 	mac_update(&m, kZeroIv, sizeof(kZeroIv));
+	if (k->ke.stitch) {
+		// One sweep: MAC a stretch of ciphertext, then decipher it (the
+		// stitched engine does both at once).  The plaintext is released
+		// only after the compare; a mismatch zeroes it below.
+		seg_cipher c;
+		st = seg_cipher_init_block(&c, segs, SEGC_CTS, &k->ke, true);
+		if (st == KGSS_S_COMPLETE)
+			st = sweep(&c, &m, SWEEP_MAC_FIRST);
+		if (st == KGSS_S_COMPLETE)
+			st = mac_end_verify(&m, tag, tag_len);
+		else
+			mac_abort(&m);
+		if (st != KGSS_S_COMPLETE)
+			zero_enc_segs(segs);
+		return st;
+	}
+	// Verify first (RFC 8009 §5): nothing is deciphered unless H matches.
 	mac_update_segs(&m, segs);
 	st = mac_end_verify(&m, tag, tag_len);
 	if (st == KGSS_S_COMPLETE) {

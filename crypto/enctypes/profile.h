@@ -16,6 +16,12 @@ kgss_status mac_key_init_hmac(mac_key *k, const kgss_hash_class *h, const uint8_
 kgss_status mac_key_init_cmac(mac_key *k, const kgss_block_cipher_class *c, const uint8_t *key, size_t len,
 			      uint32_t usage);
 
+// The backend's stitched CBC + hash engine for cipher class c with an HMAC
+// over hash class h (kgss_crypto.h), or NULL: profiles store it in
+// enc_key::ke.stitch so that the sweep (crypto/cts.h) can use it.
+const kgss_cbc_hash_class *backend_stitch(const kgss_crypto_backend *be, const kgss_block_cipher_class *c,
+					  const kgss_hash_class *h);
+
 // The 5-byte derivation constant usage_be32 | kind (RFC 3961 §5.3).
 void derive_constant(uint8_t out[5], uint32_t usage, derive_kind kind);
 
@@ -36,7 +42,10 @@ kgss_status mte_decrypt(const enc_key *k, const seglist &segs, const uint8_t *ta
 			size_t conf_len, size_t tag_len);
 
 // Encrypt-then-MAC (RFC 8009 §5): C = CTS(Ke, conf | data), H = MAC(Ki,
-// 0^16 | C) truncated.  Decryption verifies first and deciphers only then.
+// 0^16 | C) truncated.  Decryption verifies first and deciphers only then;
+// with a stitched engine (ke.stitch) it deciphers while it MACs the
+// ciphertext, in one sweep, and zeroes the encrypted segments when H does not
+// match (no plaintext is released before the compare either way).
 kgss_status etm_encrypt(const enc_key *k, const seglist &segs, uint8_t *tag, size_t conf_len, size_t tag_len);
 kgss_status etm_decrypt(const enc_key *k, const seglist &segs, const uint8_t *tag, size_t conf_len, size_t tag_len);
 

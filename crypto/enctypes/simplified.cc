@@ -70,6 +70,8 @@ kgss_status derive_enc(const simplified_params &p, const kgss_crypto_backend *be
 		st = cipher_key_init(&out->ke, cls, ke, p.key_bytes);
 	if (st == KGSS_S_COMPLETE)
 		st = mac_key_init_hmac(&out->ki, sha1, ki, p.key_bytes, usage);
+	if (st == KGSS_S_COMPLETE && !p.des3)
+		out->ke.stitch = backend_stitch(be, cls, sha1); // RFC 3962: CBC-CTS + HMAC-SHA1 in one sweep
 	if (st != KGSS_S_COMPLETE)
 		enc_key_clear(out);
 	wipe(ke, sizeof(ke));
