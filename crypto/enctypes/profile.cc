@@ -1,6 +1,8 @@
 // crypto/enctypes/profile.cc - the RFC 3961 encrypt/decrypt/checksum
-// skeletons the profiles share: MAC-then-encrypt (RFC 3961 simplified
-// profile, RFC 6803), encrypt-then-MAC (RFC 8009), keyed checksums.
+// skeletons the families share: MAC-then-encrypt (RFC 3961 simplified
+// profile, RFC 6803), encrypt-then-MAC (RFC 8009), keyed checksums.  Each
+// reads its lengths from the enctype row: conf_len, and cksum_len as the
+// truncated tag length.
 #include "crypto/enctypes/profile.h"
 
 #include "crypto/util.h"
@@ -70,9 +72,9 @@ void derive_constant(uint8_t out[5], uint32_t usage, derive_kind kind)
 	out[4] = (uint8_t)kind;
 }
 
-kgss_status mte_encrypt(const enc_key *k, const seglist &segs, uint8_t *tag, seg_cipher_mode mode, size_t conf_len,
-			size_t tag_len)
+kgss_status mte_encrypt(const enctype *et, const enc_key *k, const seglist &segs, uint8_t *tag, seg_cipher_mode mode)
 {
+	const size_t conf_len = et->conf_len, tag_len = et->cksum_len;
 	if (segs.enc_len() < conf_len || tag_len > mac_size(&k->ki))
 		return KGSS_S_FAILURE;
 	seg_cipher c;
@@ -91,9 +93,10 @@ kgss_status mte_encrypt(const enc_key *k, const seglist &segs, uint8_t *tag, seg
 	return mac_end_truncated(&m, tag, tag_len);
 }
 
-kgss_status mte_decrypt(const enc_key *k, const seglist &segs, const uint8_t *tag, seg_cipher_mode mode,
-			size_t conf_len, size_t tag_len)
+kgss_status mte_decrypt(const enctype *et, const enc_key *k, const seglist &segs, const uint8_t *tag,
+			seg_cipher_mode mode)
 {
+	const size_t conf_len = et->conf_len, tag_len = et->cksum_len;
 	if (tag_len > mac_size(&k->ki)) {
 		zero_enc_segs(segs);
 		return KGSS_S_FAILURE;
@@ -126,10 +129,21 @@ kgss_status mte_decrypt(const enc_key *k, const seglist &segs, const uint8_t *ta
 	return st;
 }
 
+kgss_status mte_cts_encrypt(const enctype *et, const enc_key *k, const seglist &segs, uint8_t *tag)
+{
+	return mte_encrypt(et, k, segs, tag, SEGC_CTS);
+}
+
+kgss_status mte_cts_decrypt(const enctype *et, const enc_key *k, const seglist &segs, const uint8_t *tag)
+{
+	return mte_decrypt(et, k, segs, tag, SEGC_CTS);
+}
+
 static const uint8_t kZeroIv[16] = {0};
 
-kgss_status etm_encrypt(const enc_key *k, const seglist &segs, uint8_t *tag, size_t conf_len, size_t tag_len)
+kgss_status etm_encrypt(const enctype *et, const enc_key *k, const seglist &segs, uint8_t *tag)
 {
+	const size_t conf_len = et->conf_len, tag_len = et->cksum_len;
 	if (segs.enc_len() < conf_len || tag_len > mac_size(&k->ki))
 		return KGSS_S_FAILURE;
 	seg_cipher c;
@@ -149,8 +163,9 @@ kgss_status etm_encrypt(const enc_key *k, const seglist &segs, uint8_t *tag, siz
 	return mac_end_truncated(&m, tag, tag_len);
 }
 
-kgss_status etm_decrypt(const enc_key *k, const seglist &segs, const uint8_t *tag, size_t conf_len, size_t tag_len)
+kgss_status etm_decrypt(const enctype *et, const enc_key *k, const seglist &segs, const uint8_t *tag)
 {
+	const size_t conf_len = et->conf_len, tag_len = et->cksum_len;
 	kgss_status st = KGSS_S_COMPLETE;
 	if (tag_len > mac_size(&k->ki))
 		st = KGSS_S_FAILURE;
@@ -209,8 +224,9 @@ static kgss_status mac_segs(mac_run *m, const mac_key *k, const seglist &segs, s
 	return st;
 }
 
-kgss_status mac_checksum(const mac_key *k, const seglist &segs, uint8_t *out, size_t len)
+kgss_status mac_checksum(const enctype *et, const mac_key *k, const seglist &segs, uint8_t *out)
 {
+	const size_t len = et->cksum_len;
 	mac_run m; // secret-dependent: consumed by mac_end
 	kgss_status st = mac_segs(&m, k, segs, len);
 	if (st != KGSS_S_COMPLETE)
@@ -218,8 +234,9 @@ kgss_status mac_checksum(const mac_key *k, const seglist &segs, uint8_t *out, si
 	return mac_end_truncated(&m, out, len);
 }
 
-kgss_status mac_verify(const mac_key *k, const seglist &segs, const uint8_t *cksum, size_t len)
+kgss_status mac_verify(const enctype *et, const mac_key *k, const seglist &segs, const uint8_t *cksum)
 {
+	const size_t len = et->cksum_len;
 	mac_run m; // secret-dependent: consumed by mac_end_verify
 	kgss_status st = mac_segs(&m, k, segs, len);
 	if (st != KGSS_S_COMPLETE)
