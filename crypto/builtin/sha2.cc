@@ -147,7 +147,7 @@ void sha256_blocks_ni(uint32_t *h, const uint8_t *p, size_t nblocks) { sha256_bl
 // The portable block function of sha512_block.h (shared with the stitched
 // CBC + HMAC-SHA-384 engine, stitch.cc) with nothing interleaved.
 struct sha512_no_job {
-	void tick() {}
+	template <unsigned T> void tick() {}
 };
 
 void sha512_blocks(uint64_t *h, const uint8_t *p, size_t nblocks)

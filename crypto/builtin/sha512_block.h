@@ -2,7 +2,7 @@
 // (FIPS 180-4 sections 4.1.3, 6.4.2) in portable C++, with a hook for
 // interleaved work: sha2.cc compresses with it (job = nothing), stitch.cc
 // runs an AES-CBC job inside the same block (the stitched CBC + HMAC-SHA-384
-// engine): job.tick() after every four rounds, so the cipher's instructions
+// engine): job.tick<T>() after every four rounds, so the cipher's instructions
 // are spread through the rounds (see stitch.cc).
 //
 // The includer defines KGSS_SHA512_TARGET, the target attribute of its own
@@ -52,18 +52,19 @@ namespace sha512 {
 		bc = ab_;                                                                      \
 	} while (0)
 // Eight rounds, t .. t+7, with wk(i) the K + W value of round t+i, and
-// job.tick() after the fourth and the eighth.
-#define KGSS_SHA512_R8(wk)                                                 \
+// job.tick<T>() after the fourth (T = t / 4) and the eighth.
+#define KGSS_SHA512_R8(wk, t)                                              \
 	do {                                                               \
 		KGSS_SHA512_R(a, b, c, d, e, f, g, hh, wk(0), bc);         \
 		KGSS_SHA512_R(hh, a, b, c, d, e, f, g, wk(1), bc);         \
 		KGSS_SHA512_R(g, hh, a, b, c, d, e, f, wk(2), bc);         \
 		KGSS_SHA512_R(f, g, hh, a, b, c, d, e, wk(3), bc);         \
-		job.tick();                                                \
+		job.template tick<(t) / 4>();                              \
 		KGSS_SHA512_R(e, f, g, hh, a, b, c, d, wk(4), bc);         \
 		KGSS_SHA512_R(d, e, f, g, hh, a, b, c, wk(5), bc);         \
 		KGSS_SHA512_R(c, d, e, f, g, hh, a, b, wk(6), bc);         \
 		KGSS_SHA512_R(b, c, d, e, f, g, hh, a, wk(7), bc);         \
+		job.template tick<(t) / 4 + 1>();                          \
 	} while (0)
 // Section 6.4.2 step 1 for t >= 16, into the circular schedule w[t mod 16]:
 // W[t] = sigma1(W[t-2]) + W[t-7] + sigma0(W[t-15]) + W[t-16], with
@@ -75,40 +76,46 @@ namespace sha512 {
 			(rotr64(w[((t) - 2) & 15], 19) ^ rotr64(w[((t) - 2) & 15], 61) ^ (w[((t) - 2) & 15] >> 6)))
 
 
+// Rounds 8G .. 79 on the working variables v[0..7] (a .. h) and bc; w is
+// the 16-word schedule, W[t] in w[t mod 16].
+template <unsigned G, typename Job>
+KGSS_SHA512_TARGET __attribute__((always_inline)) inline void groups(uint64_t *v, uint64_t &bc, uint64_t *w, Job &job)
+{
+	if constexpr (G < 10) {
+		using md::rotr64;
+		const uint64_t *const K512 = sha512_k;
+		uint64_t a = v[0], b = v[1], c = v[2], d = v[3], e = v[4], f = v[5], g = v[6], hh = v[7];
+		if constexpr (G < 2) {
+#define KGSS_WK(i) (K512[8 * G + (i)] + w[8 * G + (i)])
+			KGSS_SHA512_R8(KGSS_WK, 8 * G);
+#undef KGSS_WK
+		} else {
+#define KGSS_WK(i) (K512[8 * G + (i)] + KGSS_SHA512_W(w, 8 * (G & 1) + (i)))
+			KGSS_SHA512_R8(KGSS_WK, 8 * G);
+#undef KGSS_WK
+		}
+		v[0] = a; v[1] = b; v[2] = c; v[3] = d; v[4] = e; v[5] = f; v[6] = g; v[7] = hh;
+		groups<G + 1>(v, bc, w, job);
+	}
+}
+
 // One 128-byte block at p into the chaining value h; w is the caller's
-// 16-word schedule buffer (secret: the caller wipes it).  job.tick() after
-// every four rounds (kTicks per block).
+// 16-word schedule buffer (secret: the caller wipes it).  job.tick<T>()
+// after every four rounds (T = 0 .. kTicks - 1).
 template <typename Job>
 KGSS_SHA512_TARGET __attribute__((always_inline)) inline void block(uint64_t *h, const uint8_t *p, uint64_t *w, Job &job)
 {
-	using md::rotr64;
-	const uint64_t *const K512 = sha512_k;
 	for (int t = 0; t < 16; t++)
 		w[t] = load_be64(p + 8 * t);
-	uint64_t a = h[0], b = h[1], c = h[2], d = h[3]; // secret: working variables
-	uint64_t e = h[4], f = h[5], g = h[6], hh = h[7];
-	uint64_t bc = b ^ c; // secret
-	for (int t = 0; t < 16; t += 8) {
-#define KGSS_WK(i) (K512[t + (i)] + w[t + (i)])
-		KGSS_SHA512_R8(KGSS_WK);
-#undef KGSS_WK
-		job.tick();
-	}
-	// Sixteen rounds per step, so that every w[] index is a constant.
-	for (int t = 16; t < 80; t += 16) {
-#define KGSS_WK(i) (K512[t + (i)] + KGSS_SHA512_W(w, (i)))
-		KGSS_SHA512_R8(KGSS_WK);
-#undef KGSS_WK
-		job.tick();
-#define KGSS_WK(i) (K512[t + 8 + (i)] + KGSS_SHA512_W(w, 8 + (i)))
-		KGSS_SHA512_R8(KGSS_WK);
-#undef KGSS_WK
-		job.tick();
-	}
-	h[0] += a; h[1] += b; h[2] += c; h[3] += d;
-	h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
+	uint64_t v[8]; // secret: working variables a .. h (registers once inlined)
+	for (int i = 0; i < 8; i++)
+		v[i] = h[i];
+	uint64_t bc = v[1] ^ v[2]; // secret
+	groups<0>(v, bc, w, job);
+	for (int i = 0; i < 8; i++)
+		h[i] += v[i];
 }
-constexpr unsigned kTicks = 20; // job.tick() calls per block
+constexpr unsigned kTicks = 20; // job.tick<T>() calls per block
 
 #undef KGSS_SHA512_R
 #undef KGSS_SHA512_R8

@@ -3,7 +3,7 @@
 //
 // sha1.cc and sha2.cc compress with these (job = no_job); stitch.cc runs an
 // AES-CBC job inside the same block (the stitched CBC + HMAC engine): after
-// every four-round group the block calls job.tick(), so the instructions of
+// every four-round group G the block calls job.tick<G>(), so the instructions of
 // the two computations alternate in program order and the out-of-order core
 // overlaps the hash's dependency chain with the cipher's.
 //
@@ -29,9 +29,11 @@
 namespace kgss {
 namespace sha_ni {
 
-// No interleaved work: the plain compression.
+// No interleaved work: the plain compression.  A job's tick<G>() runs after
+// four-round group G of a block (G is a compile-time constant, so the job can
+// place its work statically).
 struct no_job {
-	KGSS_SHA_NI_INLINE void tick() {}
+	template <unsigned G> KGSS_SHA_NI_INLINE void tick() {}
 };
 
 // ---- SHA-1 (FIPS 180-4 section 6.1.2) ---------------------------------------
@@ -93,9 +95,20 @@ KGSS_SHA_NI_INLINE void sha1_first(sha1_rounds &r, const uint8_t *p, int g)
 	r.m3 = m4;
 }
 
-// One 64-byte block at p into s; job.tick() after each four-round group.
-// Rolled loops keep the frame small in unoptimised builds; optimised builds
-// keep everything in registers.
+// Four-round groups G .. 19 of a block at p, each followed by job.tick<G>().
+template <unsigned G, typename Job> KGSS_SHA_NI_INLINE void sha1_groups(sha1_rounds &r, const uint8_t *p, Job &job)
+{
+	if constexpr (G < 20) {
+		if constexpr (G < 4)
+			sha1_first(r, p, (int)G); // rounds 4-15 (G = 0 is done by sha1_block)
+		else
+			sha1_step<G / 5>(r); // rounds 16-79: f/K 0 up to round 19, then 1, 2, 3
+		job.template tick<G>();
+		sha1_groups<G + 1>(r, p, job);
+	}
+}
+
+// One 64-byte block at p into s; job.tick<G>() after four-round group G.
 template <typename Job> KGSS_SHA_NI_INLINE void sha1_block(sha1_regs &s, const uint8_t *p, Job &job)
 {
 	const __m128i bswap = _mm_set_epi64x(0x0001020304050607LL, 0x08090a0b0c0d0e0fLL);
@@ -105,30 +118,13 @@ template <typename Job> KGSS_SHA_NI_INLINE void sha1_block(sha1_regs &s, const u
 	r.m3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)p), bswap);
 	r.prev = s.abcd;
 	r.abcd = _mm_sha1rnds4_epu32(s.abcd, _mm_add_epi32(s.e0, r.m3), 0);
-	job.tick();
-	for (int g = 1; g < 4; g++) { // rounds 4-15
-		sha1_first(r, p, g);
-		job.tick();
-	}
-	sha1_step<0>(r); // rounds 16-19
-	job.tick();
-	for (int g = 0; g < 5; g++) { // rounds 20-39
-		sha1_step<1>(r);
-		job.tick();
-	}
-	for (int g = 0; g < 5; g++) { // rounds 40-59
-		sha1_step<2>(r);
-		job.tick();
-	}
-	for (int g = 0; g < 5; g++) { // rounds 60-79
-		sha1_step<3>(r);
-		job.tick();
-	}
+	job.template tick<0>();
+	sha1_groups<1>(r, p, job);
 	// E after round 79 is ROTL30(A of round 75); add the chaining value.
 	s.e0 = _mm_sha1nexte_epu32(r.prev, s.e0);
 	s.abcd = _mm_add_epi32(r.abcd, s.abcd);
 }
-constexpr unsigned kSha1Ticks = 20; // job.tick() calls per block
+constexpr unsigned kSha1Ticks = 20; // job.tick<G>() calls per block
 
 // ---- SHA-256 (FIPS 180-4 section 6.2.2) -------------------------------------
 // sha256rnds2 keeps the state as two registers, ABEF and CDGH (A in the top
@@ -167,33 +163,46 @@ KGSS_SHA_NI_INLINE void sha256_r4(__m128i &st0, __m128i &st1, __m128i m, const u
 	st0 = _mm_sha256rnds2_epu32(st0, st1, k);
 }
 
-// One 64-byte block at p into s; job.tick() after each four-round group.
+// Registers of the SHA-256 rounds.
+struct sha256_rounds {
+	__m128i st0, st1;       // secret: ABEF, CDGH
+	__m128i m0, m1, m2, m3; // secret: the last 16 schedule words, oldest first
+};
+
+// Four-round groups G .. 15 of a block at p, each followed by job.tick<G>().
+template <unsigned G, typename Job>
+KGSS_SHA_NI_INLINE void sha256_groups(sha256_rounds &r, const uint8_t *p, const uint32_t *k256, Job &job)
+{
+	if constexpr (G < 16) {
+		if constexpr (G < 4) { // rounds 0..15: the message words
+			// Byte-swaps each 32-bit lane (big-endian message words).
+			const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+			r.m0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * G)), bswap);
+		} else { // W[t..t+3] from W[t-16..], W[t-12..], W[t-8..], W[t-4..]
+			r.m0 = _mm_sha256msg2_epu32(
+				_mm_add_epi32(_mm_sha256msg1_epu32(r.m0, r.m1), _mm_alignr_epi8(r.m3, r.m2, 4)), r.m3);
+		}
+		sha256_r4(r.st0, r.st1, r.m0, k256, (int)G);
+		const __m128i m4 = r.m0;
+		r.m0 = r.m1; r.m1 = r.m2; r.m2 = r.m3; r.m3 = m4;
+		job.template tick<G>();
+		sha256_groups<G + 1>(r, p, k256, job);
+	}
+}
+
+// One 64-byte block at p into s; job.tick<G>() after four-round group G.
 template <typename Job>
 KGSS_SHA_NI_INLINE void sha256_block(sha256_regs &s, const uint8_t *p, const uint32_t *k256, Job &job)
 {
-	// Byte-swaps each 32-bit lane (big-endian message words).
-	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
-	__m128i st0 = s.abef, st1 = s.cdgh;
-	__m128i m0 = _mm_setzero_si128(), m1 = m0, m2 = m0, m3 = m0; // secret: schedule words
-	// Rolled loops keep the frame small in unoptimised builds.
-	for (int g = 0; g < 4; g++) { // rounds 0..15: the message words
-		m0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * g)), bswap);
-		sha256_r4(st0, st1, m0, k256, g);
-		const __m128i m4 = m0;
-		m0 = m1; m1 = m2; m2 = m3; m3 = m4;
-		job.tick();
-	}
-	for (int g = 4; g < 16; g++) { // rounds 16..63: W[t..t+3] from W[t-16..], W[t-12..], W[t-8..], W[t-4..]
-		m0 = _mm_sha256msg2_epu32(_mm_add_epi32(_mm_sha256msg1_epu32(m0, m1), _mm_alignr_epi8(m3, m2, 4)), m3);
-		sha256_r4(st0, st1, m0, k256, g);
-		const __m128i m4 = m0;
-		m0 = m1; m1 = m2; m2 = m3; m3 = m4;
-		job.tick();
-	}
-	s.abef = _mm_add_epi32(st0, s.abef);
-	s.cdgh = _mm_add_epi32(st1, s.cdgh);
+	sha256_rounds r;
+	r.st0 = s.abef;
+	r.st1 = s.cdgh;
+	r.m0 = r.m1 = r.m2 = r.m3 = _mm_setzero_si128();
+	sha256_groups<0>(r, p, k256, job);
+	s.abef = _mm_add_epi32(r.st0, s.abef);
+	s.cdgh = _mm_add_epi32(r.st1, s.cdgh);
 }
-constexpr unsigned kSha256Ticks = 16; // job.tick() calls per block
+constexpr unsigned kSha256Ticks = 16; // job.tick<G>() calls per block
 
 } // namespace sha_ni
 } // namespace kgss

@@ -57,74 +57,77 @@ using aesni::stu;
 
 constexpr size_t kBlock = 16; // AES block
 
-// ---- the cipher jobs: one AES operation (or one round of four blocks) per op()
+// ---- the cipher jobs -----------------------------------------------------------
+// A job's tick<G>() runs after round group G of a hash block (G is a
+// compile-time constant): the job's operations are placed statically, with
+// no branch and no counter.  finish() runs what the ticks left over.
 
-// CBC encryption of one unit (UNIT bytes) in place.  An op is the whitening
-// XOR (with the CBC XOR of the plaintext), one of the NR - 1 middle rounds,
-// or the last round and the store.  OPS operations per tick.
-template <unsigned NR, unsigned OPS, size_t UNIT> struct cbc_enc_job {
-	const uint8_t (*rk)[16];
-	__m128i x;   // chaining value, then the block in flight (secret until its last round)
-	uint8_t *p;  // the block in flight
-	uint8_t *end;
-	unsigned r;  // next round of x; 0: the next block is not loaded yet
-
-	KGSS_AESNI_INLINE void op()
+// Operations [I, E) of job J, one after the other.
+template <unsigned I, unsigned E> struct ops {
+	template <typename J> KGSS_AESNI_INLINE static void run(J &j)
 	{
-		if (p == end)
-			return;
-		if (r == 0) {
-			x = _mm_xor_si128(_mm_xor_si128(x, ldu(p)), ld(rk[0]));
-			r = 1;
-		} else if (r < NR) {
-			x = _mm_aesenc_si128(x, ld(rk[r]));
-			r++;
-		} else {
-			x = _mm_aesenclast_si128(x, ld(rk[NR]));
-			stu(p, x);
-			p += kBlock;
-			r = 0;
+		if constexpr (I < E) {
+			j.template op<I>();
+			ops<I + 1, E>::run(j);
 		}
 	}
-	KGSS_AESNI_INLINE void tick()
+};
+
+// CBC encryption of one unit (UNIT bytes) in place: 16-byte block b is
+// operations b (NR + 1) .. b (NR + 1) + NR: the whitening XOR (with the CBC
+// XOR of the plaintext), the NR - 1 middle rounds, and the last round with
+// the store.  OPS operations per tick.
+template <unsigned NR, unsigned OPS, size_t UNIT> struct cbc_enc_job {
+	static constexpr unsigned kOps = UNIT / 16 * (NR + 1);
+	const uint8_t (*rk)[16];
+	__m128i x;  // chaining value, then the block in flight (secret until its last round)
+	uint8_t *p; // the unit
+
+	template <unsigned I> KGSS_AESNI_INLINE void op()
 	{
-		for (unsigned i = 0; i < OPS; i++)
-			op();
+		constexpr unsigned b = I / (NR + 1), r = I % (NR + 1);
+		if constexpr (r == 0) {
+			x = _mm_xor_si128(_mm_xor_si128(x, ldu(p + kBlock * b)), ld(rk[0]));
+		} else if constexpr (r < NR) {
+			x = _mm_aesenc_si128(x, ld(rk[r]));
+		} else {
+			x = _mm_aesenclast_si128(x, ld(rk[NR]));
+			stu(p + kBlock * b, x);
+		}
 	}
-	KGSS_AESNI_INLINE void start(uint8_t *unit)
+	template <unsigned G> KGSS_AESNI_INLINE void tick()
 	{
-		p = unit;
-		end = unit + UNIT;
-		r = 0;
+		constexpr unsigned first = G * OPS < kOps ? G * OPS : kOps;
+		constexpr unsigned end = (G + 1) * OPS < kOps ? (G + 1) * OPS : kOps;
+		ops<first, end>::run(*this);
 	}
-	KGSS_AESNI_INLINE void finish()
+	KGSS_AESNI_INLINE void start(uint8_t *unit) { p = unit; }
+	// The operations after tick TICKS - 1 (all of them for a unit run alone: TICKS = 0).
+	template <unsigned TICKS> KGSS_AESNI_INLINE void finish()
 	{
-		while (p != end)
-			op();
+		constexpr unsigned first = TICKS * OPS < kOps ? TICKS * OPS : kOps;
+		ops<first, kOps>::run(*this);
 	}
 };
 
 // CBC decryption of one unit (NB blocks) in place: the blocks together, one
-// round (dk[r] on all of them) per op, one op per tick.
+// round (dk[r] on all of them) per operation, one operation per tick.
 template <unsigned NR, unsigned NB> struct cbc_dec_job {
 	const uint8_t (*dk)[16];
-	__m128i prev;   // the ciphertext block before the unit (public)
-	__m128i x[NB];  // the unit's blocks in flight (secret once deciphered)
-	__m128i clast;  // the unit's last ciphertext block (public)
+	__m128i prev;  // the ciphertext block before the unit (public)
+	__m128i x[NB]; // the unit's blocks in flight (secret once deciphered)
+	__m128i clast; // the unit's last ciphertext block (public)
 	uint8_t *p;
-	unsigned r; // next round; NR + 1: the unit is done
 
-	KGSS_AESNI_INLINE void op()
+	template <unsigned R> KGSS_AESNI_INLINE void op()
 	{
-		if (r > NR)
-			return;
-		const __m128i k = ld(dk[r]);
-		if (r == 0) {
+		const __m128i k = ld(dk[R]);
+		if constexpr (R == 0) {
 #pragma GCC unroll 8
 			for (unsigned i = 0; i < NB; i++)
 				x[i] = _mm_xor_si128(ldu(p + 16 * i), k);
 			clast = ldu(p + 16 * (NB - 1));
-		} else if (r < NR) {
+		} else if constexpr (R < NR) {
 #pragma GCC unroll 8
 			for (unsigned i = 0; i < NB; i++)
 				x[i] = _mm_aesdec_si128(x[i], k);
@@ -137,24 +140,19 @@ template <unsigned NR, unsigned NB> struct cbc_dec_job {
 			stu(p, _mm_xor_si128(_mm_aesdeclast_si128(x[0], k), prev));
 			prev = clast;
 		}
-		r++;
 	}
-	KGSS_AESNI_INLINE void tick() { op(); }
-	KGSS_AESNI_INLINE void start(uint8_t *unit)
+	template <unsigned G> KGSS_AESNI_INLINE void tick()
 	{
-		p = unit;
-		r = 0;
+		if constexpr (G <= NR)
+			op<G>();
 	}
-	KGSS_AESNI_INLINE void finish()
-	{
-		while (r <= NR)
-			op();
-	}
+	KGSS_AESNI_INLINE void start(uint8_t *unit) { p = unit; }
+	template <unsigned TICKS> KGSS_AESNI_INLINE void finish() { ops<TICKS < NR + 1 ? TICKS : NR + 1, NR + 1>::run(*this); }
 };
 
 // Nothing interleaved (the hash alone).
 struct no_job {
-	KGSS_AESNI_INLINE void tick() {}
+	template <unsigned G> KGSS_AESNI_INLINE void tick() {}
 };
 
 // Hash and cipher job over n >= 1 units at data: the hash one unit ahead
@@ -169,17 +167,17 @@ KGSS_STITCH_INLINE void stitch_units(typename H::regs &s, Job &job, uint8_t *dat
 		for (size_t i = 0; i + 1 < n; i++) {
 			job.start(data + i * kUnit);
 			H::block(s, data + (i + 1) * kUnit, job);
-			job.finish();
+			job.template finish<H::ticks>();
 		}
 		job.start(data + (n - 1) * kUnit);
-		job.finish();
+		job.template finish<0>();
 	} else {
 		job.start(data);
-		job.finish();
+		job.template finish<0>();
 		for (size_t i = 0; i + 1 < n; i++) {
 			job.start(data + (i + 1) * kUnit);
 			H::block(s, data + i * kUnit, job);
-			job.finish();
+			job.template finish<H::ticks>();
 		}
 		H::block(s, data + (n - 1) * kUnit, none);
 	}
