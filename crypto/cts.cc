@@ -354,10 +354,15 @@ static kgss_status sweep_stitched(seg_cipher *c, mac_run *m, sweep_order order, 
 	return sweep_rest(c, m, order, mc);
 }
 
+// Below this many whole units in the message the engine does not pay for
+// its set-up (decryption round keys, the unit it cannot overlap, the
+// lead-in): 128-byte messages measured ~10 % slower with it.
+constexpr size_t kStitchMinUnits = 8;
+
 kgss_status sweep(seg_cipher *c, mac_run *m, sweep_order order)
 {
 	mac_cursor mc = {0, 0, 0};
-	if (stitch_fits(c, m))
+	if (stitch_fits(c, m) && c->body >= kStitchMinUnits * c->stitch->unit)
 		return sweep_stitched(c, m, order, &mc);
 	return sweep_rest(c, m, order, &mc);
 }

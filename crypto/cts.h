@@ -74,8 +74,9 @@ kgss_status seg_cipher_all(seg_cipher *c);
 // The MAC covers every segment of the list in order (encrypted and
 // SIGN_ONLY); m may be NULL (cipher only).  The MAC is neither begun nor
 // ended here.
-// When the cipher key has a stitched engine (cipher_key::stitch) and m is
-// an HMAC over that engine's hash, runs of whole hash blocks inside one
+// When the cipher key has a stitched engine (cipher_key::stitch), m is an
+// HMAC over that engine's hash and the message has at least eight hash
+// blocks to encipher, runs of whole hash blocks inside one
 // encrypted segment, where the MAC and the cipher stand at the same byte and
 // the MAC at a block boundary, go to the engine in one pass (the MAC sees the
 // cipher's input for SWEEP_MAC_FIRST, its output for SWEEP_CIPHER_FIRST);
