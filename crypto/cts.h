@@ -41,6 +41,7 @@ struct seg_cipher {
 	bool decrypt;
 	const kgss_block_cipher_class *bc; // block modes
 	const void *ks;
+	const kgss_cbc_hash_class *stitch; // the key's stitched engine (sweep), or NULL
 	const kgss_stream_cipher_class *sc; // SEGC_STREAM
 	void *st;
 	size_t total; // encrypted bytes in the message
@@ -73,6 +74,14 @@ kgss_status seg_cipher_all(seg_cipher *c);
 // The MAC covers every segment of the list in order (encrypted and
 // SIGN_ONLY); m may be NULL (cipher only).  The MAC is neither begun nor
 // ended here.
+// When the cipher key has a stitched engine (cipher_key::stitch), m is an
+// HMAC over that engine's hash and the message has at least eight hash
+// blocks to encipher, runs of whole hash blocks inside one
+// encrypted segment, where the MAC and the cipher stand at the same byte and
+// the MAC at a block boundary, go to the engine in one pass (the MAC sees the
+// cipher's input for SWEEP_MAC_FIRST, its output for SWEEP_CIPHER_FIRST);
+// the bytes before such a run, blocks straddling segments, SIGN_ONLY
+// segments and the CTS tail take the two-pass path.  Same bytes either way.
 constexpr size_t kSweepChunk = 4096;
 enum sweep_order : uint8_t { SWEEP_MAC_FIRST = 1, SWEEP_CIPHER_FIRST = 2 };
 kgss_status sweep(seg_cipher *c, mac_run *m, sweep_order order);

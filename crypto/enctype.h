@@ -1,10 +1,14 @@
-// crypto/enctype.h - the enctype vtable: one const entry per Kerberos
-// encryption type (RFC 3961 and its profiles), looked up by number.
+// crypto/enctype.h - the enctype table: one const row per Kerberos
+// encryption type (RFC 3961 and its profiles), looked up by number, and the
+// family vtables the rows point to.
 //
-// An entry carries the RFC parameters and the profile's operations.  Token
-// code (gss-kernel-lib/token/) only ever talks to an enctype through this
-// table; a new enctype is one table entry plus its profile file under
-// crypto/enctypes/.
+// A row (crypto/enctypes/table.cc) carries the RFC parameters of one
+// enctype and a pointer to its family's operations; the family code
+// (crypto/enctypes/<family>.cc) reads every length, usage and primitive
+// from the row it is handed.  Token code (gss-kernel-lib/token/) only ever
+// talks to an enctype through its row.  So a new enctype of an existing
+// family is one row in table.cc; a new family is one file under
+// crypto/enctypes/ defining its enctype_ops, plus its rows.
 #ifndef KGSS_CRYPTO_ENCTYPE_H
 #define KGSS_CRYPTO_ENCTYPE_H
 
@@ -31,32 +35,31 @@ enum hash_id : uint8_t { HASH_NONE, HASH_MD5, HASH_SHA1, HASH_SHA256, HASH_SHA38
 // Key-derivation constants (RFC 3961 §5.3): usage_be32 | one of these.
 enum derive_kind : uint8_t { DERIVE_KC = 0x99, DERIVE_KE = 0xAA, DERIVE_KI = 0x55 };
 
-struct enctype {
-	int32_t etype;        // RFC 3961 number: 16, 17, 18, 19, 20, 23, 24, 25, 26
-	const char *name;     // "aes256-cts-hmac-sha1-96"
+// Bounds every row keeps (table.cc checks them at compile time); family
+// code sizes its secret buffers by them.
+constexpr size_t ENCTYPE_KEY_MAX = 32;   // key_bytes
+constexpr size_t ENCTYPE_CKSUM_MAX = 24; // cksum_len (HMAC-SHA-384-192)
+
+struct enctype;
+
+// One family's operations (a vtable): every function takes the row and
+// reads its parameters from it.  One const instance per family, defined in
+// the family's file (declared in crypto/enctypes/profile.h).
+struct enctype_ops {
 	enctype_family family;
-	cipher_id cipher;     // Ke cipher (RC4 for 23/24)
-	hash_id hash;         // HMAC hash (NONE for CMAC profiles)
-	uint16_t key_bytes;   // protocol key length (lucid key length)
-	uint16_t block_size;  // cipher block size (1 for RC4): RFC 3961 "message block size"
-	uint16_t conf_len;    // confounder length (RFC 3961 c)
-	uint16_t cksum_len;   // integrity tag length h of encrypt, = checksum length of make_checksum
-	int32_t cksumtype;    // RFC 3961 checksum type of the "required checksum mechanism"
-	// RFC 1964 token algorithms for protocol 0 (0xffff: not a protocol-0 enctype)
-	uint16_t sign_alg;
-	uint16_t seal_alg;
-	bool rfc4121;         // usable with RFC 4121 (protocol 1) tokens
 
 	// ---- key schedules, built once per context key -------------------------
 	// Ke and Ki for `usage` (RFC 3961 §5.3 / RFC 8009 §5 / RFC 6803 §3 /
-	// RFC 4757 §3 K1).  key is key_bytes long.
-	kgss_status (*derive_enc)(const kgss_crypto_backend *be, const uint8_t *key, uint32_t usage, enc_key *out);
+	// RFC 4757 §3 K1).  key is et->key_bytes long.
+	kgss_status (*derive_enc)(const enctype *et, const kgss_crypto_backend *be, const uint8_t *key, uint32_t usage,
+				  enc_key *out);
 	// Kc for `usage` (the checksum key), or the RFC 4757 Ksign.
-	kgss_status (*derive_cksum)(const kgss_crypto_backend *be, const uint8_t *key, uint32_t usage, mac_key *out);
+	kgss_status (*derive_cksum)(const enctype *et, const kgss_crypto_backend *be, const uint8_t *key,
+				    uint32_t usage, mac_key *out);
 	// Raw derivation for known-answer tests and tools: writes the derived key
 	// (Kc/Ke/Ki per kind) and its length.  NULL for RC4.
-	kgss_status (*derive_raw)(const kgss_crypto_backend *be, const uint8_t *key, uint32_t usage, derive_kind kind,
-				  uint8_t *out, size_t *out_len);
+	kgss_status (*derive_raw)(const enctype *et, const kgss_crypto_backend *be, const uint8_t *key, uint32_t usage,
+				  derive_kind kind, uint8_t *out, size_t *out_len);
 
 	// ---- RFC 3961 encrypt/decrypt over segments ------------------------------
 	// The plaintext is the concatenation of the encrypted segments of segs;
@@ -65,17 +68,76 @@ struct enctype {
 	// cksum_len integrity bytes go to `tag`.  For profiles with padding
 	// (DES3) the caller makes enc_len a multiple of block_size.
 	// RC4 (RFC 4757) computes its tag first; the caller places it.
-	kgss_status (*encrypt)(const enc_key *k, const seglist &segs, uint8_t *tag);
+	kgss_status (*encrypt)(const enctype *et, const enc_key *k, const seglist &segs, uint8_t *tag);
 	// Inverse.  Verifies before releasing: on a bad tag returns
 	// KGSS_S_BAD_SIG and leaves every encrypted segment zeroed (never
 	// partial plaintext).  Too short (< conf_len) -> KGSS_S_DEFECTIVE_TOKEN.
-	kgss_status (*decrypt)(const enc_key *k, const seglist &segs, const uint8_t *tag);
+	kgss_status (*decrypt)(const enctype *et, const enc_key *k, const seglist &segs, const uint8_t *tag);
 
 	// ---- checksums (get_mic / integrity-only wrap) ----------------------------
 	// Writes cksum_len bytes over all segments of segs (the enc flag is ignored).
-	kgss_status (*make_checksum)(const mac_key *k, const seglist &segs, uint8_t *out);
+	kgss_status (*make_checksum)(const enctype *et, const mac_key *k, const seglist &segs, uint8_t *out);
 	// Constant-time compare of cksum_len bytes: COMPLETE or BAD_SIG.
-	kgss_status (*verify_checksum)(const mac_key *k, const seglist &segs, const uint8_t *cksum);
+	kgss_status (*verify_checksum)(const enctype *et, const mac_key *k, const seglist &segs, const uint8_t *cksum);
+};
+
+// One enctype: RFC numbers and lengths, and its family's operations.  The
+// member functions call the family's operations with this row.  A row
+// (designated initializers) must name every field without a default.
+struct enctype {
+	int32_t etype;            // RFC 3961 number: 16, 17, 18, 19, 20, 23, 24, 25, 26
+	const char *name;         // "aes256-cts-hmac-sha1-96"
+	const enctype_ops *ops;   // the family's operations (and its enctype_family)
+	cipher_id cipher;         // Ke cipher (RC4 for 23/24)
+	hash_id hash = HASH_NONE; // HMAC hash, also the RFC 8009 KDF hash (NONE for CMAC profiles)
+	uint16_t key_bytes;       // protocol key length (lucid key length); RFC 8009 Ke length
+	uint16_t block_size;      // cipher block size (1 for RC4): RFC 3961 "message block size"
+	uint16_t conf_len;        // confounder length (RFC 3961 c)
+	uint16_t cksum_len;       // integrity tag length h of encrypt, = checksum length of make_checksum;
+				  // RFC 8009: also the Kc / Ki length (k = 128 / 192)
+	int32_t cksumtype;        // RFC 3961 checksum type of the "required checksum mechanism"
+	// RFC 1964 token algorithms for protocol 0 (0xffff: not a protocol-0 enctype)
+	uint16_t sign_alg = 0xffff;
+	uint16_t seal_alg = 0xffff;
+	bool rfc4121 = false;     // usable with RFC 4121 (protocol 1) tokens
+	bool rc4_export = false;  // RFC 4757 §4 exportable: "fortybits" salt, K1 masked (24)
+
+	enctype_family family() const { return ops->family; }
+
+	kgss_status derive_enc(const kgss_crypto_backend *be, const uint8_t *key, uint32_t usage, enc_key *out) const
+	{
+		return ops->derive_enc(this, be, key, usage, out);
+	}
+	kgss_status derive_cksum(const kgss_crypto_backend *be, const uint8_t *key, uint32_t usage, mac_key *out) const
+	{
+		return ops->derive_cksum(this, be, key, usage, out);
+	}
+	// KGSS_S_UNAVAILABLE (and *out_len 0) for a family without one (RC4).
+	kgss_status derive_raw(const kgss_crypto_backend *be, const uint8_t *key, uint32_t usage, derive_kind kind,
+			       uint8_t *out, size_t *out_len) const
+	{
+		if (!ops->derive_raw) {
+			*out_len = 0;
+			return KGSS_S_UNAVAILABLE;
+		}
+		return ops->derive_raw(this, be, key, usage, kind, out, out_len);
+	}
+	kgss_status encrypt(const enc_key *k, const seglist &segs, uint8_t *tag) const
+	{
+		return ops->encrypt(this, k, segs, tag);
+	}
+	kgss_status decrypt(const enc_key *k, const seglist &segs, const uint8_t *tag) const
+	{
+		return ops->decrypt(this, k, segs, tag);
+	}
+	kgss_status make_checksum(const mac_key *k, const seglist &segs, uint8_t *out) const
+	{
+		return ops->make_checksum(this, k, segs, out);
+	}
+	kgss_status verify_checksum(const mac_key *k, const seglist &segs, const uint8_t *cksum) const
+	{
+		return ops->verify_checksum(this, k, segs, cksum);
+	}
 };
 
 // Lookup by number; NULL when unknown or compiled out.  Enctype 6

@@ -14,10 +14,16 @@
 namespace kgss {
 
 // A scheduled block-cipher key: the backend class and its key schedule.
+// `stitch` (optional) is the backend's stitched CBC + hash engine for this
+// schedule and the Ki hash of the enc_key it belongs to: the profile sets it
+// at derivation when the backend has one (NULL: the two-pass path).  It sits
+// in what would be padding before the aligned schedule.
 struct cipher_key {
 	const kgss_block_cipher_class *cls; // NULL when unset
+	const kgss_cbc_hash_class *stitch;  // NULL: none
 	alignas(KGSS_STATE_ALIGN) uint8_t ks[KGSS_CIPHER_STATE_MAX]; // secret
 };
+static_assert(sizeof(cipher_key) == KGSS_STATE_ALIGN + KGSS_CIPHER_STATE_MAX, "cipher_key grew");
 
 // HMAC key: the hash states after absorbing (K ^ ipad) and (K ^ opad),
 // so each message costs two copy() calls instead of two extra blocks.

@@ -147,13 +147,16 @@ kgss_status hmac_begin(hmac_run *r, const hmac_key *k)
 		return KGSS_S_FAILURE;
 	}
 	r->k = k;
+	r->fed = 0;
 	return KGSS_S_COMPLETE;
 }
 
 void hmac_update(hmac_run *r, const void *data, size_t len)
 {
-	if (r->k && len)
+	if (r->k && len) {
 		r->k->h->update(r->st, data, len);
+		r->fed += len;
+	}
 }
 
 kgss_status hmac_end(hmac_run *r, uint8_t *out)

@@ -20,6 +20,7 @@ void hmac_key_clear(hmac_key *k);
 // One running HMAC computation (on the caller's stack).
 struct hmac_run {
 	const hmac_key *k;
+	uint64_t fed; // bytes absorbed since hmac_begin (the pads are whole blocks before them)
 	alignas(KGSS_STATE_ALIGN) uint8_t st[KGSS_HASH_STATE_MAX]; // secret-dependent: cleared by end/abort
 };
 kgss_status hmac_begin(hmac_run *r, const hmac_key *k);

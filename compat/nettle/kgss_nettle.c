@@ -286,6 +286,7 @@ static const kgss_crypto_backend kn_backend = {
 	&kn_aes128, &kn_aes256, &kn_cam128, &kn_cam256, &kn_des3,
 	&kn_rc4,
 	&kn_md5, &kn_sha1, &kn_sha256, &kn_sha384,
+	NULL, NULL, NULL, /* no stitched CBC + hash engines: the library's two-pass path */
 };
 
 const kgss_crypto_backend *kgss_crypto_nettle(void) { return &kn_backend; }

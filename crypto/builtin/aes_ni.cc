@@ -27,26 +27,19 @@
 
 #if defined(__x86_64__) || defined(__i386__)
 
-#include <immintrin.h>
-
-#define KGSS_AESNI_TARGET __attribute__((target("aes,sse4.1")))
+#include "crypto/builtin/aes_ni.h"
 
 namespace kgss {
 namespace {
 
 constexpr size_t kBlock = 16;
 
-struct aes_ni_schedule {
-	alignas(16) uint8_t ek[15][16]; // secret: encryption round keys, wiped by clear()
-	uint32_t nrounds;               // 10 or 14
-};
-static_assert(sizeof(aes_ni_schedule) <= KGSS_CIPHER_STATE_MAX, "schedule too large");
-
-// The key memory is KGSS_STATE_ALIGN (16) aligned, as is every member above.
-KGSS_AESNI_TARGET inline __m128i ld(const uint8_t *p) { return _mm_load_si128((const __m128i *)p); }
-KGSS_AESNI_TARGET inline void st(uint8_t *p, __m128i v) { _mm_store_si128((__m128i *)p, v); }
-KGSS_AESNI_TARGET inline __m128i ldu(const uint8_t *p) { return _mm_loadu_si128((const __m128i *)p); }
-KGSS_AESNI_TARGET inline void stu(uint8_t *p, __m128i v) { _mm_storeu_si128((__m128i *)p, v); }
+using aesni::ld;
+using aesni::ldu;
+using aesni::st;
+using aesni::stu;
+using aesni::make_decrypt_keys;
+using aesni::dec_keys;
 
 // One step of the key expansion (§5.2): w[i] = w[i-Nk] ^ t for the four words
 // of a round key at once; 'assist' already holds t (SubWord/RotWord/Rcon
@@ -67,23 +60,6 @@ KGSS_AESNI_TARGET inline __m128i expand_step(__m128i prev, __m128i assist)
 	expand_step((a), _mm_shuffle_epi32(_mm_aeskeygenassist_si128((b), (rcon)), 0xff))
 // Nk = 8, odd half: t = SubWord(w[i-1]) without rotation (dword 2).
 #define KGSS_EXP256B(a, b) expand_step((b), _mm_shuffle_epi32(_mm_aeskeygenassist_si128((a), 0), 0xaa))
-
-// Decryption round keys (§5.3.5) of the schedule into dk[0..NR]; the
-// caller wipes dk.
-template <unsigned NR> KGSS_AESNI_TARGET void make_decrypt_keys(const aes_ni_schedule *ks, uint8_t (*dk)[16])
-{
-	st(dk[0], ld(ks->ek[NR]));
-#pragma GCC unroll 14
-	for (unsigned i = 1; i < NR; i++)
-		st(dk[i], _mm_aesimc_si128(ld(ks->ek[NR - i])));
-	st(dk[NR], ld(ks->ek[0]));
-}
-
-// A stack copy of the decryption round keys; wiped by its destructor.
-struct dec_keys {
-	alignas(16) uint8_t k[15][16]; // secret
-	~dec_keys() { wipe(k, sizeof(k)); }
-};
 
 KGSS_AESNI_TARGET int aes128_ni_init(void *ksv, const uint8_t *key, size_t key_len)
 {

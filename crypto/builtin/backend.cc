@@ -31,6 +31,16 @@ constexpr kgss_crypto_backend make_builtin(bool aesni, bool shani, bool avx2)
 	b.sha1 = shani ? &kgss_builtin_sha1_ni : &kgss_builtin_sha1;
 	b.sha256 = shani ? &kgss_builtin_sha256_ni : &kgss_builtin_sha256;
 	b.sha384 = avx2 ? &kgss_builtin_sha384_avx2 : &kgss_builtin_sha384;
+#if KGSS_BUILTIN_HAVE_STITCH
+	// The stitched engines work on the AES-NI schedules and SHA-NI states.
+#if KGSS_WITH_AES_SHA1
+	b.cbc_sha1 = aesni && shani ? &kgss_builtin_cbc_sha1_ni : nullptr;
+#endif
+#if KGSS_WITH_AES_SHA2
+	b.cbc_sha256 = aesni && shani ? &kgss_builtin_cbc_sha256_ni : nullptr;
+	b.cbc_sha384 = aesni && avx2 ? &kgss_builtin_cbc_sha384_avx2 : nullptr;
+#endif
+#endif
 	return b;
 }
 

@@ -6,6 +6,10 @@
 
 #include "kgss_crypto.h"
 
+// The classes are the core's own objects (kgss_crypto_builtin() is the
+// public way to them): hidden, so code that names one (stitch_sha384.cc)
+// reaches it PC-relative, never through a GOT (scripts/check-core-symbols.sh).
+#pragma GCC visibility push(hidden)
 extern "C" {
 // AES: constant-time portable (bitsliced) and AES-NI (use only when cpu_has_aesni()).
 extern const kgss_block_cipher_class kgss_builtin_aes128_ct;
@@ -25,13 +29,30 @@ extern const kgss_hash_class kgss_builtin_sha1_ni;
 extern const kgss_hash_class kgss_builtin_sha256_ni;
 // SHA-384 with AVX2 and BMI2 (use only when cpu_has_avx2_bmi2()).
 extern const kgss_hash_class kgss_builtin_sha384_avx2;
+#if (KGSS_WITH_AES_SHA1 || KGSS_WITH_AES_SHA2) && (defined(__x86_64__) || defined(__i386__))
+#define KGSS_BUILTIN_HAVE_STITCH 1
+// Stitched AES-NI CBC + SHA-NI engines over the _ni classes above (use only
+// when cpu_has_aesni() and cpu_has_shani()); stitch.cc.
+extern const kgss_cbc_hash_class kgss_builtin_cbc_sha1_ni;
+extern const kgss_cbc_hash_class kgss_builtin_cbc_sha256_ni;
+// Stitched AES-NI CBC + SHA-384 (scalar, BMI2) over the AES-NI classes and
+// kgss_builtin_sha384_avx2's state (use only when cpu_has_aesni() and
+// cpu_has_avx2_bmi2()); stitch_sha384.cc.
+extern const kgss_cbc_hash_class kgss_builtin_cbc_sha384_avx2;
+#else
+#define KGSS_BUILTIN_HAVE_STITCH 0
+#endif
 }
+#pragma GCC visibility pop
 
 namespace kgss {
 // Run-time CPU feature detection (cpuid; no state is cached).
 bool cpu_has_aesni();
 bool cpu_has_shani();
 bool cpu_has_avx2_bmi2();
+// The SHA-256 round constants (FIPS 180-4 section 4.2.2; sha2.cc), 16-byte
+// aligned.  Hidden: read PC-relative, never through a GOT.
+extern const uint32_t sha256_k[64] __attribute__((visibility("hidden")));
 } // namespace kgss
 
 #endif

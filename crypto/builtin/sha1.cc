@@ -11,7 +11,8 @@
 #include "crypto/builtin/simd.h"
 
 #if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
+#define KGSS_SHA_NI_TARGET __attribute__((target("sha,sse4.1,ssse3")))
+#include "crypto/builtin/sha_ni.h"
 #define KGSS_SHA1_HAVE_NI 1
 #else
 #define KGSS_SHA1_HAVE_NI 0
@@ -70,92 +71,16 @@ void sha1_blocks_portable(uint32_t *h, const uint8_t *p, size_t nblocks)
 }
 
 #if KGSS_SHA1_HAVE_NI
-// SHA-1 with the SHA extensions.  Register layout: abcd holds A..D with A in
-// the top 32-bit lane; e holds E in the top lane.  Each sha1rnds4 does four
-// rounds (its immediate selects f/K for rounds 0-19, 20-39, 40-59, 60-79);
-// sha1nexte derives the next E (ROTL30 of the A four rounds back) and adds
-// the next four schedule words; sha1msg1/sha1msg2 with an XOR compute
-// W[t] = ROTL1(W[t-3] ^ W[t-8] ^ W[t-14] ^ W[t-16]) four words at a time.
-// (The registers live in xmm registers / spill slots that are not wiped.)
-
-// Registers of the SHA-NI loop, grouped so one step can be a function.
-struct sha1_ni_regs {
-	__m128i abcd, prev;   // secret: A..D now and four rounds back
-	__m128i m0, m1, m2, m3; // secret: the last 16 schedule words, oldest first
-};
-
-// Four rounds 4g..4g+3 (g >= 4) with round function F: schedule
-// W[t] = ROTL1(W[t-3] ^ W[t-8] ^ W[t-14] ^ W[t-16]) via sha1msg1/xor/sha1msg2,
-// next E via sha1nexte, then sha1rnds4.  A separate function (inlined when
-// optimising) so that unoptimised builds keep a small stack frame.
-template <int F>
-__attribute__((target("sha,sse4.1,ssse3"))) inline void sha1_ni_step(sha1_ni_regs &r)
-{
-	const __m128i w = _mm_sha1msg2_epu32(_mm_xor_si128(_mm_sha1msg1_epu32(r.m0, r.m1), r.m2), r.m3);
-	const __m128i e = _mm_sha1nexte_epu32(r.prev, w);
-	r.prev = r.abcd;
-	r.abcd = _mm_sha1rnds4_epu32(r.abcd, e, F);
-	r.m0 = r.m1;
-	r.m1 = r.m2;
-	r.m2 = r.m3;
-	r.m3 = w;
-}
-
+// SHA-1 with the SHA extensions: the block function of sha_ni.h (shared with
+// the stitched CBC + HMAC engine, stitch.cc) with nothing interleaved.
 __attribute__((target("sha,sse4.1,ssse3"))) void sha1_blocks_ni(uint32_t *h, const uint8_t *p,
 								 size_t nblocks)
 {
-	// Reverses all 16 bytes: big-endian W[0] lands in the top lane.
-	const __m128i bswap = _mm_set_epi64x(0x0001020304050607LL, 0x08090a0b0c0d0e0fLL);
-	__m128i abcd = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)h), 0x1b); // secret
-	__m128i e0 = _mm_set_epi32((int)h[4], 0, 0, 0);                             // secret
-
-	while (nblocks--) {
-		const __m128i abcd_in = abcd, e_in = e0;
-		__m128i m0 = _mm_setzero_si128(), m1 = m0, m2 = m0, m3 = m0, m4, e, prev; // secret: schedule, E
-
-#define KGSS_SHA1_LOAD(m, i) m = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * (i))), bswap)
-// Four rounds with schedule words m (f selects the round function).
-#define KGSS_SHA1_R4(m, f)                                  \
-	do {                                                \
-		e = _mm_sha1nexte_epu32(prev, m);           \
-		prev = abcd;                                \
-		abcd = _mm_sha1rnds4_epu32(abcd, e, f);     \
-	} while (0)
-
-		// Rolled loops keep the frame small in unoptimised builds, where each
-		// unrolled intrinsic temporary gets its own stack slot; optimised
-		// builds keep m0..m3 in registers and the rotating moves are free.
-		// After each group m0..m3 hold the last 16 schedule words.
-		// Rounds 0-3: E comes from the chaining value, not from sha1nexte.
-		KGSS_SHA1_LOAD(m4, 0);
-		e = _mm_add_epi32(e0, m4);
-		prev = abcd;
-		abcd = _mm_sha1rnds4_epu32(abcd, e, 0);
-		m0 = m1; m1 = m2; m2 = m3; m3 = m4;
-		for (int g = 1; g < 4; g++) { // rounds 4-15
-			KGSS_SHA1_LOAD(m4, g);
-			KGSS_SHA1_R4(m4, 0);
-			m0 = m1; m1 = m2; m2 = m3; m3 = m4;
-		}
-		sha1_ni_regs r = {abcd, prev, m0, m1, m2, m3};
-		sha1_ni_step<0>(r); // rounds 16-19
-		for (int g = 0; g < 5; g++)
-			sha1_ni_step<1>(r); // rounds 20-39
-		for (int g = 0; g < 5; g++)
-			sha1_ni_step<2>(r); // rounds 40-59
-		for (int g = 0; g < 5; g++)
-			sha1_ni_step<3>(r); // rounds 60-79
-		abcd = r.abcd;
-		prev = r.prev;
-#undef KGSS_SHA1_LOAD
-#undef KGSS_SHA1_R4
-		// E after round 79 is ROTL30(A of round 75); add the chaining value.
-		e0 = _mm_sha1nexte_epu32(prev, e_in);
-		abcd = _mm_add_epi32(abcd, abcd_in);
-		p += 64;
-	}
-	_mm_storeu_si128((__m128i *)h, _mm_shuffle_epi32(abcd, 0x1b));
-	h[4] = (uint32_t)_mm_extract_epi32(e0, 3);
+	kgss::sha_ni::sha1_regs s = kgss::sha_ni::sha1_load(h); // secret
+	kgss::sha_ni::no_job none;
+	for (; nblocks > 0; nblocks--, p += 64)
+		kgss::sha_ni::sha1_block(s, p, none);
+	kgss::sha_ni::sha1_store(h, s);
 }
 #else
 void sha1_blocks_ni(uint32_t *h, const uint8_t *p, size_t nblocks) { sha1_blocks_portable(h, p, nblocks); }

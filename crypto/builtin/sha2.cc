@@ -15,24 +15,20 @@
 #include "crypto/builtin/md_common.h"
 #include "crypto/builtin/simd.h"
 
+#define KGSS_SHA512_TARGET
+#include "crypto/builtin/sha512_block.h"
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
+#define KGSS_SHA_NI_TARGET __attribute__((target("sha,sse4.1,ssse3")))
+#include "crypto/builtin/sha_ni.h"
 #define KGSS_SHA2_HAVE_NI 1
 #else
 #define KGSS_SHA2_HAVE_NI 0
 #endif
 
-namespace {
-
-using kgss::md::rotr32;
-using kgss::md::rotr64;
-using sha256_state = kgss::md::state<uint32_t, 8, 64>;
-using sha512_state = kgss::md::state<uint64_t, 8, 128>;
-static_assert(kgss::md::fits<sha256_state>(), "SHA-256 state exceeds KGSS_HASH_STATE_MAX");
-static_assert(kgss::md::fits<sha512_state>(), "SHA-384 state exceeds KGSS_HASH_STATE_MAX");
-
 // FIPS 180-4 section 4.2.2.
-alignas(16) const uint32_t K256[64] = {
+alignas(16) const uint32_t kgss::sha256_k[64] = {
 	0x428a2f98u, 0x71374491u, 0xb5c0fbcfu, 0xe9b5dba5u, 0x3956c25bu, 0x59f111f1u,
 	0x923f82a4u, 0xab1c5ed5u, 0xd807aa98u, 0x12835b01u, 0x243185beu, 0x550c7dc3u,
 	0x72be5d74u, 0x80deb1feu, 0x9bdc06a7u, 0xc19bf174u, 0xe49b69c1u, 0xefbe4786u,
@@ -46,14 +42,8 @@ alignas(16) const uint32_t K256[64] = {
 	0x90befffau, 0xa4506cebu, 0xbef9a3f7u, 0xc67178f2u,
 };
 
-// FIPS 180-4 section 5.3.3.
-const uint32_t IV256[8] = {
-	0x6a09e667u, 0xbb67ae85u, 0x3c6ef372u, 0xa54ff53au,
-	0x510e527fu, 0x9b05688cu, 0x1f83d9abu, 0x5be0cd19u,
-};
-
 // FIPS 180-4 section 4.2.3.
-const uint64_t K512[80] = {
+const uint64_t kgss::sha512_k[80] = {
 	0x428a2f98d728ae22ull, 0x7137449123ef65cdull, 0xb5c0fbcfec4d3b2full, 0xe9b5dba58189dbbcull,
 	0x3956c25bf348b538ull, 0x59f111f1b605d019ull, 0x923f82a4af194f9bull, 0xab1c5ed5da6d8118ull,
 	0xd807aa98a3030242ull, 0x12835b0145706fbeull, 0x243185be4ee4b28cull, 0x550c7dc3d5ffb4e2ull,
@@ -75,6 +65,27 @@ const uint64_t K512[80] = {
 	0x28db77f523047d84ull, 0x32caab7b40c72493ull, 0x3c9ebe0a15c9bebcull, 0x431d67c49c100d4cull,
 	0x4cc5d4becb3e42b6ull, 0x597f299cfc657e2aull, 0x5fcb6fab3ad6faecull, 0x6c44198c4a475817ull,
 };
+
+namespace {
+
+using kgss::md::rotr32;
+using kgss::md::rotr64;
+using sha256_state = kgss::md::state<uint32_t, 8, 64>;
+using sha512_state = kgss::md::state<uint64_t, 8, 128>;
+static_assert(kgss::md::fits<sha256_state>(), "SHA-256 state exceeds KGSS_HASH_STATE_MAX");
+static_assert(kgss::md::fits<sha512_state>(), "SHA-384 state exceeds KGSS_HASH_STATE_MAX");
+
+// FIPS 180-4 section 4.2.2 (kgss::sha256_k above: stitch.cc reads it too).
+const uint32_t (&K256)[64] = kgss::sha256_k;
+
+// FIPS 180-4 section 5.3.3.
+const uint32_t IV256[8] = {
+	0x6a09e667u, 0xbb67ae85u, 0x3c6ef372u, 0xa54ff53au,
+	0x510e527fu, 0x9b05688cu, 0x1f83d9abu, 0x5be0cd19u,
+};
+
+// FIPS 180-4 section 4.2.3 (kgss::sha512_k above: stitch.cc reads it too).
+const uint64_t (&K512)[80] = kgss::sha512_k;
 
 // FIPS 180-4 section 5.3.4: SHA-384 initial hash value.
 const uint64_t IV384[8] = {
@@ -117,147 +128,36 @@ void sha256_blocks_portable(uint32_t *h, const uint8_t *p, size_t nblocks)
 
 #if KGSS_SHA2_HAVE_NI
 // ---- SHA-256 with the SHA extensions ------------------------------------------
-// sha256rnds2 keeps the state as two registers, ABEF and CDGH (A in the top
-// lane), and does two rounds with the low two lanes of its message+constant
-// operand; sha256msg1/sha256msg2 plus an alignr (for W[t-7]) compute four
-// schedule words W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16].
+// The block function of sha_ni.h (shared with the stitched CBC + HMAC engine,
+// stitch.cc) with nothing interleaved.
 __attribute__((target("sha,sse4.1,ssse3"))) void sha256_blocks_ni(uint32_t *h, const uint8_t *p,
 								   size_t nblocks)
 {
-	// Byte-swaps each 32-bit lane (big-endian message words).
-	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
-	__m128i t = _mm_loadu_si128((const __m128i *)&h[0]);   // secret: lanes A B C D (low..high)
-	__m128i st1 = _mm_loadu_si128((const __m128i *)&h[4]); // secret: lanes E F G H
-	t = _mm_shuffle_epi32(t, 0xb1);                         // B A D C
-	st1 = _mm_shuffle_epi32(st1, 0x1b);                     // H G F E
-	__m128i st0 = _mm_alignr_epi8(t, st1, 8);               // F E B A  = "ABEF"
-	st1 = _mm_blend_epi16(st1, t, 0xf0);                    // H G D C  = "CDGH"
-
-	while (nblocks--) {
-		const __m128i abef_in = st0, cdgh_in = st1;
-		__m128i m0 = _mm_setzero_si128(), m1 = m0, m2 = m0, m3 = m0, k; // secret: schedule words, W+K
-
-#define KGSS_SHA256_LOAD(m, i) m = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * (i))), bswap)
-// Rounds 4i..4i+3 with schedule words m.
-#define KGSS_SHA256_R4(m, i)                                                               \
-	do {                                                                               \
-		k = _mm_add_epi32(m, _mm_load_si128((const __m128i *)&K256[4 * (i)]));     \
-		st1 = _mm_sha256rnds2_epu32(st1, st0, k);                                  \
-		k = _mm_shuffle_epi32(k, 0x0e);                                            \
-		st0 = _mm_sha256rnds2_epu32(st0, st1, k);                                  \
-	} while (0)
-// a = W[t..t+3] from a = W[t-16..], b = W[t-12..], c = W[t-8..], d = W[t-4..].
-#define KGSS_SHA256_SCHED(a, b, c, d) \
-	a = _mm_sha256msg2_epu32(_mm_add_epi32(_mm_sha256msg1_epu32(a, b), _mm_alignr_epi8(d, c, 4)), d)
-
-		// Rolled loops keep the frame small in unoptimised builds (there each
-		// unrolled intrinsic temporary gets its own stack slot); optimised
-		// builds keep m0..m3 in registers and the rotating moves are free.
-		for (int g = 0; g < 4; g++) { // rounds 0..15: the message words
-			KGSS_SHA256_LOAD(m0, g);
-			KGSS_SHA256_R4(m0, g);
-			const __m128i m4 = m0;
-			m0 = m1; m1 = m2; m2 = m3; m3 = m4;
-		}
-		for (int g = 4; g < 16; g++) { // rounds 16..63
-			KGSS_SHA256_SCHED(m0, m1, m2, m3);
-			KGSS_SHA256_R4(m0, g);
-			const __m128i m4 = m0;
-			m0 = m1; m1 = m2; m2 = m3; m3 = m4;
-		}
-#undef KGSS_SHA256_LOAD
-#undef KGSS_SHA256_R4
-#undef KGSS_SHA256_SCHED
-		st0 = _mm_add_epi32(st0, abef_in);
-		st1 = _mm_add_epi32(st1, cdgh_in);
-		p += 64;
-	}
-	// Back to A..D / E..H lane order.
-	t = _mm_shuffle_epi32(st0, 0x1b);       // A B E F (low..high)
-	st1 = _mm_shuffle_epi32(st1, 0xb1);     // C D G H
-	st0 = _mm_blend_epi16(t, st1, 0xf0);    // A B C D
-	st1 = _mm_alignr_epi8(st1, t, 8);       // E F G H
-	_mm_storeu_si128((__m128i *)&h[0], st0);
-	_mm_storeu_si128((__m128i *)&h[4], st1);
+	kgss::sha_ni::sha256_regs s = kgss::sha_ni::sha256_load(h); // secret
+	kgss::sha_ni::no_job none;
+	for (; nblocks > 0; nblocks--, p += 64)
+		kgss::sha_ni::sha256_block(s, p, K256, none);
+	kgss::sha_ni::sha256_store(h, s);
 }
 #else
 void sha256_blocks_ni(uint32_t *h, const uint8_t *p, size_t nblocks) { sha256_blocks_portable(h, p, nblocks); }
 #endif
 
 // ---- SHA-512 compression (FIPS 180-4 sections 4.1.3, 6.4.2) --------------------
-// One round of section 6.4.2 step 3 with the working variables renamed
-// instead of shifted: the caller rotates the argument list, so after eight
-// rounds every variable is back in its place.  wk = K[t] + W[t].
-//   Sigma1(e) = ROTR^14 ^ ROTR^18 ^ ROTR^41 and Sigma0(a) = ROTR^28 ^ ROTR^34
-//   ^ ROTR^39 (section 4.1.3, (4.10) and (4.11)), factored as
-//   ROTR^14(ROTR^4(ROTR^23(e) ^ e) ^ e) and ROTR^28(ROTR^6(ROTR^5(a) ^ a) ^ a):
-//   rotating distributes over XOR, and x86's two-operand rotate then needs
-//   one register copy per Sigma instead of three;
-//   Ch(e,f,g) = ((f ^ g) & e) ^ g, the same function as (4.8) in three
-//   operations;
-//   Maj(a,b,c) = ((a ^ b) & (b ^ c)) ^ b, equal to (4.9): where a == b it
-//   gives b, elsewhere c.  The next round's b ^ c is this round's a ^ b
-//   (b' = a, c' = b), so bc carries it and Maj costs three operations.
-#define KGSS_SHA512_R(a, b, c, d, e, f, g, h, wk, bc)                                          \
-	do {                                                                                   \
-		const uint64_t t1_ = h + rotr64(rotr64(rotr64(e, 23) ^ e, 4) ^ e, 14) +         \
-				     (((f ^ g) & e) ^ g) + (wk);                                  \
-		const uint64_t ab_ = a ^ b;                                                    \
-		d += t1_;                                                                      \
-		h = t1_ + rotr64(rotr64(rotr64(a, 5) ^ a, 6) ^ a, 28) + ((ab_ & bc) ^ b);       \
-		bc = ab_;                                                                      \
-	} while (0)
-// Eight rounds, t .. t+7, with wk(i) the K + W value of round t+i.
-#define KGSS_SHA512_R8(wk)                                                 \
-	do {                                                               \
-		KGSS_SHA512_R(a, b, c, d, e, f, g, hh, wk(0), bc);         \
-		KGSS_SHA512_R(hh, a, b, c, d, e, f, g, wk(1), bc);         \
-		KGSS_SHA512_R(g, hh, a, b, c, d, e, f, wk(2), bc);         \
-		KGSS_SHA512_R(f, g, hh, a, b, c, d, e, wk(3), bc);         \
-		KGSS_SHA512_R(e, f, g, hh, a, b, c, d, wk(4), bc);         \
-		KGSS_SHA512_R(d, e, f, g, hh, a, b, c, wk(5), bc);         \
-		KGSS_SHA512_R(c, d, e, f, g, hh, a, b, wk(6), bc);         \
-		KGSS_SHA512_R(b, c, d, e, f, g, hh, a, wk(7), bc);         \
-	} while (0)
-// Section 6.4.2 step 1 for t >= 16, into the circular schedule w[t mod 16]:
-// W[t] = sigma1(W[t-2]) + W[t-7] + sigma0(W[t-15]) + W[t-16], with
-// sigma0(x) = ROTR^1 ^ ROTR^8 ^ SHR^7 and sigma1(x) = ROTR^19 ^ ROTR^61 ^ SHR^6
-// (section 4.1.3, (4.12) and (4.13)).
-#define KGSS_SHA512_W(w, t)                                                                     \
-	(w[(t) & 15] += (rotr64(w[((t) - 15) & 15], 1) ^ rotr64(w[((t) - 15) & 15], 8) ^ (w[((t) - 15) & 15] >> 7)) + \
-			w[((t) - 7) & 15] +                                                    \
-			(rotr64(w[((t) - 2) & 15], 19) ^ rotr64(w[((t) - 2) & 15], 61) ^ (w[((t) - 2) & 15] >> 6)))
+// The portable block function of sha512_block.h (shared with the stitched
+// CBC + HMAC-SHA-384 engine, stitch.cc) with nothing interleaved.
+struct sha512_no_job {
+	template <unsigned T> void tick() {}
+};
 
 void sha512_blocks(uint64_t *h, const uint8_t *p, size_t nblocks)
 {
 	uint64_t w[16]; // secret: circular message schedule
-	while (nblocks--) {
-		for (int t = 0; t < 16; t++)
-			w[t] = kgss::load_be64(p + 8 * t);
-		uint64_t a = h[0], b = h[1], c = h[2], d = h[3]; // secret: working variables
-		uint64_t e = h[4], f = h[5], g = h[6], hh = h[7];
-		uint64_t bc = b ^ c; // secret
-		for (int t = 0; t < 16; t += 8) {
-#define KGSS_WK(i) (K512[t + (i)] + w[t + (i)])
-			KGSS_SHA512_R8(KGSS_WK);
-#undef KGSS_WK
-		}
-		// Sixteen rounds per step, so that every w[] index is a constant.
-		for (int t = 16; t < 80; t += 16) {
-#define KGSS_WK(i) (K512[t + (i)] + KGSS_SHA512_W(w, (i)))
-			KGSS_SHA512_R8(KGSS_WK);
-#undef KGSS_WK
-#define KGSS_WK(i) (K512[t + 8 + (i)] + KGSS_SHA512_W(w, 8 + (i)))
-			KGSS_SHA512_R8(KGSS_WK);
-#undef KGSS_WK
-		}
-		h[0] += a; h[1] += b; h[2] += c; h[3] += d;
-		h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
-		p += 128;
-	}
+	sha512_no_job none;
+	for (; nblocks > 0; nblocks--, p += 128)
+		kgss::sha512::block(h, p, w, none);
 	KGSS_WIPE(w);
 }
-#undef KGSS_SHA512_W
 
 #if KGSS_SHA2_HAVE_NI
 // ---- SHA-512 compression with AVX2 and BMI2 -----------------------------------

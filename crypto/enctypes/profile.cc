@@ -1,6 +1,8 @@
 // crypto/enctypes/profile.cc - the RFC 3961 encrypt/decrypt/checksum
-// skeletons the profiles share: MAC-then-encrypt (RFC 3961 simplified
-// profile, RFC 6803), encrypt-then-MAC (RFC 8009), keyed checksums.
+// skeletons the families share: MAC-then-encrypt (RFC 3961 simplified
+// profile, RFC 6803), encrypt-then-MAC (RFC 8009), keyed checksums.  Each
+// reads its lengths from the enctype row: conf_len, and cksum_len as the
+// truncated tag length.
 #include "crypto/enctypes/profile.h"
 
 #include "crypto/util.h"
@@ -52,15 +54,27 @@ kgss_status mac_key_init_cmac(mac_key *k, const kgss_block_cipher_class *c, cons
 	return KGSS_S_COMPLETE;
 }
 
+const kgss_cbc_hash_class *backend_stitch(const kgss_crypto_backend *be, const kgss_block_cipher_class *c,
+					  const kgss_hash_class *h)
+{
+	if (!be || !c || !h)
+		return nullptr;
+	const kgss_cbc_hash_class *const engines[] = {be->cbc_sha1, be->cbc_sha256, be->cbc_sha384};
+	for (const kgss_cbc_hash_class *e : engines)
+		if (e && e->hash == h && (e->cipher_a == c || e->cipher_b == c) && e->encrypt && e->decrypt)
+			return e;
+	return nullptr;
+}
+
 void derive_constant(uint8_t out[5], uint32_t usage, derive_kind kind)
 {
 	store_be32(out, usage);
 	out[4] = (uint8_t)kind;
 }
 
-kgss_status mte_encrypt(const enc_key *k, const seglist &segs, uint8_t *tag, seg_cipher_mode mode, size_t conf_len,
-			size_t tag_len)
+kgss_status mte_encrypt(const enctype *et, const enc_key *k, const seglist &segs, uint8_t *tag, seg_cipher_mode mode)
 {
+	const size_t conf_len = et->conf_len, tag_len = et->cksum_len;
 	if (segs.enc_len() < conf_len || tag_len > mac_size(&k->ki))
 		return KGSS_S_FAILURE;
 	seg_cipher c;
@@ -79,9 +93,10 @@ kgss_status mte_encrypt(const enc_key *k, const seglist &segs, uint8_t *tag, seg
 	return mac_end_truncated(&m, tag, tag_len);
 }
 
-kgss_status mte_decrypt(const enc_key *k, const seglist &segs, const uint8_t *tag, seg_cipher_mode mode,
-			size_t conf_len, size_t tag_len)
+kgss_status mte_decrypt(const enctype *et, const enc_key *k, const seglist &segs, const uint8_t *tag,
+			seg_cipher_mode mode)
 {
+	const size_t conf_len = et->conf_len, tag_len = et->cksum_len;
 	if (tag_len > mac_size(&k->ki)) {
 		zero_enc_segs(segs);
 		return KGSS_S_FAILURE;
@@ -114,10 +129,21 @@ kgss_status mte_decrypt(const enc_key *k, const seglist &segs, const uint8_t *ta
 	return st;
 }
 
+kgss_status mte_cts_encrypt(const enctype *et, const enc_key *k, const seglist &segs, uint8_t *tag)
+{
+	return mte_encrypt(et, k, segs, tag, SEGC_CTS);
+}
+
+kgss_status mte_cts_decrypt(const enctype *et, const enc_key *k, const seglist &segs, const uint8_t *tag)
+{
+	return mte_decrypt(et, k, segs, tag, SEGC_CTS);
+}
+
 static const uint8_t kZeroIv[16] = {0};
 
-kgss_status etm_encrypt(const enc_key *k, const seglist &segs, uint8_t *tag, size_t conf_len, size_t tag_len)
+kgss_status etm_encrypt(const enctype *et, const enc_key *k, const seglist &segs, uint8_t *tag)
 {
+	const size_t conf_len = et->conf_len, tag_len = et->cksum_len;
 	if (segs.enc_len() < conf_len || tag_len > mac_size(&k->ki))
 		return KGSS_S_FAILURE;
 	seg_cipher c;
@@ -137,8 +163,9 @@ kgss_status etm_encrypt(const enc_key *k, const seglist &segs, uint8_t *tag, siz
 	return mac_end_truncated(&m, tag, tag_len);
 }
 
-kgss_status etm_decrypt(const enc_key *k, const seglist &segs, const uint8_t *tag, size_t conf_len, size_t tag_len)
+kgss_status etm_decrypt(const enctype *et, const enc_key *k, const seglist &segs, const uint8_t *tag)
 {
+	const size_t conf_len = et->conf_len, tag_len = et->cksum_len;
 	kgss_status st = KGSS_S_COMPLETE;
 	if (tag_len > mac_size(&k->ki))
 		st = KGSS_S_FAILURE;
@@ -148,14 +175,30 @@ kgss_status etm_decrypt(const enc_key *k, const seglist &segs, const uint8_t *ta
 		zero_enc_segs(segs);
 		return st;
 	}
-	// Verify first (RFC 8009 §5): nothing is deciphered unless H matches.
-	mac_run m; // secret-dependent: consumed by mac_end
+	mac_run m; // secret-dependent: consumed by mac_end / mac_abort
 	st = mac_begin(&m, &k->ki);
 	if (st != KGSS_S_COMPLETE) {
 		zero_enc_segs(segs);
 		return st;
 	}
 	mac_update(&m, kZeroIv, sizeof(kZeroIv));
+	if (k->ke.stitch) {
+		// One sweep: MAC a stretch of ciphertext, then decipher it (the
+		// stitched engine does both at once).  The plaintext is released
+		// only after the compare; a mismatch zeroes it below.
+		seg_cipher c;
+		st = seg_cipher_init_block(&c, segs, SEGC_CTS, &k->ke, true);
+		if (st == KGSS_S_COMPLETE)
+			st = sweep(&c, &m, SWEEP_MAC_FIRST);
+		if (st == KGSS_S_COMPLETE)
+			st = mac_end_verify(&m, tag, tag_len);
+		else
+			mac_abort(&m);
+		if (st != KGSS_S_COMPLETE)
+			zero_enc_segs(segs);
+		return st;
+	}
+	// Verify first (RFC 8009 §5): nothing is deciphered unless H matches.
 	mac_update_segs(&m, segs);
 	st = mac_end_verify(&m, tag, tag_len);
 	if (st == KGSS_S_COMPLETE) {
@@ -181,8 +224,9 @@ static kgss_status mac_segs(mac_run *m, const mac_key *k, const seglist &segs, s
 	return st;
 }
 
-kgss_status mac_checksum(const mac_key *k, const seglist &segs, uint8_t *out, size_t len)
+kgss_status mac_checksum(const enctype *et, const mac_key *k, const seglist &segs, uint8_t *out)
 {
+	const size_t len = et->cksum_len;
 	mac_run m; // secret-dependent: consumed by mac_end
 	kgss_status st = mac_segs(&m, k, segs, len);
 	if (st != KGSS_S_COMPLETE)
@@ -190,8 +234,9 @@ kgss_status mac_checksum(const mac_key *k, const seglist &segs, uint8_t *out, si
 	return mac_end_truncated(&m, out, len);
 }
 
-kgss_status mac_verify(const mac_key *k, const seglist &segs, const uint8_t *cksum, size_t len)
+kgss_status mac_verify(const enctype *et, const mac_key *k, const seglist &segs, const uint8_t *cksum)
 {
+	const size_t len = et->cksum_len;
 	mac_run m; // secret-dependent: consumed by mac_end_verify
 	kgss_status st = mac_segs(&m, k, segs, len);
 	if (st != KGSS_S_COMPLETE)

@@ -4,7 +4,7 @@
 // RFC 4757 §4 / §5, for key K and usage T (translated per RFC 4757 §3 /
 // MIT's ms_usage: 3 -> 8, 23 -> 13, others unchanged):
 //   K1 = HMAC-MD5(K, T_le32)                       (23)
-//   K1 = HMAC-MD5(K, "fortybits\0" | T_le32)       (24)
+//   K1 = HMAC-MD5(K, "fortybits\0" | T_le32)       (24: et->rc4_export)
 //   K2 = K1; for 24, bytes 7..15 of K1 are then set to 0xAB
 //   tag = HMAC-MD5(K2, conf(8) | data)             (16 bytes, over plaintext)
 //   K3 = HMAC-MD5(K1, tag)
@@ -137,7 +137,8 @@ uint32_t ms_usage(uint32_t usage)
 	}
 }
 
-kgss_status derive_enc(bool exp, const kgss_crypto_backend *be, const uint8_t *key, uint32_t usage, enc_key *out)
+kgss_status derive_enc(const enctype *et, const kgss_crypto_backend *be, const uint8_t *key, uint32_t usage,
+		       enc_key *out)
 {
 	wipe(out, sizeof(*out));
 	const kgss_hash_class *md5 = nullptr;
@@ -145,11 +146,11 @@ kgss_status derive_enc(bool exp, const kgss_crypto_backend *be, const uint8_t *k
 	kgss_status st = rc4_backend(be, &md5, &x.sc);
 	if (st != KGSS_S_COMPLETE)
 		return st;
-	st = rc4_salt(md5, key, exp, ms_usage(usage), x.k1);
+	st = rc4_salt(md5, key, et->rc4_export, ms_usage(usage), x.k1);
 	if (st == KGSS_S_COMPLETE)
 		st = mac_key_init_hmac(&out->ki, md5, x.k1, 16, usage); // K2 = K1 before masking
 	if (st == KGSS_S_COMPLETE) {
-		if (exp)
+		if (et->rc4_export)
 			rc4_exp_mask(x.k1);
 		memcpy(out->ke.ks, &x, sizeof(x));
 	} else {
@@ -187,12 +188,12 @@ __attribute__((noinline)) kgss_status start_rc4(const enc_key *k, const uint8_t 
 	return r;
 }
 
-kgss_status encrypt(const enc_key *k, const seglist &segs, uint8_t *tag)
+kgss_status encrypt(const enctype *et, const enc_key *k, const seglist &segs, uint8_t *tag)
 {
-	if (segs.enc_len() < 8 || mac_size(&k->ki) != 16)
+	if (segs.enc_len() < et->conf_len || mac_size(&k->ki) != et->cksum_len)
 		return KGSS_S_FAILURE;
 	// The tag keys the cipher, so this profile needs two passes on encrypt.
-	kgss_status st = mac_checksum(&k->ki, segs, tag, 16);
+	kgss_status st = mac_checksum(et, &k->ki, segs, tag);
 	if (st != KGSS_S_COMPLETE)
 		return st;
 	uint8_t k3[16]; // secret: K3, wiped before return
@@ -202,17 +203,17 @@ kgss_status encrypt(const enc_key *k, const seglist &segs, uint8_t *tag)
 		st = rc4_crypt_segs(sc, k3, segs);
 	wipe(k3, sizeof(k3));
 	if (st != KGSS_S_COMPLETE)
-		wipe(tag, 16);
+		wipe(tag, et->cksum_len);
 	return st;
 }
 
-kgss_status decrypt(const enc_key *k, const seglist &segs, const uint8_t *tag)
+kgss_status decrypt(const enctype *et, const enc_key *k, const seglist &segs, const uint8_t *tag)
 {
-	if (segs.enc_len() < 8) {
+	if (segs.enc_len() < et->conf_len) {
 		zero_enc_segs(segs);
 		return KGSS_S_DEFECTIVE_TOKEN;
 	}
-	if (mac_size(&k->ki) != 16) {
+	if (mac_size(&k->ki) != et->cksum_len) {
 		zero_enc_segs(segs);
 		return KGSS_S_FAILURE;
 	}
@@ -230,7 +231,7 @@ kgss_status decrypt(const enc_key *k, const seglist &segs, const uint8_t *tag)
 			if (st != KGSS_S_COMPLETE) {
 				mac_abort(&m);
 			} else {
-				st = mac_end_verify(&m, tag, 16);
+				st = mac_end_verify(&m, tag, et->cksum_len);
 			}
 		}
 		sc->clear(rs);
@@ -241,7 +242,8 @@ kgss_status decrypt(const enc_key *k, const seglist &segs, const uint8_t *tag)
 	return st;
 }
 
-kgss_status derive_cksum(const kgss_crypto_backend *be, const uint8_t *key, uint32_t usage, mac_key *out)
+kgss_status derive_cksum(const enctype *et, const kgss_crypto_backend *be, const uint8_t *key, uint32_t usage,
+			 mac_key *out)
 {
 	wipe(out, sizeof(*out));
 	const kgss_hash_class *md5 = nullptr;
@@ -257,17 +259,17 @@ kgss_status derive_cksum(const kgss_crypto_backend *be, const uint8_t *key, uint
 	return st;
 }
 
-kgss_status make_checksum(const mac_key *k, const seglist &segs, uint8_t *out)
+kgss_status make_checksum(const enctype *et, const mac_key *k, const seglist &segs, uint8_t *out)
 {
 	if (k->kind != MAC_HMAC)
 		return KGSS_S_FAILURE;
 	return rc4_md5_cksum(&k->hmac, k->usage, segs, out); // usage translated at derive_cksum
 }
 
-kgss_status verify_checksum(const mac_key *k, const seglist &segs, const uint8_t *cksum)
+kgss_status verify_checksum(const enctype *et, const mac_key *k, const seglist &segs, const uint8_t *cksum)
 {
 	uint8_t want[16]; // secret: expected checksum, wiped before return
-	kgss_status st = make_checksum(k, segs, want);
+	kgss_status st = make_checksum(et, k, segs, want);
 	if (st == KGSS_S_COMPLETE && !ct_equal(want, cksum, 16))
 		st = KGSS_S_BAD_SIG;
 	wipe(want, sizeof(want));
@@ -276,48 +278,16 @@ kgss_status verify_checksum(const mac_key *k, const seglist &segs, const uint8_t
 
 } // namespace
 
-// ---- arcfour-hmac (23) -----------------------------------------------------------
-kgss_status rc4_derive_enc(const kgss_crypto_backend *be, const uint8_t *key, uint32_t usage, enc_key *out)
-{
-	return derive_enc(false, be, key, usage, out);
-}
-kgss_status rc4_derive_cksum(const kgss_crypto_backend *be, const uint8_t *key, uint32_t usage, mac_key *out)
-{
-	return derive_cksum(be, key, usage, out);
-}
-kgss_status rc4_encrypt(const enc_key *k, const seglist &segs, uint8_t *tag) { return encrypt(k, segs, tag); }
-kgss_status rc4_decrypt(const enc_key *k, const seglist &segs, const uint8_t *tag) { return decrypt(k, segs, tag); }
-kgss_status rc4_make_checksum(const mac_key *k, const seglist &segs, uint8_t *out)
-{
-	return make_checksum(k, segs, out);
-}
-kgss_status rc4_verify_checksum(const mac_key *k, const seglist &segs, const uint8_t *cksum)
-{
-	return verify_checksum(k, segs, cksum);
-}
-
-// ---- arcfour-hmac-exp (24): same but for K1 (RFC 4757 §4 "export") --------------
-kgss_status rc4exp_derive_enc(const kgss_crypto_backend *be, const uint8_t *key, uint32_t usage, enc_key *out)
-{
-	return derive_enc(true, be, key, usage, out);
-}
-kgss_status rc4exp_derive_cksum(const kgss_crypto_backend *be, const uint8_t *key, uint32_t usage, mac_key *out)
-{
-	return derive_cksum(be, key, usage, out);
-}
-kgss_status rc4exp_encrypt(const enc_key *k, const seglist &segs, uint8_t *tag) { return encrypt(k, segs, tag); }
-kgss_status rc4exp_decrypt(const enc_key *k, const seglist &segs, const uint8_t *tag)
-{
-	return decrypt(k, segs, tag);
-}
-kgss_status rc4exp_make_checksum(const mac_key *k, const seglist &segs, uint8_t *out)
-{
-	return make_checksum(k, segs, out);
-}
-kgss_status rc4exp_verify_checksum(const mac_key *k, const seglist &segs, const uint8_t *cksum)
-{
-	return verify_checksum(k, segs, cksum);
-}
+const enctype_ops rc4_hmac_ops = {
+	.family = FAMILY_RC4,
+	.derive_enc = derive_enc, // 23, or 24 (et->rc4_export): RFC 4757 §4 "export"
+	.derive_cksum = derive_cksum,
+	.derive_raw = nullptr,
+	.encrypt = encrypt,
+	.decrypt = decrypt,
+	.make_checksum = make_checksum,
+	.verify_checksum = verify_checksum,
+};
 
 } // namespace kgss
 

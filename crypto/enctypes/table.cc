@@ -1,224 +1,76 @@
 // crypto/enctypes/table.cc - the one const enctype table, its lookups, and
 // the mapping from an enctype's needs to a backend's primitives.
 //
-// Fields are positional (C++17 has no designated initializers); every field
-// is named in a comment, in the order of struct enctype (crypto/enctype.h).
+// One row per enctype, fields named as in struct enctype (crypto/enctype.h)
+// and in its order; sign_alg / seal_alg (0xffff: not RFC 1964), rfc4121 and
+// rc4_export (false) default.  Lengths are RFC 3961 octets.
 #include "crypto/enctypes/profile.h"
 #include "crypto/mac.h"
 #include "crypto/util.h"
 
 namespace kgss {
 
-static const enctype kTable[] = {
+static constexpr enctype kTable[] = {
 #if KGSS_WITH_DES3
-	{
-		/* etype           */ 16,
-		/* name            */ "des3-cbc-sha1",
-		/* family          */ FAMILY_DES3,
-		/* cipher          */ CIPHER_DES3,
-		/* hash            */ HASH_SHA1,
-		/* key_bytes       */ 24,
-		/* block_size      */ 8,
-		/* conf_len        */ 8,
-		/* cksum_len       */ 20, // HMAC-SHA1, untruncated (RFC 3961 §6.3)
-		/* cksumtype       */ 12, // hmac-sha1-des3-kd
-		/* sign_alg        */ 4,  // RFC 1964 (MIT): HMAC SHA1 DES3-KD
-		/* seal_alg        */ 2,  // DES3-KD
-		/* rfc4121         */ false,
-		/* derive_enc      */ des3_derive_enc,
-		/* derive_cksum    */ des3_derive_cksum,
-		/* derive_raw      */ des3_derive_raw,
-		/* encrypt         */ des3_encrypt,
-		/* decrypt         */ des3_decrypt,
-		/* make_checksum   */ des3_make_checksum,
-		/* verify_checksum */ des3_verify_checksum,
-	},
+	// RFC 3961 §6.3: HMAC-SHA1 untruncated, cksumtype hmac-sha1-des3-kd;
+	// RFC 1964 (MIT) sign_alg HMAC SHA1 DES3-KD, seal_alg DES3-KD.
+	{.etype = 16, .name = "des3-cbc-sha1", .ops = &des3_ops, .cipher = CIPHER_DES3, .hash = HASH_SHA1,
+	 .key_bytes = 24, .block_size = 8, .conf_len = 8, .cksum_len = 20, .cksumtype = 12, .sign_alg = 4, .seal_alg = 2},
 #endif
 #if KGSS_WITH_AES_SHA1
-	{
-		/* etype           */ 17,
-		/* name            */ "aes128-cts-hmac-sha1-96",
-		/* family          */ FAMILY_AES_SHA1,
-		/* cipher          */ CIPHER_AES128,
-		/* hash            */ HASH_SHA1,
-		/* key_bytes       */ 16,
-		/* block_size      */ 16,
-		/* conf_len        */ 16,
-		/* cksum_len       */ 12, // HMAC-SHA1-96 (RFC 3962 §6)
-		/* cksumtype       */ 15, // hmac-sha1-96-aes128
-		/* sign_alg        */ 0xffff,
-		/* seal_alg        */ 0xffff,
-		/* rfc4121         */ true,
-		/* derive_enc      */ aes128_sha1_derive_enc,
-		/* derive_cksum    */ aes128_sha1_derive_cksum,
-		/* derive_raw      */ aes128_sha1_derive_raw,
-		/* encrypt         */ aes128_sha1_encrypt,
-		/* decrypt         */ aes128_sha1_decrypt,
-		/* make_checksum   */ aes128_sha1_make_checksum,
-		/* verify_checksum */ aes128_sha1_verify_checksum,
-	},
-	{
-		/* etype           */ 18,
-		/* name            */ "aes256-cts-hmac-sha1-96",
-		/* family          */ FAMILY_AES_SHA1,
-		/* cipher          */ CIPHER_AES256,
-		/* hash            */ HASH_SHA1,
-		/* key_bytes       */ 32,
-		/* block_size      */ 16,
-		/* conf_len        */ 16,
-		/* cksum_len       */ 12,
-		/* cksumtype       */ 16, // hmac-sha1-96-aes256
-		/* sign_alg        */ 0xffff,
-		/* seal_alg        */ 0xffff,
-		/* rfc4121         */ true,
-		/* derive_enc      */ aes256_sha1_derive_enc,
-		/* derive_cksum    */ aes256_sha1_derive_cksum,
-		/* derive_raw      */ aes256_sha1_derive_raw,
-		/* encrypt         */ aes256_sha1_encrypt,
-		/* decrypt         */ aes256_sha1_decrypt,
-		/* make_checksum   */ aes256_sha1_make_checksum,
-		/* verify_checksum */ aes256_sha1_verify_checksum,
-	},
+	// RFC 3962 §6: HMAC-SHA1-96, cksumtypes hmac-sha1-96-aes128 / -aes256.
+	{.etype = 17, .name = "aes128-cts-hmac-sha1-96", .ops = &aes_sha1_ops, .cipher = CIPHER_AES128, .hash = HASH_SHA1,
+	 .key_bytes = 16, .block_size = 16, .conf_len = 16, .cksum_len = 12, .cksumtype = 15, .rfc4121 = true},
+	{.etype = 18, .name = "aes256-cts-hmac-sha1-96", .ops = &aes_sha1_ops, .cipher = CIPHER_AES256, .hash = HASH_SHA1,
+	 .key_bytes = 32, .block_size = 16, .conf_len = 16, .cksum_len = 12, .cksumtype = 16, .rfc4121 = true},
 #endif
 #if KGSS_WITH_AES_SHA2
-	{
-		/* etype           */ 19,
-		/* name            */ "aes128-cts-hmac-sha256-128",
-		/* family          */ FAMILY_AES_SHA2,
-		/* cipher          */ CIPHER_AES128,
-		/* hash            */ HASH_SHA256,
-		/* key_bytes       */ 16,
-		/* block_size      */ 16,
-		/* conf_len        */ 16,
-		/* cksum_len       */ 16, // HMAC-SHA-256-128 (RFC 8009 §5)
-		/* cksumtype       */ 19, // hmac-sha256-128-aes128
-		/* sign_alg        */ 0xffff,
-		/* seal_alg        */ 0xffff,
-		/* rfc4121         */ true,
-		/* derive_enc      */ aes128_sha256_derive_enc,
-		/* derive_cksum    */ aes128_sha256_derive_cksum,
-		/* derive_raw      */ aes128_sha256_derive_raw,
-		/* encrypt         */ aes128_sha256_encrypt,
-		/* decrypt         */ aes128_sha256_decrypt,
-		/* make_checksum   */ aes128_sha256_make_checksum,
-		/* verify_checksum */ aes128_sha256_verify_checksum,
-	},
-	{
-		/* etype           */ 20,
-		/* name            */ "aes256-cts-hmac-sha384-192",
-		/* family          */ FAMILY_AES_SHA2,
-		/* cipher          */ CIPHER_AES256,
-		/* hash            */ HASH_SHA384,
-		/* key_bytes       */ 32,
-		/* block_size      */ 16,
-		/* conf_len        */ 16,
-		/* cksum_len       */ 24, // HMAC-SHA-384-192
-		/* cksumtype       */ 20, // hmac-sha384-192-aes256
-		/* sign_alg        */ 0xffff,
-		/* seal_alg        */ 0xffff,
-		/* rfc4121         */ true,
-		/* derive_enc      */ aes256_sha384_derive_enc,
-		/* derive_cksum    */ aes256_sha384_derive_cksum,
-		/* derive_raw      */ aes256_sha384_derive_raw,
-		/* encrypt         */ aes256_sha384_encrypt,
-		/* decrypt         */ aes256_sha384_decrypt,
-		/* make_checksum   */ aes256_sha384_make_checksum,
-		/* verify_checksum */ aes256_sha384_verify_checksum,
-	},
+	// RFC 8009 §5: HMAC-SHA-256-128 / HMAC-SHA-384-192 (also the Kc, Ki
+	// lengths), cksumtypes hmac-sha256-128-aes128 / hmac-sha384-192-aes256.
+	{.etype = 19, .name = "aes128-cts-hmac-sha256-128", .ops = &aes_sha2_ops, .cipher = CIPHER_AES128,
+	 .hash = HASH_SHA256, .key_bytes = 16, .block_size = 16, .conf_len = 16, .cksum_len = 16, .cksumtype = 19,
+	 .rfc4121 = true},
+	{.etype = 20, .name = "aes256-cts-hmac-sha384-192", .ops = &aes_sha2_ops, .cipher = CIPHER_AES256,
+	 .hash = HASH_SHA384, .key_bytes = 32, .block_size = 16, .conf_len = 16, .cksum_len = 24, .cksumtype = 20,
+	 .rfc4121 = true},
 #endif
 #if KGSS_WITH_RC4
-	{
-		/* etype           */ 23,
-		/* name            */ "arcfour-hmac",
-		/* family          */ FAMILY_RC4,
-		/* cipher          */ CIPHER_RC4,
-		/* hash            */ HASH_MD5,
-		/* key_bytes       */ 16,
-		/* block_size      */ 1,
-		/* conf_len        */ 8,
-		/* cksum_len       */ 16, // HMAC-MD5 (RFC 4757 §4)
-		/* cksumtype       */ -138, // hmac-md5-rc4
-		/* sign_alg        */ 0x11, // RFC 4757 §7.1 HMAC-MD5
-		/* seal_alg        */ 0x10, // RC4
-		/* rfc4121         */ false,
-		/* derive_enc      */ rc4_derive_enc,
-		/* derive_cksum    */ rc4_derive_cksum,
-		/* derive_raw      */ nullptr,
-		/* encrypt         */ rc4_encrypt,
-		/* decrypt         */ rc4_decrypt,
-		/* make_checksum   */ rc4_make_checksum,
-		/* verify_checksum */ rc4_verify_checksum,
-	},
-	{
-		/* etype           */ 24,
-		/* name            */ "arcfour-hmac-exp",
-		/* family          */ FAMILY_RC4,
-		/* cipher          */ CIPHER_RC4,
-		/* hash            */ HASH_MD5,
-		/* key_bytes       */ 16,
-		/* block_size      */ 1,
-		/* conf_len        */ 8,
-		/* cksum_len       */ 16,
-		/* cksumtype       */ -138,
-		/* sign_alg        */ 0x11,
-		/* seal_alg        */ 0x10,
-		/* rfc4121         */ false,
-		/* derive_enc      */ rc4exp_derive_enc,
-		/* derive_cksum    */ rc4exp_derive_cksum,
-		/* derive_raw      */ nullptr,
-		/* encrypt         */ rc4exp_encrypt,
-		/* decrypt         */ rc4exp_decrypt,
-		/* make_checksum   */ rc4exp_make_checksum,
-		/* verify_checksum */ rc4exp_verify_checksum,
-	},
+	// RFC 4757 §4: HMAC-MD5, cksumtype hmac-md5-rc4; §7.1 sign_alg HMAC-MD5,
+	// seal_alg RC4.
+	{.etype = 23, .name = "arcfour-hmac", .ops = &rc4_hmac_ops, .cipher = CIPHER_RC4, .hash = HASH_MD5,
+	 .key_bytes = 16, .block_size = 1, .conf_len = 8, .cksum_len = 16, .cksumtype = -138, .sign_alg = 0x11,
+	 .seal_alg = 0x10},
+	{.etype = 24, .name = "arcfour-hmac-exp", .ops = &rc4_hmac_ops, .cipher = CIPHER_RC4, .hash = HASH_MD5,
+	 .key_bytes = 16, .block_size = 1, .conf_len = 8, .cksum_len = 16, .cksumtype = -138, .sign_alg = 0x11,
+	 .seal_alg = 0x10, .rc4_export = true},
 #endif
 #if KGSS_WITH_CAMELLIA
-	{
-		/* etype           */ 25,
-		/* name            */ "camellia128-cts-cmac",
-		/* family          */ FAMILY_CAMELLIA,
-		/* cipher          */ CIPHER_CAMELLIA128,
-		/* hash            */ HASH_NONE,
-		/* key_bytes       */ 16,
-		/* block_size      */ 16,
-		/* conf_len        */ 16,
-		/* cksum_len       */ 16, // CMAC (RFC 6803 §4)
-		/* cksumtype       */ 17, // cmac-camellia128
-		/* sign_alg        */ 0xffff,
-		/* seal_alg        */ 0xffff,
-		/* rfc4121         */ true,
-		/* derive_enc      */ camellia128_derive_enc,
-		/* derive_cksum    */ camellia128_derive_cksum,
-		/* derive_raw      */ camellia128_derive_raw,
-		/* encrypt         */ camellia128_encrypt,
-		/* decrypt         */ camellia128_decrypt,
-		/* make_checksum   */ camellia128_make_checksum,
-		/* verify_checksum */ camellia128_verify_checksum,
-	},
-	{
-		/* etype           */ 26,
-		/* name            */ "camellia256-cts-cmac",
-		/* family          */ FAMILY_CAMELLIA,
-		/* cipher          */ CIPHER_CAMELLIA256,
-		/* hash            */ HASH_NONE,
-		/* key_bytes       */ 32,
-		/* block_size      */ 16,
-		/* conf_len        */ 16,
-		/* cksum_len       */ 16,
-		/* cksumtype       */ 18, // cmac-camellia256
-		/* sign_alg        */ 0xffff,
-		/* seal_alg        */ 0xffff,
-		/* rfc4121         */ true,
-		/* derive_enc      */ camellia256_derive_enc,
-		/* derive_cksum    */ camellia256_derive_cksum,
-		/* derive_raw      */ camellia256_derive_raw,
-		/* encrypt         */ camellia256_encrypt,
-		/* decrypt         */ camellia256_decrypt,
-		/* make_checksum   */ camellia256_make_checksum,
-		/* verify_checksum */ camellia256_verify_checksum,
-	},
+	// RFC 6803 §4: CMAC, cksumtypes cmac-camellia128 / cmac-camellia256.
+	{.etype = 25, .name = "camellia128-cts-cmac", .ops = &camellia_ops, .cipher = CIPHER_CAMELLIA128,
+	 .key_bytes = 16, .block_size = 16, .conf_len = 16, .cksum_len = 16, .cksumtype = 17, .rfc4121 = true},
+	{.etype = 26, .name = "camellia256-cts-cmac", .ops = &camellia_ops, .cipher = CIPHER_CAMELLIA256,
+	 .key_bytes = 32, .block_size = 16, .conf_len = 16, .cksum_len = 16, .cksumtype = 18, .rfc4121 = true},
 #endif
 };
+
+// What the family code relies on, for every row: lengths within the bounds
+// its secret buffers are sized by.  (A row that leaves out .ops, or any
+// field without a default, draws -Wmissing-field-initializers; pointers
+// cannot be tested here: the kernel's -fno-delete-null-pointer-checks makes
+// &object != nullptr no constant expression.)
+static constexpr bool row_ok(const enctype &e)
+{
+	return e.key_bytes > 0 && e.key_bytes <= ENCTYPE_KEY_MAX && e.block_size > 0 && e.conf_len > 0 &&
+	       e.cksum_len > 0 && e.cksum_len <= ENCTYPE_CKSUM_MAX;
+}
+static constexpr bool rows_ok()
+{
+	for (const enctype &e : kTable)
+		if (!row_ok(e))
+			return false;
+	return true;
+}
+static_assert(rows_ok(), "an enctype row with a length out of bounds (crypto/enctype.h)");
 
 static constexpr size_t kCount = sizeof(kTable) / sizeof(kTable[0]);
 

@@ -103,6 +103,40 @@ struct kgss_hash_class {
 	void (*clear)(void *st);
 };
 
+/* ---- optional: a stitched CBC + hash engine ----------------------------------
+ * One sweep over contiguous data that runs a block cipher in CBC mode and a
+ * hash together, so that the CPU overlaps the two (CBC encryption is one
+ * serial chain of cipher rounds; the hash compression is another, on other
+ * execution units; CBC decryption's independent blocks hide under the hash).
+ * The library uses it for runs of whole hash blocks inside one segment of
+ * an RFC 3962 / RFC 8009 message and falls back to the two-pass path for
+ * everything else, so an engine changes speed, never a token.
+ *
+ * An engine reads the internal layouts of particular classes of its own
+ * backend: it takes key schedules of `cipher_a` / `cipher_b` only and live
+ * states of `hash` only, and the state must have absorbed a whole number of
+ * hash blocks.  `unit` is hash->block_size (64 or 128), a multiple of the
+ * cipher block size. */
+typedef struct kgss_cbc_hash_class kgss_cbc_hash_class;
+struct kgss_cbc_hash_class {
+	const char *name;                        /* e.g. "aes-ni+sha1-ni" */
+	const kgss_block_cipher_class *cipher_a; /* cipher classes whose schedules */
+	const kgss_block_cipher_class *cipher_b; /* it takes (NULL: none)          */
+	const kgss_hash_class *hash;             /* hash class whose states it takes */
+	size_t unit;                             /* bytes per unit = hash block size */
+
+	/* CBC-encrypt data[0 .. nunits * unit) in place (iv read and updated as
+	 * cbc_encrypt does) and absorb into the live hash state st the
+	 * plaintext (hash_output == 0: MAC-then-encrypt, RFC 3962) or the
+	 * ciphertext (hash_output != 0: encrypt-then-MAC, RFC 8009).  On
+	 * failure (nonzero) data, iv and st hold unspecified values: the
+	 * caller abandons the computation. */
+	int (*encrypt)(const void *ks, uint8_t *iv, void *st, uint8_t *data, size_t nunits, int hash_output);
+	/* CBC-decrypt likewise, absorbing the ciphertext (hash_output == 0:
+	 * RFC 8009) or the plaintext (hash_output != 0: RFC 3962). */
+	int (*decrypt)(const void *ks, uint8_t *iv, void *st, uint8_t *data, size_t nunits, int hash_output);
+};
+
 /* ---- a backend: one pointer per primitive, NULL = unavailable ------------- */
 typedef struct kgss_crypto_backend {
 	uint32_t abi_version; /* KGSS_CRYPTO_ABI_VERSION */
@@ -117,10 +151,18 @@ typedef struct kgss_crypto_backend {
 	const kgss_hash_class *sha1;
 	const kgss_hash_class *sha256;
 	const kgss_hash_class *sha384;
+	/* Optional engines (appended: initializers that stop before them leave
+	 * them NULL, and NULL = absent: the library keeps the two-pass path).
+	 * Stitched AES-CBC with SHA-1 (RFC 3962), SHA-256 / SHA-384 (RFC 8009). */
+	const kgss_cbc_hash_class *cbc_sha1;
+	const kgss_cbc_hash_class *cbc_sha256;
+	const kgss_cbc_hash_class *cbc_sha384;
 } kgss_crypto_backend;
 
 /* The builtin backend (portable C++, part of libkgss).  Picks AES-NI / SHA-NI
- * code, and AVX2 + BMI2 code for SHA-384, at run time when the CPU has it;
+ * code, and AVX2 + BMI2 code for SHA-384, at run time when the CPU has it,
+ * and the stitched AES-NI + SHA-NI engines (cbc_sha1, cbc_sha256) when it has
+ * both;
  * the result is a pointer to one of the const backends below, so nothing
  * global is written. */
 const kgss_crypto_backend *kgss_crypto_builtin(void);

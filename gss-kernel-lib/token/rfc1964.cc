@@ -93,11 +93,11 @@ bool profile_of(const kgss_ctx *c, profile *p)
 {
 	if (c->et == nullptr || c->be == nullptr)
 		return false;
-	if (c->et->family == FAMILY_DES3) {
+	if (c->et->family() == FAMILY_DES3) {
 		*p = profile{true, kDes3CksumLen, c->et->sign_alg, c->et->seal_alg};
 		return true;
 	}
-	if (c->et->family == FAMILY_RC4) {
+	if (c->et->family() == FAMILY_RC4) {
 		*p = profile{false, kRc4CksumLen, c->et->sign_alg, c->et->seal_alg};
 		return true;
 	}
@@ -355,7 +355,7 @@ kgss_status rc4_init_keys(kgss_ctx *c, const uint8_t *key)
 		return st;
 	if (c->et->key_bytes != RC4_KEY_BYTES)
 		return KGSS_S_FAILURE;
-	k.exp = c->et->etype == 24;
+	k.exp = c->et->rc4_export;
 
 	uint8_t t[16];      // secret
 	uint8_t klocal[16]; // secret
@@ -386,7 +386,7 @@ kgss_status des3_init_keys(kgss_ctx *c, const uint8_t *key)
 {
 	des3_keys &k = c->k.des3;
 	const kgss_block_cipher_class *cls = backend_cipher(c->be, CIPHER_DES3);
-	if (cls == nullptr || c->et->derive_cksum == nullptr)
+	if (cls == nullptr)
 		return KGSS_S_UNAVAILABLE;
 	if (cls->block_size != 8)
 		return KGSS_S_FAILURE;
@@ -416,10 +416,10 @@ kgss_status rfc1964_init_keys(kgss_ctx *c, const uint8_t *key)
 
 void rfc1964_clear_keys(kgss_ctx *c)
 {
-	if (c->et != nullptr && c->et->family == FAMILY_DES3) {
+	if (c->et != nullptr && c->et->family() == FAMILY_DES3) {
 		cipher_key_clear(&c->k.des3.raw);
 		mac_key_clear(&c->k.des3.sign);
-	} else if (c->et != nullptr && c->et->family == FAMILY_RC4) {
+	} else if (c->et != nullptr && c->et->family() == FAMILY_RC4) {
 		hmac_key_clear(&c->k.rc4.ksign);
 		hmac_key_clear(&c->k.rc4.kseq);
 		hmac_key_clear(&c->k.rc4.kcrypt);

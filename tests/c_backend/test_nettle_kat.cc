@@ -370,7 +370,7 @@ bytes encrypt_contig(const kgss::enctype *et, const kgss::enc_key *k, const byte
 {
 	bytes buf = conf;
 	buf.insert(buf.end(), plain.begin(), plain.end());
-	if (et->family == kgss::FAMILY_DES3)
+	if (et->family() == kgss::FAMILY_DES3)
 		while (buf.size() % 8)
 			buf.push_back(0);
 	kgss_iov iov = {KGSS_IOV_DATA, {buf.size(), buf.data()}};
@@ -378,7 +378,7 @@ bytes encrypt_contig(const kgss::enctype *et, const kgss::enc_key *k, const byte
 	sl.set_iov(&iov, 1);
 	bytes tag(et->cksum_len);
 	CHECK_EQUAL(KGSS_S_COMPLETE, et->encrypt(k, sl, tag.data()));
-	if (et->family == kgss::FAMILY_RC4) {
+	if (et->family() == kgss::FAMILY_RC4) {
 		tag.insert(tag.end(), buf.begin(), buf.end());
 		return tag;
 	}
@@ -390,7 +390,7 @@ kgss_status decrypt_contig(const kgss::enctype *et, const kgss::enc_key *k, cons
 	size_t h = et->cksum_len;
 	CHECK(ct.size() >= h);
 	bytes tag, enc;
-	if (et->family == kgss::FAMILY_RC4) {
+	if (et->family() == kgss::FAMILY_RC4) {
 		tag.assign(ct.begin(), ct.begin() + h);
 		enc.assign(ct.begin() + h, ct.end());
 	} else {

@@ -82,7 +82,7 @@ bool recovered_confounder(const kt::vector_block &b, bytes *out)
 bytes join_ct(const kgss::enctype *et, const bytes &enc, const bytes &tag)
 {
 	bytes r;
-	if (et->family == kgss::FAMILY_RC4) {
+	if (et->family() == kgss::FAMILY_RC4) {
 		r = tag;
 		r.insert(r.end(), enc.begin(), enc.end());
 	} else {
@@ -97,7 +97,7 @@ bool split_ct(const kgss::enctype *et, const bytes &ct, bytes *enc, bytes *tag)
 	size_t h = et->cksum_len;
 	if (ct.size() < h)
 		return false;
-	if (et->family == kgss::FAMILY_RC4) {
+	if (et->family() == kgss::FAMILY_RC4) {
 		tag->assign(ct.begin(), ct.begin() + h);
 		enc->assign(ct.begin() + h, ct.end());
 	} else {
@@ -112,7 +112,7 @@ kgss_status encrypt_contig(const kgss::enctype *et, const kgss::enc_key *k, cons
 {
 	bytes buf = conf;
 	buf.insert(buf.end(), plain.begin(), plain.end());
-	if (et->family == kgss::FAMILY_DES3)
+	if (et->family() == kgss::FAMILY_DES3)
 		while (buf.size() % 8)
 			buf.push_back(0);
 	kgss_iov iov = {KGSS_IOV_DATA, {buf.size(), buf.data()}};

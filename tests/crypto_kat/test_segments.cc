@@ -107,7 +107,7 @@ bytes rnd(uint64_t &seed, size_t n)
 // around and between.  DES3 needs conf + data to be a multiple of 8.
 std::vector<msg_run> make_runs(const kgss::enctype *et, size_t n, bool sign_only, uint64_t &seed)
 {
-	if (et->family == kgss::FAMILY_DES3)
+	if (et->family() == kgss::FAMILY_DES3)
 		n += (8 - (et->conf_len + n) % 8) % 8;
 	bytes d = rnd(seed, n);
 	std::vector<msg_run> r;
@@ -260,7 +260,7 @@ TEST(seg_reject, truncation_bitflip_wrong_usage)
 			CHECK_EQUAL(KGSS_S_COMPLETE, et->derive_enc(be.be, key.data(), 22, k.get()));
 			CHECK_EQUAL(KGSS_S_COMPLETE, et->derive_enc(be.be, key.data(), 24, k2.get()));
 			bytes conf = rnd(seed, et->conf_len);
-			bytes plain = rnd(seed, et->family == kgss::FAMILY_DES3 ? 40 : 41);
+			bytes plain = rnd(seed, et->family() == kgss::FAMILY_DES3 ? 40 : 41);
 			bytes ct, enc, tag;
 			CHECK_EQUAL(KGSS_S_COMPLETE, katu::encrypt_contig(et, k.get(), conf, plain, &ct));
 			CHECK(katu::split_ct(et, ct, &enc, &tag));
@@ -329,7 +329,7 @@ TEST(seg_differential, builtin_vs_openssl)
 				kt::fill_random(seed, r, 4);
 				uint32_t usage = (uint32_t)(r[0] | r[1] << 8) % 1024;
 				size_t n = iter < 20 ? (size_t)iter : (size_t)(r[2] | r[3] << 8) % 4097;
-				if (et->family == kgss::FAMILY_DES3)
+				if (et->family() == kgss::FAMILY_DES3)
 					n += (8 - (et->conf_len + n) % 8) % 8;
 				bytes conf = rnd(seed, et->conf_len), data = rnd(seed, n);
 				auto ka = katu::new_enc_key(), kb = katu::new_enc_key();
@@ -356,7 +356,7 @@ TEST(seg_differential, builtin_vs_openssl)
 				STRCMP_EQUAL(to_hex(cb).c_str(), to_hex(ca).c_str());
 				kgss::mac_key_clear(ma.get());
 				kgss::mac_key_clear(mb.get());
-				if (et->derive_raw) {
+				if (et->ops->derive_raw) {
 					uint8_t ra[64], rb[64];
 					size_t la = 0, lb = 0;
 					for (kgss::derive_kind kd : {kgss::DERIVE_KC, kgss::DERIVE_KE, kgss::DERIVE_KI}) {

@@ -141,7 +141,7 @@ std::vector<secret> secrets_of(const etinfo &e, const bytes &key)
 		return s;
 	}
 	const kgss::enctype *et = kgss::enctype_find(e.etype);
-	CHECK(et != nullptr && et->derive_raw != nullptr);
+	CHECK(et != nullptr && et->ops->derive_raw != nullptr);
 	const kgss_crypto_backend *be = kgss_crypto_builtin_portable();
 	const bool hmac = e.etype != 25 && e.etype != 26; // Camellia: CMAC keys
 	std::vector<uint32_t> usages = e.protocol == 1 ? std::vector<uint32_t>{22, 23, 24, 25} : std::vector<uint32_t>{23};

@@ -36,6 +36,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+#endif
 
 #include <algorithm>
 #include <atomic>
@@ -132,6 +135,19 @@ using bytes = std::vector<uint8_t>;
 	exit(1);
 }
 
+// The clock of the timed loops: wall time (CLOCK_MONOTONIC), or with
+// --cpu-clock this thread's CPU time (CLOCK_THREAD_CPUTIME_ID), which leaves
+// out the time the thread waits while other processes run - on a shared,
+// overloaded machine the difference between a number and noise.  (Caches
+// and the SMT sibling are still shared.)
+clockid_t g_loop_clock = CLOCK_MONOTONIC;
+double loop_ns()
+{
+	struct timespec ts;
+	clock_gettime(g_loop_clock, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
 double now_ns()
 {
 	return (double)std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -150,6 +166,7 @@ struct options {
 	bool openssl = true;
 	bool threads = true;
 	bool quick = false;
+	bool cpu_clock = false; // --cpu-clock: time loops by this thread's CPU time
 	std::string json, plot;
 	std::string kdc_dir; // empty: a fresh temporary directory
 	std::vector<std::string> ops; // empty: all
@@ -161,12 +178,13 @@ struct options {
 
 void usage()
 {
-	puts("usage: kgss-bench [--quick] [--no-mit] [--no-iov] [--no-openssl] [--no-threads]\n"
+	puts("usage: kgss-bench [--quick] [--no-mit] [--no-iov] [--no-openssl] [--no-threads] [--cpu-clock]\n"
 	     "                  [--enctypes 16,17,...] [--sizes 64,1K,64K,1M] [--reps N] [--ms MS]\n"
 	     "                  [--ops wrap,unwrap,get_mic,verify_mic,wrap_iov,...]\n"
 	     "                  [--json FILE] [--plot FILE.png] [--kdc-dir DIR]\n"
 	     "  --quick      enctypes as given, sizes 128 and 64K, 3 reps of 3 ms loops\n"
 	     "  --no-mit     no KDC, no MIT columns (libkgss on synthetic lucid contexts)\n"
+	     "  --cpu-clock  time loops by this thread's CPU time, not wall time (a loaded machine)\n"
 	     "  --plot       MB/s vs size (wrap) as a PNG through gnuplot, if installed");
 }
 
@@ -228,6 +246,8 @@ options parse_args(int argc, char **argv)
 			o.openssl = false;
 		else if (name == "--no-threads")
 			o.threads = false;
+		else if (name == "--cpu-clock")
+			o.cpu_clock = true;
 		else if (name == "--json")
 			o.json = val();
 		else if (name == "--plot")
@@ -294,13 +314,13 @@ struct sample {
 // runs before each op; its cost is measured alone the same way and subtracted.
 template <class F> double time_loop(F &op, uint64_t iters, bool *ok)
 {
-	double t0 = now_ns();
+	double t0 = loop_ns();
 	for (uint64_t i = 0; i < iters; i++)
 		if (!op()) {
 			*ok = false;
 			return 0;
 		}
-	return (now_ns() - t0) / (double)iters;
+	return (loop_ns() - t0) / (double)iters;
 }
 
 double median(std::vector<double> v)
@@ -331,11 +351,11 @@ template <class F> sample measure(const options &o, const char *name, F op)
 	uint64_t iters = 1;
 	const double target = o.ms * 1e6;
 	for (;;) {
-		double t0 = now_ns();
+		double t0 = loop_ns();
 		time_loop(op, iters, &ok);
 		if (!ok)
 			return s.err = "operation failed", s;
-		double el = now_ns() - t0;
+		double el = loop_ns() - t0;
 		if (el >= target / 8 || iters >= (1ull << 30)) {
 			double per = el / (double)iters;
 			iters = (uint64_t)std::max(1.0, target / std::max(per, 1.0));
@@ -384,6 +404,13 @@ const enc_info &enc(int e)
 		if (i.e == e)
 			return i;
 	die("enctype");
+}
+
+// Enctypes whose builtin backend has a stitched CBC + HMAC engine on this CPU.
+bool stitched_enctype(int e)
+{
+	const kgss_crypto_backend *b = kgss_crypto_builtin();
+	return ((e == 17 || e == 18) && b->cbc_sha1) || (e == 19 && b->cbc_sha256) || (e == 20 && b->cbc_sha384);
 }
 
 // ---- synthetic lucid contexts (--no-mit) ---------------------------------------------
@@ -864,6 +891,80 @@ void bench_limit(const options &o, int e, size_t n)
 	add("limit", e, "verify_mic", n, m);
 }
 
+// ---- OpenSSL's stitched EVP ciphers -------------------------------------------------------------
+// "AES-128-CBC-HMAC-SHA1" and friends (OpenSSL's AES-NI + SHA code for TLS
+// 1.0-1.2 records), keyed with EVP_CTRL_AEAD_SET_MAC_KEY and used without a
+// TLS AAD: each EVP_CipherUpdate CBC-encrypts and hashes the plaintext in one
+// stitched pass (decryption: CBC-decrypt, then hash the plaintext; OpenSSL
+// does not stitch that direction).  Measured over the bytes of the wrap's
+// cipher pass; the HMAC is never finished (a fixed cost, small at 64 KiB).
+// None for SHA-384 (enctype 20): OpenSSL has no such cipher.
+const char *ossl_stitched_name(int e)
+{
+	switch (e) {
+	case 17: return "AES-128-CBC-HMAC-SHA1";
+	case 18: return "AES-256-CBC-HMAC-SHA1";
+	case 19: return "AES-128-CBC-HMAC-SHA256";
+	default: return nullptr;
+	}
+}
+
+struct evp_stitched {
+	EVP_CIPHER *cipher = nullptr;
+	EVP_CIPHER_CTX *enc = nullptr, *dec = nullptr;
+	bool ok = false;
+	explicit evp_stitched(const char *name)
+	{
+		uint8_t key[32], mk[32], iv[16] = {0};
+		RAND_bytes(key, sizeof(key));
+		RAND_bytes(mk, sizeof(mk));
+		cipher = EVP_CIPHER_fetch(nullptr, name, nullptr);
+		if (!cipher)
+			return;
+		enc = EVP_CIPHER_CTX_new();
+		dec = EVP_CIPHER_CTX_new();
+		if (!enc || !dec || !EVP_CipherInit_ex2(enc, cipher, key, iv, 1, nullptr) ||
+		    !EVP_CipherInit_ex2(dec, cipher, key, iv, 0, nullptr))
+			return;
+		const int mkl = strstr(name, "SHA256") ? 32 : 20;
+		if (EVP_CIPHER_CTX_ctrl(enc, EVP_CTRL_AEAD_SET_MAC_KEY, mkl, mk) <= 0 ||
+		    EVP_CIPHER_CTX_ctrl(dec, EVP_CTRL_AEAD_SET_MAC_KEY, mkl, mk) <= 0)
+			return;
+		ok = true;
+	}
+	~evp_stitched()
+	{
+		EVP_CIPHER_CTX_free(enc);
+		EVP_CIPHER_CTX_free(dec);
+		EVP_CIPHER_free(cipher);
+	}
+	bool pass(bool decrypt, uint8_t *buf, size_t len)
+	{
+		int outl = 0;
+		return EVP_CipherUpdate(decrypt ? dec : enc, buf, &outl, buf, (int)len) == 1;
+	}
+};
+
+void bench_ossl_stitched(const options &o, int e, size_t n)
+{
+	const char *name = ossl_stitched_name(e);
+	if (!name)
+		return;
+	evp_stitched S(name);
+	if (!S.ok) {
+		sample s;
+		s.err = std::string("EVP setup failed for ") + name;
+		add("ossl-stitched", e, "wrap", n, s);
+		return;
+	}
+	pass_len pl = wrap_lens(e, n);
+	bytes buf(pl.cipher + 64, 0x5a);
+	add("ossl-stitched", e, "wrap", n,
+	    measure(o, "wrap", [&] { return S.pass(false, buf.data(), pl.cipher); }));
+	add("ossl-stitched", e, "unwrap", n,
+	    measure(o, "unwrap", [&] { return S.pass(true, buf.data(), pl.cipher); }));
+}
+
 // ---- two threads on one context ------------------------------------------------------------
 struct scaling {
 	int e;
@@ -1004,6 +1105,7 @@ std::string json_str(const std::string &s)
 struct meta {
 	std::string load_before, load_after;
 	std::string date, cpu, flags, compiler, openssl, mit, builtin_aes, builtin_sha1, builtin_sha256, builtin_sha384;
+	std::string builtin_stitch; // engines: cbc_sha1 cbc_sha256 cbc_sha384 ("-": none)
 	size_t ctx_size = 0;
 	std::string stack; // scripts/stack-usage.sh output
 	long max_frame = -1, max_pm = -1;
@@ -1082,18 +1184,80 @@ void print_table(const options &o)
 	       "libkgss time; IOV rows compare with the plain limit)\n");
 }
 
+// Cycles per byte from ns per op, at the TSC rate measured at start-up
+// (the invariant TSC runs at the nominal clock; 0 where there is none).
+double g_tsc_ghz = 0;
+void measure_tsc()
+{
+#if defined(__x86_64__) || defined(__i386__)
+	const double t0 = now_ns();
+	const uint64_t c0 = __rdtsc();
+	while (now_ns() - t0 < 20e6)
+		;
+	g_tsc_ghz = (double)(__rdtsc() - c0) / (now_ns() - t0);
+#endif
+}
+double cpb(size_t n, double ns) { return g_tsc_ghz > 0 ? ns * g_tsc_ghz / (double)n : 0; }
+
+// The stitched engine next to the two-pass paths (AES enctypes with an engine).
+void print_stitched(const options &o)
+{
+	bool any = false;
+	for (auto &r : g_results)
+		any |= r.impl == "kgss-builtin-2pass" || r.impl == "ossl-stitched";
+	if (!any)
+		return;
+	printf("\nstitched CBC + HMAC (builtin) vs two-pass; c/B = TSC cycles per message byte at %.2f GHz\n", g_tsc_ghz);
+	printf("%-6s %-4s %-11s %10s %6s %10s %6s %10s %6s %10s %6s %8s %8s %9s\n", "enc", "size", "op", "stitched",
+	       "c/B", "2pass", "c/B", "limit", "c/B", "ossl-st", "c/B", "st/2pass", "x limit", "x ossl-st");
+	for (int e : o.enctypes)
+		for (size_t n : o.sizes)
+			for (const char *op : {"wrap", "unwrap", "wrap_iov", "unwrap_iov"}) {
+				std::string base = op;
+				if (base.size() > 4 && base.compare(base.size() - 4, 4, "_iov") == 0)
+					base.resize(base.size() - 4);
+				const result *b = find("kgss-builtin", e, op, n), *t = find("kgss-builtin-2pass", e, op, n),
+					     *l = find("limit", e, base, n), *x = find("ossl-stitched", e, base, n);
+				if (!b || (!t && !x))
+					continue;
+				auto col = [&](const result *r) {
+					char buf[40];
+					if (!r)
+						snprintf(buf, sizeof(buf), " %10s %6s", "-", "-");
+					else
+						snprintf(buf, sizeof(buf), " %10s %6.2f", fmt_ns(r->s.ns).c_str(),
+							 cpb(n, r->s.ns));
+					return std::string(buf);
+				};
+				auto ratio = [&](const result *den, int w) {
+					char buf[16];
+					if (!den)
+						snprintf(buf, sizeof(buf), " %*s", w, "-");
+					else
+						snprintf(buf, sizeof(buf), " %*.2f", w, den->s.ns / b->s.ns);
+					return std::string(buf);
+				};
+				printf("%-6d %-4s %-11s%s%s%s%s%s%s%s\n", e, fmt_size(n).c_str(), op, col(b).c_str(),
+				       col(t).c_str(), col(l).c_str(), col(x).c_str(), ratio(t, 8).c_str(),
+				       ratio(l, 8).c_str(), ratio(x, 9).c_str());
+			}
+	printf("(speed ratios of the stitched builtin path: st/2pass = builtin two-pass time / stitched time; "
+	       "x limit = EVP two-pass time / stitched time; x ossl-st = OpenSSL stitched EVP time / stitched "
+	       "time; IOV rows compare with the plain limit and plain OpenSSL stitched)\n");
+}
+
 void write_json(const options &o, const meta &m)
 {
 	FILE *f = fopen(o.json.c_str(), "w");
 	if (!f)
 		die("cannot write " + o.json + ": " + strerror(errno));
 	fprintf(f, "{\n \"meta\": {\"date\": %s, \"cpu\": %s, \"cpu_flags\": %s, \"compiler\": %s, "
-		   "\"openssl\": %s, \"mit\": %s,\n  \"builtin_classes\": {\"aes128\": %s, \"sha1\": %s, \"sha256\": %s, \"sha384\": %s},\n"
-		   "  \"loadavg_before\": %s, \"loadavg_after\": %s,\n  \"reps\": %d, \"loop_ms\": %g, \"quick\": %s, \"with_mit\": %s,\n  \"enctypes\": [",
+		   "\"openssl\": %s, \"mit\": %s,\n  \"builtin_classes\": {\"aes128\": %s, \"sha1\": %s, \"sha256\": %s, \"sha384\": %s, \"stitch\": %s},\n  \"tsc_ghz\": %.3f,\n"
+		   "  \"loop_clock\": %s, \"loadavg_before\": %s, \"loadavg_after\": %s,\n  \"reps\": %d, \"loop_ms\": %g, \"quick\": %s, \"with_mit\": %s,\n  \"enctypes\": [",
 		json_str(m.date).c_str(), json_str(m.cpu).c_str(), json_str(m.flags).c_str(),
 		json_str(m.compiler).c_str(), json_str(m.openssl).c_str(), json_str(m.mit).c_str(),
 		json_str(m.builtin_aes).c_str(), json_str(m.builtin_sha1).c_str(), json_str(m.builtin_sha256).c_str(),
-		json_str(m.builtin_sha384).c_str(), json_str(m.load_before).c_str(), json_str(m.load_after).c_str(), o.reps, o.ms, o.quick ? "true" : "false", o.mit ? "true" : "false");
+		json_str(m.builtin_sha384).c_str(), json_str(m.builtin_stitch).c_str(), g_tsc_ghz, o.cpu_clock ? "\"thread-cpu\"" : "\"wall\"", json_str(m.load_before).c_str(), json_str(m.load_after).c_str(), o.reps, o.ms, o.quick ? "true" : "false", o.mit ? "true" : "false");
 	for (size_t i = 0; i < o.enctypes.size(); i++)
 		fprintf(f, "%s%d", i ? ", " : "", o.enctypes[i]);
 	fprintf(f, "], \"sizes\": [");
@@ -1135,12 +1299,14 @@ void write_plot(const options &o)
 	FILE *f = fopen(dat.c_str(), "w");
 	if (!f)
 		die("cannot write " + dat);
-	// one block per enctype: size, builtin, openssl, mit, limit (MB/s of wrap; NaN = missing)
+	// one block per enctype: size, builtin, openssl, mit, limit, builtin two-pass, OpenSSL stitched
+	// (MB/s of wrap; NaN = missing)
 	for (int e : o.enctypes) {
 		fprintf(f, "# %d %s\n", e, enc(e).name);
 		for (size_t n : o.sizes) {
 			fprintf(f, "%zu", n);
-			for (const char *impl : {"kgss-builtin", "kgss-openssl", "mit", "limit"}) {
+			for (const char *impl : {"kgss-builtin", "kgss-openssl", "mit", "limit", "kgss-builtin-2pass",
+						 "ossl-stitched"}) {
 				const result *r = find(impl, e, "wrap", n);
 				fprintf(f, " %.2f", r ? mbps(n, r->s.ns) : NAN);
 			}
@@ -1169,8 +1335,10 @@ void write_plot(const options &o)
 		fprintf(f,
 			"set title '%d %s'\nplot '%s' index %zu using 1:2 w lp t 'libkgss builtin', "
 			"'' index %zu using 1:3 w lp t 'libkgss openssl', '' index %zu using 1:4 w lp t 'MIT', "
-			"'' index %zu using 1:5 w l dt 2 t 'EVP 2-pass limit'\n",
-			o.enctypes[i], enc(o.enctypes[i]).name, dat.c_str(), i, i, i, i);
+			"'' index %zu using 1:5 w l dt 2 t 'EVP 2-pass limit', "
+			"'' index %zu using 1:6 w lp t 'libkgss builtin two-pass', "
+			"'' index %zu using 1:7 w l dt 3 t 'OpenSSL stitched EVP'\n",
+			o.enctypes[i], enc(o.enctypes[i]).name, dat.c_str(), i, i, i, i, i, i);
 	fprintf(f, "unset multiplot\n");
 	fclose(f);
 	std::string cmd = "'" + gp + "' '" + script + "'";
@@ -1199,6 +1367,8 @@ long parse_su_field(const std::string &txt, const std::string &key, std::string 
 int main(int argc, char **argv)
 {
 	options o = parse_args(argc, argv);
+	if (o.cpu_clock)
+		g_loop_clock = CLOCK_THREAD_CPUTIME_ID;
 	setvbuf(stdout, nullptr, _IOLBF, 0);
 	OSSL_PROVIDER_load(nullptr, "default");
 	OSSL_PROVIDER_load(nullptr, "legacy"); // RC4 and MD5-based limits
@@ -1225,16 +1395,21 @@ int main(int argc, char **argv)
 	m.builtin_sha256 = bi->sha256 ? bi->sha256->name : "-";
 	m.builtin_sha384 = bi->sha384 ? bi->sha384->name : "-";
 	m.ctx_size = kgss_ctx_size();
+	m.builtin_stitch = std::string(bi->cbc_sha1 ? bi->cbc_sha1->name : "-") + " " +
+			   (bi->cbc_sha256 ? bi->cbc_sha256->name : "-") + " " +
+			   (bi->cbc_sha384 ? bi->cbc_sha384->name : "-");
+	measure_tsc();
 	m.load_before = trim(capture("cut -d' ' -f1-3 /proc/loadavg"));
 	m.stack = capture("'" KGSS_SOURCE_DIR "/scripts/stack-usage.sh' '" KGSS_BINARY_DIR "' 5 2>&1");
 	m.max_frame = parse_su_field(m.stack, "max_frame", &m.max_frame_fn);
 	m.max_pm = parse_su_field(m.stack, "max_per_message", &m.max_pm_fn);
 
 	printf("kgss-bench  %s\n  cpu: %s [%s], %u online\n  compiler: %s\n  openssl: %s\n  mit: %s\n"
-	       "  builtin classes: %s %s %s %s\n  reps %d x %g ms loops (median)\n",
+	       "  builtin classes: %s %s %s %s; stitched: %s\n  reps %d x %g ms loops (median), %s clock\n",
 	       m.date.c_str(), m.cpu.c_str(), m.flags.c_str(), std::thread::hardware_concurrency(),
 	       m.compiler.c_str(), m.openssl.c_str(), m.mit.empty() ? "-" : m.mit.c_str(), m.builtin_aes.c_str(),
-	       m.builtin_sha1.c_str(), m.builtin_sha256.c_str(), m.builtin_sha384.c_str(), o.reps, o.ms);
+	       m.builtin_sha1.c_str(), m.builtin_sha256.c_str(), m.builtin_sha384.c_str(), m.builtin_stitch.c_str(),
+	       o.reps, o.ms, o.cpu_clock ? "thread CPU-time" : "wall");
 
 	kdc_guard kdc;
 	if (o.mit) {
@@ -1283,10 +1458,23 @@ int main(int argc, char **argv)
 			lucid = &si.l;
 			import(&sa.l, kgss_crypto_builtin(), &peer_k);
 		}
-		kctx kb, ko;
+		kctx kb, ko, k2;
 		import(lucid, kgss_crypto_builtin(), &kb);
 		if (o.openssl)
 			import(lucid, kgss_crypto_openssl(), &ko);
+		// The builtin backend without its stitched engines (two-pass), where
+		// it has one for this enctype: same code otherwise.
+		kgss_crypto_backend two_pass = *kgss_crypto_builtin();
+		two_pass.cbc_sha1 = two_pass.cbc_sha256 = two_pass.cbc_sha384 = nullptr;
+		const bool stitched = stitched_enctype(e);
+		if (stitched)
+			import(lucid, &two_pass, &k2);
+		options o2 = o; // two-pass and OpenSSL stitched: the cipher calls only
+		o2.reps = 1;
+		o2.ops.clear();
+		for (const char *op : {"wrap", "unwrap", "wrap_iov", "unwrap_iov"})
+			if (o.want(op))
+				o2.ops.push_back(op);
 		for (size_t n : o.sizes) {
 			bytes msg(n);
 			for (size_t i = 0; i < n; i++)
@@ -1298,8 +1486,12 @@ int main(int argc, char **argv)
 			o1.reps = 1;
 			for (int pass = 0; pass < o.reps; pass++) {
 				bench_kgss(o1, "kgss-builtin", e, kb.ctx, n, msg, pt);
+				if (stitched && !o2.ops.empty())
+					bench_kgss(o2, "kgss-builtin-2pass", e, k2.ctx, n, msg, pt);
 				if (o.openssl)
 					bench_kgss(o1, "kgss-openssl", e, ko.ctx, n, msg, pt);
+				if (!o2.ops.empty())
+					bench_ossl_stitched(o2, e, n);
 				if (o.mit)
 					bench_mit(o1, e, pair.peer, kb.ctx, n, msg);
 				bench_limit(o1, e, n);
@@ -1316,6 +1508,7 @@ int main(int argc, char **argv)
 	m.load_after = trim(capture("cut -d' ' -f1-3 /proc/loadavg"));
 
 	print_table(o);
+	print_stitched(o);
 	printf("load average before / after: %s / %s (%u CPUs)\n", m.load_before.c_str(), m.load_after.c_str(),
 	       std::thread::hardware_concurrency());
 	printf("\ncontext size: kgss_ctx_size() = %zu bytes\n", m.ctx_size);

@@ -1,0 +1,210 @@
+// crypto/builtin/sha_ni.h - the SHA-1 and SHA-256 compression of one block
+// with the x86 SHA extensions, with a hook for interleaved work.
+//
+// sha1.cc and sha2.cc compress with these (job = no_job); stitch.cc runs an
+// AES-CBC job inside the same block (the stitched CBC + HMAC engine): after
+// every four-round group G the block calls job.tick<G>(), so the instructions of
+// the two computations alternate in program order and the out-of-order core
+// overlaps the hash's dependency chain with the cipher's.
+//
+// The includer defines KGSS_SHA_NI_TARGET, the target attribute of its own
+// functions (a superset of "sha,sse4.1,ssse3"), before including this file:
+// the functions here are always inlined into those callers, so they must
+// carry a subset of the callers' target and the job's tick() must be inlinable
+// into them.  x86 only.
+#ifndef KGSS_CRYPTO_BUILTIN_SHA_NI_H
+#define KGSS_CRYPTO_BUILTIN_SHA_NI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <immintrin.h>
+
+#ifndef KGSS_SHA_NI_TARGET
+#error "define KGSS_SHA_NI_TARGET before including crypto/builtin/sha_ni.h"
+#endif
+
+#define KGSS_SHA_NI_INLINE KGSS_SHA_NI_TARGET __attribute__((always_inline)) inline
+
+namespace kgss {
+namespace sha_ni {
+
+// No interleaved work: the plain compression.  A job's tick<G>() runs after
+// four-round group G of a block (G is a compile-time constant, so the job can
+// place its work statically).
+struct no_job {
+	template <unsigned G> KGSS_SHA_NI_INLINE void tick() {}
+};
+
+// ---- SHA-1 (FIPS 180-4 section 6.1.2) ---------------------------------------
+// Register layout: abcd holds A..D with A in the top 32-bit lane; e holds E in
+// the top lane.  Each sha1rnds4 does four rounds (its immediate selects f/K
+// for rounds 0-19, 20-39, 40-59, 60-79); sha1nexte derives the next E (ROTL30
+// of the A four rounds back) and adds the next four schedule words;
+// sha1msg1/sha1msg2 with an XOR compute W[t] = ROTL1(W[t-3] ^ W[t-8] ^
+// W[t-14] ^ W[t-16]) four words at a time.  (The registers live in xmm
+// registers / spill slots that are not wiped.)
+struct sha1_regs {
+	__m128i abcd, e0; // secret: the chaining value (under HMAC)
+};
+
+KGSS_SHA_NI_INLINE sha1_regs sha1_load(const uint32_t *h)
+{
+	return sha1_regs{_mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)h), 0x1b),
+			 _mm_set_epi32((int)h[4], 0, 0, 0)};
+}
+
+KGSS_SHA_NI_INLINE void sha1_store(uint32_t *h, const sha1_regs &s)
+{
+	_mm_storeu_si128((__m128i *)h, _mm_shuffle_epi32(s.abcd, 0x1b));
+	h[4] = (uint32_t)_mm_extract_epi32(s.e0, 3);
+}
+
+// Registers of the rounds, grouped so one step can be a function.
+struct sha1_rounds {
+	__m128i abcd, prev;     // secret: A..D now and four rounds back
+	__m128i m0, m1, m2, m3; // secret: the last 16 schedule words, oldest first
+};
+
+// Four rounds 4g..4g+3 (g >= 4) with round function F: schedule via
+// sha1msg1/xor/sha1msg2, next E via sha1nexte, then sha1rnds4.
+template <int F> KGSS_SHA_NI_INLINE void sha1_step(sha1_rounds &r)
+{
+	const __m128i w = _mm_sha1msg2_epu32(_mm_xor_si128(_mm_sha1msg1_epu32(r.m0, r.m1), r.m2), r.m3);
+	const __m128i e = _mm_sha1nexte_epu32(r.prev, w);
+	r.prev = r.abcd;
+	r.abcd = _mm_sha1rnds4_epu32(r.abcd, e, F);
+	r.m0 = r.m1;
+	r.m1 = r.m2;
+	r.m2 = r.m3;
+	r.m3 = w;
+}
+
+// Rounds 4g..4g+3 (1 <= g <= 3) on the message words at p + 16g.
+KGSS_SHA_NI_INLINE void sha1_first(sha1_rounds &r, const uint8_t *p, int g)
+{
+	// Reverses all 16 bytes: big-endian W[0] lands in the top lane.
+	const __m128i bswap = _mm_set_epi64x(0x0001020304050607LL, 0x08090a0b0c0d0e0fLL);
+	const __m128i m4 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * g)), bswap);
+	const __m128i e = _mm_sha1nexte_epu32(r.prev, m4);
+	r.prev = r.abcd;
+	r.abcd = _mm_sha1rnds4_epu32(r.abcd, e, 0);
+	r.m0 = r.m1;
+	r.m1 = r.m2;
+	r.m2 = r.m3;
+	r.m3 = m4;
+}
+
+// Four-round groups G .. 19 of a block at p, each followed by job.tick<G>().
+template <unsigned G, typename Job> KGSS_SHA_NI_INLINE void sha1_groups(sha1_rounds &r, const uint8_t *p, Job &job)
+{
+	if constexpr (G < 20) {
+		if constexpr (G < 4)
+			sha1_first(r, p, (int)G); // rounds 4-15 (G = 0 is done by sha1_block)
+		else
+			sha1_step<G / 5>(r); // rounds 16-79: f/K 0 up to round 19, then 1, 2, 3
+		job.template tick<G>();
+		sha1_groups<G + 1>(r, p, job);
+	}
+}
+
+// One 64-byte block at p into s; job.tick<G>() after four-round group G.
+template <typename Job> KGSS_SHA_NI_INLINE void sha1_block(sha1_regs &s, const uint8_t *p, Job &job)
+{
+	const __m128i bswap = _mm_set_epi64x(0x0001020304050607LL, 0x08090a0b0c0d0e0fLL);
+	sha1_rounds r;
+	r.m0 = r.m1 = r.m2 = _mm_setzero_si128();
+	// Rounds 0-3: E comes from the chaining value, not from sha1nexte.
+	r.m3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)p), bswap);
+	r.prev = s.abcd;
+	r.abcd = _mm_sha1rnds4_epu32(s.abcd, _mm_add_epi32(s.e0, r.m3), 0);
+	job.template tick<0>();
+	sha1_groups<1>(r, p, job);
+	// E after round 79 is ROTL30(A of round 75); add the chaining value.
+	s.e0 = _mm_sha1nexte_epu32(r.prev, s.e0);
+	s.abcd = _mm_add_epi32(r.abcd, s.abcd);
+}
+constexpr unsigned kSha1Ticks = 20; // job.tick<G>() calls per block
+
+// ---- SHA-256 (FIPS 180-4 section 6.2.2) -------------------------------------
+// sha256rnds2 keeps the state as two registers, ABEF and CDGH (A in the top
+// lane), and does two rounds with the low two lanes of its message+constant
+// operand; sha256msg1/sha256msg2 plus an alignr (for W[t-7]) compute four
+// schedule words W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16].
+struct sha256_regs {
+	__m128i abef, cdgh; // secret: the chaining value (under HMAC)
+};
+
+KGSS_SHA_NI_INLINE sha256_regs sha256_load(const uint32_t *h)
+{
+	__m128i t = _mm_loadu_si128((const __m128i *)&h[0]);   // lanes A B C D (low..high)
+	__m128i st1 = _mm_loadu_si128((const __m128i *)&h[4]); // lanes E F G H
+	t = _mm_shuffle_epi32(t, 0xb1);                         // B A D C
+	st1 = _mm_shuffle_epi32(st1, 0x1b);                     // H G F E
+	return sha256_regs{_mm_alignr_epi8(t, st1, 8),          // F E B A  = "ABEF"
+			   _mm_blend_epi16(st1, t, 0xf0)};      // H G D C  = "CDGH"
+}
+
+KGSS_SHA_NI_INLINE void sha256_store(uint32_t *h, const sha256_regs &s)
+{
+	const __m128i t = _mm_shuffle_epi32(s.abef, 0x1b);   // A B E F (low..high)
+	const __m128i u = _mm_shuffle_epi32(s.cdgh, 0xb1);   // C D G H
+	_mm_storeu_si128((__m128i *)&h[0], _mm_blend_epi16(t, u, 0xf0)); // A B C D
+	_mm_storeu_si128((__m128i *)&h[4], _mm_alignr_epi8(u, t, 8));    // E F G H
+}
+
+// Rounds 4i..4i+3 with schedule words m; k256 = the FIPS 180-4 section 4.2.2
+// constants (16-byte aligned).
+KGSS_SHA_NI_INLINE void sha256_r4(__m128i &st0, __m128i &st1, __m128i m, const uint32_t *k256, int i)
+{
+	__m128i k = _mm_add_epi32(m, _mm_load_si128((const __m128i *)&k256[4 * i]));
+	st1 = _mm_sha256rnds2_epu32(st1, st0, k);
+	k = _mm_shuffle_epi32(k, 0x0e);
+	st0 = _mm_sha256rnds2_epu32(st0, st1, k);
+}
+
+// Registers of the SHA-256 rounds.
+struct sha256_rounds {
+	__m128i st0, st1;       // secret: ABEF, CDGH
+	__m128i m0, m1, m2, m3; // secret: the last 16 schedule words, oldest first
+};
+
+// Four-round groups G .. 15 of a block at p, each followed by job.tick<G>().
+template <unsigned G, typename Job>
+KGSS_SHA_NI_INLINE void sha256_groups(sha256_rounds &r, const uint8_t *p, const uint32_t *k256, Job &job)
+{
+	if constexpr (G < 16) {
+		if constexpr (G < 4) { // rounds 0..15: the message words
+			// Byte-swaps each 32-bit lane (big-endian message words).
+			const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+			r.m0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * G)), bswap);
+		} else { // W[t..t+3] from W[t-16..], W[t-12..], W[t-8..], W[t-4..]
+			r.m0 = _mm_sha256msg2_epu32(
+				_mm_add_epi32(_mm_sha256msg1_epu32(r.m0, r.m1), _mm_alignr_epi8(r.m3, r.m2, 4)), r.m3);
+		}
+		sha256_r4(r.st0, r.st1, r.m0, k256, (int)G);
+		const __m128i m4 = r.m0;
+		r.m0 = r.m1; r.m1 = r.m2; r.m2 = r.m3; r.m3 = m4;
+		job.template tick<G>();
+		sha256_groups<G + 1>(r, p, k256, job);
+	}
+}
+
+// One 64-byte block at p into s; job.tick<G>() after four-round group G.
+template <typename Job>
+KGSS_SHA_NI_INLINE void sha256_block(sha256_regs &s, const uint8_t *p, const uint32_t *k256, Job &job)
+{
+	sha256_rounds r;
+	r.st0 = s.abef;
+	r.st1 = s.cdgh;
+	r.m0 = r.m1 = r.m2 = r.m3 = _mm_setzero_si128();
+	sha256_groups<0>(r, p, k256, job);
+	s.abef = _mm_add_epi32(r.st0, s.abef);
+	s.cdgh = _mm_add_epi32(r.st1, s.cdgh);
+}
+constexpr unsigned kSha256Ticks = 16; // job.tick<G>() calls per block
+
+} // namespace sha_ni
+} // namespace kgss
+
+#endif
