@@ -184,7 +184,9 @@ TEST(stitch, plain_tokens_identical)
 			CHECK(e->decrypts > 0);
 		}
 	}
-	CHECK(checked > 0);
+	// With both AES families compiled out there is nothing to stitch (the
+	// loops above skip every enctype); otherwise something must have run.
+	CHECK(checked > 0 || !(kt::with_aes_sha1 || kt::with_aes_sha2));
 }
 
 // A token with one bit flipped (in the ciphertext or the tag) fails on both
@@ -262,7 +264,9 @@ TEST(stitch, iov_random_splits_identical)
 			}
 		}
 	}
-	CHECK(checked > 0);
+	// With both AES families compiled out there is nothing to stitch (the
+	// loops above skip every enctype); otherwise something must have run.
+	CHECK(checked > 0 || !(kt::with_aes_sha1 || kt::with_aes_sha2));
 }
 
 // The engines really carry the bulk: on a 64 KiB wrap / unwrap almost every
