@@ -7,16 +7,6 @@
 
 namespace katu {
 
-const std::vector<backend> &backends()
-{
-	static const std::vector<backend> v = {
-		{"builtin", kgss_crypto_builtin()},
-		{"builtin-portable", kgss_crypto_builtin_portable()},
-		{"openssl", kgss_crypto_openssl()},
-	};
-	return v;
-}
-
 namespace {
 struct counters {
 	// check -> what -> backend -> runs (negative key "!" prefix: unavailable)

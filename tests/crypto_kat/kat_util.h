@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "backends.h"
 #include "crypto/enctype.h"
 #include "crypto/mac.h"
 #include "kgss_crypto.h"
@@ -17,13 +18,12 @@ namespace katu {
 
 using kt::bytes;
 
-struct backend {
-	const char *label; // "builtin", "builtin-portable", "openssl"
-	const kgss_crypto_backend *be;
-};
-// All three backends (kgss_crypto_builtin(), kgss_crypto_builtin_portable(),
-// kgss_crypto_openssl()).
-const std::vector<backend> &backends();
+// The backends under test: the one list of tests/backend_conformance/
+// backends.cc (builtin, builtin-portable, each builtin SIMD class, openssl,
+// nettle when built).  A backend lacking a primitive an enctype needs is
+// counted "unavailable" for it, never run.
+using backend = kbe::backend;
+inline const std::vector<backend> &backends() { return kbe::backends(); }
 
 // Counts one run (or one "unavailable": the backend lacks a primitive) of a
 // check; the table is printed when the process exits.
