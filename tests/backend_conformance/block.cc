@@ -172,7 +172,7 @@ void zero_blocks(const prim &p)
 	CHECK(d == d0);
 }
 
-// Random keys, 0..64 blocks in place at an odd address, ECB both ways, CBC
+// Random keys, 0..64, 255 and 300 blocks in place at an odd address, ECB both ways, CBC
 // both ways one shot and in random pieces, cbc_mac one shot and in pieces,
 // the iv out of every call: equal to the reference.
 void vs_reference(const prim &p)
@@ -180,14 +180,19 @@ void vs_reference(const prim &p)
 	const kgss_block_cipher_class *c = p.block();
 	const size_t bs = c->block_size;
 	uint64_t seed = 0x7e5f0000u ^ (uint64_t)bs ^ c->key_size;
+	std::vector<size_t> counts; // 0..64 blocks, and long runs (a backend's internal chunking)
+	for (size_t n = 0; n <= 64; n++)
+		counts.push_back(n);
+	counts.push_back(255);
+	counts.push_back(300);
 	for (int round = 0; round < 2; round++) {
-		for (size_t n = 0; n <= 64; n++) {
+		for (size_t n : counts) {
 			const bytes key = rnd(seed, c->key_size), iv = rnd(seed, bs), pt = rnd(seed, n * bs);
 			schedule s(c, key);
 			const bytes ct = ref_cbc(p.name, key, iv, pt, true), cbc_pt = ref_cbc(p.name, key, iv, pt, false);
 			const bytes ct_last = n ? bytes(ct.end() - (long)bs, ct.end()) : iv;
 			const bytes pt_last = n ? bytes(pt.end() - (long)bs, pt.end()) : iv;
-			uint8_t buf[64 * 16 + 1], w[16];
+			uint8_t buf[300 * 16 + 1], w[16];
 			uint8_t *d = buf + 1; // the classes take unaligned data
 			auto cur = [&] { return bytes(d, d + n * bs); };
 			auto load = [&](const bytes &x) {

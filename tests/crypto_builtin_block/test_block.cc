@@ -1,147 +1,87 @@
-// tests/crypto_builtin_block/test_block.cc - the portable builtin block
-// ciphers: constant-time AES-128/256 and Camellia-128/256, plus the cpuid
-// feature probes of crypto/builtin/cpu.cc.
-#include "block_util.h"
-#include "families.h"
+// tests/crypto_builtin_block/test_block.cc - what only the builtin backend
+// has: the cpuid feature probes of crypto/builtin/cpu.cc, its class names and
+// run-time class selection (crypto/builtin/backend.cc), the family switches.
 #include "crypto/builtin/builtin.h"
+#include "families.h"
 
 #include <CppUTest/TestHarness.h>
 #include <fstream>
 #include <sstream>
 #include <string>
 
-// ---- known answers ---------------------------------------------------------------
+// ---- class names and run-time selection -----------------------------------------------
+//
+// The known answers, the state contract and the differential runs of these
+// classes are in tests/backend_conformance (entries builtin-portable,
+// builtin-aesni, builtin-shani, builtin-avx2, builtin).
 
-// source: FIPS-197 (Nov 2001) Appendix C.1 (AES-128) and C.3 (AES-256),
-// "Example Vectors": plaintext 00112233445566778899aabbccddeeff, key 000102...
-static const char *const kFips197Pt = "00112233445566778899aabbccddeeff";
-static const char *const kFips197Key128 = "000102030405060708090a0b0c0d0e0f";
-static const char *const kFips197Ct128 = "69c4e0d86a7b0430d8cdb78070b4c55a";
-static const char *const kFips197Key256 = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
-static const char *const kFips197Ct256 = "8ea2b7ca516745bfeafc49904b496089";
+TEST_GROUP(builtin_classes){};
 
-// source: NIST SP 800-38A (Dec 2001) Appendix F.2.1/F.2.2 (CBC-AES128) and
-// F.2.5/F.2.6 (CBC-AES256): the four-block example.
-static const char *const kSp38aIv = "000102030405060708090a0b0c0d0e0f";
-static const char *const kSp38aPt = "6bc1bee22e409f96e93d7e117393172a"
-				    "ae2d8a571e03ac9c9eb76fac45af8e51"
-				    "30c81c46a35ce411e5fbc1191a0a52ef"
-				    "f69f2445df4f9b17ad2b417be66c3710";
-static const char *const kSp38aKey128 = "2b7e151628aed2a6abf7158809cf4f3c";
-static const char *const kSp38aCt128 = "7649abac8119b246cee98e9b12e9197d"
-				       "5086cb9b507219ee95db113a917678b2"
-				       "73bed6b8e3c1743b7116e69e22229516"
-				       "3ff1caa1681fac09120eca307586e1a7";
-static const char *const kSp38aKey256 = "603deb1015ca71be2b73aef0857d7781"
-					"1f352c073b6108d72d9810a30914dff4";
-static const char *const kSp38aCt256 = "f58c4c04d6e5f1ba779eabfb5f7bfbd6"
-				       "9cfc4e967edb808d679f777bc6702c7d"
-				       "39f23369a9d9bacfa530e26304231461"
-				       "b2eb05e2c39be9fcda6c19078c6a9d1b";
-
-// source: RFC 3713 Appendix A, "Example Data of Camellia" (128- and 256-bit
-// keys; the library has no Camellia-192).
-static const char *const kRfc3713Pt = "0123456789abcdeffedcba9876543210";
-static const char *const kRfc3713Key128 = "0123456789abcdeffedcba9876543210";
-static const char *const kRfc3713Ct128 = "67673138549669730857065648eabe43";
-static const char *const kRfc3713Key256 = "0123456789abcdeffedcba987654321000112233445566778899aabbccddeeff";
-static const char *const kRfc3713Ct256 = "9acc237dff16d76c20ef7c919e3a7509";
-
+TEST(builtin_classes, names)
+{
 #if KGSS_WITH_AES_SHA1 || KGSS_WITH_AES_SHA2
-
-TEST_GROUP(aes_ct){};
-
-TEST(aes_ct, fips197_appendix_c)
-{
-	kbt::check_kat_ecb(&kgss_builtin_aes128_ct, kFips197Key128, kFips197Pt, kFips197Ct128);
-	kbt::check_kat_ecb(&kgss_builtin_aes256_ct, kFips197Key256, kFips197Pt, kFips197Ct256);
-}
-
-TEST(aes_ct, sp800_38a_cbc)
-{
-	kbt::check_kat_cbc(&kgss_builtin_aes128_ct, kSp38aKey128, kSp38aIv, kSp38aPt, kSp38aCt128);
-	kbt::check_kat_cbc(&kgss_builtin_aes256_ct, kSp38aKey256, kSp38aIv, kSp38aPt, kSp38aCt256);
-}
-
-TEST(aes_ct, state_contract)
-{
-	kbt::check_state_contract(&kgss_builtin_aes128_ct, 16);
-	kbt::check_state_contract(&kgss_builtin_aes256_ct, 32);
 	STRCMP_EQUAL("aes128-ct", kgss_builtin_aes128_ct.name);
 	STRCMP_EQUAL("aes256-ct", kgss_builtin_aes256_ct.name);
-}
-
-TEST(aes_ct, vs_openssl_aes128)
-{
-	kbt::check_vs_openssl(&kgss_builtin_aes128_ct, "AES-128-ECB", "AES-128-CBC", 0x1234, 2);
-}
-
-TEST(aes_ct, vs_openssl_aes256)
-{
-	kbt::check_vs_openssl(&kgss_builtin_aes256_ct, "AES-256-ECB", "AES-256-CBC", 0x5678, 2);
-}
-
-// Every one of the 256 byte values through the bitsliced S-box and its
-// inverse: ECB on keys/plaintexts that sweep all bytes, against OpenSSL.
-TEST(aes_ct, all_byte_values_vs_openssl)
-{
-	kt::bytes key(16), pt(256 * 16);
-	for (size_t i = 0; i < pt.size(); i++)
-		pt[i] = (uint8_t)(i / 16 + i % 16);
-	for (int k = 0; k < 16; k++) {
-		for (int i = 0; i < 16; i++)
-			key[i] = (uint8_t)(k * 16 + i);
-		kbt::schedule s(&kgss_builtin_aes128_ct);
-		LONGS_EQUAL(0, kgss_builtin_aes128_ct.init(s.mem, key.data(), 16));
-		kt::bytes d = pt;
-		LONGS_EQUAL(0, kgss_builtin_aes128_ct.ecb_encrypt(s.mem, d.data(), 256));
-		CHECK(d == kbt::ossl("AES-128-ECB", key, {}, pt, true));
-		d = pt;
-		LONGS_EQUAL(0, kgss_builtin_aes128_ct.ecb_decrypt(s.mem, d.data(), 256));
-		CHECK(d == kbt::ossl("AES-128-ECB", key, {}, pt, false));
-	}
-}
-
+	STRCMP_EQUAL("aes128-ni", kgss_builtin_aes128_ni.name);
+	STRCMP_EQUAL("aes256-ni", kgss_builtin_aes256_ni.name);
 #endif
-
-#if KGSS_WITH_CAMELLIA
-
-TEST_GROUP(camellia){};
-
-TEST(camellia, rfc3713_appendix_a)
-{
-	kbt::check_kat_ecb(&kgss_builtin_camellia128, kRfc3713Key128, kRfc3713Pt, kRfc3713Ct128);
-	kbt::check_kat_ecb(&kgss_builtin_camellia256, kRfc3713Key256, kRfc3713Pt, kRfc3713Ct256);
+	STRCMP_EQUAL("sha1-ni", kgss_builtin_sha1_ni.name);
+	STRCMP_EQUAL("sha256-ni", kgss_builtin_sha256_ni.name);
+	STRCMP_EQUAL("sha384-avx2", kgss_builtin_sha384_avx2.name);
+	// The SIMD hash classes share the portable state layout (one state may
+	// be continued by either; crypto/builtin/simd.h relies on it).
+	LONGS_EQUAL(kgss_builtin_sha1.context_size, kgss_builtin_sha1_ni.context_size);
+	LONGS_EQUAL(kgss_builtin_sha256.context_size, kgss_builtin_sha256_ni.context_size);
+	LONGS_EQUAL(kgss_builtin_sha384.context_size, kgss_builtin_sha384_avx2.context_size);
 }
 
-TEST(camellia, state_contract)
+// kgss_crypto_builtin() picks each SIMD class exactly when cpuid says the
+// CPU runs it, and kgss_crypto_builtin_portable() never does.
+TEST(builtin_classes, runtime_selection_follows_cpuid)
 {
-	kbt::check_state_contract(&kgss_builtin_camellia128, 16);
-	kbt::check_state_contract(&kgss_builtin_camellia256, 32);
+	const kgss_crypto_backend *b = kgss_crypto_builtin(), *p = kgss_crypto_builtin_portable();
+#if KGSS_WITH_AES_SHA1 || KGSS_WITH_AES_SHA2
+	POINTERS_EQUAL(kgss::cpu_has_aesni() ? &kgss_builtin_aes128_ni : &kgss_builtin_aes128_ct, b->aes128);
+	POINTERS_EQUAL(kgss::cpu_has_aesni() ? &kgss_builtin_aes256_ni : &kgss_builtin_aes256_ct, b->aes256);
+	POINTERS_EQUAL(&kgss_builtin_aes128_ct, p->aes128);
+	POINTERS_EQUAL(&kgss_builtin_aes256_ct, p->aes256);
+#endif
+	POINTERS_EQUAL(kgss::cpu_has_shani() ? &kgss_builtin_sha1_ni : &kgss_builtin_sha1, b->sha1);
+	POINTERS_EQUAL(kgss::cpu_has_shani() ? &kgss_builtin_sha256_ni : &kgss_builtin_sha256, b->sha256);
+	POINTERS_EQUAL(kgss::cpu_has_avx2_bmi2() ? &kgss_builtin_sha384_avx2 : &kgss_builtin_sha384, b->sha384);
+	POINTERS_EQUAL(&kgss_builtin_sha1, p->sha1);
+	POINTERS_EQUAL(&kgss_builtin_sha256, p->sha256);
+	POINTERS_EQUAL(&kgss_builtin_sha384, p->sha384);
 }
 
-// CBC chaining/cbc_mac checks with an OpenSSL-computed expectation (RFC 3713
-// has ECB examples only).
-TEST(camellia, cbc_chaining)
+#if KGSS_BUILTIN_HAVE_STITCH
+// The stitched engines pair the AES-NI classes with the SIMD hash classes, and
+// kgss_crypto_builtin() offers each exactly when the CPU runs both halves.
+TEST(builtin_classes, stitched_engines)
 {
-	kt::bytes key = kt::hex(kRfc3713Key256), iv = kt::hex(kSp38aIv), pt = kt::hex(kSp38aPt);
-	kt::bytes ct = kbt::ossl("CAMELLIA-256-CBC", key, iv, pt, true);
-	kbt::check_kat_cbc(&kgss_builtin_camellia256, kRfc3713Key256, kSp38aIv, kSp38aPt, kt::to_hex(ct).c_str());
-	key = kt::hex(kRfc3713Key128);
-	ct = kbt::ossl("CAMELLIA-128-CBC", key, iv, pt, true);
-	kbt::check_kat_cbc(&kgss_builtin_camellia128, kRfc3713Key128, kSp38aIv, kSp38aPt, kt::to_hex(ct).c_str());
+	const kgss_cbc_hash_class *const all[] = {&kgss_builtin_cbc_sha1_ni, &kgss_builtin_cbc_sha256_ni,
+						  &kgss_builtin_cbc_sha384_avx2};
+	STRCMP_EQUAL("aes-ni+sha1-ni", kgss_builtin_cbc_sha1_ni.name);
+	STRCMP_EQUAL("aes-ni+sha256-ni", kgss_builtin_cbc_sha256_ni.name);
+	STRCMP_EQUAL("aes-ni+sha384-bmi2", kgss_builtin_cbc_sha384_avx2.name);
+	for (const kgss_cbc_hash_class *e : all) {
+		POINTERS_EQUAL(&kgss_builtin_aes128_ni, e->cipher_a);
+		POINTERS_EQUAL(&kgss_builtin_aes256_ni, e->cipher_b);
+		LONGS_EQUAL(e->hash->block_size, e->unit);
+	}
+	POINTERS_EQUAL(&kgss_builtin_sha1_ni, kgss_builtin_cbc_sha1_ni.hash);
+	POINTERS_EQUAL(&kgss_builtin_sha256_ni, kgss_builtin_cbc_sha256_ni.hash);
+	POINTERS_EQUAL(&kgss_builtin_sha384_avx2, kgss_builtin_cbc_sha384_avx2.hash);
+	const bool aesni = kgss::cpu_has_aesni(), shani = aesni && kgss::cpu_has_shani(),
+		   avx2 = aesni && kgss::cpu_has_avx2_bmi2();
+	const kgss_crypto_backend *b = kgss_crypto_builtin(), *p = kgss_crypto_builtin_portable();
+	POINTERS_EQUAL(shani ? &kgss_builtin_cbc_sha1_ni : nullptr, b->cbc_sha1);
+	POINTERS_EQUAL(shani ? &kgss_builtin_cbc_sha256_ni : nullptr, b->cbc_sha256);
+	POINTERS_EQUAL(avx2 ? &kgss_builtin_cbc_sha384_avx2 : nullptr, b->cbc_sha384);
+	POINTERS_EQUAL(nullptr, p->cbc_sha1);
+	POINTERS_EQUAL(nullptr, p->cbc_sha256);
+	POINTERS_EQUAL(nullptr, p->cbc_sha384);
 }
-
-TEST(camellia, vs_openssl_camellia128)
-{
-	kbt::check_vs_openssl(&kgss_builtin_camellia128, "CAMELLIA-128-ECB", "CAMELLIA-128-CBC", 0x9abc, 2);
-}
-
-TEST(camellia, vs_openssl_camellia256)
-{
-	kbt::check_vs_openssl(&kgss_builtin_camellia256, "CAMELLIA-256-ECB", "CAMELLIA-256-CBC", 0xdef0, 2);
-}
-
 #endif
 
 // ---- cpuid probes vs an independent view -------------------------------------------

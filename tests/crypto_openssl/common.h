@@ -35,16 +35,6 @@ struct schedule {
 		LONGS_EQUAL(0, enc ? c->ecb_encrypt(st.b, d.data(), n) : c->ecb_decrypt(st.b, d.data(), n));
 		return d;
 	}
-	// CBC over d with a copy of iv; the updated chaining value is stored in *iv_out.
-	bytes cbc(bytes d, bytes iv, bool enc, bytes *iv_out = nullptr) const
-	{
-		size_t n = d.size() / c->block_size;
-		LONGS_EQUAL(0, enc ? c->cbc_encrypt(st.b, iv.data(), d.data(), n)
-				   : c->cbc_decrypt(st.b, iv.data(), d.data(), n));
-		if (iv_out)
-			*iv_out = iv;
-		return d;
-	}
 };
 
 inline bytes digest(const kgss_hash_class *h, const void *data, size_t len)
@@ -56,8 +46,6 @@ inline bytes digest(const kgss_hash_class *h, const void *data, size_t len)
 	LONGS_EQUAL(0, h->final(st.b, out.data()));
 	return out;
 }
-
-inline bytes S(const char *s) { return bytes((const uint8_t *)s, (const uint8_t *)s + strlen(s)); }
 
 } // namespace kto
 
