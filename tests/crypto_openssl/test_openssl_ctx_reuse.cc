@@ -166,12 +166,12 @@ void check_against_builtin(const et_desc &e, kgss_ctx *c, bytes key, const std::
 
 } // namespace
 
-TEST_GROUP(OsslCtxReuse){};
+TEST_GROUP(openssl_ctx_reuse){};
 
 // Context A used (so this thread's caches hold its schedules), freed; B with
 // another key imported into the same memory.  The schedule states of B sit
 // at the very addresses A's did.
-TEST(OsslCtxReuse, SameMemoryDifferentKeyEveryEnctype)
+TEST(openssl_ctx_reuse, same_memory_different_key_every_enctype)
 {
 	for (const et_desc &e : ets) {
 		if (skip(e))
@@ -197,7 +197,7 @@ TEST(OsslCtxReuse, SameMemoryDifferentKeyEveryEnctype)
 // More live contexts than the per-thread cache has ways (4 per cipher and
 // operation), used round-robin on one thread: every call is a cache miss
 // that re-keys a slot another context left.
-TEST(OsslCtxReuse, NineContextsAlternatingOnOneThread)
+TEST(openssl_ctx_reuse, nine_contexts_alternating_on_one_thread)
 {
 	constexpr unsigned N = 9;
 	for (const et_desc &e : ets) {
@@ -324,9 +324,9 @@ void *late_thread(void *p)
 
 } // namespace
 
-TEST_GROUP(OsslThreadExit){};
+TEST_GROUP(openssl_thread_exit){};
 
-TEST(OsslThreadExit, ContextUsableInPthreadKeyDestructor)
+TEST(openssl_thread_exit, context_usable_in_pthread_key_destructor)
 {
 	CHECK_TEXT(counting_installed, "CRYPTO_set_mem_functions refused: OpenSSL allocated before main");
 	CHECK_EQUAL(0, pthread_key_create(&late_key, late_destructor));

@@ -10,9 +10,9 @@
 
 using namespace kto;
 
-TEST_GROUP(OsslNoLegacy){};
+TEST_GROUP(openssl_no_legacy){};
 
-TEST(OsslNoLegacy, Rc4UnavailableOthersWork)
+TEST(openssl_no_legacy, rc4_unavailable_others_work)
 {
 	LONGS_EQUAL(0, setenv("OPENSSL_MODULES", KGSS_NO_MODULES_DIR, 1));
 	const kgss_crypto_backend *b = kgss_crypto_openssl();

@@ -70,9 +70,9 @@ bytes reframe(const bytes &tok, size_t body_len)
 // Known answers: the engine's tokens equal the reference builder's, byte for byte
 // ==================================================================================
 
-TEST_GROUP(Rfc1964Kat){};
+TEST_GROUP(rfc1964_kat){};
 
-TEST(Rfc1964Kat, WrapAndMicMatchReferenceBothRolesBothBackends)
+TEST(rfc1964_kat, wrap_and_mic_match_reference_both_roles_both_backends)
 {
 	for (const cfg &c : cfgs())
 		for (const backend &b : backends()) {
@@ -113,7 +113,7 @@ TEST(Rfc1964Kat, WrapAndMicMatchReferenceBothRolesBothBackends)
 }
 
 // Token shape as RFC 1964 §1.2 and RFC 2743 §3.1 lay it out.
-TEST(Rfc1964Kat, TokenLayout)
+TEST(rfc1964_kat, token_layout)
 {
 	for (const cfg &c : cfgs()) {
 		pair p;
@@ -155,9 +155,9 @@ TEST(Rfc1964Kat, TokenLayout)
 // Round trips
 // ==================================================================================
 
-TEST_GROUP(Rfc1964RoundTrip){};
+TEST_GROUP(rfc1964_round_trip){};
 
-TEST(Rfc1964RoundTrip, PlainBothDirectionsAllSizes)
+TEST(rfc1964_round_trip, plain_both_directions_all_sizes)
 {
 	for (const cfg &c : cfgs())
 		for (const backend &b : backends()) {
@@ -184,7 +184,7 @@ TEST(Rfc1964RoundTrip, PlainBothDirectionsAllSizes)
 		}
 }
 
-TEST(Rfc1964RoundTrip, CrossBackend)
+TEST(rfc1964_round_trip, cross_backend)
 {
 	for (const cfg &c : cfgs()) {
 		bytes key = test_key(c);
@@ -211,7 +211,7 @@ TEST(Rfc1964RoundTrip, CrossBackend)
 
 // 32-bit sequence numbers: a lucid send_seq above 2^32 is taken modulo 2^32
 // and wraps from ffffffff to 0.
-TEST(Rfc1964RoundTrip, SequenceNumbersAre32Bit)
+TEST(rfc1964_round_trip, sequence_numbers_are_32_bit)
 {
 	for (const cfg &c : cfgs()) {
 		pair p;
@@ -235,7 +235,7 @@ TEST(Rfc1964RoundTrip, SequenceNumbersAre32Bit)
 // IOV layouts
 // ==================================================================================
 
-TEST_GROUP(Rfc1964Iov){};
+TEST_GROUP(rfc1964_iov){};
 
 namespace {
 
@@ -292,7 +292,7 @@ kgss_status iov_unwrap(kgss_ctx *x, const bytes &tok, size_t hdr_len, size_t pie
 
 } // namespace
 
-TEST(Rfc1964Iov, SplitLayoutsAllAgree)
+TEST(rfc1964_iov, split_layouts_all_agree)
 {
 	for (const cfg &c : cfgs())
 		for (const backend &b : backends()) {
@@ -334,7 +334,7 @@ TEST(Rfc1964Iov, SplitLayoutsAllAgree)
 }
 
 // SIGN_ONLY buffers are covered by the checksum, never encrypted.
-TEST(Rfc1964Iov, SignOnlyIsProtectedNotEncrypted)
+TEST(rfc1964_iov, sign_only_is_protected_not_encrypted)
 {
 	for (const cfg &c : cfgs()) {
 		pair p;
@@ -373,7 +373,7 @@ TEST(Rfc1964Iov, SignOnlyIsProtectedNotEncrypted)
 	}
 }
 
-TEST(Rfc1964Iov, MicOverSeveralBuffers)
+TEST(rfc1964_iov, mic_over_several_buffers)
 {
 	for (const cfg &c : cfgs()) {
 		pair p;
@@ -392,7 +392,7 @@ TEST(Rfc1964Iov, MicOverSeveralBuffers)
 	}
 }
 
-TEST(Rfc1964Iov, WrapLengthAndShortBuffers)
+TEST(rfc1964_iov, wrap_length_and_short_buffers)
 {
 	for (const cfg &c : cfgs()) {
 		pair p;
@@ -435,9 +435,9 @@ TEST(Rfc1964Iov, WrapLengthAndShortBuffers)
 // costs no sequence number; MICs need no randomness and still work
 // ==================================================================================
 
-TEST_GROUP(Rfc1964Prng){};
+TEST_GROUP(rfc1964_prng){};
 
-TEST(Rfc1964Prng, NoPrng)
+TEST(rfc1964_prng, no_prng)
 {
 	for (const cfg &c : cfgs()) {
 		pair p;
@@ -459,7 +459,7 @@ TEST(Rfc1964Prng, NoPrng)
 // Attacks: every CVE class in RFC 1964 unwrap code, by name
 // ==================================================================================
 
-TEST_GROUP(Rfc1964Cve){};
+TEST_GROUP(rfc1964_cve){};
 
 namespace {
 
@@ -503,7 +503,7 @@ struct victim {
 } // namespace
 
 // MIT CVE-2014-4341/4342 (1): an RFC 1964 token on an RFC 4121 context.
-TEST(Rfc1964Cve, CVE_2014_4341_Rfc1964TokenOnCfxContext)
+TEST(rfc1964_cve, cve_2014_4341_rfc1964_token_on_cfx_context)
 {
 	const cfg &c = kCfgs[1];
 	if (compiled_out(c) || kt::skip_enctype(17))
@@ -534,7 +534,7 @@ TEST(Rfc1964Cve, CVE_2014_4341_Rfc1964TokenOnCfxContext)
 
 // MIT CVE-2014-4341 (2): fewer than 22 bytes after TOK_ID (a body cut inside
 // the header, SND_SEQ or SGN_CKSUM) with a consistent DER length.
-TEST(Rfc1964Cve, CVE_2014_4341_HeaderShorterThan22Bytes)
+TEST(rfc1964_cve, cve_2014_4341_header_shorter_than_22_bytes)
 {
 	for (const cfg &c : cfgs()) {
 		victim v(c);
@@ -550,7 +550,7 @@ TEST(Rfc1964Cve, CVE_2014_4341_HeaderShorterThan22Bytes)
 }
 
 // MIT CVE-2014-4341 (3): the checksum cut short.
-TEST(Rfc1964Cve, CVE_2014_4341_ShortChecksum)
+TEST(rfc1964_cve, cve_2014_4341_short_checksum)
 {
 	for (const cfg &c : cfgs()) {
 		victim v(c);
@@ -567,7 +567,7 @@ TEST(Rfc1964Cve, CVE_2014_4341_ShortChecksum)
 
 // MIT CVE-2014-4342 / CVE-2009-4212: ciphertext shorter than the confounder,
 // or than confounder + pad (and, for DES3, not whole blocks).
-TEST(Rfc1964Cve, CVE_2014_4342_CVE_2009_4212_CiphertextShorterThanConfounder)
+TEST(rfc1964_cve, cve_2014_4342_cve_2009_4212_ciphertext_shorter_than_confounder)
 {
 	for (const cfg &c : cfgs())
 		for (int sealed = 0; sealed <= 1; sealed++) {
@@ -586,7 +586,7 @@ TEST(Rfc1964Cve, CVE_2014_4342_CVE_2009_4212_CiphertextShorterThanConfounder)
 // MIT CVE-2014-4342 (4) / Heimdal CVE-2022-3437: a pad length larger than the
 // plaintext, zero, or out of range -- with a CORRECT checksum over it, so the
 // pad check itself is what must say no.  BAD_SIG, the same as a bad checksum.
-TEST(Rfc1964Cve, CVE_2014_4342_CVE_2022_3437_PadLengthLargerThanPlaintext)
+TEST(rfc1964_cve, cve_2014_4342_cve_2022_3437_pad_length_larger_than_plaintext)
 {
 	for (const cfg &c : cfgs())
 		for (int sealed = 0; sealed <= 1; sealed++) {
@@ -616,7 +616,7 @@ TEST(Rfc1964Cve, CVE_2014_4342_CVE_2022_3437_PadLengthLargerThanPlaintext)
 // kg_fixup_padding_iov): the pad length is the last byte, the other pad bytes
 // are not looked at; a length of 0 or past data | pad is BAD_SIG, judged only
 // with the checksum (no oracle).
-TEST(Rfc1964Cve, PadLengthIsTheLastByte)
+TEST(rfc1964_cve, pad_length_is_the_last_byte)
 {
 	for (const cfg &c : cfgs())
 		for (const backend &b : backends())
@@ -652,7 +652,7 @@ TEST(Rfc1964Cve, PadLengthIsTheLastByte)
 // Heimdal CVE-2022-3437: DES3/RC4 unwrap of short tokens (every length, with
 // and without a consistent DER length) never succeeds and never reads past
 // the buffer (ASan/valgrind runs of this suite check the latter).
-TEST(Rfc1964Cve, CVE_2022_3437_TruncationAtEveryLength)
+TEST(rfc1964_cve, cve_2022_3437_truncation_at_every_length)
 {
 	for (const cfg &c : cfgs())
 		for (int kind = 0; kind < 3; kind++) {
@@ -690,7 +690,7 @@ TEST(Rfc1964Cve, CVE_2022_3437_TruncationAtEveryLength)
 // Heimdal CVE-2022-45142 (inverted memcmp accepted bad RC4 signatures) and
 // constant-time compare: a checksum differing in any one byte is BAD_SIG, on
 // Wrap (sealed, integrity) and MIC; the genuine one passes.
-TEST(Rfc1964Cve, CVE_2022_45142_AnyChecksumByteWrongIsBadSig)
+TEST(rfc1964_cve, cve_2022_45142_any_checksum_byte_wrong_is_bad_sig)
 {
 	for (const cfg &c : cfgs())
 		for (const backend &b : backends()) {
@@ -718,7 +718,7 @@ TEST(Rfc1964Cve, CVE_2022_45142_AnyChecksumByteWrongIsBadSig)
 
 // DER wrapper variants: cut inside the framing, a length past the end, non-DER
 // lengths, a wrong OID; through the plain API and the IOV HEADER layout.
-TEST(Rfc1964Cve, DerWrapperVariants)
+TEST(rfc1964_cve, der_wrapper_variants)
 {
 	for (const cfg &c : cfgs()) {
 		victim v(c);
@@ -762,7 +762,7 @@ TEST(Rfc1964Cve, DerWrapperVariants)
 
 // IOV: the DER length in HEADER must equal HEADER + DATA + PADDING, and HEADER
 // must be exactly framing .. confounder (MIT CVE-2024-37371's IOV variant).
-TEST(Rfc1964Cve, IovDerLengthLongerThanTheHeader)
+TEST(rfc1964_cve, iov_der_length_longer_than_the_header)
 {
 	for (const cfg &c : cfgs()) {
 		victim v(c);
@@ -800,7 +800,7 @@ TEST(Rfc1964Cve, IovDerLengthLongerThanTheHeader)
 }
 
 // Header fields: TOK_ID, SGN_ALG, SEAL_ALG, filler -> DEFECTIVE_TOKEN (MIT).
-TEST(Rfc1964Cve, HeaderFieldsChecked)
+TEST(rfc1964_cve, header_fields_checked)
 {
 	for (const cfg &c : cfgs()) {
 		victim v(c);
@@ -828,7 +828,7 @@ TEST(Rfc1964Cve, HeaderFieldsChecked)
 }
 
 // Direction: our own token reflected back, and mixed direction bytes.
-TEST(Rfc1964Cve, WrongDirectionIsBadSig)
+TEST(rfc1964_cve, wrong_direction_is_bad_sig)
 {
 	for (const cfg &c : cfgs())
 		for (const backend &b : backends()) {
@@ -863,7 +863,7 @@ TEST(Rfc1964Cve, WrongDirectionIsBadSig)
 // token with another sequence number (sealed RC4 tokens derive Kcrypt from
 // it, so there it is caught).  DES3's SND_SEQ is one CBC block: any flip
 // scrambles the direction bytes.
-TEST(Rfc1964Cve, BitFlipsRejected)
+TEST(rfc1964_cve, bit_flips_rejected)
 {
 	for (const cfg &c : cfgs())
 		for (int kind = 0; kind < 3; kind++) {
@@ -892,9 +892,9 @@ TEST(Rfc1964Cve, BitFlipsRejected)
 // Receive window (opt-in): replays and ordering
 // ==================================================================================
 
-TEST_GROUP(Rfc1964Window){};
+TEST_GROUP(rfc1964_window){};
 
-TEST(Rfc1964Window, ReplayAndOrder)
+TEST(rfc1964_window, replay_and_order)
 {
 	for (const cfg &c : cfgs()) {
 		pair p;
@@ -916,7 +916,7 @@ TEST(Rfc1964Window, ReplayAndOrder)
 // as soon as the peer's numbers pass 0xffffffff.  Tokens from just before the
 // wrap are behind the window, not far ahead of it: their replay is a
 // DUPLICATE_TOKEN and leaves the window where it was.
-TEST(Rfc1964Window, ReplayAcrossThe32BitWrapIsDuplicate)
+TEST(rfc1964_window, replay_across_the_32_bit_wrap_is_duplicate)
 {
 	for (const cfg &c : cfgs()) {
 		const bytes key = test_key(c);
@@ -972,7 +972,7 @@ TEST(Rfc1964Window, ReplayAcrossThe32BitWrapIsDuplicate)
 // one (SEAL_ALG FF FF) leaves DATA exactly as received (sent in the clear;
 // as MIT, asserted against MIT tokens in tests/interop).  kgss.h used to
 // promise zeros for both.
-TEST(Rfc1964Iov, FailedCheckZeroesSealedDataAndKeepsIntegrityData)
+TEST(rfc1964_iov, failed_check_zeroes_sealed_data_and_keeps_integrity_data)
 {
 	for (const cfg &c : cfgs()) {
 		for (int conf = 0; conf <= 1; conf++)

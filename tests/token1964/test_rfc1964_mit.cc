@@ -124,7 +124,7 @@ void run_case(int enctype, bool kgss_initiator, const kgss_crypto_backend *be)
 
 } // namespace
 
-TEST_GROUP(Rfc1964Mit)
+TEST_GROUP(rfc1964_mit)
 {
 	void setup() override
 	{
@@ -134,7 +134,7 @@ TEST_GROUP(Rfc1964Mit)
 	}
 };
 
-TEST(Rfc1964Mit, Des3)
+TEST(rfc1964_mit, des3)
 {
 	for (bool ini : {true, false}) {
 		run_case(16, ini, kgss_crypto_builtin());
@@ -142,7 +142,7 @@ TEST(Rfc1964Mit, Des3)
 	}
 }
 
-TEST(Rfc1964Mit, Rc4Hmac)
+TEST(rfc1964_mit, rc4_hmac)
 {
 	for (bool ini : {true, false}) {
 		run_case(23, ini, kgss_crypto_builtin());
@@ -150,7 +150,7 @@ TEST(Rfc1964Mit, Rc4Hmac)
 	}
 }
 
-TEST(Rfc1964Mit, Rc4HmacExp)
+TEST(rfc1964_mit, rc4_hmac_exp)
 {
 	for (bool ini : {true, false}) {
 		run_case(24, ini, kgss_crypto_builtin());

@@ -1,6 +1,8 @@
-// tests/review/test_review.cc - regressions for the defects the adversarial
-// review of the core found (gss-kernel-lib/, crypto/, lucid/, iov/).  Each
-// TEST names the finding it pins; each failed before the fix it accompanies.
+// tests/api_outputs/test_api_outputs.cc - what the public API leaves in its
+// outputs: output->length and the DATA buffers after a failed unwrap, and the
+// exact answer of kgss_wrap_size_limit.  These are regressions for defects
+// the adversarial review of the core found (gss-kernel-lib/, crypto/, lucid/,
+// iov/): each TEST names the finding it pins and failed before its fix.
 #include <stdint.h>
 #include <string.h>
 
@@ -96,12 +98,12 @@ const int32_t kAll[] = {16, 17, 18, 19, 20, 23, 24, 25, 26};
 
 } // namespace
 
-TEST_GROUP(review){};
+TEST_GROUP(api_outputs){};
 
 // Finding: kgss.h promises that a failed kgss_unwrap leaves output->length 0;
 // the argument checks (output smaller than the token) returned FAILURE with
 // output->length still holding the caller's capacity.
-TEST(review, unwrap_failure_always_zeroes_output_length)
+TEST(api_outputs, unwrap_failure_always_zeroes_output_length)
 {
 	for (int32_t e : kAll) {
 		if (kt::skip_enctype(e)) // compiled out: import UNAVAILABLE asserted instead
@@ -127,7 +129,7 @@ TEST(review, unwrap_failure_always_zeroes_output_length)
 // "untouched" unless decryption began.  For RFC 1964 STREAM | DATA a bad
 // token left DATA pointing into STREAM (length 0) instead of the caller's
 // buffer; RFC 4121 restores it.  Both formats now restore it.
-TEST(review, stream_unwrap_failure_restores_data_buffer)
+TEST(api_outputs, stream_unwrap_failure_restores_data_buffer)
 {
 	for (int32_t e : kAll) {
 		if (kt::skip_enctype(e)) // compiled out: import UNAVAILABLE asserted instead
@@ -158,7 +160,7 @@ TEST(review, stream_unwrap_failure_restores_data_buffer)
 // beyond what the 4-octet DER length can frame, e.g. SIZE_MAX; (b) under-
 // reported for DES3 by up to 7 bytes: it started from max - overhead(empty
 // message), whose pad is a whole block, and only ever searched downwards.
-TEST(review, wrap_size_limit_is_exact)
+TEST(api_outputs, wrap_size_limit_is_exact)
 {
 	for (int32_t e : kAll) {
 		if (kt::skip_enctype(e)) // compiled out: import UNAVAILABLE asserted instead
