@@ -256,6 +256,61 @@ void check_alive(pair &p, const char *what)
 		one_way(p.peer, p.self, what);
 }
 
+namespace {
+alignas(16) uint8_t mem_self[kImportMem];
+alignas(16) uint8_t mem_peer[kImportMem];
+} // namespace
+
+uint8_t *import_mem_self() { return mem_self; }
+uint8_t *import_mem_peer() { return mem_peer; }
+
+size_t import_need()
+{
+	static const size_t need = kgss_ctx_size();
+	if (need > kImportMem)
+		fail("kgss_ctx_size grew past the fuzzer's buffers");
+	return need;
+}
+
+bool import_accepted(kgss_status st_into, kgss_status st_alloc, const kgss_ctx *a, const kgss_ctx *b,
+		     const char *api)
+{
+	record(st_into);
+	if (st_into != st_alloc)
+		fail((std::string(api) + " and _into disagree").c_str(), st_alloc);
+	if (st_into != KGSS_S_COMPLETE) {
+		if (a != nullptr || b != nullptr)
+			fail("failed import left *ctx_out set", st_into);
+		if (live_allocations() != 0)
+			fail("failed import leaked its allocation", st_into);
+		if (st_into != KGSS_S_DEFECTIVE_TOKEN && st_into != KGSS_S_UNAVAILABLE)
+			fail("import failed with an undocumented status", st_into);
+		return false;
+	}
+	if (a == nullptr || b == nullptr)
+		fail("successful import without a context");
+	return true;
+}
+
+void finish_accepted_import(kgss_ctx *a, kgss_ctx *b, kgss_ctx *peer, kgss_status peer_st, const char *what)
+{
+	const std::string w(what);
+	if (peer_st != KGSS_S_COMPLETE)
+		fail(("the role-swapped twin of an accepted " + w + " was refused").c_str(), peer_st);
+	check_alive(a, peer, ("accepted " + w + " cannot talk to its peer (into)").c_str());
+	check_alive(b, peer, ("accepted " + w + " cannot talk to its peer (allocated)").c_str());
+	kgss_ctx_free(a);
+	kgss_ctx_free(b);
+	kgss_ctx_free(peer);
+	if (live_allocations() != 0)
+		fail("kgss_ctx_free did not free the allocated context");
+	// *_into memory stays mapped: the freed context must say so.
+	size_t tl = 0;
+	const kgss_status st = kgss_wrap_size(a, 1, 10, &tl);
+	if (st != KGSS_S_NO_CONTEXT)
+		fail("freed _into context did not answer NO_CONTEXT", st);
+}
+
 std::string hex_text(const std::vector<uint8_t> &b, unsigned style)
 {
 	static const char lo[] = "0123456789abcdef", up[] = "0123456789ABCDEF";

@@ -80,6 +80,26 @@ void check_alive(kgss_ctx *a, kgss_ctx *b, const char *what, bool receiver_only 
 // fuzzer fast; see docs/robustness.md).
 void check_alive(pair &p, const char *what);
 
+// ---- the import targets (fuzz_import_*.cc) --------------------------------------------
+// Each imports its input twice, into static memory (*_into -> a) and
+// allocated (-> b), and on success imports a role-swapped twin as the peer.
+constexpr size_t kImportMem = 16384;
+// Memory for a and for the peer, kImportMem bytes each, 16-byte aligned.
+uint8_t *import_mem_self();
+uint8_t *import_mem_peer();
+// kgss_ctx_size(), aborting when it outgrew kImportMem.
+size_t import_need();
+// The two imports agree (else abort naming `api`); a failure leaves *ctx_out
+// NULL, nothing allocated, and is DEFECTIVE_TOKEN or UNAVAILABLE.  Records
+// st_into for the replay driver.  True when the input was accepted.
+bool import_accepted(kgss_status st_into, kgss_status st_alloc, const kgss_ctx *a, const kgss_ctx *b,
+		     const char *api);
+// The end of an accepted import of `what` ("downcall", "lucid context"...):
+// the peer import (peer_st) succeeded and round-trips tokens with a and b;
+// freeing all three leaves nothing allocated; the freed *_into context a
+// then answers NO_CONTEXT.
+void finish_accepted_import(kgss_ctx *a, kgss_ctx *b, kgss_ctx *peer, kgss_status peer_st, const char *what);
+
 // Aborts, naming the broken invariant (libFuzzer then saves the input).
 [[noreturn]] void fail(const char *what, kgss_status st = 0);
 

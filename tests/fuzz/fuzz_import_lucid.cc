@@ -24,16 +24,11 @@ namespace {
 uint32_t u32(const uint8_t *b) { return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24; }
 uint64_t u64(const uint8_t *b) { return (uint64_t)u32(b) | (uint64_t)u32(b + 4) << 32; }
 
-alignas(16) uint8_t mem_self[16384];
-alignas(16) uint8_t mem_peer[16384];
-
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const size_t need = kgss_ctx_size();
-	if (need > sizeof(mem_self))
-		kf::fail("kgss_ctx_size grew past the fuzzer's buffers");
+	const size_t need = kf::import_need();
 	uint8_t h[69] = {0};
 	memcpy(h, data, size < sizeof(h) ? size : sizeof(h));
 	const size_t R = size > sizeof(h) ? size - sizeof(h) : 0;
@@ -64,22 +59,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	kgss_options o;
 	kf::make_options(&o, window, true);
 	kgss_ctx *a = (kgss_ctx *)1, *b = (kgss_ctx *)1;
-	kgss_status st = kgss_import_lucid_v1_into(mem_self, need, &l, &o, &a);
+	kgss_status st = kgss_import_lucid_v1_into(kf::import_mem_self(), need, &l, &o, &a);
 	kgss_status st2 = kgss_import_lucid_v1(&l, &o, &b);
-	kf::record(st);
-	if (st != st2)
-		kf::fail("kgss_import_lucid_v1 and _into disagree", st2);
-	if (st != KGSS_S_COMPLETE) {
-		if (a != nullptr || b != nullptr)
-			kf::fail("failed import left *ctx_out set", st);
-		if (kf::live_allocations() != 0)
-			kf::fail("failed import leaked its allocation", st);
-		if (st != KGSS_S_DEFECTIVE_TOKEN && st != KGSS_S_UNAVAILABLE)
-			kf::fail("import failed with an undocumented status", st);
+	if (!kf::import_accepted(st, st2, a, b, "kgss_import_lucid_v1"))
 		return 0;
-	}
-	if (a == nullptr || b == nullptr)
-		kf::fail("successful import without a context");
 
 	kgss_ctx_info info;
 	st = kgss_ctx_inquire(a, &info);
@@ -96,22 +79,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	kgss_options po;
 	kf::make_options(&po, false, false);
 	kgss_ctx *peer = nullptr;
-	st = kgss_import_lucid_v1_into(mem_peer, need, &pl, &po, &peer);
-	if (st != KGSS_S_COMPLETE)
-		kf::fail("the role-swapped twin of an accepted lucid context was refused", st);
-	kf::check_alive(a, peer, "accepted lucid context cannot talk to its peer (into)");
-	kf::check_alive(b, peer, "accepted lucid context cannot talk to its peer (allocated)");
-
-	kgss_ctx_free(a);
-	kgss_ctx_free(b);
-	kgss_ctx_free(peer);
-	if (kf::live_allocations() != 0)
-		kf::fail("kgss_ctx_free did not free the allocated context");
-	// *_into memory stays mapped: the freed context must say so.
-	size_t tl = 0;
-	st = kgss_wrap_size(a, 1, 10, &tl);
-	if (st != KGSS_S_NO_CONTEXT)
-		kf::fail("freed _into context did not answer NO_CONTEXT", st);
+	st = kgss_import_lucid_v1_into(kf::import_mem_peer(), need, &pl, &po, &peer);
+	kf::finish_accepted_import(a, b, peer, st, "lucid context");
 	kgss_ctx_free(a); // second free: a no-op
 	return 0;
 }
