@@ -107,6 +107,7 @@ extern "C" const kgss_hash_class kgss_builtin_sha1 = {
 	kgss::md::finish<sha1_state, sha1_blocks_portable, true, 8, 20>,
 	kgss::md::copy<sha1_state>,
 	kgss::md::clear<sha1_state>,
+	kgss::md::hmac_finish<sha1_state, sha1_blocks_portable, true, 8, 20>,
 };
 
 extern "C" const kgss_hash_class kgss_builtin_sha1_ni = {
@@ -121,4 +122,5 @@ extern "C" const kgss_hash_class kgss_builtin_sha1_ni = {
 	kgss::md::finish<sha1_state, sha1_blocks_simd, true, 8, 20>,
 	kgss::md::copy<sha1_state>,
 	kgss::md::clear<sha1_state>,
+	kgss::md::hmac_finish<sha1_state, sha1_blocks_simd, true, 8, 20>,
 };

@@ -400,6 +400,7 @@ extern "C" const kgss_hash_class kgss_builtin_sha256 = {
 	kgss::md::finish<sha256_state, sha256_blocks_portable, true, 8, 32>,
 	kgss::md::copy<sha256_state>,
 	kgss::md::clear<sha256_state>,
+	kgss::md::hmac_finish<sha256_state, sha256_blocks_portable, true, 8, 32>,
 };
 
 extern "C" const kgss_hash_class kgss_builtin_sha256_ni = {
@@ -414,6 +415,7 @@ extern "C" const kgss_hash_class kgss_builtin_sha256_ni = {
 	kgss::md::finish<sha256_state, sha256_blocks_simd, true, 8, 32>,
 	kgss::md::copy<sha256_state>,
 	kgss::md::clear<sha256_state>,
+	kgss::md::hmac_finish<sha256_state, sha256_blocks_simd, true, 8, 32>,
 };
 
 // SHA-384: SHA-512 with the section 5.3.4 IV, 128-bit length field, and the
@@ -425,6 +427,7 @@ extern "C" const kgss_hash_class kgss_builtin_sha384 = {
 	kgss::md::finish<sha512_state, sha512_blocks, true, 16, 48>,
 	kgss::md::copy<sha512_state>,
 	kgss::md::clear<sha512_state>,
+	kgss::md::hmac_finish<sha512_state, sha512_blocks, true, 16, 48>,
 };
 
 extern "C" const kgss_hash_class kgss_builtin_sha384_avx2 = {
@@ -439,4 +442,5 @@ extern "C" const kgss_hash_class kgss_builtin_sha384_avx2 = {
 	kgss::md::finish<sha512_state, sha512_blocks_simd, true, 16, 48>,
 	kgss::md::copy<sha512_state>,
 	kgss::md::clear<sha512_state>,
+	kgss::md::hmac_finish<sha512_state, sha512_blocks_simd, true, 16, 48>,
 };
