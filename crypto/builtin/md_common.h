@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "crypto/builtin/simd.h"
 #include "crypto/util.h"
 #include "kgss_crypto.h"
 
@@ -139,6 +140,21 @@ int finish(void *vst, uint8_t *digest)
 	return 0;
 }
 
+// The preconditions of hmac_finish: a live, healthy inner state and an outer
+// state that has absorbed exactly one block (K ^ opad).  hmac_reject is the
+// failure: mac zeroed, the inner state wiped.
+template <typename S> bool hmac_states_ok(const S *s, const S *o)
+{
+	return s->magic == LIVE && !s->failed && o->magic == LIVE && !o->failed && o->count == S::block;
+}
+
+template <typename S> int hmac_reject(S *s, uint8_t *mac, size_t digest)
+{
+	memset(mac, 0, digest);
+	wipe(s, sizeof *s);
+	return -1;
+}
+
 // hmac_finish(): the fused HMAC finish of kgss_crypto.h (RFC 2104).  The
 // inner state is padded and compressed in place; its buf then becomes the
 // one outer block - the inner digest, 0x80, zeros, and the bit length of
@@ -155,11 +171,8 @@ int hmac_finish(void *vinner, const void *vouter, uint8_t *mac)
 	static_assert(Digest % sizeof(typename S::word) == 0, "digest must be whole words");
 	S *s = static_cast<S *>(vinner);
 	const S *o = static_cast<const S *>(vouter);
-	if (s->magic != LIVE || s->failed || o->magic != LIVE || o->failed || o->count != S::block) {
-		memset(mac, 0, Digest);
-		wipe(s, sizeof *s);
-		return -1;
-	}
+	if (!hmac_states_ok(s, o))
+		return hmac_reject(s, mac, Digest);
 	pad<S, Blocks, BigEndian, LenBytes>(s);
 	serialize<S, BigEndian>(s->buf, s->h, Digest); // the inner digest opens the outer block
 	s->buf[Digest] = 0x80;
@@ -172,6 +185,31 @@ int hmac_finish(void *vinner, const void *vouter, uint8_t *mac)
 	memcpy(s->h, o->h, sizeof s->h);
 	Blocks(s->h, s->buf, 1);
 	serialize<S, BigEndian>(mac, s->h, Digest);
+	wipe(s, sizeof *s);
+	return 0;
+}
+
+// hmac_finish_simd(): hmac_finish for a class whose fused finish is SIMD
+// code (Fast: the inner chaining value, the pending bytes, their count, the
+// message bit length, the outer chaining value, the MAC): Fast inside a
+// simd::section, Portable (an hmac_finish above) when SIMD is unusable now
+// (crypto/builtin/simd.h).  The inner state is wiped either way.
+template <typename S,
+	  void (*Fast)(const typename S::word *, const uint8_t *, unsigned, uint64_t, const typename S::word *,
+		       uint8_t *),
+	  int (*Portable)(void *, const void *, uint8_t *), unsigned Digest>
+int hmac_finish_simd(void *vinner, const void *vouter, uint8_t *mac)
+{
+	S *s = static_cast<S *>(vinner);
+	const S *o = static_cast<const S *>(vouter);
+	if (!hmac_states_ok(s, o))
+		return hmac_reject(s, mac, Digest);
+	{
+		simd::section sec;
+		if (!sec.ok)
+			return Portable(vinner, vouter, mac);
+		Fast(s->h, s->buf, (unsigned)(s->count % S::block), s->count << 3, o->h, mac);
+	}
 	wipe(s, sizeof *s);
 	return 0;
 }
