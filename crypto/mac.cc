@@ -40,7 +40,8 @@ void cipher_key_clear(cipher_key *k)
 
 // ---- HMAC (RFC 2104) -------------------------------------------------------
 // H(K ^ opad | H(K ^ ipad | text)).  The states after absorbing the two pads
-// are computed once here; a message then costs two copy() calls.
+// are computed once here; a message then costs two copy() calls, or one with
+// the backend's fused hmac_finish.
 
 static constexpr size_t kMaxHashBlock = 128; // SHA-384
 static constexpr size_t kMaxDigest = 64;
