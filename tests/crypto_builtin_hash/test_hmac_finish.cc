@@ -205,8 +205,8 @@ TEST(hmac_finish, equals_generic_and_openssl_on_random_input)
 				uint8_t r = 0;
 				kt::fill_random(seed, &r, 1);
 				const size_t split = len ? r % (len + 1) : 0;
-				const std::string what =
-					std::string(h->name) + " key " + std::to_string(klen) + " len " + std::to_string(len);
+				const std::string what = std::string(h->name) + " key " + std::to_string(klen) +
+							 " len " + std::to_string(len);
 				// The library, fused and generic, in two pieces.
 				bytes mf(h->digest_size), mg(h->digest_size);
 				kgss::hmac_run rf, rg;
