@@ -26,7 +26,8 @@ struct cipher_key {
 static_assert(sizeof(cipher_key) == KGSS_STATE_ALIGN + KGSS_CIPHER_STATE_MAX, "cipher_key grew");
 
 // HMAC key: the hash states after absorbing (K ^ ipad) and (K ^ opad),
-// so each message costs two copy() calls instead of two extra blocks.
+// so each message costs two copy() calls instead of two extra blocks (one copy()
+// with the backend's fused hmac_finish, which reads the outer state in place).
 struct hmac_key {
 	const kgss_hash_class *h; // NULL when unset
 	alignas(KGSS_STATE_ALIGN) uint8_t inner[KGSS_HASH_STATE_MAX]; // secret

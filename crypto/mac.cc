@@ -40,7 +40,8 @@ void cipher_key_clear(cipher_key *k)
 
 // ---- HMAC (RFC 2104) -------------------------------------------------------
 // H(K ^ opad | H(K ^ ipad | text)).  The states after absorbing the two pads
-// are computed once here; a message then costs two copy() calls.
+// are computed once here; a message then costs two copy() calls, or one with
+// the backend's fused hmac_finish.
 
 static constexpr size_t kMaxHashBlock = 128; // SHA-384
 static constexpr size_t kMaxDigest = 64;
@@ -159,39 +160,59 @@ void hmac_update(hmac_run *r, const void *data, size_t len)
 	}
 }
 
+// final(inner), copy(outer), update(inner digest), final: the finish for a
+// backend without hmac_finish.  st is dead afterwards either way.
+static kgss_status hmac_end_generic(const kgss_hash_class *h, void *st, const void *outer, uint8_t *out)
+{
+	uint8_t ih[kMaxDigest]; // secret: inner digest, wiped before return
+	kgss_status ret = KGSS_S_FAILURE;
+	if (h->final(st, ih) != 0) // the state is dead after final
+		goto out;
+	if (h->copy(st, outer) != 0) {
+		h->clear(st);
+		goto out;
+	}
+	h->update(st, ih, h->digest_size);
+	if (h->final(st, out) != 0)
+		goto out;
+	ret = KGSS_S_COMPLETE;
+out:
+	wipe(ih, sizeof(ih));
+	return ret;
+}
+
+// RFC 2104: H(K ^ opad | H(K ^ ipad | text)), the inner hash live in r->st.
+// With the backend's fused finish the outer hash runs from the precomputed
+// state without a copy; otherwise final, copy, update, final.
 kgss_status hmac_end(hmac_run *r, uint8_t *out)
 {
 	const hmac_key *k = r->k;
 	if (!k)
 		return KGSS_S_FAILURE;
 	const kgss_hash_class *h = k->h;
-	uint8_t ih[kMaxDigest]; // secret: inner digest, wiped before return
 	kgss_status st = KGSS_S_FAILURE;
 	r->k = nullptr;
-	if (h->final(r->st, ih) != 0) // the state is dead after final
-		goto out;
-	if (h->copy(r->st, k->outer) != 0) {
-		h->clear(r->st);
-		goto out;
+	if (h->hmac_finish) {
+		if (h->hmac_finish(r->st, k->outer, out) == 0) // the state is dead after it
+			st = KGSS_S_COMPLETE;
+	} else {
+		st = hmac_end_generic(h, r->st, k->outer, out);
 	}
-	h->update(r->st, ih, h->digest_size);
-	if (h->final(r->st, out) != 0)
-		goto out;
-	st = KGSS_S_COMPLETE;
-out:
 	if (st != KGSS_S_COMPLETE)
 		wipe(out, h->digest_size); // never hand out a partial MAC
-	wipe(ih, sizeof(ih));
-	wipe(r->st, sizeof(r->st));
+	wipe(r->st, h->context_size); // a backend state never reaches past context_size
 	return st;
 }
 
 void hmac_abort(hmac_run *r)
 {
-	if (r->k)
+	if (r->k) {
 		r->k->h->clear(r->st);
+		wipe(r->st, r->k->h->context_size);
+	} else {
+		wipe(r->st, sizeof(r->st));
+	}
 	r->k = nullptr;
-	wipe(r->st, sizeof(r->st));
 }
 
 kgss_status hmac(const hmac_key *k, const void *data, size_t len, uint8_t *out)

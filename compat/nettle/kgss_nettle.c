@@ -272,7 +272,7 @@ static const kgss_stream_cipher_class kn_rc4 = {
 	static void h##_clear_(void *s) { kn_wipe(s, sizeof(struct ctxtype)); }                   \
 	static const kgss_hash_class kn_##h = {                                                  \
 		sizeof(struct ctxtype), dlen, blen, label, h##_init_, h##_update_, h##_final_, h##_copy_, \
-		h##_clear_,                                                                       \
+		h##_clear_, NULL, /* no fused HMAC finish: the library's generic one */         \
 	};
 
 KN_HASH_CLASS(md5, md5_ctx, MD5_DIGEST_SIZE, MD5_BLOCK_SIZE, "md5-nettle")

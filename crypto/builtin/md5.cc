@@ -145,6 +145,7 @@ extern "C" const kgss_hash_class kgss_builtin_md5 = {
 	kgss::md::finish<md5_state, md5_blocks, false, 8, 16>,
 	kgss::md::copy<md5_state>,
 	kgss::md::clear<md5_state>,
+	kgss::md::hmac_finish<md5_state, md5_blocks, false, 8, 16>,
 };
 
 #endif // KGSS_WITH_RC4

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "crypto/builtin/simd.h"
 #include "crypto/util.h"
 #include "kgss_crypto.h"
 
@@ -74,22 +75,14 @@ void update(void *vst, const void *data, size_t len)
 		memcpy(s->buf, p, len);
 }
 
-// finish(): pad with 0x80, zeros and the bit length (LenBytes = 8 or 16 bytes,
-// big-endian when BigEndian, else little-endian), compress, write the first
-// Digest bytes of the chaining value (words serialised in the same byte
-// order) and wipe the state.  On failure the digest is zeroed.
+// pad(): the final padding of a live, healthy state - 0x80, zeros and the bit
+// length (LenBytes = 8 or 16 bytes, big-endian when BigEndian, else
+// little-endian) - compressed into the chaining value, which then holds the
+// digest words.  buf is left holding the last padded block.
 template <typename S, void (*Blocks)(typename S::word *, const uint8_t *, size_t), bool BigEndian,
-	  unsigned LenBytes, unsigned Digest>
-int finish(void *vst, uint8_t *digest)
+	  unsigned LenBytes>
+void pad(S *s)
 {
-	static_assert(Digest <= sizeof(((S *)nullptr)->h), "digest longer than the state");
-	static_assert(Digest % sizeof(typename S::word) == 0, "digest must be whole words");
-	S *s = static_cast<S *>(vst);
-	if (s->magic != LIVE || s->failed) {
-		memset(digest, 0, Digest);
-		wipe(s, sizeof *s);
-		return -1;
-	}
 	size_t used = (size_t)(s->count % S::block);
 	s->buf[used++] = 0x80;
 	if (used > S::block - LenBytes) {
@@ -110,14 +103,112 @@ int finish(void *vst, uint8_t *digest)
 		store_le64(lenp, bits_lo); // RFC 1321 section 3.2: low-order word first
 	}
 	Blocks(s->h, s->buf, 1);
+}
+
+// serialize(): the first Bytes bytes of the chaining value h, its words in
+// the hash's byte order (SHA-384's 64-bit words are always big-endian).
+template <typename S, bool BigEndian> void serialize(uint8_t *out, const typename S::word *h, unsigned bytes)
+{
 	constexpr unsigned WB = sizeof(typename S::word);
-	for (unsigned i = 0; i < Digest / WB; i++) {
+	for (unsigned i = 0; i < bytes / WB; i++) {
 		if (WB == 8)
-			store_be64(digest + 8 * i, (uint64_t)s->h[i]);
+			store_be64(out + 8 * i, (uint64_t)h[i]);
 		else if (BigEndian)
-			store_be32(digest + 4 * i, (uint32_t)s->h[i]);
+			store_be32(out + 4 * i, (uint32_t)h[i]);
 		else
-			store_le32(digest + 4 * i, (uint32_t)s->h[i]);
+			store_le32(out + 4 * i, (uint32_t)h[i]);
+	}
+}
+
+// finish(): pad and compress (pad above), write the first Digest bytes of the
+// chaining value and wipe the state.  On failure the digest is zeroed.
+template <typename S, void (*Blocks)(typename S::word *, const uint8_t *, size_t), bool BigEndian,
+	  unsigned LenBytes, unsigned Digest>
+int finish(void *vst, uint8_t *digest)
+{
+	static_assert(Digest <= sizeof(((S *)nullptr)->h), "digest longer than the state");
+	static_assert(Digest % sizeof(typename S::word) == 0, "digest must be whole words");
+	S *s = static_cast<S *>(vst);
+	if (s->magic != LIVE || s->failed) {
+		memset(digest, 0, Digest);
+		wipe(s, sizeof *s);
+		return -1;
+	}
+	pad<S, Blocks, BigEndian, LenBytes>(s);
+	serialize<S, BigEndian>(digest, s->h, Digest);
+	wipe(s, sizeof *s);
+	return 0;
+}
+
+// The preconditions of hmac_finish: a live, healthy inner state and an outer
+// state that has absorbed exactly one block (K ^ opad).  hmac_reject is the
+// failure: mac zeroed, the inner state wiped.
+template <typename S> bool hmac_states_ok(const S *s, const S *o)
+{
+	return s->magic == LIVE && !s->failed && o->magic == LIVE && !o->failed && o->count == S::block;
+}
+
+template <typename S> int hmac_reject(S *s, uint8_t *mac, size_t digest)
+{
+	memset(mac, 0, digest);
+	wipe(s, sizeof *s);
+	return -1;
+}
+
+// hmac_finish(): the fused HMAC finish of kgss_crypto.h (RFC 2104).  The
+// inner state is padded and compressed in place; its buf then becomes the
+// one outer block - the inner digest, 0x80, zeros, and the bit length of
+// the (K ^ opad) block plus the digest - and its chaining value is replaced
+// by the outer state's, so the outer hash is one compression with nothing
+// copied but the chaining value.  The outer state is only read.  The inner
+// state (the only memory written besides mac) is wiped either way.
+template <typename S, void (*Blocks)(typename S::word *, const uint8_t *, size_t), bool BigEndian,
+	  unsigned LenBytes, unsigned Digest>
+int hmac_finish(void *vinner, const void *vouter, uint8_t *mac)
+{
+	static_assert(Digest + 1 + LenBytes <= S::block, "the outer message must fit one block");
+	static_assert(Digest <= sizeof(((S *)nullptr)->h), "digest longer than the state");
+	static_assert(Digest % sizeof(typename S::word) == 0, "digest must be whole words");
+	S *s = static_cast<S *>(vinner);
+	const S *o = static_cast<const S *>(vouter);
+	if (!hmac_states_ok(s, o))
+		return hmac_reject(s, mac, Digest);
+	pad<S, Blocks, BigEndian, LenBytes>(s);
+	serialize<S, BigEndian>(s->buf, s->h, Digest); // the inner digest opens the outer block
+	s->buf[Digest] = 0x80;
+	memset(s->buf + Digest + 1, 0, S::block - 8 - Digest - 1); // (a 128-bit length's high half too)
+	const uint64_t bits = (uint64_t)(S::block + Digest) * 8;
+	if (BigEndian)
+		store_be64(s->buf + S::block - 8, bits);
+	else
+		store_le64(s->buf + S::block - 8, bits);
+	memcpy(s->h, o->h, sizeof s->h);
+	Blocks(s->h, s->buf, 1);
+	serialize<S, BigEndian>(mac, s->h, Digest);
+	wipe(s, sizeof *s);
+	return 0;
+}
+
+// hmac_finish_simd(): hmac_finish for a class whose fused finish is SIMD
+// code (Fast: the inner chaining value, the pending bytes, their count, the
+// message bit length, the outer chaining value, the MAC): Fast inside a
+// simd::section, Portable (an hmac_finish above) when SIMD is unusable now
+// (crypto/builtin/simd.h).  The inner state is wiped either way.
+template <typename S,
+	  void (*Fast)(const typename S::word *, const uint8_t *, unsigned, uint64_t, const typename S::word *,
+		       uint8_t *),
+	  int (*Portable)(void *, const void *, uint8_t *), unsigned Digest>
+int hmac_finish_simd(void *vinner, const void *vouter, uint8_t *mac)
+{
+	S *s = static_cast<S *>(vinner);
+	const S *o = static_cast<const S *>(vouter);
+	if (!hmac_states_ok(s, o))
+		return hmac_reject(s, mac, Digest);
+	{
+		simd::section sec;
+		if (!sec.ok)
+			return Portable(vinner, vouter, mac);
+		Fast(s->h, s->buf, (unsigned)(s->count % S::block), s->count << 3, o->h, mac);
 	}
 	wipe(s, sizeof *s);
 	return 0;

@@ -70,6 +70,8 @@ void sha1_blocks_portable(uint32_t *h, const uint8_t *p, size_t nblocks)
 	KGSS_WIPE(w);
 }
 
+constexpr auto sha1_hmac_finish_portable = kgss::md::hmac_finish<sha1_state, sha1_blocks_portable, true, 8, 20>;
+
 #if KGSS_SHA1_HAVE_NI
 // SHA-1 with the SHA extensions: the block function of sha_ni.h (shared with
 // the stitched CBC + HMAC engine, stitch.cc) with nothing interleaved.
@@ -82,8 +84,22 @@ __attribute__((target("sha,sse4.1,ssse3"))) void sha1_blocks_ni(uint32_t *h, con
 		kgss::sha_ni::sha1_block(s, p, none);
 	kgss::sha_ni::sha1_store(h, s);
 }
+
+// The fused HMAC finish of sha_ni.h for SHA-1 (20-byte MAC).
+__attribute__((target("sha,sse4.1,ssse3"))) void sha1_hmac_finish_ni(const uint32_t *inner_h, const uint8_t *buf,
+									unsigned used, uint64_t bits,
+									const uint32_t *outer_h, uint8_t *mac)
+{
+	kgss::sha_ni::hmac_finish(kgss::sha_ni::sha1_hmac{}, inner_h, buf, used, bits, outer_h, mac);
+}
+
+// The SHA-NI class's hmac_finish: the SIMD rule, and the portable one when
+// SIMD is unusable (md_common.h).
+constexpr auto sha1_hmac_finish_simd =
+	kgss::md::hmac_finish_simd<sha1_state, sha1_hmac_finish_ni, sha1_hmac_finish_portable, 20>;
 #else
 void sha1_blocks_ni(uint32_t *h, const uint8_t *p, size_t nblocks) { sha1_blocks_portable(h, p, nblocks); }
+constexpr auto sha1_hmac_finish_simd = sha1_hmac_finish_portable;
 #endif
 
 // FIPS 180-4 section 5.1.1: messages shorter than 2^64 bits.
@@ -107,6 +123,7 @@ extern "C" const kgss_hash_class kgss_builtin_sha1 = {
 	kgss::md::finish<sha1_state, sha1_blocks_portable, true, 8, 20>,
 	kgss::md::copy<sha1_state>,
 	kgss::md::clear<sha1_state>,
+	sha1_hmac_finish_portable,
 };
 
 extern "C" const kgss_hash_class kgss_builtin_sha1_ni = {
@@ -121,4 +138,5 @@ extern "C" const kgss_hash_class kgss_builtin_sha1_ni = {
 	kgss::md::finish<sha1_state, sha1_blocks_simd, true, 8, 20>,
 	kgss::md::copy<sha1_state>,
 	kgss::md::clear<sha1_state>,
+	sha1_hmac_finish_simd,
 };

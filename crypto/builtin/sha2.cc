@@ -126,6 +126,8 @@ void sha256_blocks_portable(uint32_t *h, const uint8_t *p, size_t nblocks)
 	KGSS_WIPE(w);
 }
 
+constexpr auto sha256_hmac_finish_portable = kgss::md::hmac_finish<sha256_state, sha256_blocks_portable, true, 8, 32>;
+
 #if KGSS_SHA2_HAVE_NI
 // ---- SHA-256 with the SHA extensions ------------------------------------------
 // The block function of sha_ni.h (shared with the stitched CBC + HMAC engine,
@@ -139,8 +141,22 @@ __attribute__((target("sha,sse4.1,ssse3"))) void sha256_blocks_ni(uint32_t *h, c
 		kgss::sha_ni::sha256_block(s, p, K256, none);
 	kgss::sha_ni::sha256_store(h, s);
 }
+
+// The fused HMAC finish of sha_ni.h for SHA-256 (32-byte MAC).
+__attribute__((target("sha,sse4.1,ssse3"))) void sha256_hmac_finish_ni(const uint32_t *inner_h, const uint8_t *buf,
+									  unsigned used, uint64_t bits,
+									  const uint32_t *outer_h, uint8_t *mac)
+{
+	kgss::sha_ni::hmac_finish(kgss::sha_ni::sha256_hmac{K256}, inner_h, buf, used, bits, outer_h, mac);
+}
+
+// The SHA-NI class's hmac_finish: the SIMD rule, and the portable one when
+// SIMD is unusable (md_common.h).
+constexpr auto sha256_hmac_finish_simd =
+	kgss::md::hmac_finish_simd<sha256_state, sha256_hmac_finish_ni, sha256_hmac_finish_portable, 32>;
 #else
 void sha256_blocks_ni(uint32_t *h, const uint8_t *p, size_t nblocks) { sha256_blocks_portable(h, p, nblocks); }
+constexpr auto sha256_hmac_finish_simd = sha256_hmac_finish_portable;
 #endif
 
 // ---- SHA-512 compression (FIPS 180-4 sections 4.1.3, 6.4.2) --------------------
@@ -400,6 +416,7 @@ extern "C" const kgss_hash_class kgss_builtin_sha256 = {
 	kgss::md::finish<sha256_state, sha256_blocks_portable, true, 8, 32>,
 	kgss::md::copy<sha256_state>,
 	kgss::md::clear<sha256_state>,
+	sha256_hmac_finish_portable,
 };
 
 extern "C" const kgss_hash_class kgss_builtin_sha256_ni = {
@@ -414,6 +431,7 @@ extern "C" const kgss_hash_class kgss_builtin_sha256_ni = {
 	kgss::md::finish<sha256_state, sha256_blocks_simd, true, 8, 32>,
 	kgss::md::copy<sha256_state>,
 	kgss::md::clear<sha256_state>,
+	sha256_hmac_finish_simd,
 };
 
 // SHA-384: SHA-512 with the section 5.3.4 IV, 128-bit length field, and the
@@ -425,6 +443,7 @@ extern "C" const kgss_hash_class kgss_builtin_sha384 = {
 	kgss::md::finish<sha512_state, sha512_blocks, true, 16, 48>,
 	kgss::md::copy<sha512_state>,
 	kgss::md::clear<sha512_state>,
+	kgss::md::hmac_finish<sha512_state, sha512_blocks, true, 16, 48>,
 };
 
 extern "C" const kgss_hash_class kgss_builtin_sha384_avx2 = {
@@ -439,4 +458,5 @@ extern "C" const kgss_hash_class kgss_builtin_sha384_avx2 = {
 	kgss::md::finish<sha512_state, sha512_blocks_simd, true, 16, 48>,
 	kgss::md::copy<sha512_state>,
 	kgss::md::clear<sha512_state>,
+	kgss::md::hmac_finish<sha512_state, sha512_blocks_simd, true, 16, 48>,
 };

@@ -101,6 +101,18 @@ struct kgss_hash_class {
 	int (*copy)(void *dst, const void *src);
 	/* Abandon a live state without finishing it. */
 	void (*clear)(void *st);
+
+	/* Optional (appended, so initializers that stop at clear leave it NULL;
+	 * NULL = not provided: the library finishes an HMAC with final, copy,
+	 * update and final).  Fused HMAC finish, RFC 2104 H(K ^ opad | inner):
+	 * finishes the live state inner_st (dead afterwards, success or not, as
+	 * after final), then hashes its digest_size-byte digest on from outer_st
+	 * and writes the digest_size-byte MAC to mac.  outer_st is a live state
+	 * that has absorbed exactly one block (K ^ opad); it is only read, so
+	 * concurrent calls with one outer_st are safe.  The inner digest and
+	 * every other intermediate value are wiped before returning.  On failure
+	 * (nonzero) mac holds unspecified bytes: the library wipes it. */
+	int (*hmac_finish)(void *inner_st, const void *outer_st, uint8_t *mac);
 };
 
 /* ---- optional: a stitched CBC + hash engine ----------------------------------

@@ -191,6 +191,21 @@ template <int I> void h_clear(void *st)
 	inner_hash(I)->clear(st);
 }
 
+// The fused HMAC finish counts as one call; a latched inner or outer state
+// fails it as final() would.  On failure mac is left dirty (the library must
+// wipe it: kgss_crypto.h) and the inner state dead.
+template <int I> int h_hmac_finish(void *inner, const void *outer, uint8_t *mac)
+{
+	const bool failed = tick("hash hmac_finish") || is_latched(inner) || is_latched(outer);
+	unlatch(inner);
+	if (failed) {
+		inner_hash(I)->clear(inner);
+		memset(mac, 0xa5, inner_hash(I)->digest_size);
+		return -1;
+	}
+	return inner_hash(I)->hmac_finish(inner, outer, mac);
+}
+
 template <int I> const kgss_hash_class *wrap_hash()
 {
 	static kgss_hash_class h;
@@ -203,6 +218,8 @@ template <int I> const kgss_hash_class *wrap_hash()
 	h.final = h_final<I>;
 	h.copy = h_copy<I>;
 	h.clear = h_clear<I>;
+	if (in->hmac_finish != nullptr)
+		h.hmac_finish = h_hmac_finish<I>;
 	return &h;
 }
 
