@@ -41,6 +41,7 @@
 #include "crypto/seglist.h"
 #include "crypto/util.h"
 #include "gss-kernel-lib/context.h"
+#include "gss-kernel-lib/token/constants.h"
 #include "gss-kernel-lib/token/engine.h"
 #include "gss-kernel-lib/token/framing.h"
 
@@ -58,15 +59,15 @@ namespace {
 // RFC 2743 §3.1 framing: token/framing.h.
 constexpr size_t kOidLen = KRB5_OID_DER_LEN;
 
-// RFC 1964 §1.2.1 / §1.2.2: token layout after the OID.
-constexpr uint8_t kTokMic[2] = {0x01, 0x01};
-constexpr uint8_t kTokWrap[2] = {0x02, 0x01};
-constexpr size_t kHdr8 = 8;        // TOK_ID | SGN_ALG | SEAL_ALG/filler | filler
-constexpr size_t kSndSeqOff = 8;   // SND_SEQ
-constexpr size_t kSndSeqLen = 8;
-constexpr size_t kCksumOff = 16;   // SGN_CKSUM
-constexpr size_t kConfLen = 8;     // confounder (DES3: one block; RC4: RFC 4757 §7.3)
-constexpr uint16_t kSealNone = 0xffff;
+// RFC 1964 §1.2.1 / §1.2.2: token layout after the OID (token/constants.h).
+constexpr const uint8_t (&kTokMic)[2] = tok1964::TOK_ID_MIC;
+constexpr const uint8_t (&kTokWrap)[2] = tok1964::TOK_ID_WRAP;
+constexpr size_t kHdr8 = tok1964::FIELDS_LEN; // TOK_ID | SGN_ALG | SEAL_ALG/filler | filler
+constexpr size_t kSndSeqOff = tok1964::SND_SEQ_OFF;
+constexpr size_t kSndSeqLen = tok1964::SND_SEQ_LEN;
+constexpr size_t kCksumOff = tok1964::CKSUM_OFF;
+constexpr size_t kConfLen = tok1964::CONF_LEN;
+constexpr uint16_t kSealNone = tok1964::SEAL_ALG_NONE;
 
 // RFC 3961 key usage of the DES3 checksum key (MIT KG_USAGE_SIGN).
 constexpr uint32_t kDes3SignUsage = 23;
@@ -74,8 +75,8 @@ constexpr uint32_t kDes3SignUsage = 23;
 constexpr uint32_t kRc4UsageMic = 15;
 constexpr uint32_t kRc4UsageWrap = 13;
 
-constexpr size_t kDes3CksumLen = 20; // HMAC-SHA1, untruncated
-constexpr size_t kRc4CksumLen = 8;   // first 8 bytes of HMAC-MD5
+constexpr size_t kDes3CksumLen = tok1964::CKSUM_LEN_DES3;
+constexpr size_t kRc4CksumLen = tok1964::CKSUM_LEN_RC4;
 constexpr size_t kMaxCksumLen = 20;
 
 // The largest DER length we write or accept: four length octets.
@@ -142,8 +143,8 @@ void put_header(const profile &pf, uint8_t *h, bool wrap, bool sealed)
 	const uint16_t seal = sealed ? pf.seal_alg : kSealNone; // MIC: part of the FF filler
 	h[4] = (uint8_t)seal;
 	h[5] = (uint8_t)(seal >> 8);
-	h[6] = 0xff;
-	h[7] = 0xff;
+	h[6] = tok1964::FILLER_BYTE;
+	h[7] = tok1964::FILLER_BYTE;
 }
 
 // TOK_ID, SGN_ALG (the context's only algorithm), SEAL_ALG (wrap: none or
@@ -163,7 +164,7 @@ kgss_status check_header(const profile &pf, const uint8_t *h, bool wrap, bool *s
 		*sealed = true;
 	else
 		return KGSS_S_DEFECTIVE_TOKEN;
-	if (h[6] != 0xff || h[7] != 0xff)
+	if (h[6] != tok1964::FILLER_BYTE || h[7] != tok1964::FILLER_BYTE)
 		return KGSS_S_DEFECTIVE_TOKEN;
 	return KGSS_S_COMPLETE;
 }

@@ -26,6 +26,7 @@
 #include "crypto/util.h"
 #include "gss-kernel-lib/context.h"
 #include "gss-kernel-lib/seqstate.h"
+#include "gss-kernel-lib/token/constants.h"
 #include "gss-kernel-lib/token/engine.h"
 #include "gss-kernel-lib/token/framing.h"
 #include "iov/layout.h"
@@ -34,17 +35,8 @@ namespace kgss {
 
 namespace {
 
-// ---- RFC 4121 §4.2.6: token identifiers -------------------------------------
-constexpr uint16_t TOK_ID_MIC = 0x0404;
-constexpr uint16_t TOK_ID_WRAP = 0x0504;
-
-// ---- RFC 4121 §4.2.2: flags ---------------------------------------------------
-constexpr uint8_t FLAG_SENT_BY_ACCEPTOR = 0x01;
-constexpr uint8_t FLAG_SEALED = 0x02;
-constexpr uint8_t FLAG_ACCEPTOR_SUBKEY = 0x04;
-constexpr size_t TOKEN_HEADER_LEN = 16; // §4.2.6.1 / §4.2.6.2
-constexpr uint8_t FILLER_BYTE = 0xFF;   // §4.2.6: filler octets
-constexpr size_t MIC_FILLER_LEN = 5;    // §4.2.6.1: octets 3..7
+// ---- RFC 4121 §4.2.6 token identifiers, §4.2.2 flags: token/constants.h -------
+using namespace tok4121;
 constexpr size_t ROTATE_STACK_MAX = 64; // RRC values MIT sends fit this
 
 // Flags this side puts in its tokens (Sealed added by the sealed Wrap).

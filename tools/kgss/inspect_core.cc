@@ -8,15 +8,46 @@
 #include <string>
 #include <vector>
 
+#include "gss-kernel-lib/token/constants.h"
+#include "gss-kernel-lib/token/framing.h"
+
 namespace kcli {
 
 namespace {
+
+// The token constants are libkgss's (token/constants.h, token/framing.h).
+namespace t4 = kgss::tok4121;
+namespace t1 = kgss::tok1964;
+
+// RFC 4121: TOK_ID octets 0 and 1 (octet 1 is 04 for both tokens).
+constexpr uint8_t CFX_MIC_ID0 = t4::TOK_ID_MIC >> 8;
+constexpr uint8_t CFX_WRAP_ID0 = t4::TOK_ID_WRAP >> 8;
+constexpr uint8_t CFX_ID1 = t4::TOK_ID_MIC & 0xff;
+static_assert((t4::TOK_ID_WRAP & 0xff) == CFX_ID1, "RFC 4121 TOK_IDs share octet 1");
+constexpr unsigned CFX_KNOWN_FLAGS = t4::FLAG_SENT_BY_ACCEPTOR | t4::FLAG_SEALED | t4::FLAG_ACCEPTOR_SUBKEY;
+// RFC 4121 §4.2.6.2: the sender's header copy inside the encrypted payload.
+constexpr size_t CFX_HEADER_COPY_LEN = t4::TOKEN_HEADER_LEN;
+
+// RFC 1964 values libkgss does not implement, named here for the report:
+// the delete-context token (§1.2.2) and the single-DES algorithms (RFC 6649).
+constexpr uint8_t TOK_ID_DELETE_1964[2] = {0x01, 0x02};
+constexpr unsigned SGN_ALG_DES_MAC_MD5 = 0x0000;
+constexpr unsigned SGN_ALG_MD2_5 = 0x0001;
+constexpr unsigned SGN_ALG_DES_MAC = 0x0002;
+constexpr unsigned SGN_ALG_NONE = 0xffff; // not an RFC 1964 value; named "none" for the report
+constexpr unsigned SEAL_ALG_DES = 0x0000;
+constexpr size_t DES_BLOCK = 8; // DES3 pads to the 8-byte block (RFC 1964 §1.2.2.3)
 
 std::string hx(unsigned v, int digits) {
 	char b[16];
 	snprintf(b, sizeof b, "%0*x", digits, v);
 	return b;
 }
+
+// "04 04": a TOK_ID as the messages print it.
+std::string id_str(unsigned hi, unsigned lo) { return hx(hi, 2) + " " + hx(lo, 2); }
+std::string id_str(uint16_t id) { return id_str(id >> 8, id & 0xff); }
+std::string id_str(const uint8_t (&id)[2]) { return id_str(id[0], id[1]); }
 
 uint64_t be64(const uint8_t *p) {
 	uint64_t v = 0;
@@ -27,30 +58,35 @@ uint64_t be64(const uint8_t *p) {
 // ---- RFC 4121 ---------------------------------------------------------------------
 void decode_cfx(const bytes &t, const receiver &rx, report &r) {
 	r.protocol = 1;
-	const bool mic = t[0] == 0x04;
+	const bool mic = t[0] == CFX_MIC_ID0;
 	r.kind = mic ? TK_MIC : TK_WRAP;
 	fprintf(r.out, "token: RFC 4121 %s (TOK_ID %02x %02x), %zu bytes\n", mic ? "MIC" : "Wrap", t[0], t.size() > 1 ? t[1] : 0,
 	       t.size());
-	if (t.size() < 2 || t[1] != 0x04) {
+	if (t.size() < 2 || t[1] != CFX_ID1) {
 		r.bad("bad TOK_ID " + hx(t[0], 2) + " " + (t.size() > 1 ? hx(t[1], 2) : std::string("--")) +
-		      ": RFC 4121 uses 04 04 (MIC) and 05 04 (Wrap)");
+		      ": RFC 4121 uses " + id_str(t4::TOK_ID_MIC) + " (MIC) and " + id_str(t4::TOK_ID_WRAP) + " (Wrap)");
 	}
-	if (t.size() < 16) {
-		r.bad("truncated header: " + std::to_string(t.size()) + " bytes, an RFC 4121 header is 16");
+	if (t.size() < t4::TOKEN_HEADER_LEN) {
+		r.bad("truncated header: " + std::to_string(t.size()) + " bytes, an RFC 4121 header is " +
+		      std::to_string(t4::TOKEN_HEADER_LEN));
 		return;
 	}
 	const uint8_t flags = t[2];
 	std::string names;
-	if (flags & 0x01) names += ", SentByAcceptor";
-	if (flags & 0x02) names += ", Sealed";
-	if (flags & 0x04) names += ", AcceptorSubkey";
-	if (flags & ~0x07) names += ", unknown 0x" + hx(flags & ~0x07u, 2);
+	if (flags & t4::FLAG_SENT_BY_ACCEPTOR) names += ", SentByAcceptor";
+	if (flags & t4::FLAG_SEALED) names += ", Sealed";
+	if (flags & t4::FLAG_ACCEPTOR_SUBKEY) names += ", AcceptorSubkey";
+	if (flags & ~CFX_KNOWN_FLAGS) names += ", unknown 0x" + hx(flags & ~CFX_KNOWN_FLAGS, 2);
 	fprintf(r.out, "  flags      0x%02x%s%s  (sent by the %s)\n", flags, names.empty() ? "" : ": ",
-	       names.empty() ? "" : names.c_str() + 2, flags & 0x01 ? "acceptor" : "initiator");
-	if (flags & ~0x07) r.bad("unknown flag bits 0x" + hx(flags & ~0x07u, 2) + " (only 0x01, 0x02, 0x04 are defined)");
-	if (mic && (flags & 0x02)) r.note("Sealed flag (0x02) set on a MIC token (RFC 4121 2.2 says not to; MIT and libkgss ignore it)");
+	       names.empty() ? "" : names.c_str() + 2, flags & t4::FLAG_SENT_BY_ACCEPTOR ? "acceptor" : "initiator");
+	if (flags & ~CFX_KNOWN_FLAGS)
+		r.bad("unknown flag bits 0x" + hx(flags & ~CFX_KNOWN_FLAGS, 2) + " (only 0x" + hx(t4::FLAG_SENT_BY_ACCEPTOR, 2) +
+		      ", 0x" + hx(t4::FLAG_SEALED, 2) + ", 0x" + hx(t4::FLAG_ACCEPTOR_SUBKEY, 2) + " are defined)");
+	if (mic && (flags & t4::FLAG_SEALED))
+		r.note("Sealed flag (0x" + hx(t4::FLAG_SEALED, 2) +
+		       ") set on a MIC token (RFC 4121 2.2 says not to; MIT and libkgss ignore it)");
 	if (rx.role >= 0) {
-		const bool from_acceptor = flags & 0x01;
+		const bool from_acceptor = flags & t4::FLAG_SENT_BY_ACCEPTOR;
 		const bool expect_from_acceptor = rx.role == 1; // the initiator receives what the acceptor sends
 		if (from_acceptor != expect_from_acceptor)
 			r.bad(std::string("direction: token sent by the ") + (from_acceptor ? "acceptor" : "initiator") +
@@ -58,7 +94,7 @@ void decode_cfx(const bytes &t, const receiver &rx, report &r) {
 			      " (a reflected token, or --role names the sender instead of the receiver)");
 	}
 	if (rx.subkey >= 0) {
-		const bool f = flags & 0x04;
+		const bool f = flags & t4::FLAG_ACCEPTOR_SUBKEY;
 		if (f && rx.subkey == 0)
 			r.note("AcceptorSubkey flag set but the receiver's context has no acceptor subkey: checked under the "
 			       "context key (as MIT)");
@@ -68,14 +104,20 @@ void decode_cfx(const bytes &t, const receiver &rx, report &r) {
 	}
 	const uint64_t seq = be64(t.data() + 8);
 	if (mic) {
-		std::string fill = hex_encode(t.data() + 3, 5);
+		std::string fill = hex_encode(t.data() + 3, t4::MIC_FILLER_LEN);
+		std::string want;
 		bool ok = true;
-		for (int i = 3; i < 8; i++) ok &= t[i] == 0xff;
+		for (size_t i = 3; i < 3 + t4::MIC_FILLER_LEN; i++) {
+			ok &= t[i] == t4::FILLER_BYTE;
+			if (!want.empty()) want += ' ';
+			want += hx(t4::FILLER_BYTE, 2);
+		}
 		fprintf(r.out, "  filler     %s%s\n", fill.c_str(), ok ? " (ok)" : "");
-		if (!ok) r.bad("filler bytes 3..7 are " + fill + ", must be ff ff ff ff ff");
+		if (!ok)
+			r.bad("filler bytes 3.." + std::to_string(2 + t4::MIC_FILLER_LEN) + " are " + fill + ", must be " + want);
 		fprintf(r.out, "  SND_SEQ    %llu (0x%016llx)\n", (unsigned long long)seq, (unsigned long long)seq);
-		const size_t ck = t.size() - 16;
-		fprintf(r.out, "  checksum   %zu bytes: %s\n", ck, hex_encode(t.data() + 16, ck).c_str());
+		const size_t ck = t.size() - t4::TOKEN_HEADER_LEN;
+		fprintf(r.out, "  checksum   %zu bytes: %s\n", ck, hex_encode(t.data() + t4::TOKEN_HEADER_LEN, ck).c_str());
 		if (ck == 0) r.bad("empty checksum");
 		else if (rx.et && ck != rx.et->cksum_len)
 			r.bad("checksum is " + std::to_string(ck) + " bytes, " + rx.et->name + " uses " +
@@ -86,24 +128,24 @@ void decode_cfx(const bytes &t, const receiver &rx, report &r) {
 		return;
 	}
 	// Wrap
-	fprintf(r.out, "  filler     %02x%s\n", t[3], t[3] == 0xff ? " (ok)" : "");
-	if (t[3] != 0xff) r.bad("filler byte 3 is " + hx(t[3], 2) + ", must be ff");
+	fprintf(r.out, "  filler     %02x%s\n", t[3], t[3] == t4::FILLER_BYTE ? " (ok)" : "");
+	if (t[3] != t4::FILLER_BYTE) r.bad("filler byte 3 is " + hx(t[3], 2) + ", must be " + hx(t4::FILLER_BYTE, 2));
 	const unsigned ec = (unsigned)t[4] << 8 | t[5];
 	const unsigned rrc = (unsigned)t[6] << 8 | t[7];
-	const size_t payload = t.size() - 16;
-	const bool sealed = flags & 0x02;
+	const size_t payload = t.size() - t4::TOKEN_HEADER_LEN;
+	const bool sealed = flags & t4::FLAG_SEALED;
 	fprintf(r.out, "  EC         %u\n", ec);
 	fprintf(r.out, "  RRC        %u%s\n", rrc, rrc ? " (payload rotated right; un-rotated below)" : "");
 	fprintf(r.out, "  SND_SEQ    %llu (0x%016llx)\n", (unsigned long long)seq, (unsigned long long)seq);
 	if (payload == 0) {
-		r.bad("no payload after the 16-byte header");
+		r.bad("no payload after the " + std::to_string(t4::TOKEN_HEADER_LEN) + "-byte header");
 		return;
 	}
 	if (rrc > payload)
 		r.bad("RRC " + std::to_string(rrc) + " exceeds the " + std::to_string(payload) +
 		      "-byte payload (rotation would wrap; no conforming sender does this)");
 	// un-rotate: rotate left by rrc mod payload
-	bytes p(t.begin() + 16, t.end());
+	bytes p(t.begin() + t4::TOKEN_HEADER_LEN, t.end());
 	size_t rot = rrc % payload;
 	if (rot) {
 		bytes q(p.size());
@@ -114,22 +156,24 @@ void decode_cfx(const bytes &t, const receiver &rx, report &r) {
 		fprintf(r.out, "  payload    %zu bytes, encrypted: E(confounder | plaintext | %u filler bytes | header copy) | checksum\n",
 		       payload, ec);
 		if (rx.et) {
-			const size_t fixed = rx.et->conf_len + 16 + rx.et->cksum_len;
-			fprintf(r.out, "             %s: confounder %zu, header copy 16, checksum %zu\n", rx.et->name, rx.et->conf_len,
-			       rx.et->cksum_len);
+			const size_t fixed = rx.et->conf_len + CFX_HEADER_COPY_LEN + rx.et->cksum_len;
+			fprintf(r.out, "             %s: confounder %zu, header copy %zu, checksum %zu\n", rx.et->name,
+				rx.et->conf_len, CFX_HEADER_COPY_LEN, rx.et->cksum_len);
 			if (payload < fixed + ec)
 				r.bad("EC inconsistent: payload " + std::to_string(payload) + " < confounder " +
-				      std::to_string(rx.et->conf_len) + " + EC " + std::to_string(ec) + " + header copy 16 + checksum " +
-				      std::to_string(rx.et->cksum_len));
+				      std::to_string(rx.et->conf_len) + " + EC " + std::to_string(ec) + " + header copy " +
+				      std::to_string(CFX_HEADER_COPY_LEN) + " + checksum " + std::to_string(rx.et->cksum_len));
 			else
 				fprintf(r.out, "  plaintext  %zu bytes (encrypted)\n", payload - fixed - ec);
 			fprintf(r.out, "  checksum   %s\n", hex_encode(p.data() + p.size() - std::min(p.size(), rx.et->cksum_len),
 								std::min(p.size(), rx.et->cksum_len)).c_str());
 		} else {
-			fprintf(r.out, "             plaintext = payload - 16 (confounder) - EC - 16 (header copy) - h, h = 12 / 16 / 24 by enctype\n");
-			if (payload < 16 + 16 + 12 + (size_t)ec)
+			fprintf(r.out, "             plaintext = payload - 16 (confounder) - EC - %zu (header copy) - h, h = 12 / 16 / 24 by enctype\n",
+				CFX_HEADER_COPY_LEN);
+			if (payload < 16 + CFX_HEADER_COPY_LEN + 12 + (size_t)ec)
 				r.bad("EC inconsistent: payload " + std::to_string(payload) + " < confounder 16 + EC " +
-				      std::to_string(ec) + " + header copy 16 + the shortest checksum 12");
+				      std::to_string(ec) + " + header copy " + std::to_string(CFX_HEADER_COPY_LEN) +
+				      " + the shortest checksum 12");
 		}
 	} else {
 		fprintf(r.out, "  payload    %zu bytes, integrity only: plaintext | checksum (EC = checksum length)\n", payload);
@@ -154,21 +198,21 @@ void decode_cfx(const bytes &t, const receiver &rx, report &r) {
 // ---- RFC 1964 ---------------------------------------------------------------------
 const char *sign_alg_name(unsigned a) {
 	switch (a) {
-	case 0x0000: return "DES MAC MD5 (single DES)";
-	case 0x0001: return "MD2.5 (single DES)";
-	case 0x0002: return "DES MAC (single DES)";
-	case 0x0004: return "HMAC SHA1 DES3-KD";
-	case 0x0011: return "HMAC MD5 (RC4-HMAC, RFC 4757)";
-	case 0xffff: return "none";
+	case SGN_ALG_DES_MAC_MD5: return "DES MAC MD5 (single DES)";
+	case SGN_ALG_MD2_5: return "MD2.5 (single DES)";
+	case SGN_ALG_DES_MAC: return "DES MAC (single DES)";
+	case t1::SGN_ALG_HMAC_SHA1_DES3_KD: return "HMAC SHA1 DES3-KD";
+	case t1::SGN_ALG_HMAC_MD5: return "HMAC MD5 (RC4-HMAC, RFC 4757)";
+	case SGN_ALG_NONE: return "none";
 	default: return nullptr;
 	}
 }
 const char *seal_alg_name(unsigned a) {
 	switch (a) {
-	case 0xffff: return "none (integrity only)";
-	case 0x0000: return "DES (single DES)";
-	case 0x0002: return "DES3-KD";
-	case 0x0010: return "RC4";
+	case t1::SEAL_ALG_NONE: return "none (integrity only)";
+	case SEAL_ALG_DES: return "DES (single DES)";
+	case t1::SEAL_ALG_DES3_KD: return "DES3-KD";
+	case t1::SEAL_ALG_RC4: return "RC4";
 	default: return nullptr;
 	}
 }
@@ -192,9 +236,9 @@ void decode_1964_inner(const uint8_t *in, size_t n, const receiver &rx, report &
 
 void decode_1964(const bytes &t, const receiver &rx, report &r) {
 	r.protocol = 0;
-	fprintf(r.out, "token: RFC 1964 (DER framing 0x60), %zu bytes\n", t.size());
+	fprintf(r.out, "token: RFC 1964 (DER framing 0x%02x), %zu bytes\n", kgss::GSS_FRAMING_TAG, t.size());
 	if (t.size() < 2) {
-		r.bad("truncated DER framing: no length byte after 0x60");
+		r.bad("truncated DER framing: no length byte after 0x" + hx(kgss::GSS_FRAMING_TAG, 2));
 		return;
 	}
 	size_t pos = 2, dlen = 0;
@@ -226,8 +270,8 @@ void decode_1964(const bytes &t, const receiver &rx, report &r) {
 		r.bad("truncated: no OID after the DER length");
 		return;
 	}
-	if (t[pos] != 0x06) {
-		r.bad("expected the OID tag 06 after the DER length, found " + hx(t[pos], 2));
+	if (t[pos] != kgss::KRB5_OID_DER[0]) {
+		r.bad("expected the OID tag " + hx(kgss::KRB5_OID_DER[0], 2) + " after the DER length, found " + hx(t[pos], 2));
 		return;
 	}
 	size_t olen = t[pos + 1];
@@ -235,20 +279,22 @@ void decode_1964(const bytes &t, const receiver &rx, report &r) {
 		r.bad("truncated or malformed OID (length byte " + hx(t[pos + 1], 2) + ")");
 		return;
 	}
-	static const uint8_t krb5_oid[9] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 0x01, 0x02, 0x02};
+	// libkgss's krb5 OID (token/framing.h) is DER: 06 09 and the nine octets.
+	const uint8_t *krb5_oid = kgss::KRB5_OID_DER + 2;
+	const size_t krb5_oid_len = kgss::KRB5_OID_DER_LEN - 2;
 	static const uint8_t ms_oid[9] = {0x2a, 0x86, 0x48, 0x82, 0xf7, 0x12, 0x01, 0x02, 0x02};
 	const uint8_t *oid = t.data() + pos + 2;
 	std::string dotted = oid_dotted(oid, olen);
-	bool krb5 = olen == 9 && memcmp(oid, krb5_oid, 9) == 0;
+	bool krb5 = olen == krb5_oid_len && memcmp(oid, krb5_oid, krb5_oid_len) == 0;
 	fprintf(r.out, "  mech OID   %s%s\n", dotted.c_str(), krb5 ? " (Kerberos V5, RFC 1964)" : "");
 	if (!krb5) {
-		if (olen == 9 && memcmp(oid, ms_oid, 9) == 0)
+		if (olen == sizeof(ms_oid) && memcmp(oid, ms_oid, sizeof(ms_oid)) == 0)
 			r.bad("wrong OID " + dotted + " (Microsoft's legacy krb5 OID; per-message tokens use 1.2.840.113554.1.2.2)");
 		else
 			r.bad("wrong OID " + dotted + " (expected the krb5 mechanism 1.2.840.113554.1.2.2)");
 	}
 	pos += 2 + olen;
-	if (t.size() > pos && (t[pos] == 0x04 || t[pos] == 0x05)) {
+	if (t.size() > pos && (t[pos] == CFX_MIC_ID0 || t[pos] == CFX_WRAP_ID0)) {
 		r.note("an RFC 4121 token inside a GSS framing header (accepted by MIT's plain calls and by libkgss)");
 		decode_cfx(bytes(t.begin() + pos, t.end()), rx, r);
 		return;
@@ -261,25 +307,27 @@ void decode_1964_inner(const uint8_t *in, size_t n, const receiver &rx, report &
 		r.bad("truncated: no TOK_ID after the OID");
 		return;
 	}
-	const unsigned tok = (unsigned)in[0] << 8 | in[1];
-	if (tok == 0x0101) {
+	if (memcmp(in, t1::TOK_ID_MIC, 2) == 0) {
 		r.kind = TK_MIC;
-		fprintf(r.out, "  TOK_ID     01 01 (MIC)\n");
-	} else if (tok == 0x0201) {
+		fprintf(r.out, "  TOK_ID     %s (MIC)\n", id_str(t1::TOK_ID_MIC).c_str());
+	} else if (memcmp(in, t1::TOK_ID_WRAP, 2) == 0) {
 		r.kind = TK_WRAP;
-		fprintf(r.out, "  TOK_ID     02 01 (Wrap)\n");
-	} else if (tok == 0x0102) {
-		fprintf(r.out, "  TOK_ID     01 02 (delete context)\n");
-		r.bad("TOK_ID 01 02 is a delete-context token (RFC 1964 1.2.2), not a MIC or Wrap token");
+		fprintf(r.out, "  TOK_ID     %s (Wrap)\n", id_str(t1::TOK_ID_WRAP).c_str());
+	} else if (memcmp(in, TOK_ID_DELETE_1964, 2) == 0) {
+		fprintf(r.out, "  TOK_ID     %s (delete context)\n", id_str(TOK_ID_DELETE_1964).c_str());
+		r.bad("TOK_ID " + id_str(TOK_ID_DELETE_1964) +
+		      " is a delete-context token (RFC 1964 1.2.2), not a MIC or Wrap token");
 		return;
 	} else {
 		fprintf(r.out, "  TOK_ID     %02x %02x\n", in[0], in[1]);
-		r.bad("bad TOK_ID " + hx(in[0], 2) + " " + hx(in[1], 2) + ": RFC 1964 uses 01 01 (MIC) and 02 01 (Wrap)");
+		r.bad("bad TOK_ID " + id_str(in[0], in[1]) + ": RFC 1964 uses " + id_str(t1::TOK_ID_MIC) + " (MIC) and " +
+		      id_str(t1::TOK_ID_WRAP) + " (Wrap)");
 		return;
 	}
-	if (n < 16) {
+	if (n < t1::CKSUM_OFF) {
 		r.bad("truncated header: the token body is " + std::to_string(n) +
-		      " bytes, an RFC 1964 header (TOK_ID, SGN_ALG, SEAL_ALG, filler, SND_SEQ) is 16");
+		      " bytes, an RFC 1964 header (TOK_ID, SGN_ALG, SEAL_ALG, filler, SND_SEQ) is " +
+		      std::to_string(t1::CKSUM_OFF));
 		return;
 	}
 	const unsigned sgn = in[2] | (unsigned)in[3] << 8;
@@ -288,66 +336,74 @@ void decode_1964_inner(const uint8_t *in, size_t n, const receiver &rx, report &
 	const char *en = seal_alg_name(seal);
 	fprintf(r.out, "  SGN_ALG    %02x %02x = 0x%04x %s\n", in[2], in[3], sgn, sn ? sn : "(unknown)");
 	fprintf(r.out, "  SEAL_ALG   %02x %02x = 0x%04x %s\n", in[4], in[5], seal, en ? en : "(unknown)");
-	if (!sn || sgn == 0xffff) r.bad("unknown SGN_ALG 0x" + hx(sgn, 4));
-	else if (sgn <= 2) r.bad(std::string("SGN_ALG ") + sn + " is single DES (not supported; RFC 6649)");
+	if (!sn || sgn == SGN_ALG_NONE) r.bad("unknown SGN_ALG 0x" + hx(sgn, 4));
+	else if (sgn <= SGN_ALG_DES_MAC) r.bad(std::string("SGN_ALG ") + sn + " is single DES (not supported; RFC 6649)");
 	if (!en) r.bad("unknown SEAL_ALG 0x" + hx(seal, 4));
-	else if (seal == 0) r.bad("SEAL_ALG DES is single DES (not supported; RFC 6649)");
-	if (r.kind == TK_MIC && seal != 0xffff) r.bad("a MIC token must have SEAL_ALG ff ff, not " + hx(seal, 4));
-	if (r.kind == TK_WRAP && ((sgn == 0x4 && seal == 0x10) || (sgn == 0x11 && seal == 0x2)))
+	else if (seal == SEAL_ALG_DES) r.bad("SEAL_ALG DES is single DES (not supported; RFC 6649)");
+	if (r.kind == TK_MIC && seal != t1::SEAL_ALG_NONE)
+		r.bad("a MIC token must have SEAL_ALG " + id_str(t1::SEAL_ALG_NONE & 0xff, t1::SEAL_ALG_NONE >> 8) + ", not " +
+		      hx(seal, 4));
+	if (r.kind == TK_WRAP && ((sgn == t1::SGN_ALG_HMAC_SHA1_DES3_KD && seal == t1::SEAL_ALG_RC4) ||
+				  (sgn == t1::SGN_ALG_HMAC_MD5 && seal == t1::SEAL_ALG_DES3_KD)))
 		r.bad("SGN_ALG " + std::string(sn) + " with SEAL_ALG " + en + " (mixed algorithm families)");
 	if (rx.et && rx.et->protocol == 0 && sgn != rx.et->sign_alg)
 		r.bad("SGN_ALG 0x" + hx(sgn, 4) + " does not belong to " + rx.et->name + " (0x" + hx(rx.et->sign_alg, 4) + ")");
 	if (rx.et && rx.et->protocol == 1)
 		r.bad(std::string("an RFC 1964 token, but ") + rx.et->name + " contexts use RFC 4121 tokens");
-	const bool fill_ok = in[6] == 0xff && in[7] == 0xff;
+	const bool fill_ok = in[6] == t1::FILLER_BYTE && in[7] == t1::FILLER_BYTE;
 	fprintf(r.out, "  filler     %02x %02x%s\n", in[6], in[7], fill_ok ? " (ok)" : "");
-	if (!fill_ok) r.bad("filler bytes are " + hx(in[6], 2) + " " + hx(in[7], 2) + ", must be ff ff");
-	fprintf(r.out, "  SND_SEQ    %s (encrypted: sequence number + direction bytes)\n", hex_encode(in + 8, 8).c_str());
+	if (!fill_ok)
+		r.bad("filler bytes are " + id_str(in[6], in[7]) + ", must be " + id_str(t1::FILLER_BYTE, t1::FILLER_BYTE));
+	fprintf(r.out, "  SND_SEQ    %s (encrypted: sequence number + direction bytes)\n",
+		hex_encode(in + t1::SND_SEQ_OFF, t1::SND_SEQ_LEN).c_str());
 	size_t ck;
 	if (rx.et && rx.et->protocol == 0) ck = rx.et->cksum_len;
-	else ck = sgn == 0x4 ? 20 : 8;
-	if (n < 16 + ck) {
-		r.bad("truncated: SGN_CKSUM needs " + std::to_string(ck) + " bytes, " + std::to_string(n - 16) + " present");
+	else ck = sgn == t1::SGN_ALG_HMAC_SHA1_DES3_KD ? t1::CKSUM_LEN_DES3 : t1::CKSUM_LEN_RC4;
+	if (n < t1::CKSUM_OFF + ck) {
+		r.bad("truncated: SGN_CKSUM needs " + std::to_string(ck) + " bytes, " + std::to_string(n - t1::CKSUM_OFF) +
+		      " present");
 		return;
 	}
-	fprintf(r.out, "  SGN_CKSUM  %zu bytes: %s\n", ck, hex_encode(in + 16, ck).c_str());
-	const size_t rest = n - 16 - ck;
+	fprintf(r.out, "  SGN_CKSUM  %zu bytes: %s\n", ck, hex_encode(in + t1::CKSUM_OFF, ck).c_str());
+	const size_t rest = n - t1::CKSUM_OFF - ck;
 	if (r.kind == TK_MIC) {
 		if (rest)
 			r.note(std::to_string(rest) + " trailing bytes after SGN_CKSUM in a MIC token: outside the checksum, "
 			       "ignored by MIT and libkgss (Heimdal's DES3 MICs end in 2 zero bytes)");
 		return;
 	}
-	const bool rc4 = sgn == 0x11 || seal == 0x10;
-	fprintf(r.out, "  body       %zu bytes: confounder 8 | data | padding (%s)%s\n", rest,
+	const bool rc4 = sgn == t1::SGN_ALG_HMAC_MD5 || seal == t1::SEAL_ALG_RC4;
+	fprintf(r.out, "  body       %zu bytes: confounder %zu | data | padding (%s)%s\n", rest, t1::CONF_LEN,
 	       rc4 ? "RC4: 1 pad byte 01" : "DES3: 1..8 bytes, each = the pad length",
-	       seal == 0xffff ? ", in the clear" : ", encrypted");
-	if (rest < 8 + 1) {
-		r.bad("body of " + std::to_string(rest) + " bytes is shorter than the confounder (8) plus padding (at least 1)");
+	       seal == t1::SEAL_ALG_NONE ? ", in the clear" : ", encrypted");
+	if (rest < t1::CONF_LEN + 1) {
+		r.bad("body of " + std::to_string(rest) + " bytes is shorter than the confounder (" +
+		      std::to_string(t1::CONF_LEN) + ") plus padding (at least 1)");
 		return;
 	}
-	if (!rc4 && rest % 8 != 0)
-		r.bad("DES3 body of " + std::to_string(rest) + " bytes is not a multiple of the 8-byte block");
-	if (seal == 0xffff) {
-		const uint8_t *body = in + 16 + ck;
+	if (!rc4 && rest % DES_BLOCK != 0)
+		r.bad("DES3 body of " + std::to_string(rest) + " bytes is not a multiple of the " +
+		      std::to_string(DES_BLOCK) + "-byte block");
+	if (seal == t1::SEAL_ALG_NONE) {
+		const uint8_t *body = in + t1::CKSUM_OFF + ck;
 		// The receivers' rule (MIT, libkgss): the pad length is the last byte,
 		// 1 .. data | pad; the other pad bytes are not looked at.
 		unsigned pad = body[rest - 1];
-		fprintf(r.out, "  confounder %s\n", hex_encode(body, 8).c_str());
-		if (pad < 1 || pad > rest - 8) {
+		fprintf(r.out, "  confounder %s\n", hex_encode(body, t1::CONF_LEN).c_str());
+		if (pad < 1 || pad > rest - t1::CONF_LEN) {
 			r.bad("padding is not valid (last byte " + hx(pad, 2) + ")");
 			return;
 		}
-		bool pad_rfc = rc4 ? pad == 1 : pad <= 8;
+		bool pad_rfc = rc4 ? pad == 1 : pad <= DES_BLOCK;
 		for (unsigned i = 0; pad_rfc && i < pad; i++) pad_rfc = body[rest - 1 - i] == pad;
 		if (!pad_rfc)
 			r.note("padding is not what " + std::string(rc4 ? "RFC 4757 (one byte 01)" : "RFC 1964 (1..8 bytes each = the length)") +
 			       " prescribes; receivers take the last byte (" + hx(pad, 2) + ") as its length");
 		fprintf(r.out, "  padding    %u bytes\n", pad);
-		fprintf(r.out, "  data       %zu bytes, in the clear (NOT verified without the key):\n", rest - 8 - pad);
-		hexdump(r.out, body + 8, rest - 8 - pad, "             ");
+		fprintf(r.out, "  data       %zu bytes, in the clear (NOT verified without the key):\n", rest - t1::CONF_LEN - pad);
+		hexdump(r.out, body + t1::CONF_LEN, rest - t1::CONF_LEN - pad, "             ");
 	} else {
-		fprintf(r.out, "  data       about %zu bytes (%s)\n", rest - 8 - 1,
+		fprintf(r.out, "  data       about %zu bytes (%s)\n", rest - t1::CONF_LEN - 1,
 		       rc4 ? "exact: body - 9" : "body - 8 - padding (1..8), known after decryption");
 	}
 }
@@ -359,20 +415,23 @@ void inspect_structure(const uint8_t *tok, size_t n, const receiver &rx, report 
 	if (t.empty()) {
 		fprintf(r.out, "token: empty\n");
 		r.bad("empty token");
-	} else if (t[0] == 0x04 || t[0] == 0x05) {
+	} else if (t[0] == CFX_MIC_ID0 || t[0] == CFX_WRAP_ID0) {
 		decode_cfx(t, rx, r);
-	} else if (t[0] == 0x60) {
+	} else if (t[0] == kgss::GSS_FRAMING_TAG) {
 		decode_1964(t, rx, r);
-	} else if (t.size() >= 2 && (t[0] == 0x01 || t[0] == 0x02) && (t[1] == 0x01 || t[1] == 0x02)) {
+	} else if (t.size() >= 2 && (t[0] == t1::TOK_ID_MIC[0] || t[0] == t1::TOK_ID_WRAP[0]) &&
+		   (t[1] == t1::TOK_ID_MIC[1] || t[1] == TOK_ID_DELETE_1964[1])) {
 		fprintf(r.out, "token: RFC 1964 inner token WITHOUT the DER framing, %zu bytes\n", t.size());
-		r.note("RFC 1964 token without its DER framing (0x60 length OID): MIT and libkgss accept it");
+		r.note("RFC 1964 token without its DER framing (0x" + hx(kgss::GSS_FRAMING_TAG, 2) +
+		       " length OID): MIT and libkgss accept it");
 		r.protocol = 0;
 		decode_1964_inner(t.data(), t.size(), rx, r);
 	} else {
 		fprintf(r.out, "token: unknown, %zu bytes, starts %s\n", t.size(),
 			hex_encode(t.data(), std::min<size_t>(t.size(), 8)).c_str());
-		r.bad("unknown TOK_ID " + hex_encode(t.data(), std::min<size_t>(t.size(), 2)) +
-		      ": neither RFC 4121 (04 04 MIC, 05 04 Wrap) nor RFC 1964 (0x60 DER framing)");
+		r.bad("unknown TOK_ID " + hex_encode(t.data(), std::min<size_t>(t.size(), 2)) + ": neither RFC 4121 (" +
+		      id_str(t4::TOK_ID_MIC) + " MIC, " + id_str(t4::TOK_ID_WRAP) + " Wrap) nor RFC 1964 (0x" +
+		      hx(kgss::GSS_FRAMING_TAG, 2) + " DER framing)");
 	}
 	if (rx.et && r.protocol >= 0 && r.protocol != rx.et->protocol && r.protocol == 1)
 		r.bad(std::string("an RFC 4121 token, but ") + rx.et->name + " contexts use RFC 1964 tokens");
