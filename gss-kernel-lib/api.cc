@@ -1,7 +1,8 @@
 // gss-kernel-lib/api.cc - the public per-message calls of kgss.h.
 //
 // Every call checks its arguments, classifies the iov array and hands it to
-// the token engine of the context's protocol (token/engine.h).  The plain
+// the context's token format (token/format.h); the sequence number of a
+// verified token then goes through the context's receive window.  The plain
 // (non-IOV) calls are thin wrappers that lay their buffers out as an iov
 // array (and fill its iov_layout themselves: the types are fixed and the
 // buffers already checked, so there is nothing to classify), so each token
@@ -15,15 +16,14 @@
 
 #include "crypto/util.h"
 #include "gss-kernel-lib/context.h"
-#include "gss-kernel-lib/token/engine.h"
+#include "gss-kernel-lib/seqstate.h"
+#include "gss-kernel-lib/token/format.h"
 #include "iov/layout.h"
 
 using namespace kgss;
 
 namespace {
 
-constexpr uint32_t PROTOCOL_RFC1964 = 0;
-constexpr uint32_t PROTOCOL_RFC4121 = 1;
 // Largest confounder a Wrap token takes (RFC 3961 block: 16; RFC 1964: 8).
 constexpr size_t KGSS_WRAP_CONFOUNDER_MAX = 16;
 
@@ -46,78 +46,23 @@ kgss_status check_live_context(const kgss_ctx *c)
 
 bool buffer_ok(const kgss_buffer *b) { return b != nullptr && (b->value != nullptr || b->length == 0); }
 
-// ---- dispatch by protocol ------------------------------------------------------
+// ---- receiving ------------------------------------------------------------------
 
-kgss_status engine_wrap_iov_length(kgss_ctx *c, int conf_req, int *conf_state, const iov_layout &l)
+// A received token through the format, then (verified tokens only) its
+// sequence number through the receive window: COMPLETE plus the window's
+// supplementary bits, or the format's error.
+kgss_status verify_mic_checked(kgss_ctx *c, const iov_layout &l)
 {
-	switch (c->protocol) {
-	case PROTOCOL_RFC4121:
-		return rfc4121_wrap_iov_length(c, conf_req, conf_state, l);
-	case PROTOCOL_RFC1964:
-		return rfc1964_wrap_iov_length(c, conf_req, conf_state, l);
-	}
-	return KGSS_S_FAILURE;
+	uint64_t seq = 0;
+	kgss_status st = c->fmt->verify_mic_iov(c, l, &seq);
+	return st == KGSS_S_COMPLETE ? st | seqstate_check(&c->recv, seq) : st;
 }
 
-kgss_status engine_wrap_iov(kgss_ctx *c, int conf_req, int *conf_state, const iov_layout &l)
+kgss_status unwrap_checked(kgss_ctx *c, int *conf_state, const iov_layout &l)
 {
-	switch (c->protocol) {
-	case PROTOCOL_RFC4121:
-		return rfc4121_wrap_iov(c, conf_req, conf_state, l);
-	case PROTOCOL_RFC1964:
-		return rfc1964_wrap_iov(c, conf_req, conf_state, l);
-	}
-	return KGSS_S_FAILURE;
-}
-
-size_t engine_wrap_confounder_len(const kgss_ctx *c, int conf_req)
-{
-	return c->protocol == PROTOCOL_RFC4121 ? rfc4121_wrap_confounder_len(c, conf_req)
-					       : rfc1964_wrap_confounder_len(c, conf_req);
-}
-
-kgss_status engine_unwrap_iov(kgss_ctx *c, int *conf_state, const iov_layout &l)
-{
-	switch (c->protocol) {
-	case PROTOCOL_RFC4121:
-		return rfc4121_unwrap_iov(c, conf_state, l);
-	case PROTOCOL_RFC1964:
-		return rfc1964_unwrap_iov(c, conf_state, l);
-	}
-	return KGSS_S_FAILURE;
-}
-
-kgss_status engine_get_mic_iov_length(kgss_ctx *c, const iov_layout &l)
-{
-	switch (c->protocol) {
-	case PROTOCOL_RFC4121:
-		return rfc4121_get_mic_iov_length(c, l);
-	case PROTOCOL_RFC1964:
-		return rfc1964_get_mic_iov_length(c, l);
-	}
-	return KGSS_S_FAILURE;
-}
-
-kgss_status engine_get_mic_iov(kgss_ctx *c, const iov_layout &l)
-{
-	switch (c->protocol) {
-	case PROTOCOL_RFC4121:
-		return rfc4121_get_mic_iov(c, l);
-	case PROTOCOL_RFC1964:
-		return rfc1964_get_mic_iov(c, l);
-	}
-	return KGSS_S_FAILURE;
-}
-
-kgss_status engine_verify_mic_iov(kgss_ctx *c, const iov_layout &l)
-{
-	switch (c->protocol) {
-	case PROTOCOL_RFC4121:
-		return rfc4121_verify_mic_iov(c, l);
-	case PROTOCOL_RFC1964:
-		return rfc1964_verify_mic_iov(c, l);
-	}
-	return KGSS_S_FAILURE;
+	uint64_t seq = 0;
+	kgss_status st = c->fmt->unwrap_iov(c, conf_state, l, &seq);
+	return st == KGSS_S_COMPLETE ? st | seqstate_check(&c->recv, seq) : st;
 }
 
 // ---- plain-call layouts ------------------------------------------------------------
@@ -162,7 +107,7 @@ void plain_mic_layout(kgss_iov iov[2], iov_layout *l, const kgss_buffer *message
 }
 
 // HEADER | DATA | PADDING | TRAILER for a message of data_len bytes at data,
-// with the engine's lengths for the other three (buffers not yet placed).
+// with the format's lengths for the other three (buffers not yet placed).
 kgss_status plain_wrap_lengths(kgss_ctx *c, int conf_req, uint8_t *data, size_t data_len, kgss_iov iov[WRAP_SLOTS],
 			       iov_layout *l, size_t *token_len)
 {
@@ -179,7 +124,7 @@ kgss_status plain_wrap_lengths(kgss_ctx *c, int conf_req, uint8_t *data, size_t 
 	l->header = &iov[WRAP_HEADER];
 	l->padding = &iov[WRAP_PADDING];
 	l->trailer = &iov[WRAP_TRAILER];
-	kgss_status st = engine_wrap_iov_length(c, conf_req, nullptr, *l);
+	kgss_status st = c->fmt->wrap_iov_length(c, conf_req, nullptr, *l);
 	if (st != KGSS_S_COMPLETE)
 		return st;
 	size_t total = 0;
@@ -207,7 +152,7 @@ extern "C" kgss_status kgss_get_mic_iov_length(kgss_ctx *ctx, uint32_t qop_req, 
 	st = iov_classify(iov, iov_count, &l);
 	if (st != KGSS_S_COMPLETE)
 		return st;
-	return engine_get_mic_iov_length(ctx, l);
+	return ctx->fmt->get_mic_iov_length(ctx, l);
 }
 
 extern "C" kgss_status kgss_get_mic_iov(kgss_ctx *ctx, uint32_t qop_req, kgss_iov *iov, size_t iov_count)
@@ -224,7 +169,7 @@ extern "C" kgss_status kgss_get_mic_iov(kgss_ctx *ctx, uint32_t qop_req, kgss_io
 	st = iov_classify(iov, iov_count, &l);
 	if (st != KGSS_S_COMPLETE)
 		return st;
-	return engine_get_mic_iov(ctx, l);
+	return ctx->fmt->get_mic_iov(ctx, l);
 }
 
 extern "C" kgss_status kgss_verify_mic_iov(kgss_ctx *ctx, uint32_t *qop_state, kgss_iov *iov, size_t iov_count)
@@ -238,7 +183,7 @@ extern "C" kgss_status kgss_verify_mic_iov(kgss_ctx *ctx, uint32_t *qop_state, k
 	st = iov_classify(iov, iov_count, &l);
 	if (st != KGSS_S_COMPLETE)
 		return st;
-	return engine_verify_mic_iov(ctx, l);
+	return verify_mic_checked(ctx, l);
 }
 
 extern "C" kgss_status kgss_get_mic(kgss_ctx *ctx, uint32_t qop_req, const kgss_buffer *message, kgss_buffer *token)
@@ -258,7 +203,7 @@ extern "C" kgss_status kgss_get_mic(kgss_ctx *ctx, uint32_t qop_req, const kgss_
 	kgss_iov iov[2];
 	iov_layout l;
 	plain_mic_layout(iov, &l, message, token);
-	st = engine_get_mic_iov(ctx, l);
+	st = ctx->fmt->get_mic_iov(ctx, l);
 	if (st == KGSS_S_COMPLETE)
 		token->length = iov[1].buffer.length;
 	return st;
@@ -282,7 +227,7 @@ extern "C" kgss_status kgss_verify_mic(kgss_ctx *ctx, const kgss_buffer *message
 	kgss_iov iov[2];
 	iov_layout l;
 	plain_mic_layout(iov, &l, message, token);
-	return engine_verify_mic_iov(ctx, l);
+	return verify_mic_checked(ctx, l);
 }
 
 extern "C" kgss_status kgss_mic_size(const kgss_ctx *ctx, size_t message_len, size_t *token_len)
@@ -300,7 +245,7 @@ extern "C" kgss_status kgss_mic_size(const kgss_ctx *ctx, size_t message_len, si
 	iov_layout l;
 	st = iov_classify(&mic, 1, &l);
 	if (st == KGSS_S_COMPLETE)
-		st = engine_get_mic_iov_length(const_cast<kgss_ctx *>(ctx), l); // computes lengths only
+		st = ctx->fmt->get_mic_iov_length(const_cast<kgss_ctx *>(ctx), l); // computes lengths only
 	if (st == KGSS_S_COMPLETE)
 		*token_len = mic.buffer.length;
 	return st;
@@ -320,7 +265,7 @@ extern "C" kgss_status kgss_wrap_iov_length(kgss_ctx *ctx, int conf_req, uint32_
 	st = iov_classify(iov, iov_count, &l);
 	if (st != KGSS_S_COMPLETE)
 		return st;
-	return engine_wrap_iov_length(ctx, conf_req, conf_state, l);
+	return ctx->fmt->wrap_iov_length(ctx, conf_req, conf_state, l);
 }
 
 extern "C" kgss_status kgss_wrap_iov(kgss_ctx *ctx, int conf_req, uint32_t qop_req, int *conf_state,
@@ -338,7 +283,7 @@ extern "C" kgss_status kgss_wrap_iov(kgss_ctx *ctx, int conf_req, uint32_t qop_r
 	st = iov_classify(iov, iov_count, &l);
 	if (st != KGSS_S_COMPLETE)
 		return st;
-	return engine_wrap_iov(ctx, conf_req, conf_state, l);
+	return ctx->fmt->wrap_iov(ctx, conf_req, conf_state, l);
 }
 
 extern "C" kgss_status kgss_unwrap_iov(kgss_ctx *ctx, int *conf_state, uint32_t *qop_state, kgss_iov *iov,
@@ -353,7 +298,7 @@ extern "C" kgss_status kgss_unwrap_iov(kgss_ctx *ctx, int *conf_state, uint32_t 
 	st = iov_classify(iov, iov_count, &l);
 	if (st != KGSS_S_COMPLETE)
 		return st;
-	return engine_unwrap_iov(ctx, conf_state, l);
+	return unwrap_checked(ctx, conf_state, l);
 }
 
 extern "C" kgss_status kgss_wrap(kgss_ctx *ctx, int conf_req, uint32_t qop_req, const kgss_buffer *input,
@@ -386,7 +331,7 @@ extern "C" kgss_status kgss_wrap(kgss_ctx *ctx, int conf_req, uint32_t qop_req, 
 	// then leave the caller's message as it was.  The confounder is the one
 	// such step left (no PRNG, or the PRNG failed).
 	uint8_t conf[KGSS_WRAP_CONFOUNDER_MAX]; // secret until encrypted
-	const size_t conf_len = engine_wrap_confounder_len(ctx, conf_req);
+	const size_t conf_len = ctx->fmt->wrap_confounder_len(ctx, conf_req);
 	if (conf_len > sizeof(conf))
 		return KGSS_S_FAILURE;
 	if (conf_len != 0) {
@@ -407,7 +352,7 @@ extern "C" kgss_status kgss_wrap(kgss_ctx *ctx, int conf_req, uint32_t qop_req, 
 	}
 	if (input->length)
 		memmove(iov[WRAP_DATA].buffer.value, input->value, input->length);
-	st = engine_wrap_iov(ctx, conf_req, conf_state, l);
+	st = ctx->fmt->wrap_iov(ctx, conf_req, conf_state, l);
 	KGSS_WIPE_BUF(conf, conf_len);
 	if (st != KGSS_S_COMPLETE) {
 		// Only a backend (cipher / hash) failure gets here.
@@ -456,7 +401,7 @@ extern "C" kgss_status kgss_unwrap(kgss_ctx *ctx, const kgss_buffer *input, kgss
 	iov_layout l;
 	plain_layout(&l, iov, 2, 0);
 	l.stream = &iov[0];
-	st = engine_unwrap_iov(ctx, conf_state, l);
+	st = unwrap_checked(ctx, conf_state, l);
 	if (KGSS_ERROR(st)) {
 		// No plaintext leaves a failed unwrap.
 		KGSS_WIPE_BUF(out, token_len);

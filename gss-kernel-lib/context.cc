@@ -1,5 +1,25 @@
 // gss-kernel-lib/context.cc - building, checking and destroying the
-// internal security context.
+// internal security context, and the public context calls: size, free,
+// inquire.  (The import checks that come before building: import.cc.)
+//
+// Lifetime contract (the CVE-2014-5352 lesson: MIT's
+// gss_process_context_token deleted a context behind its caller's back):
+//  - Only kgss_ctx_free ends a context.  No other call ever frees, wipes or
+//    invalidates one, whatever error it returns.
+//  - kgss_ctx_free wipes every key and derived key, then writes CTX_DEAD
+//    into the magic word, then (library-allocated contexts only) hands the
+//    block to the free hook with the size it was allocated with.
+//  - *_into contexts stay in the caller's memory: after kgss_ctx_free every
+//    call on them answers KGSS_S_NO_CONTEXT and a second kgss_ctx_free is a
+//    no-op - reliably, until the caller reuses the memory.
+//  - Library-allocated contexts: the pointer dangles after kgss_ctx_free, as
+//    after free().  As long as the allocator has not reused the block, the
+//    dead marker makes calls answer NO_CONTEXT and a second kgss_ctx_free a
+//    no-op, so the block is not handed to the free hook twice; once the
+//    allocator reuses it nothing can be promised (callers must drop the
+//    pointer, as with free()).
+//  - kgss_ctx_free ignores a pointer whose magic word is neither live nor
+//    dead: it is not a context, and freeing it could only do harm.
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -8,119 +28,41 @@
 #include "crypto/util.h"
 #include "gss-kernel-lib/context.h"
 #include "gss-kernel-lib/import.h"
-#include "gss-kernel-lib/token/engine.h"
+#include "gss-kernel-lib/token/format.h"
+
+using namespace kgss;
 
 namespace kgss {
 
 // kgss_ctx_size() (the struct plus alignment slack) stays within 4 KiB.
 static_assert(sizeof(kgss_ctx) + alignof(kgss_ctx) - 1 <= 4096, "kgss_ctx outgrew 4 KiB");
 static_assert(alignof(kgss_ctx) == KGSS_STATE_ALIGN, "kgss_ctx alignment is the allocator hook's (16)");
-// send_seq and recv each sit alone in whatever 64-byte line holds them (see context.h).
-static_assert(offsetof(kgss_ctx, send_seq) % 16 == 0 && offsetof(kgss_ctx, recv) % 16 == 0,
+// send_seq and recv each sit alone in whatever 64-byte line holds them
+// (token/format.h).  Each part is measured on its own (both are standard
+// layout); kgss_ctx is ctx_head then token_state, back to back, so the
+// padding after recv is ctx_head's tail plus the token state's pad_send.
+static_assert(sizeof(kgss_ctx) == sizeof(ctx_head) + sizeof(token_state), "kgss_ctx: ctx_head, token_state, no gap");
+static_assert(alignof(ctx_head) == 16 && alignof(token_state) == 16, "parts start 16-byte aligned");
+static_assert(offsetof(ctx_head, recv) % 16 == 0 && offsetof(token_state, send_seq) % 16 == 0,
 	      "isolated fields must start 16-byte aligned");
-static_assert(offsetof(kgss_ctx, send_seq) - offsetof(kgss_ctx, pad_send) >= CTX_PAD_BEFORE &&
-		      offsetof(kgss_ctx, recv) - (offsetof(kgss_ctx, send_seq) + 8) >= CTX_PAD_AFTER &&
-		      offsetof(kgss_ctx, recv) - (offsetof(kgss_ctx, send_seq) + 8) >= CTX_PAD_BEFORE &&
-		      offsetof(kgss_ctx, k) - (offsetof(kgss_ctx, recv) + ((sizeof(seqstate) + 7) & ~(size_t)7)) >=
-			      CTX_PAD_AFTER,
-	      "send_seq / recv padding");
-
-namespace {
-
-// Protocol-0 enctypes carry RFC 1964 sign/seal algorithm numbers in the table.
-constexpr uint16_t NOT_RFC1964 = 0xffff;
-
-// The context key beside an acceptor subkey (ctx_params.ctx_key), when
-// present: an RFC 4121 enctype the backend has, of the right length.
-kgss_status validate_ctx_key(const ctx_params *p, const kgss_crypto_backend *be, const enctype **et_out)
-{
-	*et_out = nullptr;
-	if (p->ctx_key == nullptr)
-		return KGSS_S_COMPLETE;
-	if (p->protocol != 1 || !p->acceptor_subkey)
-		return KGSS_S_DEFECTIVE_TOKEN;
-	const enctype *et = enctype_find(p->ctx_key_enctype);
-	if (et == nullptr || enctype_check_backend(et, be) != KGSS_S_COMPLETE)
-		return KGSS_S_UNAVAILABLE;
-	if (!et->rfc4121 || p->ctx_key_len != et->key_bytes || p->ctx_key_len > CFX_MAX_KEY_BYTES)
-		return KGSS_S_DEFECTIVE_TOKEN;
-	*et_out = et;
-	return KGSS_S_COMPLETE;
-}
-
-kgss_status validate_resolved(const ctx_params *p, const kgss_options *o, const enctype **et_out,
-			      const enctype **alt_et_out)
-{
-	*et_out = nullptr;
-	*alt_et_out = nullptr;
-	if (p == nullptr)
-		return KGSS_S_FAILURE;
-	if (p->protocol != 0 && p->protocol != 1)
-		return KGSS_S_DEFECTIVE_TOKEN;
-	// Unknown or compiled out (6, des3-cbc-raw, maps to des3-cbc-sha1).
-	const enctype *et = enctype_find(p->enctype);
-	if (et == nullptr)
-		return KGSS_S_UNAVAILABLE;
-	const kgss_crypto_backend *be = o->crypto;
-	if (be == nullptr || be->abi_version != KGSS_CRYPTO_ABI_VERSION)
-		return KGSS_S_UNAVAILABLE;
-	if (enctype_check_backend(et, be) != KGSS_S_COMPLETE)
-		return KGSS_S_UNAVAILABLE;
-	if (p->protocol == 1) {
-		if (!et->rfc4121)
-			return KGSS_S_DEFECTIVE_TOKEN;
-	} else {
-		if (et->sign_alg == NOT_RFC1964 || et->seal_alg == NOT_RFC1964)
-			return KGSS_S_DEFECTIVE_TOKEN;
-		// RFC 1964 has no acceptor subkey.
-		if (p->acceptor_subkey)
-			return KGSS_S_DEFECTIVE_TOKEN;
-		if (p->sign_alg != ALG_UNSTATED && p->sign_alg != et->sign_alg)
-			return KGSS_S_DEFECTIVE_TOKEN;
-		if (p->seal_alg != ALG_UNSTATED && p->seal_alg != et->seal_alg)
-			return KGSS_S_DEFECTIVE_TOKEN;
-	}
-	if (p->key == nullptr || p->key_len != et->key_bytes)
-		return KGSS_S_DEFECTIVE_TOKEN;
-	kgss_status st = validate_ctx_key(p, be, alt_et_out);
-	if (st != KGSS_S_COMPLETE)
-		return st;
-	*et_out = et;
-	return KGSS_S_COMPLETE;
-}
-
-} // namespace
-
-kgss_status ctx_validate(const ctx_params *p, const kgss_options *opts)
-{
-	kgss_options o;
-	kgss_status st = options_resolve(opts, &o);
-	if (st != KGSS_S_COMPLETE)
-		return st;
-	const enctype *et, *alt_et;
-	return validate_resolved(p, &o, &et, &alt_et);
-}
+static_assert(offsetof(ctx_head, recv) - offsetof(ctx_head, pad_recv) >= CTX_PAD_BEFORE, "padding before recv");
+static_assert(sizeof(ctx_head) - (offsetof(ctx_head, recv) + ((sizeof(seqstate) + 7) & ~(size_t)7)) +
+			      offsetof(token_state, send_seq) >=
+		      CTX_PAD_AFTER,
+	      "padding between recv and send_seq");
+static_assert(offsetof(token_state, pad_send) == 0 && offsetof(token_state, send_seq) >= CTX_PAD_BEFORE,
+	      "padding before send_seq");
+static_assert(offsetof(token_state, fmt) - (offsetof(token_state, send_seq) + 8) >= CTX_PAD_AFTER,
+	      "padding after send_seq");
 
 // Memory: the caller's (owned = false) may have any alignment; the context is
 // placed at the first suitably aligned address inside it.  Allocator memory
 // (owned = true) must already be aligned, because kgss_ctx_free hands the
 // context pointer itself back to the free hook.
-kgss_status ctx_setup(void *mem, size_t mem_len, const ctx_params *p, const kgss_options *opts, bool owned,
-		      kgss_ctx **out)
+kgss_status ctx_setup(void *mem, size_t mem_len, const ctx_params *p, const ctx_plan *plan, const kgss_options *o,
+		      bool owned, kgss_ctx **out)
 {
-	if (out == nullptr)
-		return KGSS_S_FAILURE;
 	*out = nullptr;
-
-	kgss_options o;
-	kgss_status st = options_resolve(opts, &o);
-	if (st != KGSS_S_COMPLETE)
-		return st;
-	const enctype *et, *alt_et;
-	st = validate_resolved(p, &o, &et, &alt_et);
-	if (st != KGSS_S_COMPLETE)
-		return st;
-
 	if (mem == nullptr)
 		return KGSS_S_FAILURE;
 	const uintptr_t a = (uintptr_t)mem;
@@ -136,49 +78,43 @@ kgss_status ctx_setup(void *mem, size_t mem_len, const ctx_params *p, const kgss
 	// would be keyed with zeros.
 	static_assert(MAX_KEY_BYTES >= 32, "every enctype's key fits");
 	if (p->key_len > MAX_KEY_BYTES)
-		return KGSS_S_DEFECTIVE_TOKEN; // validate_resolved: key_len == et->key_bytes
+		return KGSS_S_DEFECTIVE_TOKEN; // import checks: key_len == et->key_bytes
 	uint8_t key[MAX_KEY_BYTES]; // secret
 	memcpy(key, p->key, p->key_len);
-	uint8_t alt_key[CFX_MAX_KEY_BYTES]; // secret (validate_ctx_key bounded its length)
-	if (alt_et != nullptr)
+	uint8_t alt_key[CFX_MAX_KEY_BYTES]; // secret (the import checks bounded its length)
+	if (plan->alt_et != nullptr)
 		memcpy(alt_key, p->ctx_key, p->ctx_key_len);
 
 	kgss_ctx *c = (kgss_ctx *)((uint8_t *)mem + pad);
 	memset(c, 0, sizeof(*c)); // zero-filled memory is a valid empty context
-	c->protocol = p->protocol;
+	c->fmt = plan->fmt;
 	c->initiator = p->initiator ? 1 : 0;
 	c->acceptor_subkey = p->acceptor_subkey ? 1 : 0;
 	c->owned = owned ? 1 : 0;
-	c->et = et;
-	c->be = o.crypto;
-	if (o.prng != nullptr && o.prng->generate != nullptr) {
-		c->prng = *o.prng; // by value: the caller's struct need not outlive us
+	c->et = plan->et;
+	c->be = o->crypto;
+	if (o->prng != nullptr && o->prng->generate != nullptr) {
+		c->prng = *o->prng; // by value: the caller's struct need not outlive us
 		c->have_prng = 1;
 	}
-	c->clock = o.clock;
-	c->clock_ctx = o.clock_ctx;
+	c->clock = o->clock;
+	c->clock_ctx = o->clock_ctx;
 	if (owned) {
-		c->free_fn = o.free;
-		c->alloc_ctx = o.alloc_ctx;
+		c->free_fn = o->free;
+		c->alloc_ctx = o->alloc_ctx;
 	}
 	c->endtime = p->endtime;
-	c->send_seq = p->protocol == 0 ? (p->send_seq & 0xffffffffu) : p->send_seq;
-	seqstate_init(&c->recv, p->recv_seq, o.flags, p->protocol == 1);
+	const uint64_t all = ~(uint64_t)0;
+	c->send_seq = p->send_seq & plan->fmt->seq_mask;
+	seqstate_init(&c->recv, p->recv_seq, o->flags, plan->fmt->seq_mask == all);
 
 	// Derive and schedule every per-message key from the (secret) key; the
 	// raw key itself is not kept unless the profile needs it as a schedule.
-	st = p->protocol == 1 ? rfc4121_init_keys(c, key) : rfc1964_init_keys(c, key);
+	kgss_status st = plan->fmt->init_keys(c, key, plan->alt_et, plan->alt_et != nullptr ? alt_key : nullptr);
 	KGSS_WIPE(key);
-	if (st == KGSS_S_COMPLETE && alt_et != nullptr) {
-		c->k.cfx.alt_et = alt_et;
-		memcpy(c->k.cfx.alt_key, alt_key, p->ctx_key_len);
-	}
 	KGSS_WIPE(alt_key);
 	if (st != KGSS_S_COMPLETE) {
-		if (p->protocol == 1)
-			rfc4121_clear_keys(c);
-		else
-			rfc1964_clear_keys(c);
+		plan->fmt->clear_keys(c);
 		KGSS_WIPE_BUF(c, sizeof(*c));
 		return st;
 	}
@@ -191,10 +127,8 @@ void ctx_teardown(kgss_ctx *c)
 {
 	if (c == nullptr)
 		return;
-	if (c->protocol == 1)
-		rfc4121_clear_keys(c);
-	else
-		rfc1964_clear_keys(c);
+	if (c->fmt != nullptr)
+		c->fmt->clear_keys(c);
 	KGSS_WIPE_BUF(c, sizeof(*c));
 	__atomic_store_n(&c->magic, CTX_DEAD, __ATOMIC_RELEASE);
 }
@@ -216,55 +150,49 @@ kgss_status ctx_check_expiry(const kgss_ctx *c)
 	return now >= c->endtime ? KGSS_S_CONTEXT_EXPIRED : KGSS_S_COMPLETE;
 }
 
-uint64_t ctx_next_send_seq(kgss_ctx *c)
+} // namespace kgss
+
+// ---- public calls ---------------------------------------------------------------
+
+extern "C" size_t kgss_ctx_size(void)
 {
-	// Only uniqueness matters; the value publishes nothing else.
-	return __atomic_fetch_add(&c->send_seq, 1, __ATOMIC_RELAXED);
+	// Caller memory may have any alignment: leave room to align inside it.
+	return sizeof(kgss_ctx) + alignof(kgss_ctx) - 1;
 }
 
-kgss_status ctx_random(kgss_ctx *c, uint8_t *out, size_t len)
+extern "C" void kgss_ctx_free(kgss_ctx *ctx)
 {
-	if (!c->have_prng || c->prng.generate == nullptr)
-		return KGSS_S_UNAVAILABLE;
-	if (len == 0)
-		return KGSS_S_COMPLETE;
-	if (c->prng.generate(c->prng.ctx, out, len) != 0) {
-		KGSS_WIPE_BUF(out, len); // never a partial or predictable confounder
+	if (ctx == nullptr)
+		return;
+	// Dead (already freed) or not a context at all: leave it alone.
+	if (ctx_check(ctx) != KGSS_S_COMPLETE)
+		return;
+	const bool owned = ctx->owned != 0;
+	void (*free_fn)(void *, void *, size_t) = ctx->free_fn;
+	void *alloc_ctx = ctx->alloc_ctx;
+	ctx_teardown(ctx); // wipes keys and the whole struct, writes CTX_DEAD
+	if (owned && free_fn != nullptr)
+		free_fn(alloc_ctx, ctx, sizeof(kgss_ctx));
+}
+
+extern "C" kgss_status kgss_ctx_inquire(const kgss_ctx *ctx, kgss_ctx_info *info)
+{
+	kgss_status st = ctx_check(ctx);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	if (info == nullptr)
 		return KGSS_S_FAILURE;
-	}
+	memset(info, 0, sizeof(*info));
+	info->enctype = ctx->et->etype;
+	info->protocol = ctx->fmt->protocol;
+	info->initiator = ctx->initiator;
+	info->acceptor_subkey = ctx->acceptor_subkey;
+	info->endtime = ctx->endtime;
+	// The counter is 64-bit; RFC 1964 tokens carry its low 32 bits (the
+	// sequence number wraps at 2^32), so report what the next token carries.
+	const uint64_t next = __atomic_load_n(&ctx->send_seq, __ATOMIC_RELAXED);
+	info->send_seq = next & ctx->fmt->seq_mask;
+	info->enctype_name = ctx->et->name;
+	info->backend_name = ctx->be != nullptr ? ctx->be->name : nullptr;
 	return KGSS_S_COMPLETE;
 }
-
-kgss_status import_params(void *mem, size_t mem_len, const ctx_params *p, const kgss_options *opts,
-			  kgss_ctx **out)
-{
-	if (out == nullptr)
-		return KGSS_S_FAILURE;
-	*out = nullptr;
-	if (mem != nullptr)
-		return ctx_setup(mem, mem_len, p, opts, false, out);
-
-	kgss_options o;
-	kgss_status st = options_resolve(opts, &o);
-	if (st != KGSS_S_COMPLETE)
-		return st;
-	// Validate before allocating: malformed input costs no allocation.
-	st = ctx_validate(p, &o);
-	if (st != KGSS_S_COMPLETE)
-		return st;
-	if (o.alloc == nullptr || o.free == nullptr)
-		return KGSS_S_FAILURE;
-	void *m = o.alloc(o.alloc_ctx, sizeof(kgss_ctx));
-	if (m == nullptr)
-		return KGSS_S_FAILURE;
-	st = ctx_setup(m, sizeof(kgss_ctx), p, &o, true, out);
-	if (st != KGSS_S_COMPLETE) {
-		// ctx_setup wiped whatever it wrote; the block goes back unchanged
-		// in size.
-		o.free(o.alloc_ctx, m, sizeof(kgss_ctx));
-		*out = nullptr;
-	}
-	return st;
-}
-
-} // namespace kgss

@@ -16,9 +16,6 @@ namespace kgss {
 // reject anything longer than this before looking further.
 constexpr size_t MAX_KEY_BYTES = 64;
 
-// "Not stated" value of ctx_params.sign_alg / seal_alg.
-constexpr uint32_t ALG_UNSTATED = 0xffffffffu;
-
 // Resolves the caller's options into *out: NULL -> defaults; otherwise the
 // first min(struct_size, sizeof(kgss_options)) bytes are taken from *in and
 // the rest keep their defaults (older callers), bytes beyond our
@@ -27,16 +24,17 @@ constexpr uint32_t ALG_UNSTATED = 0xffffffffu;
 // KGSS_S_FAILURE.  crypto NULL -> kgss_crypto_builtin().
 kgss_status options_resolve(const kgss_options *in, kgss_options *out);
 
-// Every check ctx_setup makes on p and the backend, without touching memory:
-// COMPLETE, DEFECTIVE_TOKEN (malformed), UNAVAILABLE (enctype unknown,
-// compiled out, or missing from the backend), FAILURE (bad options).
+// Every check an import makes on p and the backend (import.cc), without
+// touching memory: COMPLETE, DEFECTIVE_TOKEN (malformed), UNAVAILABLE
+// (enctype unknown, compiled out, or missing from the backend), FAILURE (bad
+// options).
 kgss_status ctx_validate(const ctx_params *p, const kgss_options *opts);
 
-// Common tail of every import: with mem != NULL builds the context in the
-// caller's memory (the *_into variants); with mem == NULL validates p,
-// allocates sizeof(kgss_ctx) through opts->alloc (NULL alloc -> FAILURE) and
-// builds it there, freeing it again (same size) if setup fails.
-// *out is NULL on any failure.
+// Common tail of every import (import.cc): checks p, then with mem != NULL
+// builds the context in the caller's memory (the *_into variants); with mem
+// == NULL allocates sizeof(kgss_ctx) through opts->alloc (NULL alloc ->
+// FAILURE) and builds it there, freeing it again (same size) if setup
+// fails.  *out is NULL on any failure.
 kgss_status import_params(void *mem, size_t mem_len, const ctx_params *p, const kgss_options *opts,
 			  kgss_ctx **out);
 

@@ -11,6 +11,7 @@
 set -eu
 src=$1 dest=$2
 mkdir -p "$dest"
+src=$(cd "$src" && pwd) dest=$(cd "$dest" && pwd)
 copy() { # copy FILE to DEST-RELATIVE PATH if different
 	mkdir -p "$(dirname "$dest/$2")"
 	cmp -s "$1" "$dest/$2" 2>/dev/null || cp "$1" "$dest/$2"
@@ -25,3 +26,8 @@ cd "$src"
 find gss-kernel-lib crypto lucid iov -type f \( -name '*.cc' -o -name '*.h' \) \
 	! -path 'crypto/openssl/*' ! -path '*/user/*' ! -name kgss_user.h | sort |
 while read -r f; do copy "$src/$f" "$f"; done
+# Staged core files whose source is gone (removed or renamed) go too: Kbuild
+# takes the core by wildcard and would still build them.
+cd "$dest"
+find gss-kernel-lib crypto lucid iov -type f \( -name '*.cc' -o -name '*.h' \) | sort |
+while read -r f; do [ -f "$src/$f" ] || rm -f "$f"; done

@@ -177,7 +177,7 @@ kgss_status kgss_import_serialized_into(void *mem, size_t mem_len, const void *b
  * for *_into memory) answers KGSS_S_NO_CONTEXT, and a second
  * kgss_ctx_free of it does nothing.  NULL is a no-op.  The full lifetime
  * contract (CVE-2014-5352 class misuse) is at the top of
- * gss-kernel-lib/ctx.cc and in docs/integrating.md. */
+ * gss-kernel-lib/context.cc and in docs/integrating.md. */
 void kgss_ctx_free(kgss_ctx *ctx);
 
 /* Facts about a context, for logs and tools (no key material). */

@@ -26,7 +26,7 @@
 //   checksum over the plaintext, constant-time compare,
 //   pad length (the last byte, as MIT) and the direction bytes, folded
 //   into the same verdict                          -> BAD_SIG (data zeroed)
-//   then the receive window.
+//   then the sequence number goes to the caller's receive window.
 // No pad byte is looked at before the checksum has been computed over all of
 // it, and a bad pad is indistinguishable from a bad checksum: no padding
 // oracle (Heimdal CVE-2022-3437, MIT CVE-2014-4341/4342).
@@ -40,9 +40,8 @@
 #include "crypto/mac.h"
 #include "crypto/seglist.h"
 #include "crypto/util.h"
-#include "gss-kernel-lib/context.h"
 #include "gss-kernel-lib/token/constants.h"
-#include "gss-kernel-lib/token/engine.h"
+#include "gss-kernel-lib/token/format.h"
 #include "gss-kernel-lib/token/framing.h"
 
 namespace kgss {
@@ -68,6 +67,7 @@ constexpr size_t kSndSeqLen = tok1964::SND_SEQ_LEN;
 constexpr size_t kCksumOff = tok1964::CKSUM_OFF;
 constexpr size_t kConfLen = tok1964::CONF_LEN;
 constexpr uint16_t kSealNone = tok1964::SEAL_ALG_NONE;
+constexpr uint16_t kNotRfc1964 = 0xffff; // sign_alg / seal_alg of an enctype row without RFC 1964
 
 // RFC 3961 key usage of the DES3 checksum key (MIT KG_USAGE_SIGN).
 constexpr uint32_t kDes3SignUsage = 23;
@@ -90,7 +90,7 @@ struct profile {
 	uint16_t seal_alg; // RFC 1964 SEAL_ALG when sealed
 };
 
-bool profile_of(const kgss_ctx *c, profile *p)
+bool profile_of(const token_state *c, profile *p)
 {
 	if (c->et == nullptr || c->be == nullptr)
 		return false;
@@ -175,7 +175,7 @@ kgss_status check_header(const profile &pf, const uint8_t *h, bool wrap, bool *s
 // is one of the fixed keys made at import (Kseq or Kcrypt's first stage); the
 // per-message key lives on this frame and is wiped (the RC4 state on
 // rc4_crypt_segs's).
-KGSS_NOINLINE kgss_status rc4_apply(const kgss_ctx *c, const hmac_key *base, const uint8_t *kd, size_t kd_len, const seglist &segs)
+KGSS_NOINLINE kgss_status rc4_apply(const token_state *c, const hmac_key *base, const uint8_t *kd, size_t kd_len, const seglist &segs)
 {
 	uint8_t key[RC4_KEY_BYTES]; // secret
 	kgss_status st = hmac(base, kd, kd_len, key);
@@ -188,7 +188,7 @@ KGSS_NOINLINE kgss_status rc4_apply(const kgss_ctx *c, const hmac_key *base, con
 // DES3-CBC, zero IV, raw context key, over the encrypted segments of segs
 // (RFC 1964 §1.2.2.4 with SEAL_ALG 02 00: no derivation, no confounder or
 // checksum of its own).
-KGSS_NOINLINE kgss_status des3_cbc(const kgss_ctx *c, const seglist &segs, bool decrypt)
+KGSS_NOINLINE kgss_status des3_cbc(const token_state *c, const seglist &segs, bool decrypt)
 {
 	seg_cipher run;
 	kgss_status st = seg_cipher_init_block(&run, segs, SEGC_CBC, &c->k.des3.raw, decrypt);
@@ -201,7 +201,7 @@ KGSS_NOINLINE kgss_status des3_cbc(const kgss_ctx *c, const seglist &segs, bool 
 
 // DES3 (SGN_ALG 04 00): HMAC-SHA1 under Kc = DK(key, 23 | 0x99) over
 // header8 | [confounder | data | pad] (or the message for a MIC): 20 bytes.
-KGSS_NOINLINE kgss_status des3_cksum(const kgss_ctx *c, const seglist &segs, uint8_t *out)
+KGSS_NOINLINE kgss_status des3_cksum(const token_state *c, const seglist &segs, uint8_t *out)
 {
 	mac_run r;
 	kgss_status st = mac_begin(&r, &c->k.des3.sign);
@@ -216,7 +216,7 @@ KGSS_NOINLINE kgss_status des3_cksum(const kgss_ctx *c, const seglist &segs, uin
 //   Sgn_Cksum = MD5(usage as LE32 | header8 | [confounder | data | pad])
 //   Sgn_Cksum = HMAC-MD5(Ksign, Sgn_Cksum), first 8 bytes on the wire
 // (rc4_md5_cksum, the core it shares with checksum -138).
-kgss_status make_cksum(const kgss_ctx *c, const profile &pf, bool wrap, const seglist &segs, uint8_t *out)
+kgss_status make_cksum(const token_state *c, const profile &pf, bool wrap, const seglist &segs, uint8_t *out)
 {
 	if (pf.des3)
 		return des3_cksum(c, segs, out);
@@ -230,7 +230,7 @@ kgss_status make_cksum(const kgss_ctx *c, const profile &pf, bool wrap, const se
 // in place: DES3-CBC with the raw key and IV = SGN_CKSUM[0..8); RC4 keyed by
 // HMAC-MD5(Kseq, SGN_CKSUM[0..8)).  CBC of one block is its own inverse
 // only with the right direction, hence `decrypt`.
-kgss_status snd_seq_crypt(const kgss_ctx *c, const profile &pf, uint8_t blk[8], const uint8_t *cksum, bool decrypt)
+kgss_status snd_seq_crypt(const token_state *c, const profile &pf, uint8_t blk[8], const uint8_t *cksum, bool decrypt)
 {
 	if (pf.des3) {
 		const cipher_key &k = c->k.des3.raw;
@@ -244,7 +244,7 @@ kgss_status snd_seq_crypt(const kgss_ctx *c, const profile &pf, uint8_t blk[8], 
 	return rc4_apply(c, &c->k.rc4.kseq, cksum, 8, one);
 }
 
-void snd_seq_plain(const kgss_ctx *c, const profile &pf, uint32_t seq, uint8_t blk[8])
+void snd_seq_plain(const token_state *c, const profile &pf, uint32_t seq, uint8_t blk[8])
 {
 	if (pf.des3)
 		store_le32(blk, seq);
@@ -258,7 +258,7 @@ void snd_seq_plain(const kgss_ctx *c, const profile &pf, uint32_t seq, uint8_t b
 // RC4: Kcrypt = HMAC-MD5(HMAC-MD5(Klocal, 0 as LE32), seq as BE32), one
 // keystream over confounder then data | pad.  The first stage is the fixed
 // key made at import; the sequence number is the plaintext SND_SEQ number.
-kgss_status seal_crypt(const kgss_ctx *c, const profile &pf, uint32_t seq, const seglist &segs, bool decrypt)
+kgss_status seal_crypt(const token_state *c, const profile &pf, uint32_t seq, const seglist &segs, bool decrypt)
 {
 	if (pf.des3)
 		return des3_cbc(c, segs, decrypt);
@@ -346,7 +346,7 @@ kgss_status rc4_stage1(const kgss_hash_class *md5, const uint8_t *k, bool exp, u
 	return st;
 }
 
-kgss_status rc4_init_keys(kgss_ctx *c, const uint8_t *key)
+kgss_status rc4_init_keys(token_state *c, const uint8_t *key)
 {
 	rc4_keys &k = c->k.rc4;
 	const kgss_hash_class *md5 = nullptr;
@@ -383,7 +383,7 @@ kgss_status rc4_init_keys(kgss_ctx *c, const uint8_t *key)
 	return st;
 }
 
-kgss_status des3_init_keys(kgss_ctx *c, const uint8_t *key)
+kgss_status des3_init_keys(token_state *c, const uint8_t *key)
 {
 	des3_keys &k = c->k.des3;
 	const kgss_block_cipher_class *cls = backend_cipher(c->be, CIPHER_DES3);
@@ -401,9 +401,24 @@ kgss_status des3_init_keys(kgss_ctx *c, const uint8_t *key)
 	return st;
 }
 
-} // namespace
+// Protocol 0 takes the enctypes with RFC 1964 algorithm numbers in the table,
+// as the exporter stated them (if it did), and has no acceptor subkey.
+kgss_status rfc1964_accepts(const enctype *et, bool acceptor_subkey, uint32_t sign_alg, uint32_t seal_alg)
+{
+	if (et->sign_alg == kNotRfc1964 || et->seal_alg == kNotRfc1964)
+		return KGSS_S_DEFECTIVE_TOKEN;
+	if (acceptor_subkey)
+		return KGSS_S_DEFECTIVE_TOKEN;
+	if (sign_alg != ALG_UNSTATED && sign_alg != et->sign_alg)
+		return KGSS_S_DEFECTIVE_TOKEN;
+	if (seal_alg != ALG_UNSTATED && seal_alg != et->seal_alg)
+		return KGSS_S_DEFECTIVE_TOKEN;
+	return KGSS_S_COMPLETE;
+}
 
-kgss_status rfc1964_init_keys(kgss_ctx *c, const uint8_t *key)
+void rfc1964_clear_keys(token_state *c);
+
+kgss_status rfc1964_init_keys(token_state *c, const uint8_t *key, const enctype *, const uint8_t *)
 {
 	wipe(&c->k, sizeof(c->k));
 	profile pf;
@@ -415,7 +430,7 @@ kgss_status rfc1964_init_keys(kgss_ctx *c, const uint8_t *key)
 	return st;
 }
 
-void rfc1964_clear_keys(kgss_ctx *c)
+void rfc1964_clear_keys(token_state *c)
 {
 	if (c->et != nullptr && c->et->family() == FAMILY_DES3) {
 		cipher_key_clear(&c->k.des3.raw);
@@ -432,7 +447,7 @@ void rfc1964_clear_keys(kgss_ctx *c)
 // RFC 1964 §1.2.1: MIC tokens (GSS_GetMIC, GSS_VerifyMIC)
 // ================================================================================
 
-kgss_status rfc1964_get_mic_iov_length(kgss_ctx *c, const iov_layout &l)
+kgss_status rfc1964_get_mic_iov_length(token_state *c, const iov_layout &l)
 {
 	profile pf;
 	geometry g;
@@ -442,7 +457,7 @@ kgss_status rfc1964_get_mic_iov_length(kgss_ctx *c, const iov_layout &l)
 	return KGSS_S_COMPLETE;
 }
 
-kgss_status rfc1964_get_mic_iov(kgss_ctx *c, const iov_layout &l)
+kgss_status rfc1964_get_mic_iov(token_state *c, const iov_layout &l)
 {
 	profile pf;
 	geometry g;
@@ -480,7 +495,7 @@ kgss_status rfc1964_get_mic_iov(kgss_ctx *c, const iov_layout &l)
 	return KGSS_S_COMPLETE;
 }
 
-kgss_status rfc1964_verify_mic_iov(kgss_ctx *c, const iov_layout &l)
+kgss_status rfc1964_verify_mic_iov(token_state *c, const iov_layout &l, uint64_t *seq)
 {
 	profile pf;
 	if (!profile_of(c, &pf) || l.mic_token == nullptr)
@@ -527,18 +542,16 @@ kgss_status rfc1964_verify_mic_iov(kgss_ctx *c, const iov_layout &l)
 	ok &= ct_all_equal(blk + 4, c->initiator ? 0xff : 0x00, 4);
 	if (!ok)
 		return KGSS_S_BAD_SIG;
-	const uint32_t seq = pf.des3 ? load_le32(blk) : load_be32(blk);
-	return KGSS_S_COMPLETE | seqstate_check(&c->recv, seq);
+	*seq = pf.des3 ? load_le32(blk) : load_be32(blk);
+	return KGSS_S_COMPLETE;
 }
 
 // ================================================================================
 // RFC 1964 §1.2.2: Wrap tokens (GSS_Wrap, GSS_Unwrap)
 // ================================================================================
 
-namespace {
-
 // The checks wrap_iov_length and wrap_iov share.
-kgss_status wrap_plan(const kgss_ctx *c, const iov_layout &l, profile *pf, geometry *g, size_t *pad,
+kgss_status wrap_plan(const token_state *c, const iov_layout &l, profile *pf, geometry *g, size_t *pad,
 		      kgss_iov **padbuf)
 {
 	if (!profile_of(c, pf))
@@ -554,9 +567,7 @@ kgss_status wrap_plan(const kgss_ctx *c, const iov_layout &l, profile *pf, geome
 	return KGSS_S_COMPLETE;
 }
 
-} // namespace
-
-kgss_status rfc1964_wrap_iov_length(kgss_ctx *c, int conf_req, int *conf_state, const iov_layout &l)
+kgss_status rfc1964_wrap_iov_length(token_state *c, int conf_req, int *conf_state, const iov_layout &l)
 {
 	profile pf;
 	geometry g;
@@ -574,7 +585,7 @@ kgss_status rfc1964_wrap_iov_length(kgss_ctx *c, int conf_req, int *conf_state, 
 	return KGSS_S_COMPLETE;
 }
 
-kgss_status rfc1964_wrap_iov(kgss_ctx *c, int conf_req, int *conf_state, const iov_layout &l)
+kgss_status rfc1964_wrap_iov(token_state *c, int conf_req, int *conf_state, const iov_layout &l)
 {
 	profile pf;
 	geometry g;
@@ -646,9 +657,9 @@ kgss_status rfc1964_wrap_iov(kgss_ctx *c, int conf_req, int *conf_state, const i
 	return KGSS_S_COMPLETE;
 }
 
-size_t rfc1964_wrap_confounder_len(const kgss_ctx *, int) { return kConfLen; } // sealed or not
+size_t rfc1964_wrap_confounder_len(const token_state *, int) { return kConfLen; } // sealed or not
 
-kgss_status rfc1964_unwrap_iov(kgss_ctx *c, int *conf_state, const iov_layout &l)
+kgss_status rfc1964_unwrap_iov(token_state *c, int *conf_state, const iov_layout &l, uint64_t *seq_out)
 {
 	if (conf_state)
 		*conf_state = 0;
@@ -768,7 +779,25 @@ kgss_status rfc1964_unwrap_iov(kgss_ctx *c, int *conf_state, const iov_layout &l
 		trim_data(l, pad - padbuf_len);
 	if (conf_state)
 		*conf_state = sealed ? 1 : 0;
-	return KGSS_S_COMPLETE | seqstate_check(&c->recv, seq);
+	*seq_out = seq;
+	return KGSS_S_COMPLETE;
 }
+
+} // namespace
+
+constexpr token_format rfc1964_format = {
+	.protocol = 0,
+	.seq_mask = 0xffffffffu, // §1.2.1.2: a 32-bit SND_SEQ
+	.accepts = rfc1964_accepts,
+	.init_keys = rfc1964_init_keys,
+	.clear_keys = rfc1964_clear_keys,
+	.wrap_iov_length = rfc1964_wrap_iov_length,
+	.wrap_iov = rfc1964_wrap_iov,
+	.wrap_confounder_len = rfc1964_wrap_confounder_len,
+	.unwrap_iov = rfc1964_unwrap_iov,
+	.get_mic_iov_length = rfc1964_get_mic_iov_length,
+	.get_mic_iov = rfc1964_get_mic_iov,
+	.verify_mic_iov = rfc1964_verify_mic_iov,
+};
 
 } // namespace kgss

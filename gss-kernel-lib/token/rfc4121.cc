@@ -24,10 +24,8 @@
 #include "crypto/mac.h"
 #include "crypto/seglist.h"
 #include "crypto/util.h"
-#include "gss-kernel-lib/context.h"
-#include "gss-kernel-lib/seqstate.h"
 #include "gss-kernel-lib/token/constants.h"
-#include "gss-kernel-lib/token/engine.h"
+#include "gss-kernel-lib/token/format.h"
 #include "gss-kernel-lib/token/framing.h"
 #include "iov/layout.h"
 
@@ -40,7 +38,7 @@ using namespace tok4121;
 constexpr size_t ROTATE_STACK_MAX = 64; // RRC values MIT sends fit this
 
 // Flags this side puts in its tokens (Sealed added by the sealed Wrap).
-uint8_t own_role_flags(const kgss_ctx *c)
+uint8_t own_role_flags(const token_state *c)
 {
 	uint8_t f = 0;
 	if (!c->initiator)
@@ -51,7 +49,7 @@ uint8_t own_role_flags(const kgss_ctx *c)
 }
 
 // The direction flag a token from the peer must carry (§4.2.2).
-uint8_t peer_direction_flag(const kgss_ctx *c) { return c->initiator ? FLAG_SENT_BY_ACCEPTOR : 0; }
+uint8_t peer_direction_flag(const token_state *c) { return c->initiator ? FLAG_SENT_BY_ACCEPTOR : 0; }
 
 // ---- the receive key (§2, MIT k5unsealv3.c) -------------------------------------
 //
@@ -69,7 +67,7 @@ struct recv_keys {
 enum key_need : uint8_t { NEED_SEAL, NEED_WRAP_CKSUM, NEED_SIGN };
 
 // The scheduled keys (those we send under, or the only ones).
-recv_keys scheduled_recv_keys(const kgss_ctx *c)
+recv_keys scheduled_recv_keys(const token_state *c)
 {
 	return recv_keys{c->et, &c->k.cfx.recv_seal, &c->k.cfx.recv_wrap_cksum, &c->k.cfx.recv_sign};
 }
@@ -77,7 +75,7 @@ recv_keys scheduled_recv_keys(const kgss_ctx *c)
 // body(keys) under the context key beside the subkey (see with_recv_keys).
 // Out of line: the scratch key is the largest object on a receive path.
 template <typename Body>
-__attribute__((noinline)) kgss_status with_alt_keys(kgss_ctx *c, key_need need, Body body)
+__attribute__((noinline)) kgss_status with_alt_keys(token_state *c, key_need need, Body body)
 {
 	const cfx_keys &k = c->k.cfx;
 	if (k.alt_et == nullptr)
@@ -115,7 +113,7 @@ __attribute__((noinline)) kgss_status with_alt_keys(kgss_ctx *c, key_need need, 
 // after.  A context without that key (downcall or serialized import: one
 // key only) cannot check such a token: BAD_SIG, as a wrong key would give.
 template <typename Body>
-kgss_status with_recv_keys(kgss_ctx *c, uint8_t token_flags, key_need need, Body body)
+kgss_status with_recv_keys(token_state *c, uint8_t token_flags, key_need need, Body body)
 {
 	if (!c->acceptor_subkey || (token_flags & FLAG_ACCEPTOR_SUBKEY))
 		return body(scheduled_recv_keys(c));
@@ -196,7 +194,7 @@ struct wrap_header {
 };
 
 // §4.2.6.2 checks of the 16 header bytes h: TOK_ID, filler, direction.
-kgss_status read_wrap_header(const kgss_ctx *c, const uint8_t *h, wrap_header *out)
+kgss_status read_wrap_header(const token_state *c, const uint8_t *h, wrap_header *out)
 {
 	if (load_be16(h) != TOK_ID_WRAP)
 		return KGSS_S_DEFECTIVE_TOKEN;
@@ -245,10 +243,9 @@ void rotate_left(uint8_t *buf, size_t len, size_t r)
 }
 
 // The common receive path once the token parts are located and their lengths
-// checked: §4.2.4 decryption or checksum, the header copy check, then the
-// receive window.
-kgss_status open_wrap_token(kgss_ctx *c, const recv_keys &k, const wrap_header &h, const wrap_geometry &g,
-			    const wrap_parts &p, kgss_iov *iov, size_t count, int *conf_state)
+// checked: §4.2.4 decryption or checksum, then the header copy check.
+kgss_status open_wrap_token(const recv_keys &k, const wrap_geometry &g, const wrap_parts &p, kgss_iov *iov,
+			    size_t count, int *conf_state)
 {
 	const enctype *et = k.et;
 	if (g.sealed) {
@@ -300,8 +297,7 @@ kgss_status open_wrap_token(kgss_ctx *c, const recv_keys &k, const wrap_header &
 	}
 	if (conf_state)
 		*conf_state = g.sealed ? 1 : 0;
-	// Only a verified token moves the receive window.
-	return KGSS_S_COMPLETE | seqstate_check(&c->recv, h.snd_seq);
+	return KGSS_S_COMPLETE;
 }
 
 // §4.2.4: EC of an integrity-only token is the checksum length.  Another
@@ -324,9 +320,9 @@ bool wrap_layout_ok(const iov_layout &l) { return l.header != nullptr && l.strea
 // RRC then reads 0), and DATA is pointed at the message inside STREAM.
 // SIGN_ONLY buffers, if any, are separate caller buffers taken in order.
 // token / token_len: the token after any RFC 2743 framing.
-__attribute__((noinline)) kgss_status unwrap_stream_with(kgss_ctx *c, const recv_keys &k, const wrap_header &h,
-							 uint8_t *token, size_t token_len, kgss_iov *data,
-							 const iov_layout &l, int *conf_state)
+__attribute__((noinline)) kgss_status unwrap_stream_with(const recv_keys &k, const wrap_header &h, uint8_t *token,
+							 size_t token_len, kgss_iov *data, const iov_layout &l,
+							 int *conf_state)
 {
 	const bool sealed = (h.flags & FLAG_SEALED) != 0;
 	const size_t body_len = token_len - TOKEN_HEADER_LEN;
@@ -355,13 +351,13 @@ __attribute__((noinline)) kgss_status unwrap_stream_with(kgss_ctx *c, const recv
 	kgss_buffer caller_data = data->buffer;
 	data->buffer.value = token + TOKEN_HEADER_LEN + g.conf_len;
 	data->buffer.length = body_len - g.conf_len - g.tail_len;
-	kgss_status st = open_wrap_token(c, k, h, g, p, l.iov, l.count, conf_state);
+	kgss_status st = open_wrap_token(k, g, p, l.iov, l.count, conf_state);
 	if (KGSS_ERROR(st))
 		data->buffer = caller_data; // the message (zeroed if decryption began) stays in STREAM
 	return st;
 }
 
-kgss_status unwrap_stream(kgss_ctx *c, int *conf_state, const iov_layout &l)
+kgss_status unwrap_stream(token_state *c, int *conf_state, const iov_layout &l, uint64_t *seq)
 {
 	if (l.header || l.trailer || l.mic_token || l.data_count != 1)
 		return KGSS_S_FAILURE;
@@ -384,14 +380,17 @@ kgss_status unwrap_stream(kgss_ctx *c, int *conf_state, const iov_layout &l)
 	st = read_wrap_header(c, token, &h);
 	if (st != KGSS_S_COMPLETE)
 		return st;
-	return with_recv_keys(c, h.flags, wrap_need(h.flags), [&](const recv_keys &k) {
-		return unwrap_stream_with(c, k, h, token, token_len, data, l, conf_state);
+	st = with_recv_keys(c, h.flags, wrap_need(h.flags), [&](const recv_keys &k) {
+		return unwrap_stream_with(k, h, token, token_len, data, l, conf_state);
 	});
+	if (st == KGSS_S_COMPLETE)
+		*seq = h.snd_seq;
+	return st;
 }
 
 // §4.2.6.1: SGN_CKSUM over message | header, under the peer's sign usage.
-__attribute__((noinline)) kgss_status verify_mic_with(kgss_ctx *c, const recv_keys &k, const uint8_t *token,
-						      size_t token_len, const iov_layout &l)
+__attribute__((noinline)) kgss_status verify_mic_with(const recv_keys &k, const uint8_t *token, size_t token_len,
+						      const iov_layout &l)
 {
 	// Exactly header | checksum: a short (or empty) checksum is never accepted.
 	if (token_len != TOKEN_HEADER_LEN + k.et->cksum_len)
@@ -402,14 +401,13 @@ __attribute__((noinline)) kgss_status verify_mic_with(kgss_ctx *c, const recv_ke
 	kgss_status st = k.et->verify_checksum(k.sign, segs, token + TOKEN_HEADER_LEN);
 	if (st != KGSS_S_COMPLETE)
 		return KGSS_ERROR(st) ? st : KGSS_S_BAD_SIG;
-	return KGSS_S_COMPLETE | seqstate_check(&c->recv, load_be64(token + 8));
+	return KGSS_S_COMPLETE;
 }
 
 // The HEADER | DATA.. | [PADDING] | [TRAILER] layout; hdr / hdr_len: the
 // HEADER after any RFC 2743 framing.
-__attribute__((noinline)) kgss_status unwrap_header_with(kgss_ctx *c, const recv_keys &k, const wrap_header &h,
-							 uint8_t *hdr, size_t hdr_len, const iov_layout &l,
-							 int *conf_state)
+__attribute__((noinline)) kgss_status unwrap_header_with(const recv_keys &k, const wrap_header &h, uint8_t *hdr,
+							 size_t hdr_len, const iov_layout &l, int *conf_state)
 {
 	const bool sealed = (h.flags & FLAG_SEALED) != 0;
 	if (!sealed) {
@@ -425,14 +423,21 @@ __attribute__((noinline)) kgss_status unwrap_header_with(kgss_ctx *c, const recv
 	if (l.trailer && l.trailer->buffer.length != g.trailer_len)
 		return KGSS_S_DEFECTIVE_TOKEN;
 	wrap_parts p = wrap_parts_at(hdr, l.trailer, g);
-	return open_wrap_token(c, k, h, g, p, l.iov, l.count, conf_state);
+	return open_wrap_token(k, g, p, l.iov, l.count, conf_state);
 }
-
-} // namespace
 
 // ---- keys (RFC 4121 §2) -------------------------------------------------------------
 
-kgss_status rfc4121_init_keys(kgss_ctx *c, const uint8_t *key)
+// Protocol 1 takes the enctypes the table marks for RFC 4121, with or without
+// an acceptor subkey; RFC 1964 algorithm numbers are meaningless here.
+kgss_status rfc4121_accepts(const enctype *et, bool, uint32_t, uint32_t)
+{
+	return et->rfc4121 ? KGSS_S_COMPLETE : KGSS_S_DEFECTIVE_TOKEN;
+}
+
+void rfc4121_clear_keys(token_state *c);
+
+kgss_status rfc4121_init_keys(token_state *c, const uint8_t *key, const enctype *alt_et, const uint8_t *alt_key)
 {
 	const enctype *et = c->et;
 	if (et == nullptr || !et->rfc4121)
@@ -463,10 +468,15 @@ kgss_status rfc4121_init_keys(kgss_ctx *c, const uint8_t *key)
 		rfc4121_clear_keys(c);
 		return KGSS_ERROR(st) ? st : KGSS_S_FAILURE;
 	}
+	// The context key beside the subkey: kept as is (see cfx_keys).
+	if (alt_et != nullptr) {
+		k->alt_et = alt_et;
+		memcpy(k->alt_key, alt_key, alt_et->key_bytes);
+	}
 	return KGSS_S_COMPLETE;
 }
 
-void rfc4121_clear_keys(kgss_ctx *c)
+void rfc4121_clear_keys(token_state *c)
 {
 	cfx_keys *k = &c->k.cfx;
 	enc_key_clear(&k->send_seal);
@@ -484,7 +494,7 @@ void rfc4121_clear_keys(kgss_ctx *c)
 //   0..1  TOK_ID 04 04    2  Flags    3..7  Filler FF FF FF FF FF
 //   8..15 SND_SEQ (big-endian)        16..  SGN_CKSUM over message | header
 
-kgss_status rfc4121_get_mic_iov_length(kgss_ctx *c, const iov_layout &l)
+kgss_status rfc4121_get_mic_iov_length(token_state *c, const iov_layout &l)
 {
 	if (l.mic_token == nullptr)
 		return KGSS_S_FAILURE;
@@ -492,7 +502,7 @@ kgss_status rfc4121_get_mic_iov_length(kgss_ctx *c, const iov_layout &l)
 	return KGSS_S_COMPLETE;
 }
 
-kgss_status rfc4121_get_mic_iov(kgss_ctx *c, const iov_layout &l)
+kgss_status rfc4121_get_mic_iov(token_state *c, const iov_layout &l)
 {
 	if (l.mic_token == nullptr)
 		return KGSS_S_FAILURE;
@@ -519,7 +529,7 @@ kgss_status rfc4121_get_mic_iov(kgss_ctx *c, const iov_layout &l)
 	return KGSS_S_COMPLETE;
 }
 
-kgss_status rfc4121_verify_mic_iov(kgss_ctx *c, const iov_layout &l)
+kgss_status rfc4121_verify_mic_iov(token_state *c, const iov_layout &l, uint64_t *seq)
 {
 	if (l.mic_token == nullptr)
 		return KGSS_S_FAILURE;
@@ -543,9 +553,10 @@ kgss_status rfc4121_verify_mic_iov(kgss_ctx *c, const iov_layout &l)
 		return KGSS_S_DEFECTIVE_TOKEN;
 	if ((flags & FLAG_SENT_BY_ACCEPTOR) != peer_direction_flag(c))
 		return KGSS_S_BAD_SIG;
-	return with_recv_keys(c, flags, NEED_SIGN, [&](const recv_keys &k) {
-		return verify_mic_with(c, k, token, token_len, l);
-	});
+	st = with_recv_keys(c, flags, NEED_SIGN, [&](const recv_keys &k) { return verify_mic_with(k, token, token_len, l); });
+	if (st == KGSS_S_COMPLETE)
+		*seq = load_be64(token + 8);
+	return st;
 }
 
 // ---- §4.2.6.2 Wrap tokens ---------------------------------------------------------------
@@ -553,7 +564,7 @@ kgss_status rfc4121_verify_mic_iov(kgss_ctx *c, const iov_layout &l)
 //   0..1  TOK_ID 05 04    2  Flags    3  Filler FF
 //   4..5  EC (big-endian) 6..7 RRC (big-endian)    8..15 SND_SEQ (big-endian)
 
-kgss_status rfc4121_wrap_iov_length(kgss_ctx *c, int conf_req, int *conf_state, const iov_layout &l)
+kgss_status rfc4121_wrap_iov_length(token_state *c, int conf_req, int *conf_state, const iov_layout &l)
 {
 	if (!wrap_layout_ok(l))
 		return KGSS_S_FAILURE;
@@ -570,7 +581,7 @@ kgss_status rfc4121_wrap_iov_length(kgss_ctx *c, int conf_req, int *conf_state, 
 	return KGSS_S_COMPLETE;
 }
 
-kgss_status rfc4121_wrap_iov(kgss_ctx *c, int conf_req, int *conf_state, const iov_layout &l)
+kgss_status rfc4121_wrap_iov(token_state *c, int conf_req, int *conf_state, const iov_layout &l)
 {
 	if (!wrap_layout_ok(l))
 		return KGSS_S_FAILURE;
@@ -647,16 +658,16 @@ kgss_status rfc4121_wrap_iov(kgss_ctx *c, int conf_req, int *conf_state, const i
 	return KGSS_S_COMPLETE;
 }
 
-size_t rfc4121_wrap_confounder_len(const kgss_ctx *c, int conf_req) { return conf_req ? c->et->conf_len : 0; }
+size_t rfc4121_wrap_confounder_len(const token_state *c, int conf_req) { return conf_req ? c->et->conf_len : 0; }
 
-kgss_status rfc4121_unwrap_iov(kgss_ctx *c, int *conf_state, const iov_layout &l)
+kgss_status rfc4121_unwrap_iov(token_state *c, int *conf_state, const iov_layout &l, uint64_t *seq)
 {
 	if (conf_state)
 		*conf_state = 0; // set to the token's Sealed flag only once it verified
 	if (l.mic_token)
 		return KGSS_S_FAILURE;
 	if (l.stream)
-		return unwrap_stream(c, conf_state, l);
+		return unwrap_stream(c, conf_state, l, seq);
 	if (l.header == nullptr)
 		return KGSS_S_FAILURE;
 	// RFC 4121 tokens carry no padding (MIT wrap_iov_length reports 0).
@@ -683,9 +694,29 @@ kgss_status rfc4121_unwrap_iov(kgss_ctx *c, int *conf_state, const iov_layout &l
 	kgss_status st = read_wrap_header(c, hdr, &h);
 	if (st != KGSS_S_COMPLETE)
 		return st;
-	return with_recv_keys(c, h.flags, wrap_need(h.flags), [&](const recv_keys &k) {
-		return unwrap_header_with(c, k, h, hdr, hdr_len, l, conf_state);
+	st = with_recv_keys(c, h.flags, wrap_need(h.flags), [&](const recv_keys &k) {
+		return unwrap_header_with(k, h, hdr, hdr_len, l, conf_state);
 	});
+	if (st == KGSS_S_COMPLETE)
+		*seq = h.snd_seq;
+	return st;
 }
+
+} // namespace
+
+constexpr token_format rfc4121_format = {
+	.protocol = 1,
+	.seq_mask = ~(uint64_t)0, // §4.2.6: 64-bit SND_SEQ
+	.accepts = rfc4121_accepts,
+	.init_keys = rfc4121_init_keys,
+	.clear_keys = rfc4121_clear_keys,
+	.wrap_iov_length = rfc4121_wrap_iov_length,
+	.wrap_iov = rfc4121_wrap_iov,
+	.wrap_confounder_len = rfc4121_wrap_confounder_len,
+	.unwrap_iov = rfc4121_unwrap_iov,
+	.get_mic_iov_length = rfc4121_get_mic_iov_length,
+	.get_mic_iov = rfc4121_get_mic_iov,
+	.verify_mic_iov = rfc4121_verify_mic_iov,
+};
 
 } // namespace kgss

@@ -77,7 +77,9 @@ TEST(lifecycle, free_wipes_everything_before_releasing)
 		kgss_ctx *c = nullptr;
 		CHECK_EQUAL(KGSS_S_COMPLETE, kgss_import_lucid_v1(&h.l, &o, &c));
 		const std::vector<uint8_t> before((uint8_t *)c, (uint8_t *)c + sizeof(kgss_ctx));
-		const size_t koff = offsetof(kgss_ctx, k), klen = sizeof(c->k);
+		// kgss_ctx has two bases (not standard layout: no offsetof): the
+		// keys' offset is measured on the object.
+		const size_t koff = (size_t)((const uint8_t *)&c->k - (const uint8_t *)c), klen = sizeof(c->k);
 		size_t nonzero = 0;
 		for (size_t j = 0; j < klen; j++)
 			nonzero += before[koff + j] != 0;
