@@ -8,7 +8,9 @@
 // from the row it is handed.  Token code (gss-kernel-lib/token/) only ever
 // talks to an enctype through its row.  So a new enctype of an existing
 // family is one row in table.cc; a new family is one file under
-// crypto/enctypes/ defining its enctype_ops, plus its rows.
+// crypto/enctypes/ defining its enctype_ops, plus its rows.  The enctypes
+// RFC 1964 tokens (protocol 0) run over add the algorithm half of those
+// tokens (struct rfc1964_alg, crypto/enctypes/rfc1964_algs.cc).
 #ifndef KGSS_CRYPTO_ENCTYPE_H
 #define KGSS_CRYPTO_ENCTYPE_H
 
@@ -41,6 +43,63 @@ constexpr size_t ENCTYPE_KEY_MAX = 32;   // key_bytes
 constexpr size_t ENCTYPE_CKSUM_MAX = 24; // cksum_len (HMAC-SHA-384-192)
 
 struct enctype;
+
+// ---- RFC 1964 per-message algorithms (protocol 0) -------------------------------
+//
+// The token format (gss-kernel-lib/token/rfc1964.cc) owns the framing, the
+// header, the lengths and the order of the steps: SGN_CKSUM over header8 |
+// [confounder | data | pad] or the message, SND_SEQ = number | direction
+// bytes encrypted under SGN_CKSUM, sealing of confounder | data | pad.  What
+// each step computes, and the pad rule, belong to the algorithm: one const
+// rfc1964_alg per family that has RFC 1964 tokens, reached from its rows.
+
+// RFC 1964 with des3-cbc-sha1 (sign_alg 4, seal_alg 2).  Same keys both ways.
+struct des3_keys {
+	cipher_key raw; // DES-EDE3 schedule of the context key: sealing and SND_SEQ
+	mac_key sign;   // HMAC-SHA1 keyed by Kc = DK(key, 23 | 0x99)
+};
+
+// RFC 1964 as profiled by RFC 4757 §7 (arcfour-hmac, -exp).  The per-message
+// keys are HMAC-MD5 outputs; these are the fixed HMAC keys they start from.
+struct rc4_keys {
+	hmac_key ksign;  // keyed by Ksign = HMAC-MD5(K, "signaturekey\0")
+	hmac_key kseq;   // keyed by HMAC-MD5(K, 0 as LE32): SND_SEQ key base
+	hmac_key kcrypt; // keyed by the sealing key base (K ^ 0xF0.., exp variant per RFC 4757)
+	uint8_t exp;     // 1 for arcfour-hmac-exp (24)
+};
+
+// A context's RFC 1964 keys: the member of its algorithm's family.
+union rfc1964_keys {
+	des3_keys des3;
+	rc4_keys rc4;
+};
+
+constexpr size_t RFC1964_CKSUM_MAX = 20; // room for any algorithm's checksum (DES3: 20)
+constexpr size_t RFC1964_SND_SEQ_LEN = 8; // RFC 1964 §1.2.1.2: the SND_SEQ block
+
+struct rfc1964_alg {
+	uint16_t cksum_len; // SGN_CKSUM bytes on the wire (<= RFC1964_CKSUM_MAX)
+	uint16_t pad_block; // §1.2.2.3: data | pad is a multiple of this; the pad is 1..pad_block bytes
+	bool snd_seq_be;    // the SND_SEQ number big-endian (RFC 4757 §7.2), else little-endian (RFC 1964)
+
+	// Every key the tokens use, from the context key (et->key_bytes, secret,
+	// not kept), into *k (zero-filled).  On failure the caller clears *k.
+	kgss_status (*init_keys)(const enctype *et, const kgss_crypto_backend *be, const uint8_t *key,
+				 rfc1964_keys *k);
+	void (*clear_keys)(rfc1964_keys *k); // releases what init_keys built (then the caller wipes *k)
+	// SGN_CKSUM of a Wrap (wrap) or MIC token over every segment of segs
+	// into out (RFC1964_CKSUM_MAX bytes of room; the first cksum_len go on
+	// the wire).
+	kgss_status (*checksum)(const rfc1964_keys *k, bool wrap, const seglist &segs, uint8_t *out);
+	// The SND_SEQ block, in place, enciphered (decrypt false) or deciphered
+	// under a key / IV taken from SGN_CKSUM (cksum: at least 8 bytes).
+	kgss_status (*snd_seq_crypt)(const kgss_crypto_backend *be, const rfc1964_keys *k, uint8_t *blk,
+				     const uint8_t *cksum, bool decrypt);
+	// Sealing: the encrypted segments of segs (confounder | data | pad),
+	// in place; seq is the token's SND_SEQ number.
+	kgss_status (*seal)(const kgss_crypto_backend *be, const rfc1964_keys *k, uint32_t seq, const seglist &segs,
+			    bool decrypt);
+};
 
 // One family's operations (a vtable): every function takes the row and
 // reads its parameters from it.  One const instance per family, defined in
@@ -99,6 +158,7 @@ struct enctype {
 	// RFC 1964 token algorithms for protocol 0 (0xffff: not a protocol-0 enctype)
 	uint16_t sign_alg = 0xffff;
 	uint16_t seal_alg = 0xffff;
+	const rfc1964_alg *rfc1964 = nullptr; // what RFC 1964 tokens compute (NULL: not a protocol-0 enctype)
 	bool rfc4121 = false;     // usable with RFC 4121 (protocol 1) tokens
 	bool rc4_export = false;  // RFC 4757 §4 exportable: "fortybits" salt, K1 masked (24)
 

@@ -16,6 +16,10 @@ extern const enctype_ops aes_sha2_ops; // aes_sha2.cc: RFC 8009 (19, 20)
 extern const enctype_ops rc4_hmac_ops; // rc4_hmac.cc: RFC 4757 (23, 24)
 extern const enctype_ops camellia_ops; // camellia.cc: RFC 6803 (25, 26)
 
+// ---- the RFC 1964 token algorithms (rfc1964_algs.cc; defined only when compiled in)
+extern const rfc1964_alg des3_rfc1964; // SGN_ALG 04 00, SEAL_ALG 02 00 (16)
+extern const rfc1964_alg rc4_rfc1964;  // SGN_ALG 11 00, SEAL_ALG 10 00: RFC 4757 §7 (23, 24)
+
 // ---- shared building blocks (profile.cc) -------------------------------------
 
 // mac_key of kind HMAC / CMAC (k is wiped first; cleared again on failure).

@@ -16,7 +16,8 @@
 //   cksum = HMAC-MD5(Ksign, MD5(T_le32 | data)); mac_key.usage holds T.
 // The RFC 4757 primitives themselves (salt, exportable mask, Ksign, the MD5
 // checksum core, RC4 from a 16-byte key) are defined first, outside the
-// KGSS_WITH_RC4 guard: the RFC 1964 token code (rfc1964.cc) uses them too.
+// KGSS_WITH_RC4 guard: the RFC 1964 token algorithm (rfc1964_algs.cc) uses
+// them too.
 #include "crypto/enctypes/rc4_hmac.h"
 
 #include "crypto/enctypes/profile.h"

@@ -1,12 +1,14 @@
 // crypto/enctypes/rc4_hmac.h - the RFC 4757 (arcfour-hmac) primitives, one
-// implementation each, shared by the two users of RC4-HMAC keys:
+// implementation each, shared by the two users of RC4-HMAC keys (private to
+// crypto/enctypes/):
 //   crypto/enctypes/rc4_hmac.cc       the RFC 3961 profile of enctypes 23 / 24
 //                                     (encrypt/decrypt, checksum -138);
-//   gss-kernel-lib/token/rfc1964.cc   the RFC 4757 §7 GSS tokens (SND_SEQ key,
-//                                     sealing key from the sequence number,
-//                                     SGN_CKSUM with usages 13 / 15).
-// Built whatever KGSS_WITH_RC4 says (the token code is always built); they
-// use only the backend classes handed to them.
+//   crypto/enctypes/rfc1964_algs.cc   the RFC 4757 §7 half of the GSS tokens
+//                                     (SND_SEQ key, sealing key from the
+//                                     sequence number, SGN_CKSUM with usages
+//                                     13 / 15).
+// Built whatever KGSS_WITH_RC4 says; they use only the backend classes
+// handed to them.
 #ifndef KGSS_CRYPTO_ENCTYPES_RC4_HMAC_H
 #define KGSS_CRYPTO_ENCTYPES_RC4_HMAC_H
 

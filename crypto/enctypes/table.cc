@@ -2,8 +2,8 @@
 // the mapping from an enctype's needs to a backend's primitives.
 //
 // One row per enctype, fields named as in struct enctype (crypto/enctype.h)
-// and in its order; sign_alg / seal_alg (0xffff: not RFC 1964), rfc4121 and
-// rc4_export (false) default.  Lengths are RFC 3961 octets.
+// and in its order; sign_alg / seal_alg (0xffff: not RFC 1964), rfc1964
+// (NULL), rfc4121 and rc4_export (false) default.  Lengths are RFC 3961 octets.
 #include "crypto/enctypes/profile.h"
 #include "crypto/mac.h"
 #include "crypto/util.h"
@@ -15,7 +15,8 @@ static constexpr enctype kTable[] = {
 	// RFC 3961 §6.3: HMAC-SHA1 untruncated, cksumtype hmac-sha1-des3-kd;
 	// RFC 1964 (MIT) sign_alg HMAC SHA1 DES3-KD, seal_alg DES3-KD.
 	{.etype = 16, .name = "des3-cbc-sha1", .ops = &des3_ops, .cipher = CIPHER_DES3, .hash = HASH_SHA1,
-	 .key_bytes = 24, .block_size = 8, .conf_len = 8, .cksum_len = 20, .cksumtype = 12, .sign_alg = 4, .seal_alg = 2},
+	 .key_bytes = 24, .block_size = 8, .conf_len = 8, .cksum_len = 20, .cksumtype = 12, .sign_alg = 4, .seal_alg = 2,
+	 .rfc1964 = &des3_rfc1964},
 #endif
 #if KGSS_WITH_AES_SHA1
 	// RFC 3962 §6: HMAC-SHA1-96, cksumtypes hmac-sha1-96-aes128 / -aes256.
@@ -39,10 +40,10 @@ static constexpr enctype kTable[] = {
 	// seal_alg RC4.
 	{.etype = 23, .name = "arcfour-hmac", .ops = &rc4_hmac_ops, .cipher = CIPHER_RC4, .hash = HASH_MD5,
 	 .key_bytes = 16, .block_size = 1, .conf_len = 8, .cksum_len = 16, .cksumtype = -138, .sign_alg = 0x11,
-	 .seal_alg = 0x10},
+	 .seal_alg = 0x10, .rfc1964 = &rc4_rfc1964},
 	{.etype = 24, .name = "arcfour-hmac-exp", .ops = &rc4_hmac_ops, .cipher = CIPHER_RC4, .hash = HASH_MD5,
 	 .key_bytes = 16, .block_size = 1, .conf_len = 8, .cksum_len = 16, .cksumtype = -138, .sign_alg = 0x11,
-	 .seal_alg = 0x10, .rc4_export = true},
+	 .seal_alg = 0x10, .rfc1964 = &rc4_rfc1964, .rc4_export = true},
 #endif
 #if KGSS_WITH_CAMELLIA
 	// RFC 6803 §4: CMAC, cksumtypes cmac-camellia128 / cmac-camellia256.

@@ -2,7 +2,7 @@
 // operations, and the token-side state the operations work on.
 //
 //   rfc4121.cc  rfc4121_format: RFC 4121 §4.2 MIC and Wrap tokens v2 (protocol 1)
-//   rfc1964.cc  rfc1964_format: RFC 1964 §1.2 with DES3 (RFC 3961 KD) and RC4 (RFC 4757 §7)
+//   rfc1964.cc  rfc1964_format: RFC 1964 §1.2 (DES3, RC4: the enctype's rfc1964_alg)
 //   format.cc   the choice of format by protocol number at import; the send
 //               sequence counter and the confounder source shared by both
 //
@@ -74,21 +74,6 @@ struct cfx_keys {
 	uint8_t alt_key[CFX_MAX_KEY_BYTES]; // secret: the context key beside a subkey
 };
 
-// RFC 1964 with des3-cbc-sha1 (sign_alg 4, seal_alg 2).  Same keys both ways.
-struct des3_keys {
-	cipher_key raw; // DES-EDE3 schedule of the context key: sealing and SND_SEQ
-	mac_key sign;   // HMAC-SHA1 keyed by Kc = DK(key, 23 | 0x99)
-};
-
-// RFC 1964 as profiled by RFC 4757 §7 (arcfour-hmac, -exp).  The per-message
-// keys are HMAC-MD5 outputs; these are the fixed HMAC keys they start from.
-struct rc4_keys {
-	hmac_key ksign;  // keyed by Ksign = HMAC-MD5(K, "signaturekey\0")
-	hmac_key kseq;   // keyed by HMAC-MD5(K, 0 as LE32): SND_SEQ key base
-	hmac_key kcrypt; // keyed by the sealing key base (K ^ 0xF0.., exp variant per RFC 4757)
-	uint8_t exp;     // 1 for arcfour-hmac-exp (24)
-};
-
 // Cache-line isolation of the fields concurrent callers write: the send
 // counter here and the context's receive window.  The context is only
 // 16-byte aligned (malloc's and kmalloc's alignment, the allocator hook's
@@ -118,8 +103,7 @@ struct token_state {
 	uint8_t acceptor_subkey; // RFC 4121: keys are the acceptor subkey
 	union {
 		cfx_keys cfx;
-		des3_keys des3;
-		rc4_keys rc4;
+		rfc1964_keys rfc1964; // crypto/enctype.h
 	} k;
 };
 

@@ -1,21 +1,20 @@
-// gss-kernel-lib/token/rfc1964.cc - RFC 1964 per-message tokens (protocol 0)
-// with the two enctypes still met in the field:
-//   des3-cbc-sha1  SGN_ALG 04 00 (HMAC SHA1 DES3-KD), SEAL_ALG 02 00 (DES3-KD),
-//                  RFC 1964 §1.2 with the RFC 3961 §6.3 derived checksum key;
-//   arcfour-hmac   SGN_ALG 11 00 (HMAC MD5 ARCFOUR), SEAL_ALG 10 00 (RC4),
-//                  RFC 4757 §7.2 (MIC) and §7.3 (Wrap); -exp is etype 24.
+// gss-kernel-lib/token/rfc1964.cc - RFC 1964 per-message tokens (protocol 0):
+// the token format.  What its steps compute - the keys, SGN_CKSUM, the
+// SND_SEQ cipher and byte order, sealing, the pad rule - is the enctype's
+// rfc1964_alg (crypto/enctype.h; des3-cbc-sha1 and arcfour-hmac[-exp] in
+// crypto/enctypes/rfc1964_algs.cc), reached from the enctype row.
 //
 // Token (RFC 2743 §3.1 framing, RFC 1964 §1.2.1 / §1.2.2 body):
 //   60 | DER length | 06 09 2a 86 48 86 f7 12 01 02 02      framing + krb5 OID
 //   TOK_ID(2) SGN_ALG(2, LE) SEAL_ALG(2, LE) FF FF         "header": 8 bytes
-//   SND_SEQ(8)  SGN_CKSUM(DES3 20 / RC4 8)
+//   SND_SEQ(8)  SGN_CKSUM(the algorithm's length: DES3 20 / RC4 8)
 //   Wrap only: confounder(8) | data | pad
 // The DER length covers everything after itself, data and pad included.
 //
 // IOV shape (what MIT's gss_wrap_iov builds for RFC 1964 contexts): HEADER =
-// framing .. confounder, DATA = data, PADDING = pad (1..8 bytes of the pad
-// length for DES3, one 01 byte for RC4).  As a convenience a TRAILER buffer
-// stands in for PADDING when the caller gave none.  On unwrap the pad may
+// framing .. confounder, DATA = data, PADDING = pad (1..pad_block bytes,
+// each the pad length: DES3 1..8, RC4 one 01 byte).  As a convenience a
+// TRAILER buffer stands in for PADDING when the caller gave none.  On unwrap the pad may
 // also sit at the end of the DATA buffers (PADDING absent or empty: MIT's
 // layout for callers that do not split the pad off), and STREAM | DATA takes
 // the whole token.
@@ -36,8 +35,6 @@
 
 #include "crypto/cts.h"
 #include "crypto/enctype.h"
-#include "crypto/enctypes/rc4_hmac.h"
-#include "crypto/mac.h"
 #include "crypto/seglist.h"
 #include "crypto/util.h"
 #include "gss-kernel-lib/token/constants.h"
@@ -47,11 +44,6 @@
 namespace kgss {
 
 namespace {
-
-// Each of these holds a cipher, hash or HMAC state on its frame; kept out of
-// line so that no caller's frame ever holds two of them (kernel flavour:
-// -Wframe-larger-than=1024).
-#define KGSS_NOINLINE __attribute__((noinline))
 
 // ---- constants ------------------------------------------------------------------
 
@@ -63,28 +55,23 @@ constexpr const uint8_t (&kTokMic)[2] = tok1964::TOK_ID_MIC;
 constexpr const uint8_t (&kTokWrap)[2] = tok1964::TOK_ID_WRAP;
 constexpr size_t kHdr8 = tok1964::FIELDS_LEN; // TOK_ID | SGN_ALG | SEAL_ALG/filler | filler
 constexpr size_t kSndSeqOff = tok1964::SND_SEQ_OFF;
-constexpr size_t kSndSeqLen = tok1964::SND_SEQ_LEN;
+constexpr size_t kSndSeqLen = RFC1964_SND_SEQ_LEN;
+static_assert(kSndSeqLen == tok1964::SND_SEQ_LEN, "token/constants.h and crypto/enctype.h disagree on SND_SEQ");
 constexpr size_t kCksumOff = tok1964::CKSUM_OFF;
-constexpr size_t kConfLen = tok1964::CONF_LEN;
+constexpr size_t kConfLen = tok1964::CONF_LEN; // whatever the algorithm (RFC 4757 §7.3 too)
 constexpr uint16_t kSealNone = tok1964::SEAL_ALG_NONE;
 constexpr uint16_t kNotRfc1964 = 0xffff; // sign_alg / seal_alg of an enctype row without RFC 1964
 
-// RFC 3961 key usage of the DES3 checksum key (MIT KG_USAGE_SIGN).
-constexpr uint32_t kDes3SignUsage = 23;
-// RFC 4757 §7.2, §7.3: the usage numbers hashed in front of the message.
-constexpr uint32_t kRc4UsageMic = 15;
-constexpr uint32_t kRc4UsageWrap = 13;
-
-constexpr size_t kDes3CksumLen = tok1964::CKSUM_LEN_DES3;
-constexpr size_t kRc4CksumLen = tok1964::CKSUM_LEN_RC4;
-constexpr size_t kMaxCksumLen = 20;
+constexpr size_t kMaxCksumLen = RFC1964_CKSUM_MAX;
 
 // The largest DER length we write or accept: four length octets.
 constexpr size_t kMaxInner = FRAMING_MAX_INNER;
 
-// What differs between the two enctypes.
+// The context's algorithm and what it runs on.
 struct profile {
-	bool des3;         // else RC4
+	const rfc1964_alg *alg;
+	const rfc1964_keys *keys;
+	const kgss_crypto_backend *be;
 	size_t cksum_len;  // SGN_CKSUM bytes
 	uint16_t sign_alg; // RFC 1964 SGN_ALG for this context
 	uint16_t seal_alg; // RFC 1964 SEAL_ALG when sealed
@@ -92,17 +79,11 @@ struct profile {
 
 bool profile_of(const token_state *c, profile *p)
 {
-	if (c->et == nullptr || c->be == nullptr)
+	if (c->et == nullptr || c->be == nullptr || c->et->rfc1964 == nullptr)
 		return false;
-	if (c->et->family() == FAMILY_DES3) {
-		*p = profile{true, kDes3CksumLen, c->et->sign_alg, c->et->seal_alg};
-		return true;
-	}
-	if (c->et->family() == FAMILY_RC4) {
-		*p = profile{false, kRc4CksumLen, c->et->sign_alg, c->et->seal_alg};
-		return true;
-	}
-	return false;
+	const rfc1964_alg *alg = c->et->rfc1964;
+	*p = profile{alg, &c->k.rfc1964, c->be, alg->cksum_len, c->et->sign_alg, c->et->seal_alg};
+	return true;
 }
 
 // ---- token geometry ---------------------------------------------------------------
@@ -129,9 +110,10 @@ bool token_geometry(const profile &pf, size_t body, bool wrap, geometry *g)
 	return true;
 }
 
-// RFC 1964 §1.2.2.3: DES3 pads to the 8-byte block (1..8 bytes, each the pad
-// length); RFC 4757 §7.3: RC4 always adds one byte of 01.
-size_t pad_for(const profile &pf, size_t data_len) { return pf.des3 ? 8 - (data_len & 7) : 1; }
+// RFC 1964 §1.2.2.3: the pad fills data | pad up to the algorithm's block,
+// 1..pad_block bytes each the pad length (DES3: 8; RFC 4757 §7.3 RC4: 1,
+// always one byte of 01).
+size_t pad_for(const profile &pf, size_t data_len) { return pf.alg->pad_block - data_len % pf.alg->pad_block; }
 
 // ---- header fields (RFC 1964 §1.2.1, §1.2.2) --------------------------------------
 
@@ -169,102 +151,40 @@ kgss_status check_header(const profile &pf, const uint8_t *h, bool wrap, bool *s
 	return KGSS_S_COMPLETE;
 }
 
-// ---- RC4 keystreams (RFC 4757 §7.2, §7.3) ------------------------------------------
-
-// RC4 keyed by HMAC-MD5(base, kd) over the encrypted segments of segs.  base
-// is one of the fixed keys made at import (Kseq or Kcrypt's first stage); the
-// per-message key lives on this frame and is wiped (the RC4 state on
-// rc4_crypt_segs's).
-KGSS_NOINLINE kgss_status rc4_apply(const token_state *c, const hmac_key *base, const uint8_t *kd, size_t kd_len, const seglist &segs)
-{
-	uint8_t key[RC4_KEY_BYTES]; // secret
-	kgss_status st = hmac(base, kd, kd_len, key);
-	if (st == KGSS_S_COMPLETE)
-		st = rc4_crypt_segs(backend_stream(c->be, CIPHER_RC4), key, segs);
-	KGSS_WIPE(key);
-	return st;
-}
-
-// DES3-CBC, zero IV, raw context key, over the encrypted segments of segs
-// (RFC 1964 §1.2.2.4 with SEAL_ALG 02 00: no derivation, no confounder or
-// checksum of its own).
-KGSS_NOINLINE kgss_status des3_cbc(const token_state *c, const seglist &segs, bool decrypt)
-{
-	seg_cipher run;
-	kgss_status st = seg_cipher_init_block(&run, segs, SEGC_CBC, &c->k.des3.raw, decrypt);
-	if (st == KGSS_S_COMPLETE)
-		st = seg_cipher_all(&run);
-	return st;
-}
-
-// ---- SGN_CKSUM ----------------------------------------------------------------------
-
-// DES3 (SGN_ALG 04 00): HMAC-SHA1 under Kc = DK(key, 23 | 0x99) over
-// header8 | [confounder | data | pad] (or the message for a MIC): 20 bytes.
-KGSS_NOINLINE kgss_status des3_cksum(const token_state *c, const seglist &segs, uint8_t *out)
-{
-	mac_run r;
-	kgss_status st = mac_begin(&r, &c->k.des3.sign);
-	if (st != KGSS_S_COMPLETE)
-		return st;
-	mac_update_segs(&r, segs);
-	return mac_end(&r, out); // mac_size() == 20, checked at import
-}
-
-// Computes the token checksum into out (kMaxCksumLen bytes of room).  RC4
-// (SGN_ALG 11 00), RFC 4757 §7.2 / §7.3, usage 13 (Wrap) or 15 (MIC):
-//   Sgn_Cksum = MD5(usage as LE32 | header8 | [confounder | data | pad])
-//   Sgn_Cksum = HMAC-MD5(Ksign, Sgn_Cksum), first 8 bytes on the wire
-// (rc4_md5_cksum, the core it shares with checksum -138).
-kgss_status make_cksum(const token_state *c, const profile &pf, bool wrap, const seglist &segs, uint8_t *out)
-{
-	if (pf.des3)
-		return des3_cksum(c, segs, out);
-	return rc4_md5_cksum(&c->k.rc4.ksign, wrap ? kRc4UsageWrap : kRc4UsageMic, segs, out); // 16 bytes; 8 are used
-}
-
 // ---- SND_SEQ (RFC 1964 §1.2.1.2, RFC 4757 §7.2) --------------------------------------
 
-// Plaintext: the 32-bit number (DES3 little-endian, RC4 big-endian) and four
+// Plaintext: the 32-bit number (in the algorithm's byte order) and four
 // direction bytes (00 from the initiator, FF from the acceptor).  Encrypted
-// in place: DES3-CBC with the raw key and IV = SGN_CKSUM[0..8); RC4 keyed by
-// HMAC-MD5(Kseq, SGN_CKSUM[0..8)).  CBC of one block is its own inverse
-// only with the right direction, hence `decrypt`.
-kgss_status snd_seq_crypt(const token_state *c, const profile &pf, uint8_t blk[8], const uint8_t *cksum, bool decrypt)
-{
-	if (pf.des3) {
-		const cipher_key &k = c->k.des3.raw;
-		uint8_t iv[8];
-		memcpy(iv, cksum, sizeof(iv));
-		int rc = decrypt ? k.cls->cbc_decrypt(k.ks, iv, blk, 1) : k.cls->cbc_encrypt(k.ks, iv, blk, 1);
-		return rc == 0 ? KGSS_S_COMPLETE : KGSS_S_FAILURE;
-	}
-	seglist one;
-	one.add_head(blk, kSndSeqLen, true);
-	return rc4_apply(c, &c->k.rc4.kseq, cksum, 8, one);
-}
-
+// in place by the algorithm, under a key / IV taken from SGN_CKSUM.
 void snd_seq_plain(const token_state *c, const profile &pf, uint32_t seq, uint8_t blk[8])
 {
-	if (pf.des3)
-		store_le32(blk, seq);
-	else
+	if (pf.alg->snd_seq_be)
 		store_be32(blk, seq);
+	else
+		store_le32(blk, seq);
 	memset(blk + 4, c->initiator ? 0x00 : 0xff, 4);
 }
 
-// ---- sealing (RFC 1964 §1.2.2.4, RFC 4757 §7.3) ---------------------------------------
-
-// RC4: Kcrypt = HMAC-MD5(HMAC-MD5(Klocal, 0 as LE32), seq as BE32), one
-// keystream over confounder then data | pad.  The first stage is the fixed
-// key made at import; the sequence number is the plaintext SND_SEQ number.
-kgss_status seal_crypt(const token_state *c, const profile &pf, uint32_t seq, const seglist &segs, bool decrypt)
+uint32_t snd_seq_number(const profile &pf, const uint8_t blk[8])
 {
-	if (pf.des3)
-		return des3_cbc(c, segs, decrypt);
-	uint8_t s[4];
-	store_be32(s, seq);
-	return rc4_apply(c, &c->k.rc4.kcrypt, s, sizeof(s), segs);
+	return pf.alg->snd_seq_be ? load_be32(blk) : load_le32(blk);
+}
+
+kgss_status snd_seq_crypt(const profile &pf, uint8_t blk[8], const uint8_t *cksum, bool decrypt)
+{
+	return pf.alg->snd_seq_crypt(pf.be, pf.keys, blk, cksum, decrypt);
+}
+
+// SGN_CKSUM (RFC 1964 §1.2.1.1, §1.2.2.1) into out (kMaxCksumLen bytes of room).
+kgss_status make_cksum(const profile &pf, bool wrap, const seglist &segs, uint8_t *out)
+{
+	return pf.alg->checksum(pf.keys, wrap, segs, out);
+}
+
+// Sealing (RFC 1964 §1.2.2.4, RFC 4757 §7.3): confounder | data | pad.
+kgss_status seal_crypt(const profile &pf, uint32_t seq, const seglist &segs, bool decrypt)
+{
+	return pf.alg->seal(pf.be, pf.keys, seq, segs, decrypt);
 }
 
 // ---- unwrap helpers -------------------------------------------------------------
@@ -292,7 +212,7 @@ void body_tail(const seglist &segs, uint8_t *out, size_t n)
 // kg_fixup_padding_iov), for DES3 and RC4 alike: the pad length is the last
 // byte, the other pad bytes are not looked at.  It must be at least 1 and
 // cover the caller's whole pad buffer (lo), and fit in data | pad (hi).  We
-// send 1..8 bytes each equal to the length (DES3) or one 01 (RC4).
+// send 1..pad_block bytes each equal to the length (pad_for).
 uint32_t pad_valid(uint8_t last, size_t lo, size_t hi)
 {
 	const uint32_t p = last;
@@ -326,86 +246,15 @@ kgss_iov *only_data(const iov_layout &l)
 // Where the pad goes: PADDING, else TRAILER (see the file comment).
 kgss_iov *pad_buffer(const iov_layout &l) { return l.padding ? l.padding : l.trailer; }
 
-} // namespace
-
 // ================================================================================
 // Keys, once per context
 // ================================================================================
-
-namespace {
-
-// RFC 4757 §7.3 (and MIT / Heimdal for arcfour-hmac-exp): the first HMAC
-// stage of the sequence and sealing keys, HMAC-MD5(k, T) with T = 0 as LE32,
-// or for -exp T = "fortybits\0" | 0 as LE32 and the result cut to 56 bits by
-// overwriting bytes 7..15 with AB.
-kgss_status rc4_stage1(const kgss_hash_class *md5, const uint8_t *k, bool exp, uint8_t out[16])
-{
-	kgss_status st = rc4_salt(md5, k, exp, 0, out);
-	if (st == KGSS_S_COMPLETE && exp)
-		rc4_exp_mask(out);
-	return st;
-}
-
-kgss_status rc4_init_keys(token_state *c, const uint8_t *key)
-{
-	rc4_keys &k = c->k.rc4;
-	const kgss_hash_class *md5 = nullptr;
-	const kgss_stream_cipher_class *rc4 = nullptr;
-	kgss_status st = rc4_backend(c->be, &md5, &rc4);
-	if (st != KGSS_S_COMPLETE)
-		return st;
-	if (c->et->key_bytes != RC4_KEY_BYTES)
-		return KGSS_S_FAILURE;
-	k.exp = c->et->rc4_export;
-
-	uint8_t t[16];      // secret
-	uint8_t klocal[16]; // secret
-
-	// RFC 4757 §7.2: Ksign = HMAC-MD5(K, "signaturekey\0") (no -exp change).
-	st = rc4_ksign(md5, key, t);
-	if (st == KGSS_S_COMPLETE)
-		st = hmac_key_init(&k.ksign, md5, t, sizeof(t));
-	// Kseq = HMAC-MD5(K, T); per message HMAC-MD5(Kseq, SGN_CKSUM).
-	if (st == KGSS_S_COMPLETE)
-		st = rc4_stage1(md5, key, k.exp, t);
-	if (st == KGSS_S_COMPLETE)
-		st = hmac_key_init(&k.kseq, md5, t, sizeof(t));
-	// Klocal = K ^ F0..F0; Kcrypt = HMAC-MD5(Klocal, T); per message
-	// HMAC-MD5(Kcrypt, seq as BE32).
-	for (size_t i = 0; i < sizeof(klocal); i++)
-		klocal[i] = (uint8_t)(key[i] ^ 0xf0);
-	if (st == KGSS_S_COMPLETE)
-		st = rc4_stage1(md5, klocal, k.exp, t);
-	if (st == KGSS_S_COMPLETE)
-		st = hmac_key_init(&k.kcrypt, md5, t, sizeof(t));
-	KGSS_WIPE(t);
-	KGSS_WIPE(klocal);
-	return st;
-}
-
-kgss_status des3_init_keys(token_state *c, const uint8_t *key)
-{
-	des3_keys &k = c->k.des3;
-	const kgss_block_cipher_class *cls = backend_cipher(c->be, CIPHER_DES3);
-	if (cls == nullptr)
-		return KGSS_S_UNAVAILABLE;
-	if (cls->block_size != 8)
-		return KGSS_S_FAILURE;
-	// Sealing and SND_SEQ: the raw context key, no derivation.
-	kgss_status st = cipher_key_init(&k.raw, cls, key, c->et->key_bytes);
-	// SGN_CKSUM: Kc = DK(key, 23 | 0x99) (RFC 3961 §5.3, §6.3).
-	if (st == KGSS_S_COMPLETE)
-		st = c->et->derive_cksum(c->be, key, kDes3SignUsage, &k.sign);
-	if (st == KGSS_S_COMPLETE && mac_size(&k.sign) != kDes3CksumLen)
-		st = KGSS_S_FAILURE;
-	return st;
-}
 
 // Protocol 0 takes the enctypes with RFC 1964 algorithm numbers in the table,
 // as the exporter stated them (if it did), and has no acceptor subkey.
 kgss_status rfc1964_accepts(const enctype *et, bool acceptor_subkey, uint32_t sign_alg, uint32_t seal_alg)
 {
-	if (et->sign_alg == kNotRfc1964 || et->seal_alg == kNotRfc1964)
+	if (et->rfc1964 == nullptr || et->sign_alg == kNotRfc1964 || et->seal_alg == kNotRfc1964)
 		return KGSS_S_DEFECTIVE_TOKEN;
 	if (acceptor_subkey)
 		return KGSS_S_DEFECTIVE_TOKEN;
@@ -424,7 +273,7 @@ kgss_status rfc1964_init_keys(token_state *c, const uint8_t *key, const enctype 
 	profile pf;
 	if (key == nullptr || !profile_of(c, &pf))
 		return KGSS_S_FAILURE;
-	kgss_status st = pf.des3 ? des3_init_keys(c, key) : rc4_init_keys(c, key);
+	kgss_status st = pf.alg->init_keys(c->et, c->be, key, &c->k.rfc1964);
 	if (st != KGSS_S_COMPLETE)
 		rfc1964_clear_keys(c);
 	return st;
@@ -432,14 +281,8 @@ kgss_status rfc1964_init_keys(token_state *c, const uint8_t *key, const enctype 
 
 void rfc1964_clear_keys(token_state *c)
 {
-	if (c->et != nullptr && c->et->family() == FAMILY_DES3) {
-		cipher_key_clear(&c->k.des3.raw);
-		mac_key_clear(&c->k.des3.sign);
-	} else if (c->et != nullptr && c->et->family() == FAMILY_RC4) {
-		hmac_key_clear(&c->k.rc4.ksign);
-		hmac_key_clear(&c->k.rc4.kseq);
-		hmac_key_clear(&c->k.rc4.kcrypt);
-	}
+	if (c->et != nullptr && c->et->rfc1964 != nullptr)
+		c->et->rfc1964->clear_keys(&c->k.rfc1964);
 	wipe(&c->k, sizeof(c->k));
 }
 
@@ -477,7 +320,7 @@ kgss_status rfc1964_get_mic_iov(token_state *c, const iov_layout &l)
 	s.add_head(tok, kHdr8, false);
 	s.set_iov(l.iov, l.count);
 	uint8_t ck[kMaxCksumLen];
-	kgss_status st = make_cksum(c, pf, false, s, ck);
+	kgss_status st = make_cksum(pf, false, s, ck);
 	if (st != KGSS_S_COMPLETE)
 		return st;
 	memcpy(tok + kCksumOff, ck, pf.cksum_len);
@@ -485,7 +328,7 @@ kgss_status rfc1964_get_mic_iov(token_state *c, const iov_layout &l)
 	// §1.2.1.2: SND_SEQ, encrypted under a key/IV taken from SGN_CKSUM.
 	uint8_t *sndseq = tok + kSndSeqOff;
 	snd_seq_plain(c, pf, seq, sndseq);
-	st = snd_seq_crypt(c, pf, sndseq, ck, false);
+	st = snd_seq_crypt(pf, sndseq, ck, false);
 	KGSS_WIPE(ck);
 	if (st != KGSS_S_COMPLETE) {
 		KGSS_WIPE_BUF(out, g.head);
@@ -524,7 +367,7 @@ kgss_status rfc1964_verify_mic_iov(token_state *c, const iov_layout &l, uint64_t
 	// §1.2.1.2: SND_SEQ (not covered by the checksum; trusted only after it).
 	uint8_t blk[kSndSeqLen];
 	memcpy(blk, tok + kSndSeqOff, sizeof(blk));
-	st = snd_seq_crypt(c, pf, blk, wire_ck, true);
+	st = snd_seq_crypt(pf, blk, wire_ck, true);
 	if (st != KGSS_S_COMPLETE)
 		return st;
 
@@ -533,7 +376,7 @@ kgss_status rfc1964_verify_mic_iov(token_state *c, const iov_layout &l, uint64_t
 	s.add_head(const_cast<uint8_t *>(tok), kHdr8, false); // only read
 	s.set_iov(l.iov, l.count);
 	uint8_t ck[kMaxCksumLen];
-	st = make_cksum(c, pf, false, s, ck);
+	st = make_cksum(pf, false, s, ck);
 	if (st != KGSS_S_COMPLETE)
 		return st;
 	uint32_t ok = ct_equal(ck, wire_ck, pf.cksum_len);
@@ -542,7 +385,7 @@ kgss_status rfc1964_verify_mic_iov(token_state *c, const iov_layout &l, uint64_t
 	ok &= ct_all_equal(blk + 4, c->initiator ? 0xff : 0x00, 4);
 	if (!ok)
 		return KGSS_S_BAD_SIG;
-	*seq = pf.des3 ? load_le32(blk) : load_be32(blk);
+	*seq = snd_seq_number(pf, blk);
 	return KGSS_S_COMPLETE;
 }
 
@@ -630,15 +473,15 @@ kgss_status rfc1964_wrap_iov(token_state *c, int conf_req, int *conf_state, cons
 
 	// §1.2.2.1: SGN_CKSUM over the plaintext.
 	uint8_t ck[kMaxCksumLen];
-	st = make_cksum(c, pf, true, s, ck);
+	st = make_cksum(pf, true, s, ck);
 	// §1.2.2.4: encryption of confounder | data | pad.
 	if (st == KGSS_S_COMPLETE && sealed)
-		st = seal_crypt(c, pf, seq, s, false);
+		st = seal_crypt(pf, seq, s, false);
 	// §1.2.2.2: SND_SEQ under SGN_CKSUM.
 	if (st == KGSS_S_COMPLETE) {
 		memcpy(tok + kCksumOff, ck, pf.cksum_len);
 		snd_seq_plain(c, pf, seq, tok + kSndSeqOff);
-		st = snd_seq_crypt(c, pf, tok + kSndSeqOff, ck, false);
+		st = snd_seq_crypt(pf, tok + kSndSeqOff, ck, false);
 	}
 	KGSS_WIPE(ck);
 	if (st != KGSS_S_COMPLETE) {
@@ -707,8 +550,9 @@ kgss_status rfc1964_unwrap_iov(token_state *c, int *conf_state, const iov_layout
 	if (sdata == nullptr && avail - off != fixed)
 		return KGSS_S_DEFECTIVE_TOKEN; // HEADER holds exactly framing .. confounder
 	const size_t body_len = total - off - fixed; // data | pad
-	// At least the pad; DES3 ciphertext is whole blocks (confounder is one).
-	if (body_len == 0 || (pf.des3 && (body_len & 7) != 0))
+	// At least the pad; data | pad is whole pad blocks (DES3: the cipher's,
+	// the confounder is one).
+	if (body_len == 0 || body_len % pf.alg->pad_block != 0)
 		return KGSS_S_DEFECTIVE_TOKEN;
 
 	uint8_t *tok = hdr + off;
@@ -737,17 +581,17 @@ kgss_status rfc1964_unwrap_iov(token_state *c, int *conf_state, const iov_layout
 	// ---- §1.2.2.2: SND_SEQ (RC4 needs the number to derive Kcrypt) -----------
 	uint8_t blk[kSndSeqLen];
 	memcpy(blk, tok + kSndSeqOff, sizeof(blk));
-	st = snd_seq_crypt(c, pf, blk, wire_ck, true);
-	const uint32_t seq = pf.des3 ? load_le32(blk) : load_be32(blk);
+	st = snd_seq_crypt(pf, blk, wire_ck, true);
+	const uint32_t seq = snd_seq_number(pf, blk);
 
 	// ---- §1.2.2.4: decrypt confounder | data | pad in place ------------------
 	if (st == KGSS_S_COMPLETE && sealed)
-		st = seal_crypt(c, pf, seq, s, true);
+		st = seal_crypt(pf, seq, s, true);
 
 	// ---- §1.2.2.1: checksum over the plaintext, constant-time compare --------
 	uint8_t ck[kMaxCksumLen];
 	if (st == KGSS_S_COMPLETE)
-		st = make_cksum(c, pf, true, s, ck);
+		st = make_cksum(pf, true, s, ck);
 	uint32_t ok = 0;
 	uint8_t pad = 0;
 	if (st == KGSS_S_COMPLETE) {
