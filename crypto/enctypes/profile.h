@@ -3,9 +3,9 @@
 #ifndef KGSS_CRYPTO_ENCTYPES_PROFILE_H
 #define KGSS_CRYPTO_ENCTYPES_PROFILE_H
 
-#include "crypto/cts.h"
 #include "crypto/enctype.h"
 #include "crypto/mac.h"
+#include "crypto/sweep.h"
 
 namespace kgss {
 
@@ -25,7 +25,7 @@ kgss_status mac_key_init_cmac(mac_key *k, const kgss_block_cipher_class *c, cons
 
 // The backend's stitched CBC + hash engine for cipher class c with an HMAC
 // over hash class h (kgss_crypto.h), or NULL: profiles store it in
-// enc_key::ke.stitch so that the sweep (crypto/cts.h) can use it.
+// enc_key::ke.stitch so that the sweep (crypto/sweep.h) can use it.
 const kgss_cbc_hash_class *backend_stitch(const kgss_crypto_backend *be, const kgss_block_cipher_class *c,
 					  const kgss_hash_class *h);
 

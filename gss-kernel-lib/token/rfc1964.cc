@@ -34,7 +34,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "crypto/cts.h"
+#include "crypto/seg_cipher.h"
 #include "crypto/enctype.h"
 #include "crypto/enctypes/rc4_hmac.h"
 #include "crypto/mac.h"
