@@ -7,7 +7,8 @@
 #                                    crypto/openssl/, */user/, kgss_user.h)
 # Kbuild then builds DEST as an external module (make M=DEST); the same tree
 # is what dkms builds from.  Files are only rewritten when they changed, so
-# Kbuild's incremental build keeps working.
+# Kbuild's incremental build keeps working; core sources no longer in the
+# repository are removed from DEST.
 set -eu
 src=$1 dest=$2
 mkdir -p "$dest"
@@ -22,6 +23,11 @@ for f in "$src"/compat/linux/*.c "$src"/compat/linux/*.h "$src"/compat/linux/shi
 	copy "$f" "glue/$rel"
 done
 cd "$src"
-find gss-kernel-lib crypto lucid iov -type f \( -name '*.cc' -o -name '*.h' \) \
-	! -path 'crypto/openssl/*' ! -path '*/user/*' ! -name kgss_user.h | sort |
-while read -r f; do copy "$src/$f" "$f"; done
+core=$(find gss-kernel-lib crypto lucid iov -type f \( -name '*.cc' -o -name '*.h' \) \
+	! -path 'crypto/openssl/*' ! -path '*/user/*' ! -name kgss_user.h | sort)
+printf '%s\n' "$core" | while read -r f; do copy "$src/$f" "$f"; done
+# A core source removed or moved in the repository since DEST was staged must
+# not linger there: the Kbuild wildcards would still build it.
+cd "$dest"
+find gss-kernel-lib crypto lucid iov -type f \( -name '*.cc' -o -name '*.h' \) 2>/dev/null |
+while read -r f; do printf '%s\n' "$core" | grep -Fqx -- "$f" || rm -f -- "$f"; done
