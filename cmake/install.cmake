@@ -3,7 +3,8 @@
 # and pkg-config files (kgss.pc, kgss-user.pc, kgss-openssl.pc).
 #
 # Layout under the prefix:
-#   include/kgss/{kgss.h,kgss_crypto.h,kgss_user.h}   consumers: #include <kgss.h>
+#   include/kgss/{kgss.h,kgss_crypto.h,kgss_prng.h,kgss_user.h}
+#                                                     consumers: #include <kgss.h>
 #                                                     (include dir = include/kgss)
 #   lib/libkgss.a, libkgss_user.a, libkgss_openssl.a
 #   lib/cmake/kgss/kgssConfig.cmake, kgssConfigVersion.cmake, kgss*Targets.cmake
@@ -17,6 +18,7 @@ set(KGSS_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/kgss)
 install(FILES
   ${PROJECT_SOURCE_DIR}/gss-kernel-lib/include/kgss.h
   ${PROJECT_SOURCE_DIR}/gss-kernel-lib/include/kgss_crypto.h
+  ${PROJECT_SOURCE_DIR}/gss-kernel-lib/include/kgss_prng.h
   ${PROJECT_SOURCE_DIR}/gss-kernel-lib/include/kgss_user.h
   DESTINATION ${KGSS_INSTALL_INCLUDEDIR} COMPONENT dev)
 

@@ -43,6 +43,7 @@ constexpr size_t ENCTYPE_KEY_MAX = 32;   // key_bytes
 constexpr size_t ENCTYPE_CKSUM_MAX = 24; // cksum_len (HMAC-SHA-384-192)
 
 struct enctype;
+struct kdf_ops;
 
 // ---- RFC 1964 per-message algorithms (protocol 0) -------------------------------
 //
@@ -119,6 +120,9 @@ struct enctype_ops {
 	// (Kc/Ke/Ki per kind) and its length.  NULL for RC4.
 	kgss_status (*derive_raw)(const enctype *et, const kgss_crypto_backend *be, const uint8_t *key, uint32_t usage,
 				  derive_kind kind, uint8_t *out, size_t *out_len);
+	// The family's KDF when the three above are the shared kdf_derive_*
+	// (crypto/enctypes/profile.h); NULL otherwise (RC4).
+	const kdf_ops *kdf = nullptr;
 
 	// ---- RFC 3961 encrypt/decrypt over segments ------------------------------
 	// The plaintext is the concatenation of the encrypted segments of segs;

@@ -78,7 +78,7 @@ static void __exit kgss_module_exit(void)
 module_init(kgss_module_init);
 module_exit(kgss_module_exit);
 
-/* The C ABI of kgss.h and kgss_crypto.h. */
+/* The C ABI of kgss.h, kgss_crypto.h and kgss_prng.h. */
 EXPORT_SYMBOL_GPL(kgss_status_string);
 EXPORT_SYMBOL_GPL(kgss_options_init);
 EXPORT_SYMBOL_GPL(kgss_ctx_size);

@@ -7,7 +7,8 @@
 #                                    crypto/openssl/, */user/, kgss_user.h)
 # Kbuild then builds DEST as an external module (make M=DEST); the same tree
 # is what dkms builds from.  Files are only rewritten when they changed, so
-# Kbuild's incremental build keeps working.
+# Kbuild's incremental build keeps working; core sources no longer in the
+# repository are removed from DEST.
 set -eu
 src=$1 dest=$2
 mkdir -p "$dest"

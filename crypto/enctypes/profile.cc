@@ -1,8 +1,9 @@
-// crypto/enctypes/profile.cc - the RFC 3961 encrypt/decrypt/checksum
-// skeletons the families share: MAC-then-encrypt (RFC 3961 simplified
-// profile, RFC 6803), encrypt-then-MAC (RFC 8009), keyed checksums.  Each
-// reads its lengths from the enctype row: conf_len, and cksum_len as the
-// truncated tag length.
+// crypto/enctypes/profile.cc - the RFC 3961 key derivation and
+// encrypt/decrypt/checksum skeletons the families share: Ke / Ki / Kc from a
+// family's KDF (RFC 3961 §5.3, RFC 8009 §5, RFC 6803 §3), MAC-then-encrypt
+// (RFC 3961 simplified profile, RFC 6803), encrypt-then-MAC (RFC 8009),
+// keyed checksums.  Each reads its lengths from the enctype row: conf_len,
+// and cksum_len as the truncated tag length.
 #include "crypto/enctypes/profile.h"
 
 #include "crypto/util.h"
@@ -66,10 +67,112 @@ const kgss_cbc_hash_class *backend_stitch(const kgss_crypto_backend *be, const k
 	return nullptr;
 }
 
-void derive_constant(uint8_t out[5], uint32_t usage, derive_kind kind)
+void derive_constant(uint8_t out[DERIVE_CONSTANT_LEN], uint32_t usage, derive_kind kind)
 {
 	store_be32(out, usage);
 	out[4] = (uint8_t)kind;
+}
+
+// ---- key derivation ---------------------------------------------------------------
+
+static_assert(ENCTYPE_CKSUM_MAX <= ENCTYPE_KEY_MAX, "derived keys are sized by ENCTYPE_KEY_MAX");
+
+size_t derived_key_len(const enctype *et, derive_kind kind)
+{
+	return kind != DERIVE_KE && et->ops->kdf->mac_keys_cksum_len ? et->cksum_len : et->key_bytes;
+}
+
+// The backend classes of et into b: KGSS_S_UNAVAILABLE when one that the
+// keys need is missing.
+static kgss_status kdf_classes(const enctype *et, const kgss_crypto_backend *be, kdf_base *b)
+{
+	b->cls = backend_cipher(be, et->cipher);
+	b->h = backend_hash(be, et->hash);
+	if (!b->cls || (et->ops->kdf->mac == MAC_HMAC && !b->h))
+		return KGSS_S_UNAVAILABLE;
+	return KGSS_S_COMPLETE;
+}
+
+// The keys of kinds[0..n) for usage into out[i] (derived_key_len bytes
+// each).  b->sched is cleared before return.
+static kgss_status kdf_run(const enctype *et, kdf_base *b, uint32_t usage, const derive_kind *kinds,
+			   uint8_t *const *out, size_t n)
+{
+	const kdf_ops *kd = et->ops->kdf;
+	kgss_status st = kd->open(et, b);
+	for (size_t i = 0; i < n && st == KGSS_S_COMPLETE; i++) {
+		uint8_t constant[DERIVE_CONSTANT_LEN];
+		derive_constant(constant, usage, kinds[i]);
+		st = kd->derive(et, b, constant, out[i], derived_key_len(et, kinds[i]));
+	}
+	cmac_key_clear(b->sched);
+	return st;
+}
+
+// Ki or Kc: the family's MAC keyed with the derived key.
+static kgss_status kdf_mac_key(const enctype *et, const kdf_base *b, derive_kind kind, const uint8_t *key,
+			       uint32_t usage, mac_key *out)
+{
+	const size_t len = derived_key_len(et, kind);
+	if (et->ops->kdf->mac == MAC_CMAC)
+		return mac_key_init_cmac(out, b->cls, key, len, usage);
+	return mac_key_init_hmac(out, b->h, key, len, usage);
+}
+
+kgss_status kdf_derive_enc(const enctype *et, const kgss_crypto_backend *be, const uint8_t *key, uint32_t usage,
+			   enc_key *out)
+{
+	wipe(out, sizeof(*out));
+	kdf_base b = {key, nullptr, nullptr, &out->ki.cmac}; // the base schedule lives in out->ki meanwhile
+	if (kdf_classes(et, be, &b) != KGSS_S_COMPLETE)
+		return KGSS_S_UNAVAILABLE;
+	uint8_t ke[ENCTYPE_KEY_MAX]; // secret: wiped before return
+	uint8_t ki[ENCTYPE_KEY_MAX]; // secret: wiped before return
+	const derive_kind kinds[2] = {DERIVE_KE, DERIVE_KI};
+	uint8_t *const keys[2] = {ke, ki};
+	kgss_status st = kdf_run(et, &b, usage, kinds, keys, 2);
+	if (st == KGSS_S_COMPLETE)
+		st = cipher_key_init(&out->ke, b.cls, ke, et->key_bytes);
+	if (st == KGSS_S_COMPLETE)
+		st = kdf_mac_key(et, &b, DERIVE_KI, ki, usage, &out->ki);
+	if (st == KGSS_S_COMPLETE && et->ops->kdf->stitch)
+		out->ke.stitch = backend_stitch(be, b.cls, b.h); // CBC-CTS + HMAC in one sweep
+	if (st != KGSS_S_COMPLETE)
+		enc_key_clear(out);
+	wipe(ke, sizeof(ke));
+	wipe(ki, sizeof(ki));
+	return st;
+}
+
+kgss_status kdf_derive_cksum(const enctype *et, const kgss_crypto_backend *be, const uint8_t *key, uint32_t usage,
+			     mac_key *out)
+{
+	wipe(out, sizeof(*out));
+	kdf_base b = {key, nullptr, nullptr, &out->cmac}; // the base schedule lives in out meanwhile
+	if (kdf_classes(et, be, &b) != KGSS_S_COMPLETE)
+		return KGSS_S_UNAVAILABLE;
+	uint8_t kc[ENCTYPE_KEY_MAX]; // secret: wiped before return
+	const derive_kind kind = DERIVE_KC;
+	uint8_t *const keys[1] = {kc};
+	kgss_status st = kdf_run(et, &b, usage, &kind, keys, 1);
+	if (st == KGSS_S_COMPLETE)
+		st = kdf_mac_key(et, &b, DERIVE_KC, kc, usage, out);
+	if (st != KGSS_S_COMPLETE)
+		mac_key_clear(out);
+	wipe(kc, sizeof(kc));
+	return st;
+}
+
+kgss_status kdf_derive_raw(const enctype *et, const kgss_crypto_backend *be, const uint8_t *key, uint32_t usage,
+			   derive_kind kind, uint8_t *out, size_t *out_len)
+{
+	cmac_key sched; // secret: cleared by kdf_run
+	wipe(&sched, sizeof(sched));
+	kdf_base b = {key, backend_cipher(be, et->cipher), backend_hash(be, et->hash), &sched};
+	uint8_t *const keys[1] = {out};
+	kgss_status st = kdf_run(et, &b, usage, &kind, keys, 1);
+	*out_len = st == KGSS_S_COMPLETE ? derived_key_len(et, kind) : 0;
+	return st;
 }
 
 kgss_status mte_encrypt(const enctype *et, const enc_key *k, const seglist &segs, uint8_t *tag, seg_cipher_mode mode)

@@ -6,7 +6,7 @@
 //                  RFC 4757 §7.2 (MIC) and §7.3 (Wrap); -exp is etype 24.
 // The token itself (framing, header, the order of checksum, SND_SEQ, sealing
 // and pad, the checks on receipt) is gss-kernel-lib/token/rfc1964.cc's.
-#include "crypto/cts.h"
+#include "crypto/seg_cipher.h"
 #include "crypto/enctypes/profile.h"
 #include "crypto/enctypes/rc4_hmac.h"
 #include "crypto/mac.h"

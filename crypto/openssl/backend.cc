@@ -1,6 +1,6 @@
 // crypto/openssl/backend.cc - the OpenSSL 3 backend's private library context
-// and its public entry points: kgss_crypto_openssl() (the primitive table) and
-// kgss_prng_openssl() (RAND_bytes_ex on the private context).
+// and its public entry point kgss_crypto_openssl() (the primitive table); the
+// generator on the same context, kgss_prng_openssl(), is prng.cc.
 //
 // The library context is created at the first call, once, by a thread-safe
 // function-local static.  "default" provides AES, Camellia, DES-EDE3 and the
@@ -12,7 +12,6 @@
 
 #include <openssl/err.h>
 #include <openssl/provider.h>
-#include <openssl/rand.h>
 
 // The lazily built context and backend table rely on C++11 thread-safe
 // initialisation of function-local statics; refuse to build without it.
@@ -89,18 +88,6 @@ kgss_crypto_backend make_backend()
 	return b;
 }
 
-int prng_generate(void *ctx, uint8_t *out, size_t len)
-{
-	(void)ctx;
-	if (len == 0)
-		return 0;
-	const env &e = get_env();
-	if (!e.lib || !out)
-		return -1;
-	// strength 0: the DRBG's default (256 bits for the default provider)
-	return RAND_bytes_ex(e.lib, out, len, 0) == 1 ? 0 : -1;
-}
-
 } // namespace
 
 const env &get_env()
@@ -116,10 +103,4 @@ extern "C" const kgss_crypto_backend *kgss_crypto_openssl(void)
 {
 	static const kgss_crypto_backend backend = kgss::ossl::make_backend();
 	return &backend;
-}
-
-extern "C" const kgss_prng *kgss_prng_openssl(void)
-{
-	static const kgss_prng prng = {kgss::ossl::prng_generate, nullptr};
-	return &prng;
 }

@@ -1,5 +1,6 @@
 /*
- * kgss_crypto.h - the crypto backend and randomness interfaces of libkgss (C99).
+ * kgss_crypto.h - the crypto backend interface of libkgss (C99); the
+ * randomness interface is kgss_prng.h, which this header includes.
  *
  * A backend is a table of primitive *classes*.  Each class is a const struct of
  * function pointers whose first field is the size of the state it works on; the
@@ -24,12 +25,9 @@
 #ifndef KGSS_CRYPTO_H
 #define KGSS_CRYPTO_H
 
-#if defined(__KERNEL__) && !defined(__cplusplus)
-#include <linux/types.h> /* size_t, uint8_t ... uint64_t (kernel C) */
-#else
-#include <stddef.h>
-#include <stdint.h>
-#endif
+/* The randomness interface; it also brings size_t and uint8_t ... uint64_t
+ * (<stddef.h>, <stdint.h>; <linux/types.h> in kernel C). */
+#include "kgss_prng.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -184,37 +182,7 @@ const kgss_crypto_backend *kgss_crypto_builtin_portable(void);
 /* The OpenSSL 3 backend: defined in libkgss_openssl only. */
 const kgss_crypto_backend *kgss_crypto_openssl(void);
 
-/* ---- randomness -------------------------------------------------------------
- * The caller hands in a generator.  generate() fills out[0..len) and returns 0,
- * or returns nonzero on failure (the library then fails the operation: it never
- * uses a zero or partial confounder).  generate() may be called concurrently
- * from several threads on the same ctx. */
-typedef struct kgss_prng {
-	int (*generate)(void *ctx, uint8_t *out, size_t len);
-	void *ctx;
-} kgss_prng;
-
-/* Builtin generator: ChaCha20 keyed by a 32-byte caller seed, a 64-bit block
- * counter advanced atomically (lock-free, safe to share between threads), and
- * a per-call fresh block range, so no two calls ever return the same bytes.
- * The caller owns the state (no allocation) and seeds it from its own entropy
- * source (a kernel: its RNG; user space: getrandom via libkgss_user). */
-typedef struct kgss_chacha_prng {
-	uint32_t key[8];     /* secret: wiped by kgss_chacha_prng_wipe */
-	uint64_t counter;    /* next unused block (updated atomically)  */
-	uint64_t limit;      /* reseed required after this many blocks */
-} kgss_chacha_prng;
-
-/* Seeds st from seed[0..32) and fills *out with a kgss_prng that uses it.
- * Returns nonzero (and leaves st unusable) for NULL arguments or an all-zero
- * seed, the sign of an entropy source that was never read.  generate() fails
- * without writing or consuming anything once a request would pass st->limit;
- * the owner then re-initialises with a fresh seed. */
-int kgss_chacha_prng_init(kgss_chacha_prng *st, const uint8_t seed[32], kgss_prng *out);
-void kgss_chacha_prng_wipe(kgss_chacha_prng *st);
-
-/* OpenSSL RAND_bytes as a kgss_prng (libkgss_openssl only). */
-const kgss_prng *kgss_prng_openssl(void);
+/* ---- randomness: kgss_prng.h (included above) ------------------------------ */
 
 #ifdef __cplusplus
 }

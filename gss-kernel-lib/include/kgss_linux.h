@@ -1,8 +1,8 @@
 /*
  * kgss_linux.h - what the kgss.ko kernel module adds to kgss.h (C99).
  *
- * kgss.ko exports the whole C ABI of kgss.h and kgss_crypto.h to other
- * modules (EXPORT_SYMBOL_GPL) plus the three calls below.  Build and
+ * kgss.ko exports the whole C ABI of kgss.h, kgss_crypto.h and kgss_prng.h
+ * to other modules (EXPORT_SYMBOL_GPL) plus the three calls below.  Build and
  * contexts: docs/kernel.md.  In short:
  *   - imports and kgss_ctx_free: process context (they may sleep: the
  *     allocator below and the kernel crypto API allocate with GFP_KERNEL);

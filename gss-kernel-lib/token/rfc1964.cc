@@ -33,7 +33,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "crypto/cts.h"
+#include "crypto/seg_cipher.h"
 #include "crypto/enctype.h"
 #include "crypto/seglist.h"
 #include "crypto/util.h"

@@ -8,7 +8,7 @@
 
 #include <openssl/evp.h>
 
-#include "crypto/builtin/chacha.h"
+#include "crypto/prng/chacha.h"
 #include "crypto/util.h"
 #include "prims_util.h"
 

@@ -5,10 +5,10 @@
 
 #include <cstring>
 
-#include "crypto/cts.h"
 #include "crypto/kdf.h"
 #include "crypto/mac.h"
 #include "crypto/nfold.h"
+#include "crypto/seg_cipher.h"
 #include "kat_util.h"
 
 using kt::bytes;

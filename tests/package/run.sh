@@ -23,7 +23,7 @@ prefix=$work/prefix
 
 echo "== cmake --install $build --prefix $prefix"
 cmake --install "$build" --prefix "$prefix" >"$work/install.log"
-for f in include/kgss/kgss.h include/kgss/kgss_crypto.h include/kgss/kgss_user.h \
+for f in include/kgss/kgss.h include/kgss/kgss_crypto.h include/kgss/kgss_prng.h include/kgss/kgss_user.h \
          lib/libkgss.a lib/libkgss_user.a lib/libkgss_openssl.a \
          lib/cmake/kgss/kgssConfig.cmake lib/cmake/kgss/kgssConfigVersion.cmake \
          lib/pkgconfig/kgss.pc lib/pkgconfig/kgss-user.pc lib/pkgconfig/kgss-openssl.pc; do

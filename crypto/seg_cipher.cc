@@ -1,23 +1,10 @@
-// crypto/cts.cc - CBC-CTS (RFC 3962 §5), CBC and a stream cipher over the
-// encrypted segments of a seglist, in place; and the cipher+MAC sweep.
-#include "crypto/cts.h"
+// crypto/seg_cipher.cc - CBC-CTS (RFC 3962 §5), CBC and a stream cipher over
+// the encrypted segments of a seglist, in place.
+#include "crypto/seg_cipher.h"
 
 #include "crypto/util.h"
 
 namespace kgss {
-
-// Moves cu to the next encrypted segment with bytes left at or after it;
-// false at the end of the list.
-static bool cur_norm(const seglist &sl, seg_cursor *cu, seg *s)
-{
-	while (cu->idx < sl.count()) {
-		if (sl.at(cu->idx, s) && s->enc && cu->off < s->len)
-			return true;
-		cu->idx++;
-		cu->off = 0;
-	}
-	return false;
-}
 
 // Copy n encrypted-stream bytes at *cu into buf (gather) or from buf
 // (scatter), advancing *cu.  False if the list ends first.
@@ -25,7 +12,7 @@ static bool seg_copy(const seglist &sl, seg_cursor *cu, uint8_t *buf, size_t n, 
 {
 	seg s;
 	while (n) {
-		if (!cur_norm(sl, cu, &s))
+		if (!seg_cursor_norm(sl, cu, &s))
 			return false;
 		size_t t = min_of(s.len - cu->off, n);
 		if (to_segs)
@@ -167,7 +154,7 @@ kgss_status seg_cipher_run(seg_cipher *c, size_t limit)
 	seg s;
 	if (c->mode == SEGC_STREAM) {
 		while (c->done < lim) {
-			if (!cur_norm(sl, &c->cur, &s))
+			if (!seg_cursor_norm(sl, &c->cur, &s))
 				return KGSS_S_FAILURE;
 			size_t t = min_of(s.len - c->cur.off, lim - c->done);
 			if (c->sc->apply(c->st, s.p + c->cur.off, t) != 0)
@@ -182,7 +169,7 @@ kgss_status seg_cipher_run(seg_cipher *c, size_t limit)
 	if (end > c->done)
 		end = c->done + (end - c->done) / bs * bs;
 	while (c->done < end) {
-		if (!cur_norm(sl, &c->cur, &s))
+		if (!seg_cursor_norm(sl, &c->cur, &s))
 			return KGSS_S_FAILURE;
 		size_t avail = s.len - c->cur.off;
 		if (avail >= bs) { // whole blocks in place, straight to the backend
@@ -208,164 +195,6 @@ kgss_status seg_cipher_run(seg_cipher *c, size_t limit)
 }
 
 kgss_status seg_cipher_all(seg_cipher *c) { return seg_cipher_run(c, c->total); }
-
-// ---- the sweep ------------------------------------------------------------------
-
-namespace {
-struct mac_cursor {
-	size_t idx, off;
-	size_t encpos; // encrypted bytes passed
-};
-} // namespace
-
-// MACs segments from *mc on: encrypted bytes only below enc_limit, at most
-// budget bytes in all.  Returns true when the end of the list is reached.
-static bool mac_advance(mac_run *m, const seglist &sl, mac_cursor *mc, size_t enc_limit, size_t budget)
-{
-	seg s;
-	while (mc->idx < sl.count()) {
-		if (!sl.at(mc->idx, &s) || mc->off >= s.len) {
-			mc->idx++;
-			mc->off = 0;
-			continue;
-		}
-		if (budget == 0)
-			return false;
-		size_t t = min_of(s.len - mc->off, budget);
-		if (s.enc) {
-			if (mc->encpos >= enc_limit)
-				return false;
-			t = min_of(t, enc_limit - mc->encpos);
-			mc->encpos += t;
-		}
-		if (m)
-			mac_update(m, s.p + mc->off, t);
-		mc->off += t;
-		budget -= t;
-	}
-	return true;
-}
-
-// The two-pass sweep from wherever c and mc stand to the end of the list.
-static kgss_status sweep_rest(seg_cipher *c, mac_run *m, sweep_order order, mac_cursor *mc)
-{
-	const seglist &sl = *c->segs;
-	kgss_status st;
-	if (order == SWEEP_MAC_FIRST) {
-		bool end;
-		do {
-			end = mac_advance(m, sl, mc, c->total, kSweepChunk);
-			st = seg_cipher_run(c, mc->encpos);
-			if (st != KGSS_S_COMPLETE)
-				return st;
-		} while (!end);
-	} else {
-		while (c->done < c->total) {
-			size_t before = c->done;
-			st = seg_cipher_run(c, min_of(c->done + kSweepChunk, c->total));
-			if (st != KGSS_S_COMPLETE)
-				return st;
-			if (c->done == before) // cannot happen (chunk >= two blocks); never spin
-				return KGSS_S_FAILURE;
-			mac_advance(m, sl, mc, c->done, (size_t)-1);
-		}
-		mac_advance(m, sl, mc, c->total, (size_t)-1);
-	}
-	return c->done == c->total ? KGSS_S_COMPLETE : KGSS_S_FAILURE;
-}
-
-// Two-pass from the common position c->done == mc->encpos up to the
-// block-aligned encrypted offset t <= c->body; both stand at t afterwards.
-static kgss_status sweep_to(seg_cipher *c, mac_run *m, sweep_order order, mac_cursor *mc, size_t t)
-{
-	const seglist &sl = *c->segs;
-	kgss_status st;
-	if (order == SWEEP_MAC_FIRST) {
-		mac_advance(m, sl, mc, t, (size_t)-1);
-		st = seg_cipher_run(c, t);
-	} else {
-		st = seg_cipher_run(c, t);
-		mac_advance(m, sl, mc, c->done, (size_t)-1);
-	}
-	if (st == KGSS_S_COMPLETE && (c->done != t || mc->encpos != t))
-		st = KGSS_S_FAILURE;
-	return st;
-}
-
-// The engine is usable for this cipher and MAC: an HMAC over its hash, a
-// CBC schedule of one of its cipher classes.
-static bool stitch_fits(const seg_cipher *c, const mac_run *m)
-{
-	const kgss_cbc_hash_class *e = c->stitch;
-	return e && m && c->mode != SEGC_STREAM && m->kind == MAC_HMAC && m->h.k && m->h.k->h == e->hash &&
-	       (c->bc == e->cipher_a || c->bc == e->cipher_b) && e->encrypt && e->decrypt && e->unit != 0 &&
-	       e->unit % 16 == 0 && e->unit == e->hash->block_size && c->bc->block_size == 16;
-}
-
-// Stitched runs where the positions allow (see cts.h), two-pass steps in
-// between to reach them; the rest two-pass once no further run is possible.
-static kgss_status sweep_stitched(seg_cipher *c, mac_run *m, sweep_order order, mac_cursor *mc)
-{
-	const seglist &sl = *c->segs;
-	const kgss_cbc_hash_class *e = c->stitch;
-	const size_t unit = e->unit;
-	const int hash_output = order == SWEEP_CIPHER_FIRST;
-	seg s;
-	for (;;) {
-		const size_t pos = c->done; // == mc->encpos
-		if (pos + unit > c->body)
-			break;
-		// SIGN_ONLY segments at this point go to the MAC; then both cursors
-		// must stand on the same byte of the same encrypted segment.
-		mac_advance(m, sl, mc, pos, (size_t)-1);
-		if (!cur_norm(sl, &c->cur, &s) || mc->idx != c->cur.idx || mc->off != c->cur.off || mc->encpos != pos)
-			break;
-		const size_t lead = (size_t)((unit - m->h.fed % unit) % unit); // bytes to the MAC's next block
-		if (lead % 16 != 0)
-			break; // SIGN_ONLY bytes put the MAC off the cipher's blocks for good
-		kgss_status st;
-		if (lead != 0) {
-			if (pos + lead + unit > c->body)
-				break;
-			st = sweep_to(c, m, order, mc, pos + lead);
-		} else {
-			const size_t avail = min_of(s.len - c->cur.off, c->body - pos);
-			const size_t n = avail / unit;
-			if (n == 0) { // a partial unit left in this segment: to its end, two-pass
-				st = sweep_to(c, m, order, mc, pos + (avail + 15) / 16 * 16);
-			} else {
-				uint8_t *p = s.p + c->cur.off;
-				const size_t len = n * unit;
-				int rc = c->decrypt ? e->decrypt(c->ks, c->iv, m->h.st, p, n, hash_output)
-						    : e->encrypt(c->ks, c->iv, m->h.st, p, n, hash_output);
-				if (rc != 0)
-					return KGSS_S_FAILURE;
-				m->h.fed += len;
-				c->done += len;
-				c->cur.off += len;
-				mc->encpos += len;
-				mc->off += len;
-				st = KGSS_S_COMPLETE;
-			}
-		}
-		if (st != KGSS_S_COMPLETE)
-			return st;
-	}
-	return sweep_rest(c, m, order, mc);
-}
-
-// Below this many whole units in the message the engine does not pay for
-// its set-up (decryption round keys, the unit it cannot overlap, the
-// lead-in): 128-byte messages measured ~10 % slower with it.
-constexpr size_t kStitchMinUnits = 8;
-
-kgss_status sweep(seg_cipher *c, mac_run *m, sweep_order order)
-{
-	mac_cursor mc = {0, 0, 0};
-	if (stitch_fits(c, m) && c->body >= kStitchMinUnits * c->stitch->unit)
-		return sweep_stitched(c, m, order, &mc);
-	return sweep_rest(c, m, order, &mc);
-}
 
 void zero_enc_segs(const seglist &segs)
 {

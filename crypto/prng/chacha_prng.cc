@@ -1,4 +1,4 @@
-// crypto/builtin/chacha_prng.cc - the builtin generator of kgss_crypto.h:
+// crypto/prng/chacha_prng.cc - the builtin generator of kgss_prng.h:
 // ChaCha20 (RFC 8439 section 2.3 block function) keyed by a 32-byte caller
 // seed, used as a counter-mode keystream with a zero nonce and a 64-bit block
 // counter.  Each generate() call reserves its own fresh range of blocks with
@@ -10,9 +10,9 @@
 // when the whole range fits below st->limit, so a failing call leaves it
 // untouched and the counter can never overrun the limit or wrap around to
 // blocks already handed out, whatever lengths callers pass.
-#include "crypto/builtin/chacha.h"
+#include "crypto/prng/chacha.h"
 #include "crypto/util.h"
-#include "kgss_crypto.h"
+#include "kgss_prng.h"
 
 namespace kgss {
 

@@ -1,5 +1,5 @@
-// crypto/cts.h - ciphers over a seglist, in place, and the one-sweep driver
-// that runs a cipher and a MAC together over a message.
+// crypto/seg_cipher.h - ciphers over a seglist, in place (the sweep that runs
+// one together with a MAC is crypto/sweep.h).
 //
 // seg_cipher enciphers or deciphers the *encrypted* segments of a seglist
 // (seg.enc; SIGN_ONLY segments are never touched) as one byte stream:
@@ -15,14 +15,13 @@
 // directly; a block straddling segments is gathered into a stack block,
 // processed and scattered back.  The IV starts at zero (Kerberos always
 // starts from the zero cipher state) unless the caller sets c.iv after init.
-#ifndef KGSS_CRYPTO_CTS_H
-#define KGSS_CRYPTO_CTS_H
+#ifndef KGSS_CRYPTO_SEG_CIPHER_H
+#define KGSS_CRYPTO_SEG_CIPHER_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "crypto/keys.h"
-#include "crypto/mac.h"
 #include "crypto/seglist.h"
 
 namespace kgss {
@@ -34,6 +33,19 @@ struct seg_cursor {
 	size_t idx;
 	size_t off;
 };
+
+// Moves cu to the next encrypted segment with bytes left at or after it
+// (*s: that segment); false at the end of the list.
+inline bool seg_cursor_norm(const seglist &sl, seg_cursor *cu, seg *s)
+{
+	while (cu->idx < sl.count()) {
+		if (sl.at(cu->idx, s) && s->enc && cu->off < s->len)
+			return true;
+		cu->idx++;
+		cu->off = 0;
+	}
+	return false;
+}
 
 struct seg_cipher {
 	const seglist *segs;
@@ -63,28 +75,6 @@ kgss_status seg_cipher_init_stream(seg_cipher *c, const seglist &segs, const kgs
 kgss_status seg_cipher_run(seg_cipher *c, size_t limit);
 // Whole message.
 kgss_status seg_cipher_all(seg_cipher *c);
-
-// The one-sweep driver.  The message is processed in chunks of kSweepChunk
-// bytes so that each chunk is still in cache for the second operation:
-//   SWEEP_MAC_FIRST     MAC a chunk, then encipher it (MAC-then-encrypt
-//                       profiles, encryption side: the MAC sees plaintext);
-//   SWEEP_CIPHER_FIRST  encipher/decipher a chunk, then MAC it (decryption
-//                       side of MAC-then-encrypt: the MAC sees plaintext;
-//                       encryption side of encrypt-then-MAC: ciphertext).
-// The MAC covers every segment of the list in order (encrypted and
-// SIGN_ONLY); m may be NULL (cipher only).  The MAC is neither begun nor
-// ended here.
-// When the cipher key has a stitched engine (cipher_key::stitch), m is an
-// HMAC over that engine's hash and the message has at least eight hash
-// blocks to encipher, runs of whole hash blocks inside one
-// encrypted segment, where the MAC and the cipher stand at the same byte and
-// the MAC at a block boundary, go to the engine in one pass (the MAC sees the
-// cipher's input for SWEEP_MAC_FIRST, its output for SWEEP_CIPHER_FIRST);
-// the bytes before such a run, blocks straddling segments, SIGN_ONLY
-// segments and the CTS tail take the two-pass path.  Same bytes either way.
-constexpr size_t kSweepChunk = 4096;
-enum sweep_order : uint8_t { SWEEP_MAC_FIRST = 1, SWEEP_CIPHER_FIRST = 2 };
-kgss_status sweep(seg_cipher *c, mac_run *m, sweep_order order);
 
 // Zero every encrypted segment (used when a decryption is rejected).
 void zero_enc_segs(const seglist &segs);

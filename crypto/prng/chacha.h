@@ -1,7 +1,7 @@
-// crypto/builtin/chacha.h - the ChaCha20 block function (RFC 8439 section 2.3)
+// crypto/prng/chacha.h - the ChaCha20 block function (RFC 8439 section 2.3)
 // behind the builtin PRNG (chacha_prng.cc).  Internal; exposed for tests.
-#ifndef KGSS_CRYPTO_BUILTIN_CHACHA_H
-#define KGSS_CRYPTO_BUILTIN_CHACHA_H
+#ifndef KGSS_CRYPTO_PRNG_CHACHA_H
+#define KGSS_CRYPTO_PRNG_CHACHA_H
 
 #include <stddef.h>
 #include <stdint.h>
