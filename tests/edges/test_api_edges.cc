@@ -93,6 +93,11 @@ TEST(api_edges, wrap_into_null_output_with_a_message_is_refused)
 		POINTERS_EQUAL(nullptr, out.value);
 		LONGS_EQUAL(seq, send_seq(p.a));
 		LONGS_EQUAL(draws, p.a.prng.calls);
+		// An empty message into {0, NULL}: still no room for the token.
+		in.length = 0;
+		LONGS_EQUAL(KGSS_S_FAILURE, kgss_wrap(p.a, 1, 0, &in, &cs, &out));
+		LONGS_EQUAL(0, out.length);
+		LONGS_EQUAL(seq, send_seq(p.a));
 		check_usable(p.a, p.b);
 	}
 }
@@ -152,6 +157,7 @@ TEST(api_edges, mic_iov_calls_refuse_bad_or_missing_mic_token)
 		kgss_iov unknown[2] = {iov(KGSS_IOV_DATA, d), kgss_iov{99, {t1.size(), t1.data()}}};
 		LONGS_EQUAL(KGSS_S_FAILURE, kgss_get_mic_iov_length(p.a, 0, unknown, 2));
 		LONGS_EQUAL(KGSS_S_FAILURE, kgss_get_mic_iov(p.a, 0, unknown, 2));
+		LONGS_EQUAL(KGSS_S_FAILURE, kgss_verify_mic_iov(p.b, nullptr, unknown, 2));
 		kgss_iov twice[3] = {iov(KGSS_IOV_DATA, d), iov(KGSS_IOV_MIC_TOKEN, t1), iov(KGSS_IOV_MIC_TOKEN, t2)};
 		LONGS_EQUAL(KGSS_S_FAILURE, kgss_get_mic_iov_length(p.a, 0, twice, 3));
 		LONGS_EQUAL(KGSS_S_FAILURE, kgss_get_mic_iov(p.a, 0, twice, 3));
@@ -356,6 +362,31 @@ TEST(api_edges, rfc1964_pad_inside_data_with_an_empty_last_data)
 				LONGS_EQUAL(0, u[2].buffer.length);
 				CHECK(memcmp(body.data(), msg.data(), n) == 0);
 			}
+		}
+	}
+}
+
+// RFC 1964 without a PADDING buffer: the pad goes to the TRAILER (its length
+// reported by the length call), and HEADER | DATA | TRAILER opens again.
+TEST(api_edges, rfc1964_pad_in_the_trailer)
+{
+	for (int etype : kt::compiled_in(kRfc1964)) {
+		pair p(etype);
+		CHECK(p.ok());
+		for (size_t n : {0, 5, 8, 21}) {
+			const bytes msg = message(n);
+			bytes d = msg;
+			kgss_iov v[3] = {iov_empty(KGSS_IOV_HEADER), iov(KGSS_IOV_DATA, d), iov_empty(KGSS_IOV_TRAILER)};
+			LONGS_EQUAL(KGSS_S_COMPLETE, kgss_wrap_iov_length(p.a, 1, 0, nullptr, v, 3));
+			const size_t pad = etype == 16 ? 8 - n % 8 : 1; // RFC 1964 §1.2.2.3, RFC 4757 §7.3
+			LONGS_EQUAL(pad, v[2].buffer.length);
+			bytes hdr(v[0].buffer.length), trl(pad);
+			v[0] = iov(KGSS_IOV_HEADER, hdr);
+			v[2] = iov(KGSS_IOV_TRAILER, trl);
+			LONGS_EQUAL(KGSS_S_COMPLETE, kgss_wrap_iov(p.a, 1, 0, nullptr, v, 3));
+			LONGS_EQUAL(pad, v[2].buffer.length);
+			LONGS_EQUAL(KGSS_S_COMPLETE, kgss_unwrap_iov(p.b, nullptr, nullptr, v, 3));
+			CHECK(d == msg);
 		}
 	}
 }

@@ -34,12 +34,14 @@ namespace {
 // can fail) like any other.
 enum { ENG_SHA1, ENG_SHA256, ENG_SHA384, ENG_N };
 kgss_cbc_hash_class g_engines[ENG_N];
+long g_engine_calls = 0; // engine runs since engine_backend()
 
 template <int I, bool Decrypt>
 int engine_run(const void *ks, uint8_t *iv, void *st, uint8_t *data, size_t nunits, int hash_output)
 {
 	const kgss_cbc_hash_class &e = g_engines[I];
 	const size_t len = nunits * e.unit;
+	g_engine_calls++;
 	if (!hash_output)
 		e.hash->update(st, data, len);
 	const int rc = Decrypt ? e.cipher_a->cbc_decrypt(ks, iv, data, len / 16)
@@ -51,8 +53,12 @@ int engine_run(const void *ks, uint8_t *iv, void *st, uint8_t *data, size_t nuni
 	return 0;
 }
 
-const kgss_crypto_backend *engine_backend()
+// The fault backend with the three reference engines, each first passed
+// through `defect` when given.
+using engine_defect = std::function<void(kgss_cbc_hash_class &)>;
+const kgss_crypto_backend *engine_backend(const engine_defect &defect = nullptr)
 {
+	g_engine_calls = 0;
 	static kgss_crypto_backend b;
 	b = *kf::fault_backend();
 	b.name = "faults+engine";
@@ -71,6 +77,9 @@ const kgss_crypto_backend *engine_backend()
 	g_engines[ENG_SHA256].decrypt = engine_run<ENG_SHA256, true>;
 	g_engines[ENG_SHA384].encrypt = engine_run<ENG_SHA384, false>;
 	g_engines[ENG_SHA384].decrypt = engine_run<ENG_SHA384, true>;
+	if (defect)
+		for (kgss_cbc_hash_class &e : g_engines)
+			defect(e);
 	b.cbc_sha1 = &g_engines[ENG_SHA1];
 	b.cbc_sha256 = &g_engines[ENG_SHA256];
 	b.cbc_sha384 = &g_engines[ENG_SHA384];
@@ -376,5 +385,41 @@ TEST(fault_pairs, stitched_engine_same_tokens_and_clean_failures)
 			if (o.name.find("sealed") != std::string::npos)
 				runs += sweep_op("etype " + std::to_string(etype) + " engine", make, o, big, false);
 		printf("fault pairs: etype %d with a stitched engine: %ld failures, all clean\n", etype, runs);
+	}
+}
+
+// An engine that does not fit the keys it would serve -- another hash or
+// cipher, a missing function, a unit that is not the hash block or not whole
+// cipher blocks -- is never called: the tokens are the portable backend's.
+TEST(fault_pairs, unfit_stitched_engines_are_never_used)
+{
+	const kgss_crypto_backend *camellia = kgss_crypto_builtin_portable();
+	const struct {
+		const char *what;
+		engine_defect defect;
+	} unfit[] = {
+		{"other hash", [](kgss_cbc_hash_class &e) { e.hash = kf::fault_backend()->md5; }},
+		{"other cipher", [camellia](kgss_cbc_hash_class &e) { e.cipher_a = camellia->camellia128; }},
+		{"no encrypt", [](kgss_cbc_hash_class &e) { e.encrypt = nullptr; }},
+		{"no decrypt", [](kgss_cbc_hash_class &e) { e.decrypt = nullptr; }},
+		{"unit 0", [](kgss_cbc_hash_class &e) { e.unit = 0; }},
+		{"unit not the hash block", [](kgss_cbc_hash_class &e) { e.unit = e.unit == 64 ? 128 : 64; }},
+		{"unit not whole blocks", [](kgss_cbc_hash_class &e) { e.unit += 8; }},
+	};
+	const bytes msg = message(1500);
+	for (int etype : kt::compiled_in({17, 19, 20})) {
+		for (const auto &u : unfit) {
+			pair ref(etype, kgss_crypto_builtin_portable()), eng(etype, engine_backend(u.defect));
+			CHECK(ref.ok() && eng.ok());
+			kf::plan().reset();
+			const bytes tok = wrap(eng.a, true, msg);
+			CHECK_TEXT(tok == wrap(ref.a, true, msg), u.what);
+			check_unwraps(eng.b, tok, msg);
+			LONGS_EQUAL_TEXT(0, g_engine_calls, u.what);
+		}
+		// The control: the fitting engine is used.
+		pair eng(etype, engine_backend());
+		check_unwraps(eng.b, wrap(eng.a, true, msg), msg);
+		CHECK(g_engine_calls > 0);
 	}
 }
