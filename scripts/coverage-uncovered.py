@@ -6,15 +6,17 @@ Reads the gcovr --json detail report that scripts/coverage.sh writes
 never executed and every line with a branch never taken, each with its
 source text:
 
-    == crypto/cts.cc: 14 lines, 9 branch lines uncovered
-    L   19  |	if (len < 16)
-    B  121  1/2 |		return -1;
+    == crypto/cts.cc: 8 lines, 15 branch lines uncovered
+    B   28   1/2 |		if (!cur_norm(sl, cu, &s))
+    L   29       |			return false;
 
-"L" = line never executed, "B" = line executed but some branch outcome
-never taken ("taken/total").  The last line gives the totals, which must
-agree with coverage-summary.json (same gcovr run, same filters).  Output
-goes to OUT_TXT (default: stdout).  The file is meant for diffs between
-runs and for docs/coverage.md's table of what stays uncovered.
+"L" = line never executed (with its branches, if any, none taken), "B" =
+line executed but some branch outcome never taken ("taken/total").  Then
+one line per top-level folder (gss-kernel-lib/, crypto/, lucid/, iov/)
+and the totals, which must agree with coverage-summary.json (same gcovr
+run, same filters).  Output goes to OUT_TXT (default: stdout).  The file
+is meant for diffs between runs and for docs/coverage.md's table of what
+stays uncovered.
 """
 import json
 import os
@@ -29,6 +31,7 @@ def main(argv):
     out = open(argv[2], "w") if len(argv) == 3 else sys.stdout
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     tot_lines = tot_lines_cov = tot_br = tot_br_cov = 0
+    folders = {}  # top-level folder -> [lines, covered, branches, taken]
     report = []
     for f in sorted(detail["files"], key=lambda f: f["file"]):
         try:
@@ -37,6 +40,7 @@ def main(argv):
             src = []
         missing = []
         n_lines = n_branch_lines = 0
+        fold = folders.setdefault(f["file"].split("/")[0], [0, 0, 0, 0])
         for ln in sorted(f["lines"], key=lambda ln: ln["line_number"]):
             if ln.get("gcovr/noncode") or ln.get("gcovr/excluded"):
                 continue
@@ -49,9 +53,13 @@ def main(argv):
             taken = sum(1 for b in brs if b["count"] > 0)
             tot_br += len(brs)
             tot_br_cov += taken
+            fold[0] += 1
+            fold[1] += ln["count"] > 0
+            fold[2] += len(brs)
+            fold[3] += taken
             if ln["count"] == 0:
                 n_lines += 1
-                missing.append("L %4d       |%s" % (no, text))
+                missing.append("L %4d %5s |%s" % (no, "0/%d" % len(brs) if brs else "", text))
             elif taken < len(brs):
                 n_branch_lines += 1
                 missing.append("B %4d %5s |%s" % (no, "%d/%d" % (taken, len(brs)), text))
@@ -61,6 +69,10 @@ def main(argv):
             report.append("")
     for r in report:
         out.write(r + "\n")
+    for name in sorted(folders):
+        n, c, b, t = folders[name]
+        out.write("folder %s: lines %d/%d (%.1f %%), branches %d/%d (%.1f %%)\n" % (
+            name + "/", c, n, 100.0 * c / max(n, 1), t, b, 100.0 * t / max(b, 1)))
     out.write("totals: lines %d/%d (%.1f %%), branches %d/%d (%.1f %%)\n" % (
         tot_lines_cov, tot_lines, 100.0 * tot_lines_cov / max(tot_lines, 1),
         tot_br_cov, tot_br, 100.0 * tot_br_cov / max(tot_br, 1)))

@@ -152,3 +152,20 @@ TEST(import_edges, into_memory_smaller_than_its_alignment_slack)
 			LONGS_EQUAL(0xee, b);
 	}
 }
+
+// A backend whose SHA-1 slot holds a hash of 16-byte digests passes the
+// import's class checks (widths within the limits) but cannot give DES3 its
+// 20-byte SGN_CKSUM (RFC 1964 §1.2.1.1 with SGN_ALG 04 00): the import
+// fails and builds nothing.  (RFC 4121 enctypes truncate their checksum and
+// cannot tell such a hash from SHA-1.)
+TEST(import_edges, des3_on_a_sha1_slot_of_the_wrong_width)
+{
+	kt::require_enctype(16);
+	kgss_crypto_backend b = *kgss_crypto_builtin_portable();
+	// MD5 (built with RC4), else SHA-1 declaring 16-byte digests (the
+	// import fails before anything sized by that width is written).
+	kgss_hash_class narrow = *b.sha1;
+	narrow.digest_size = 16;
+	b.sha1 = b.md5 != nullptr ? b.md5 : &narrow;
+	LONGS_EQUAL(KGSS_S_FAILURE, import_checked(lucid(16, key_for(16), true), &b));
+}
