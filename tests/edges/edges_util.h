@@ -29,6 +29,7 @@ const etype_info &info_of(int32_t etype);
 bytes key_for(int32_t etype, int salt = 0);
 
 // A lucid v1 context of etype's own protocol (RFC 1964 algorithms stated).
+// It points at key: key must outlive it.
 kgss_lucid_context_v1 lucid(int32_t etype, const bytes &key, bool initiator);
 // Protocol 1 with an acceptor subkey (have_acceptor_subkey = 1) and, when
 // ctx_key is not NULL, the context key beside it.

@@ -279,7 +279,8 @@ TEST_GROUP(fault_pairs)
 TEST(fault_pairs, import_two_failures)
 {
 	for (int etype : kt::compiled_in({16, 17, 18, 19, 20, 23, 24, 25, 26})) {
-		const kgss_lucid_context_v1 l = lucid(etype, key_for(etype), true);
+		const bytes key = key_for(etype); // outlives l, which points at it
+		const kgss_lucid_context_v1 l = lucid(etype, key, true);
 		long calls;
 		{
 			box b;

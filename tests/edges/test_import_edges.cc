@@ -88,7 +88,8 @@ TEST(import_edges, options_ending_before_crypto_keep_the_builtin_backend)
 		kgss_crypto_backend other = *kgss_crypto_builtin_portable();
 		other.name = "not-to-be-read";
 		o.crypto = &other;
-		const kgss_lucid_context_v1 l = lucid(etype, key_for(etype), true);
+		const bytes key = key_for(etype); // outlives l, which points at it
+		const kgss_lucid_context_v1 l = lucid(etype, key, true);
 		std::vector<uint8_t> mem(kgss_ctx_size());
 		kgss_ctx *c = nullptr;
 		LONGS_EQUAL(KGSS_S_COMPLETE, kgss_import_lucid_v1_into(mem.data(), mem.size(), &l, &o, &c));
@@ -142,7 +143,8 @@ TEST(import_edges, prng_without_generate_is_no_prng)
 TEST(import_edges, into_memory_smaller_than_its_alignment_slack)
 {
 	for (int etype : kt::compiled_in({18, 23})) {
-		const kgss_lucid_context_v1 l = lucid(etype, key_for(etype), true);
+		const bytes key = key_for(etype); // outlives l, which points at it
+		const kgss_lucid_context_v1 l = lucid(etype, key, true);
 		alignas(16) uint8_t buf[64];
 		memset(buf, 0xee, sizeof(buf));
 		kgss_ctx *c = reinterpret_cast<kgss_ctx *>(buf);
