@@ -25,9 +25,10 @@ bool tick(const char *fn)
 	static const bool trace = getenv("KGSS_FAULT_TRACE") != nullptr;
 	fault_plan &p = plan();
 	p.calls++;
+	const bool fail = (p.fail_at != 0 && p.calls == p.fail_at) || (p.fail_also != 0 && p.calls == p.fail_also);
 	if (trace)
-		fprintf(stderr, "fault-trace: call %ld %s%s\n", p.calls, fn, p.calls == p.fail_at ? " FAILS" : "");
-	if (p.fail_at != 0 && p.calls == p.fail_at) {
+		fprintf(stderr, "fault-trace: call %ld %s%s\n", p.calls, fn, fail ? " FAILS" : "");
+	if (fail) {
 		p.failures++;
 		return true;
 	}

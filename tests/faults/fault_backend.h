@@ -4,10 +4,11 @@
 // primitive class function that can fail (block cipher init / ecb / cbc /
 // cbc_mac, stream init / apply, hash init / update / final / copy) is
 // numbered from 1 in a global plan, and the call whose number is
-// plan.fail_at fails: it returns nonzero without doing its work, or, for
-// hash update (which returns void), latches a failure that the state's
-// final() and copy() then report, as the kgss_crypto.h contract says.
-// clear() never fails and is not counted.  fail_at = 0 never fails.
+// plan.fail_at (or plan.fail_also: a second failure in the same run) fails:
+// it returns nonzero without doing its work, or, for hash update (which
+// returns void), latches a failure that the state's final() and copy() then
+// report, as the kgss_crypto.h contract says.  clear() never fails and is
+// not counted.  0 never fails.
 //
 // The wrappers keep the inner classes' state sizes, so contexts built on
 // the fault backend have the same layout as on the builtin one.
@@ -23,11 +24,13 @@ namespace kf {
 struct fault_plan {
 	long calls = 0;    // counted calls since the last reset
 	long fail_at = 0;  // call number that fails; 0: none
+	long fail_also = 0; // a second call number that fails; 0: none
 	long failures = 0; // failures injected since the last reset
-	void reset(long fail = 0)
+	void reset(long fail = 0, long also = 0)
 	{
 		calls = 0;
 		fail_at = fail;
+		fail_also = also;
 		failures = 0;
 	}
 };
