@@ -4,7 +4,7 @@
 // primitive, the RFC 4757 usage translation, the profiles' refusals of keys
 // and lengths they cannot take (crypto/enctypes/profile.h, rc4_hmac.h), MAC
 // runs without a key (crypto/mac.h), HMAC keys longer than a block, the KDF
-// bounds (crypto/kdf.h, nfold.h), the segment ciphers' refusals (crypto/cts.h)
+// bounds (crypto/kdf.h, nfold.h), the segment ciphers' refusals (crypto/seg_cipher.h)
 // and the ChaCha PRNG's NULL arguments (kgss_crypto.h).  Each refusal is a
 // status, never a crash, and writes no partial result.
 #include <string.h>
@@ -13,7 +13,8 @@
 #include <string>
 
 #include "CppUTest/TestHarness.h"
-#include "crypto/cts.h"
+#include "crypto/seg_cipher.h"
+#include "crypto/sweep.h"
 #include "crypto/enctype.h"
 #include "crypto/enctypes/profile.h"
 #include "crypto/enctypes/rc4_hmac.h"
