@@ -31,7 +31,15 @@ enum enctype_family : uint8_t {
 };
 
 // Which backend primitive an enctype needs (resolved against a backend).
-enum cipher_id : uint8_t { CIPHER_NONE, CIPHER_AES128, CIPHER_AES256, CIPHER_CAMELLIA128, CIPHER_CAMELLIA256, CIPHER_DES3, CIPHER_RC4 };
+enum cipher_id : uint8_t {
+	CIPHER_NONE,
+	CIPHER_AES128,
+	CIPHER_AES256,
+	CIPHER_CAMELLIA128,
+	CIPHER_CAMELLIA256,
+	CIPHER_DES3,
+	CIPHER_RC4
+};
 enum hash_id : uint8_t { HASH_NONE, HASH_MD5, HASH_SHA1, HASH_SHA256, HASH_SHA384 };
 
 // Key-derivation constants (RFC 3961 §5.3): usage_be32 | one of these.
@@ -75,7 +83,7 @@ union rfc1964_keys {
 	rc4_keys rc4;
 };
 
-constexpr size_t RFC1964_CKSUM_MAX = 20; // room for any algorithm's checksum (DES3: 20)
+constexpr size_t RFC1964_CKSUM_MAX = 20;  // room for any algorithm's checksum (DES3: 20)
 constexpr size_t RFC1964_SND_SEQ_LEN = 8; // RFC 1964 §1.2.1.2: the SND_SEQ block
 
 struct rfc1964_alg {
@@ -85,8 +93,7 @@ struct rfc1964_alg {
 
 	// Every key the tokens use, from the context key (et->key_bytes, secret,
 	// not kept), into *k (zero-filled).  On failure the caller clears *k.
-	kgss_status (*init_keys)(const enctype *et, const kgss_crypto_backend *be, const uint8_t *key,
-				 rfc1964_keys *k);
+	kgss_status (*init_keys)(const enctype *et, const kgss_crypto_backend *be, const uint8_t *key, rfc1964_keys *k);
 	void (*clear_keys)(rfc1964_keys *k); // releases what init_keys built (then the caller wipes *k)
 	// SGN_CKSUM of a Wrap (wrap) or MIC token over every segment of segs
 	// into out (RFC1964_CKSUM_MAX bytes of room; the first cksum_len go on
@@ -163,8 +170,8 @@ struct enctype {
 	uint16_t sign_alg = 0xffff;
 	uint16_t seal_alg = 0xffff;
 	const rfc1964_alg *rfc1964 = nullptr; // what RFC 1964 tokens compute (NULL: not a protocol-0 enctype)
-	bool rfc4121 = false;     // usable with RFC 4121 (protocol 1) tokens
-	bool rc4_export = false;  // RFC 4757 §4 exportable: "fortybits" salt, K1 masked (24)
+	bool rfc4121 = false;                 // usable with RFC 4121 (protocol 1) tokens
+	bool rc4_export = false;              // RFC 4757 §4 exportable: "fortybits" salt, K1 masked (24)
 
 	enctype_family family() const { return ops->family; }
 

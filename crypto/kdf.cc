@@ -14,8 +14,8 @@ kgss_status hmac_raw(const kgss_hash_class *h, const uint8_t *key, size_t key_le
 	    h->digest_size > h->block_size)
 		return KGSS_S_UNAVAILABLE;
 	alignas(KGSS_STATE_ALIGN) uint8_t st[KGSS_HASH_STATE_MAX]; // secret: wiped before return
-	uint8_t pad[128];                                           // secret: wiped before return
-	uint8_t d[64];                                              // secret: wiped before return
+	uint8_t pad[128];                                          // secret: wiped before return
+	uint8_t d[64];                                             // secret: wiped before return
 	const size_t bs = h->block_size, ds = h->digest_size;
 	kgss_status r = KGSS_S_FAILURE;
 

@@ -19,8 +19,8 @@ namespace kgss {
 // at derivation when the backend has one (NULL: the two-pass path).  It sits
 // in what would be padding before the aligned schedule.
 struct cipher_key {
-	const kgss_block_cipher_class *cls; // NULL when unset
-	const kgss_cbc_hash_class *stitch;  // NULL: none
+	const kgss_block_cipher_class *cls;                          // NULL when unset
+	const kgss_cbc_hash_class *stitch;                           // NULL: none
 	alignas(KGSS_STATE_ALIGN) uint8_t ks[KGSS_CIPHER_STATE_MAX]; // secret
 };
 static_assert(sizeof(cipher_key) == KGSS_STATE_ALIGN + KGSS_CIPHER_STATE_MAX, "cipher_key grew");
@@ -29,7 +29,7 @@ static_assert(sizeof(cipher_key) == KGSS_STATE_ALIGN + KGSS_CIPHER_STATE_MAX, "c
 // so each message costs two copy() calls instead of two extra blocks (one copy()
 // with the backend's fused hmac_finish, which reads the outer state in place).
 struct hmac_key {
-	const kgss_hash_class *h; // NULL when unset
+	const kgss_hash_class *h;                                     // NULL when unset
 	alignas(KGSS_STATE_ALIGN) uint8_t inner[KGSS_HASH_STATE_MAX]; // secret
 	alignas(KGSS_STATE_ALIGN) uint8_t outer[KGSS_HASH_STATE_MAX]; // secret
 };

@@ -48,9 +48,9 @@ static constexpr size_t kMaxDigest = 64;
 
 static bool hash_usable(const kgss_hash_class *h)
 {
-	return h && h->init && h->update && h->final && h->copy && h->clear &&
-	       h->context_size <= KGSS_HASH_STATE_MAX && h->block_size <= kMaxHashBlock &&
-	       h->digest_size <= kMaxDigest && h->digest_size <= h->block_size && h->digest_size > 0;
+	return h && h->init && h->update && h->final && h->copy && h->clear && h->context_size <= KGSS_HASH_STATE_MAX &&
+	       h->block_size <= kMaxHashBlock && h->digest_size <= kMaxDigest && h->digest_size <= h->block_size &&
+	       h->digest_size > 0;
 }
 
 // A failed update() is latched in the state (kgss_crypto.h) and would only
@@ -60,7 +60,7 @@ static bool hash_usable(const kgss_hash_class *h)
 static bool state_ok(const kgss_hash_class *h, const void *st)
 {
 	alignas(KGSS_STATE_ALIGN) uint8_t tmp[KGSS_HASH_STATE_MAX]; // secret: wiped
-	uint8_t out[kMaxDigest];                                     // secret: wiped
+	uint8_t out[kMaxDigest];                                    // secret: wiped
 	bool ok = h->copy(tmp, st) == 0;
 	if (ok)
 		ok = h->final(tmp, out) == 0;
@@ -200,7 +200,7 @@ kgss_status hmac_end(hmac_run *r, uint8_t *out)
 	}
 	if (st != KGSS_S_COMPLETE)
 		wipe(out, h->digest_size); // never hand out a partial MAC
-	wipe(r->st, h->context_size); // a backend state never reaches past context_size
+	wipe(r->st, h->context_size);      // a backend state never reaches past context_size
 	return st;
 }
 

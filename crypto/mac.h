@@ -36,8 +36,8 @@ kgss_status cmac_key_init(cmac_key *k, const kgss_block_cipher_class *cls, const
 void cmac_key_clear(cmac_key *k);
 struct cmac_run {
 	const cmac_key *k;
-	uint8_t x[16];     // chaining value
-	uint8_t buf[16];   // pending bytes (the last block is held back)
+	uint8_t x[16];   // chaining value
+	uint8_t buf[16]; // pending bytes (the last block is held back)
 	size_t nbuf;
 	kgss_status err;
 };

@@ -130,7 +130,7 @@ static kgss_status cts_tail(seg_cipher *c)
 		memcpy(e, t + bs, m);
 		memcpy(e + m, t + m, bs - m);
 		for (size_t i = 0; i < m; i++)
-			o[bs + i] = t[i] ^ e[i]; // P_n
+			o[bs + i] = t[i] ^ e[i];                 // P_n
 		if (c->bc->cbc_decrypt(c->ks, c->iv, e, 1) != 0) // P_{n-1} = D(E_{n-1}) ^ C_{n-2}
 			goto out;
 		memcpy(o, e, bs);
@@ -178,7 +178,7 @@ kgss_status seg_cipher_run(seg_cipher *c, size_t limit)
 				return KGSS_S_FAILURE;
 			c->cur.off += nb * bs;
 			c->done += nb * bs;
-		} else { // a block straddling segments: gather, process, scatter
+		} else {                 // a block straddling segments: gather, process, scatter
 			uint8_t blk[16]; // secret: plaintext, wiped before return
 			seg_cursor save = c->cur;
 			bool ok = seg_copy(sl, &c->cur, blk, bs, false) && block_op(c, c->iv, blk, 1) == 0 &&

@@ -53,15 +53,15 @@ struct seg_cipher {
 	bool decrypt;
 	const kgss_block_cipher_class *bc; // block modes
 	const void *ks;
-	const kgss_cbc_hash_class *stitch; // the key's stitched engine (sweep), or NULL
+	const kgss_cbc_hash_class *stitch;  // the key's stitched engine (sweep), or NULL
 	const kgss_stream_cipher_class *sc; // SEGC_STREAM
 	void *st;
-	size_t total; // encrypted bytes in the message
-	size_t body;  // bytes handled as plain CBC blocks (CTS: all but the last two blocks)
-	size_t done;  // encrypted bytes processed so far
+	size_t total;   // encrypted bytes in the message
+	size_t body;    // bytes handled as plain CBC blocks (CTS: all but the last two blocks)
+	size_t done;    // encrypted bytes processed so far
 	seg_cursor cur; // position of byte `done`
 	uint8_t iv[16]; // chaining value (ciphertext: not secret); after a CTS
-	                // run it is the last full CBC block (RFC 3962 next IV)
+			// run it is the last full CBC block (RFC 3962 next IV)
 };
 
 // Block modes.  KGSS_S_DEFECTIVE_TOKEN when the encrypted length does not

@@ -39,7 +39,11 @@ struct seglist {
 
 	void add_head(uint8_t *p, size_t len, bool enc = true) { head[nhead++] = seg{p, len, enc}; }
 	void add_tail(uint8_t *p, size_t len, bool enc = true) { tail[ntail++] = seg{p, len, enc}; }
-	void set_iov(kgss_iov *v, size_t n) { iov = v; niov = n; }
+	void set_iov(kgss_iov *v, size_t n)
+	{
+		iov = v;
+		niov = n;
+	}
 
 	size_t count() const { return nhead + niov + ntail; }
 	// Segment i of count(); returns false for iov entries that are neither

@@ -113,7 +113,8 @@ static kgss_status sweep_stitched(seg_cipher *c, mac_run *m, sweep_order order, 
 		// SIGN_ONLY segments at this point go to the MAC; then both cursors
 		// must stand on the same byte of the same encrypted segment.
 		mac_advance(m, sl, mc, pos, (size_t)-1);
-		if (!seg_cursor_norm(sl, &c->cur, &s) || mc->idx != c->cur.idx || mc->off != c->cur.off || mc->encpos != pos)
+		if (!seg_cursor_norm(sl, &c->cur, &s) || mc->idx != c->cur.idx || mc->off != c->cur.off ||
+		    mc->encpos != pos)
 			break;
 		const size_t lead = (size_t)((unit - m->h.fed % unit) % unit); // bytes to the MAC's next block
 		if (lead % 16 != 0)

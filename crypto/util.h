@@ -21,17 +21,35 @@ inline uint32_t load_le32(const uint8_t *p)
 	return ((uint32_t)p[3] << 24) | ((uint32_t)p[2] << 16) | ((uint32_t)p[1] << 8) | p[0];
 }
 inline uint64_t load_le64(const uint8_t *p) { return ((uint64_t)load_le32(p + 4) << 32) | load_le32(p); }
-inline void store_be16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
+inline void store_be16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
 inline void store_be32(uint8_t *p, uint32_t v)
 {
-	p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
 }
-inline void store_be64(uint8_t *p, uint64_t v) { store_be32(p, (uint32_t)(v >> 32)); store_be32(p + 4, (uint32_t)v); }
+inline void store_be64(uint8_t *p, uint64_t v)
+{
+	store_be32(p, (uint32_t)(v >> 32));
+	store_be32(p + 4, (uint32_t)v);
+}
 inline void store_le32(uint8_t *p, uint32_t v)
 {
-	p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
 }
-inline void store_le64(uint8_t *p, uint64_t v) { store_le32(p, (uint32_t)v); store_le32(p + 4, (uint32_t)(v >> 32)); }
+inline void store_le64(uint8_t *p, uint64_t v)
+{
+	store_le32(p, (uint32_t)v);
+	store_le32(p + 4, (uint32_t)(v >> 32));
+}
 
 // Wipe memory that held secrets; the asm barrier keeps the compiler from
 // eliding the memset of a buffer that is dead afterwards.
@@ -68,7 +86,7 @@ inline void wipe(void *p, size_t n)
 	memset(p, 0, n);
 	__asm__ __volatile__("" : : "r"(p) : "memory");
 }
-#define KGSS_WIPE(x) ::kgss::wipe(&(x), sizeof(x))
+#define KGSS_WIPE(x)        ::kgss::wipe(&(x), sizeof(x))
 #define KGSS_WIPE_BUF(p, n) ::kgss::wipe((p), (n))
 
 // Constant-time validation (tests/ctgrind, docs/constant-time.md).  A copy of
@@ -130,8 +148,16 @@ inline bool ct_all_equal(const void *a, uint8_t v, size_t n)
 	return r;
 }
 
-template <typename T> constexpr T min_of(T a, T b) { return a < b ? a : b; }
-template <typename T> constexpr T max_of(T a, T b) { return a > b ? a : b; }
+template <typename T>
+constexpr T min_of(T a, T b)
+{
+	return a < b ? a : b;
+}
+template <typename T>
+constexpr T max_of(T a, T b)
+{
+	return a > b ? a : b;
+}
 
 } // namespace kgss
 

@@ -268,8 +268,8 @@ extern "C" kgss_status kgss_wrap_iov_length(kgss_ctx *ctx, int conf_req, uint32_
 	return ctx->fmt->wrap_iov_length(ctx, conf_req, conf_state, l);
 }
 
-extern "C" kgss_status kgss_wrap_iov(kgss_ctx *ctx, int conf_req, uint32_t qop_req, int *conf_state,
-				     kgss_iov *iov, size_t iov_count)
+extern "C" kgss_status kgss_wrap_iov(kgss_ctx *ctx, int conf_req, uint32_t qop_req, int *conf_state, kgss_iov *iov,
+				     size_t iov_count)
 {
 	kgss_status st = check_context(ctx);
 	if (st != KGSS_S_COMPLETE)

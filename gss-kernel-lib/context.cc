@@ -79,7 +79,7 @@ kgss_status ctx_setup(void *mem, size_t mem_len, const ctx_params *p, const ctx_
 	static_assert(MAX_KEY_BYTES >= 32, "every enctype's key fits");
 	if (p->key_len > MAX_KEY_BYTES)
 		return KGSS_S_DEFECTIVE_TOKEN; // import checks: key_len == et->key_bytes
-	uint8_t key[MAX_KEY_BYTES]; // secret
+	uint8_t key[MAX_KEY_BYTES];            // secret
 	memcpy(key, p->key, p->key_len);
 	uint8_t alt_key[CFX_MAX_KEY_BYTES]; // secret (the import checks bounded its length)
 	if (plan->alt_et != nullptr)

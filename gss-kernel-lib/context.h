@@ -23,8 +23,8 @@ constexpr uint32_t CTX_DEAD = 0x6b677373u;  // written by kgss_ctx_free
 // The token state follows it directly (kgss_ctx adds nothing): its leading
 // padding is also the padding after recv.
 struct ctx_head {
-	uint32_t magic;           // CTX_MAGIC while live
-	uint8_t owned;            // memory came from alloc (free it in kgss_ctx_free)
+	uint32_t magic; // CTX_MAGIC while live
+	uint8_t owned;  // memory came from alloc (free it in kgss_ctx_free)
 	int (*clock)(void *clock_ctx, uint64_t *now);
 	void *clock_ctx;
 	void (*free_fn)(void *alloc_ctx, void *ptr, size_t size);
@@ -41,28 +41,27 @@ struct ctx_head {
 // holds the token format too: token_state.fmt).  Plain data: zero-filled
 // memory is a valid empty context, so imports build it in caller or
 // allocator memory with no constructor.
-struct kgss_ctx : kgss::ctx_head, kgss::token_state {
-};
+struct kgss_ctx : kgss::ctx_head, kgss::token_state {};
 
 namespace kgss {
 
 // What every import path (lucid, downcall, serialized) boils down to.
 struct ctx_params {
-	uint32_t protocol;      // 0 or 1
+	uint32_t protocol; // 0 or 1
 	bool initiator;
 	uint64_t endtime;
 	uint64_t send_seq;
 	uint64_t recv_seq;
-	int32_t enctype;        // enctype of `key` (6 is accepted for DES3)
-	const uint8_t *key;     // secret: copied, never kept
+	int32_t enctype;    // enctype of `key` (6 is accepted for DES3)
+	const uint8_t *key; // secret: copied, never kept
 	size_t key_len;
-	bool acceptor_subkey;   // protocol 1: key is the acceptor subkey
+	bool acceptor_subkey; // protocol 1: key is the acceptor subkey
 	// protocol 1 with acceptor_subkey: the context key as well (lucid), or
 	// NULL.  Secret: copied, never kept.
 	const uint8_t *ctx_key;
 	size_t ctx_key_len;
 	int32_t ctx_key_enctype;
-	uint32_t sign_alg;      // protocol 0: as the exporter stated, or ALG_UNSTATED if not stated
+	uint32_t sign_alg; // protocol 0: as the exporter stated, or ALG_UNSTATED if not stated
 	uint32_t seal_alg;
 };
 

@@ -80,8 +80,7 @@ kgss_status ctx_validate(const ctx_params *p, const kgss_options *opts)
 	return check_params(p, &o, &plan);
 }
 
-kgss_status import_params(void *mem, size_t mem_len, const ctx_params *p, const kgss_options *opts,
-			  kgss_ctx **out)
+kgss_status import_params(void *mem, size_t mem_len, const ctx_params *p, const kgss_options *opts, kgss_ctx **out)
 {
 	if (out == nullptr)
 		return KGSS_S_FAILURE;

@@ -35,8 +35,7 @@ kgss_status ctx_validate(const ctx_params *p, const kgss_options *opts);
 // == NULL allocates sizeof(kgss_ctx) through opts->alloc (NULL alloc ->
 // FAILURE) and builds it there, freeing it again (same size) if setup
 // fails.  *out is NULL on any failure.
-kgss_status import_params(void *mem, size_t mem_len, const ctx_params *p, const kgss_options *opts,
-			  kgss_ctx **out);
+kgss_status import_params(void *mem, size_t mem_len, const ctx_params *p, const kgss_options *opts, kgss_ctx **out);
 
 // The whole body of every kgss_import_<format>[_into] entry point, for the
 // format parser `parse` (buf, len bytes, into *p): *out is NULL first (if

@@ -42,10 +42,10 @@ kgss_status options_resolve(const kgss_options *in, kgss_options *out)
 	// completely, the rest stays at its default.  Newer callers' extra
 	// trailing fields are ignored (we do not know them).
 	const size_t n = in->struct_size;
-#define KGSS_TAKE(field)                                                   \
-	do {                                                               \
+#define KGSS_TAKE(field)                                                    \
+	do {                                                                \
 		if (n >= offsetof(kgss_options, field) + sizeof(in->field)) \
-			out->field = in->field;                            \
+			out->field = in->field;                             \
 	} while (0)
 	KGSS_TAKE(flags);
 	KGSS_TAKE(crypto);

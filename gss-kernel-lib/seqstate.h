@@ -12,12 +12,12 @@
 namespace kgss {
 
 struct seqstate {
-	uint32_t lock;     // spinlock word (__atomic), held for a few instructions
-	uint32_t flags;    // KGSS_OPT_REPLAY_DETECT | KGSS_OPT_SEQUENCE_DETECT
-	uint64_t mask;     // 0xffffffff (RFC 1964) or all ones (RFC 4121)
-	uint64_t base;     // initial sequence number; window works relative to it
-	uint64_t next;     // next expected number, relative to base
-	uint64_t recvmap;  // bit i set: number (next - 1 - i) was received
+	uint32_t lock;    // spinlock word (__atomic), held for a few instructions
+	uint32_t flags;   // KGSS_OPT_REPLAY_DETECT | KGSS_OPT_SEQUENCE_DETECT
+	uint64_t mask;    // 0xffffffff (RFC 1964) or all ones (RFC 4121)
+	uint64_t base;    // initial sequence number; window works relative to it
+	uint64_t next;    // next expected number, relative to base
+	uint64_t recvmap; // bit i set: number (next - 1 - i) was received
 };
 
 void seqstate_init(seqstate *s, uint64_t seq0, uint32_t flags, bool wide);

@@ -12,16 +12,16 @@
 namespace kgss {
 
 struct iov_layout {
-	kgss_iov *iov;       // the whole array
+	kgss_iov *iov; // the whole array
 	size_t count;
-	kgss_iov *header;    // NULL when absent
+	kgss_iov *header; // NULL when absent
 	kgss_iov *trailer;
 	kgss_iov *padding;
 	kgss_iov *stream;
 	kgss_iov *mic_token;
-	size_t data_len;     // total bytes of DATA entries
-	size_t sign_len;     // total bytes of SIGN_ONLY entries
-	size_t data_count;   // number of DATA entries
+	size_t data_len;   // total bytes of DATA entries
+	size_t sign_len;   // total bytes of SIGN_ONLY entries
+	size_t data_count; // number of DATA entries
 	// Set by the plain calls (api.cc): the engine then answers with the
 	// status codes MIT's plain gss_unwrap gives where they differ from its
 	// gss_unwrap_iov (docs/interop.md).  iov_classify leaves it false.

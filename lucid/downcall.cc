@@ -24,7 +24,8 @@ namespace kgss {
 
 namespace {
 
-template <typename T> T load_host(const uint8_t *p)
+template <typename T>
+T load_host(const uint8_t *p)
 {
 	T v;
 	memcpy(&v, p, sizeof(v)); // any alignment
@@ -76,8 +77,7 @@ kgss_status downcall_parse(const void *buf, size_t len, ctx_params *p)
 
 using namespace kgss;
 
-extern "C" kgss_status kgss_import_downcall(const void *buf, size_t len, const kgss_options *opts,
-					    kgss_ctx **ctx_out)
+extern "C" kgss_status kgss_import_downcall(const void *buf, size_t len, const kgss_options *opts, kgss_ctx **ctx_out)
 {
 	return import_parsed<downcall_parse>(false, nullptr, 0, buf, len, opts, ctx_out);
 }

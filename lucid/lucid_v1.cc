@@ -83,8 +83,8 @@ extern "C" kgss_status kgss_import_lucid_v1(const void *lucid, const kgss_option
 	return import_parsed<parse_lucid>(false, nullptr, 0, lucid, 0, opts, ctx_out);
 }
 
-extern "C" kgss_status kgss_import_lucid_v1_into(void *mem, size_t mem_len, const void *lucid,
-						 const kgss_options *opts, kgss_ctx **ctx_out)
+extern "C" kgss_status kgss_import_lucid_v1_into(void *mem, size_t mem_len, const void *lucid, const kgss_options *opts,
+						 kgss_ctx **ctx_out)
 {
 	return import_parsed<parse_lucid>(true, mem, mem_len, lucid, 0, opts, ctx_out);
 }

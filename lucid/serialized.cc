@@ -78,8 +78,7 @@ kgss_status serialized_parse(const void *buf, size_t len, ctx_params *p)
 
 using namespace kgss;
 
-extern "C" kgss_status kgss_import_serialized(const void *buf, size_t len, const kgss_options *opts,
-					      kgss_ctx **ctx_out)
+extern "C" kgss_status kgss_import_serialized(const void *buf, size_t len, const kgss_options *opts, kgss_ctx **ctx_out)
 {
 	return import_parsed<serialized_parse>(false, nullptr, 0, buf, len, opts, ctx_out);
 }

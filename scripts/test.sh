@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # test.sh: the full test suite, as CI runs it.  Installs what is missing, then:
+#   0. format: scripts/check-format.sh (.clang-format, clang-format 14);
 #   1. default preset (Release): unit, known-answer, static, ctgrind, concurrency,
 #      live-KDC interop, CLI, package, bench smoke;
 #   2. debug-asan preset: the same under ASan + UBSan;
@@ -16,9 +17,12 @@
 # KGSS_TEST_PRESETS="default" runs step 1 only (quick local loop).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh valgrind clang libclang-rt-14-dev
+scripts/deps.sh valgrind clang libclang-rt-14-dev clang-format-14
 start=$(date +%s)
 step() { echo; echo "== [$(( $(date +%s) - start ))s] $*"; }
+
+step "format: every C/C++ file matches .clang-format"
+scripts/check-format.sh
 
 presets=${KGSS_TEST_PRESETS:-default debug-asan}
 for p in $presets; do

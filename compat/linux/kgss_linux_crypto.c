@@ -59,10 +59,7 @@ static int lx_cipher_init(void *ks, const char *alg, const u8 *key, size_t key_l
 	return 0;
 }
 
-static int lx_aes_init(void *ks, const u8 *key, size_t key_len)
-{
-	return lx_cipher_init(ks, "aes", key, key_len);
-}
+static int lx_aes_init(void *ks, const u8 *key, size_t key_len) { return lx_cipher_init(ks, "aes", key, key_len); }
 
 static int lx_camellia_init(void *ks, const u8 *key, size_t key_len)
 {
@@ -109,15 +106,9 @@ static int lx_ecb(const void *ks, u8 *data, size_t nblocks, bool decrypt)
 	return 0;
 }
 
-static int lx_ecb_encrypt(const void *ks, u8 *data, size_t nblocks)
-{
-	return lx_ecb(ks, data, nblocks, false);
-}
+static int lx_ecb_encrypt(const void *ks, u8 *data, size_t nblocks) { return lx_ecb(ks, data, nblocks, false); }
 
-static int lx_ecb_decrypt(const void *ks, u8 *data, size_t nblocks)
-{
-	return lx_ecb(ks, data, nblocks, true);
-}
+static int lx_ecb_decrypt(const void *ks, u8 *data, size_t nblocks) { return lx_ecb(ks, data, nblocks, true); }
 
 /* CBC encryption (and CBC-MAC when out is NULL): C_i = E(P_i ^ C_{i-1}). */
 static int lx_cbc_enc(const void *ks, u8 *iv, const u8 *in, u8 *out, size_t nblocks)
@@ -168,19 +159,19 @@ static int lx_cbc_decrypt(const void *ks, u8 *iv, u8 *data, size_t nblocks)
 	return 0;
 }
 
-#define LX_CIPHER(ident, nm, bsize, ksize, initf)                      \
-	static const kgss_block_cipher_class ident = {                 \
-		.context_size = sizeof(struct lx_cipher),              \
-		.block_size = (bsize),                                 \
-		.key_size = (ksize),                                   \
-		.name = (nm),                                          \
-		.init = (initf),                                       \
-		.clear = lx_cipher_clear,                              \
-		.ecb_encrypt = lx_ecb_encrypt,                         \
-		.ecb_decrypt = lx_ecb_decrypt,                         \
-		.cbc_encrypt = lx_cbc_encrypt,                         \
-		.cbc_decrypt = lx_cbc_decrypt,                         \
-		.cbc_mac = lx_cbc_mac,                                 \
+#define LX_CIPHER(ident, nm, bsize, ksize, initf)         \
+	static const kgss_block_cipher_class ident = {    \
+		.context_size = sizeof(struct lx_cipher), \
+		.block_size = (bsize),                    \
+		.key_size = (ksize),                      \
+		.name = (nm),                             \
+		.init = (initf),                          \
+		.clear = lx_cipher_clear,                 \
+		.ecb_encrypt = lx_ecb_encrypt,            \
+		.ecb_decrypt = lx_ecb_decrypt,            \
+		.cbc_encrypt = lx_cbc_encrypt,            \
+		.cbc_decrypt = lx_cbc_decrypt,            \
+		.cbc_mac = lx_cbc_mac,                    \
 	}
 
 LX_CIPHER(lx_aes128, "aes128-linux", 16, 16, lx_aes_init);
@@ -191,13 +182,13 @@ LX_CIPHER(lx_des3, "des3-linux", 8, 24, lx_des3_init);
 
 /* ---- hashes ---------------------------------------------------------------- */
 
-#define LX_HASH_LIVE 0x6b676c78u /* "kglx" */
-#define LX_HASH_HDR 8u           /* failed, live; then the shash_desc */
-#define LX_EXPORT_MAX 256u       /* largest exported state copied on the stack */
+#define LX_HASH_LIVE  0x6b676c78u /* "kglx" */
+#define LX_HASH_HDR   8u          /* failed, live; then the shash_desc */
+#define LX_EXPORT_MAX 256u        /* largest exported state copied on the stack */
 
 enum { LX_MD5, LX_SHA1, LX_SHA256, LX_SHA384, LX_NHASH };
 
-static const char *const lx_hash_alg[LX_NHASH] = { "md5", "sha1", "sha256", "sha384" };
+static const char *const lx_hash_alg[LX_NHASH] = {"md5", "sha1", "sha256", "sha384"};
 
 /* Written by kgss_linux_crypto_setup at module load, read-only afterwards. */
 static struct {
@@ -207,20 +198,11 @@ static struct {
 	bool ready;
 } lx;
 
-static u32 *lx_failed(void *st)
-{
-	return (u32 *)st;
-}
+static u32 *lx_failed(void *st) { return (u32 *)st; }
 
-static u32 *lx_live(void *st)
-{
-	return (u32 *)st + 1;
-}
+static u32 *lx_live(void *st) { return (u32 *)st + 1; }
 
-static struct shash_desc *lx_desc(void *st)
-{
-	return (struct shash_desc *)((u8 *)st + LX_HASH_HDR);
-}
+static struct shash_desc *lx_desc(void *st) { return (struct shash_desc *)((u8 *)st + LX_HASH_HDR); }
 
 static size_t lx_hash_state_size(struct crypto_shash *tfm)
 {
@@ -249,25 +231,13 @@ static int lx_hash_init(void *st, unsigned int which)
 	return 0;
 }
 
-static int lx_md5_init(void *st)
-{
-	return lx_hash_init(st, LX_MD5);
-}
+static int lx_md5_init(void *st) { return lx_hash_init(st, LX_MD5); }
 
-static int lx_sha1_init(void *st)
-{
-	return lx_hash_init(st, LX_SHA1);
-}
+static int lx_sha1_init(void *st) { return lx_hash_init(st, LX_SHA1); }
 
-static int lx_sha256_init(void *st)
-{
-	return lx_hash_init(st, LX_SHA256);
-}
+static int lx_sha256_init(void *st) { return lx_hash_init(st, LX_SHA256); }
 
-static int lx_sha384_init(void *st)
-{
-	return lx_hash_init(st, LX_SHA384);
-}
+static int lx_sha384_init(void *st) { return lx_hash_init(st, LX_SHA384); }
 
 static void lx_hash_update(void *st, const void *data, size_t len)
 {
@@ -312,8 +282,8 @@ static int lx_hash_copy(void *dst, const void *src)
 	*lx_live(dst) = 0;
 	*lx_failed(dst) = 0;
 	dd->tfm = sd->tfm;
-	if (*lx_live(s) == LX_HASH_LIVE && !*lx_failed(s) &&
-	    crypto_shash_export(sd, buf) == 0 && crypto_shash_import(dd, buf) == 0) {
+	if (*lx_live(s) == LX_HASH_LIVE && !*lx_failed(s) && crypto_shash_export(sd, buf) == 0 &&
+	    crypto_shash_import(dd, buf) == 0) {
 		*lx_live(dst) = LX_HASH_LIVE;
 		ret = 0;
 	}
@@ -323,17 +293,20 @@ static int lx_hash_copy(void *dst, const void *src)
 	return ret;
 }
 
-static void lx_hash_clear(void *st)
-{
-	lx_hash_wipe(st);
-}
+static void lx_hash_clear(void *st) { lx_hash_wipe(st); }
 
 static int (*const lx_hash_initf[LX_NHASH])(void *) = {
-	lx_md5_init, lx_sha1_init, lx_sha256_init, lx_sha384_init,
+	lx_md5_init,
+	lx_sha1_init,
+	lx_sha256_init,
+	lx_sha384_init,
 };
 
 static const char *const lx_hash_name[LX_NHASH] = {
-	"md5-linux", "sha1-linux", "sha256-linux", "sha384-linux",
+	"md5-linux",
+	"sha1-linux",
+	"sha256-linux",
+	"sha384-linux",
 };
 
 /* ---- set-up at module load --------------------------------------------------- */
@@ -348,8 +321,7 @@ static bool lx_cipher_available(const char *alg)
 		pr_info("kgss: linux backend %s: unavailable\n", alg);
 		return false;
 	}
-	pr_info("kgss: linux backend %s: %s\n", alg,
-		crypto_tfm_alg_driver_name(crypto_cipher_tfm(tfm)));
+	pr_info("kgss: linux backend %s: %s\n", alg, crypto_tfm_alg_driver_name(crypto_cipher_tfm(tfm)));
 	crypto_free_cipher(tfm);
 	return true;
 }
@@ -361,8 +333,7 @@ static const kgss_hash_class *lx_hash_setup(unsigned int i)
 
 	if (IS_ERR(tfm))
 		return NULL;
-	if (lx_hash_state_size(tfm) > KGSS_HASH_STATE_MAX ||
-	    crypto_shash_statesize(tfm) > LX_EXPORT_MAX) {
+	if (lx_hash_state_size(tfm) > KGSS_HASH_STATE_MAX || crypto_shash_statesize(tfm) > LX_EXPORT_MAX) {
 		pr_warn("kgss: %s state (%zu bytes) exceeds KGSS_HASH_STATE_MAX; left out\n",
 			crypto_shash_driver_name(tfm), lx_hash_state_size(tfm));
 		crypto_free_shash(tfm);
@@ -423,10 +394,7 @@ void kgss_linux_crypto_teardown(void)
 	}
 }
 
-const kgss_crypto_backend *kgss_crypto_linux(void)
-{
-	return lx.ready ? &lx.backend : NULL;
-}
+const kgss_crypto_backend *kgss_crypto_linux(void) { return lx.ready ? &lx.backend : NULL; }
 
 /* ---- randomness ------------------------------------------------------------- */
 
@@ -436,9 +404,6 @@ static int lx_prng_generate(void *ctx, u8 *out, size_t len)
 	return 0;
 }
 
-static const kgss_prng lx_prng = { .generate = lx_prng_generate, .ctx = NULL };
+static const kgss_prng lx_prng = {.generate = lx_prng_generate, .ctx = NULL};
 
-const kgss_prng *kgss_prng_linux(void)
-{
-	return &lx_prng;
-}
+const kgss_prng *kgss_prng_linux(void) { return &lx_prng; }

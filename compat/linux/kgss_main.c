@@ -38,10 +38,7 @@ static void *kgss_kernel_alloc(void *alloc_ctx, size_t size)
 	return p;
 }
 
-static void kgss_kernel_free(void *alloc_ctx, void *ptr, size_t size)
-{
-	kfree_sensitive(ptr);
-}
+static void kgss_kernel_free(void *alloc_ctx, void *ptr, size_t size) { kfree_sensitive(ptr); }
 
 void kgss_options_init_kernel(kgss_options *opts)
 {
@@ -64,8 +61,7 @@ static int __init kgss_module_init(void)
 	if (ret)
 		return ret;
 	pr_info("kgss: loaded; context %zu bytes; builtin classes: %s %s %s\n", kgss_ctx_size(),
-		b->aes128 ? b->aes128->name : "-", b->sha1 ? b->sha1->name : "-",
-		b->sha384 ? b->sha384->name : "-");
+		b->aes128 ? b->aes128->name : "-", b->sha1 ? b->sha1->name : "-", b->sha384 ? b->sha384->name : "-");
 	return 0;
 }
 

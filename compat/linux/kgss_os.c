@@ -29,10 +29,7 @@ int kgss_os_simd_begin(void)
 	return 1;
 }
 
-void kgss_os_simd_end(void)
-{
-	kernel_fpu_end();
-}
+void kgss_os_simd_end(void) { kernel_fpu_end(); }
 
 unsigned long kgss_os_irq_save(void)
 {
@@ -42,7 +39,4 @@ unsigned long kgss_os_irq_save(void)
 	return flags;
 }
 
-void kgss_os_irq_restore(unsigned long flags)
-{
-	local_irq_restore(flags);
-}
+void kgss_os_irq_restore(unsigned long flags) { local_irq_restore(flags); }

@@ -47,11 +47,21 @@ static void kn_wipe(void *p, size_t n) { kn_memset(p, 0, n); }
  * would not fit KGSS_CIPHER_STATE_MAX with two (2 x 240 and 2 x 256 bytes),
  * so they keep the encryption schedule only and each decrypt call inverts it
  * into a stack copy (wiped before the call returns). */
-struct kn_aes128 { struct aes128_ctx enc, dec; };
-struct kn_aes256 { struct aes256_ctx enc; };
-struct kn_cam128 { struct camellia128_ctx enc, dec; };
-struct kn_cam256 { struct camellia256_ctx enc; };
-struct kn_des3 { struct des3_ctx k; };
+struct kn_aes128 {
+	struct aes128_ctx enc, dec;
+};
+struct kn_aes256 {
+	struct aes256_ctx enc;
+};
+struct kn_cam128 {
+	struct camellia128_ctx enc, dec;
+};
+struct kn_cam256 {
+	struct camellia256_ctx enc;
+};
+struct kn_des3 {
+	struct des3_ctx k;
+};
 
 KN_STATIC_ASSERT(sizeof(struct kn_aes128) <= KGSS_CIPHER_STATE_MAX, aes128_fits);
 KN_STATIC_ASSERT(sizeof(struct kn_aes256) <= KGSS_CIPHER_STATE_MAX, aes256_fits);
@@ -70,26 +80,46 @@ KN_STATIC_ASSERT(KGSS_STATE_ALIGN % sizeof(uint64_t) == 0, align);
  * One nettle_cipher_func per cipher and direction.  They take the whole
  * kn_* state (const) and pick the schedule. */
 static void aes128_e(const void *s, size_t n, uint8_t *d, const uint8_t *x)
-{ aes128_encrypt(&((const struct kn_aes128 *)s)->enc, n, d, x); }
+{
+	aes128_encrypt(&((const struct kn_aes128 *)s)->enc, n, d, x);
+}
 static void aes128_d(const void *s, size_t n, uint8_t *d, const uint8_t *x)
-{ aes128_decrypt(&((const struct kn_aes128 *)s)->dec, n, d, x); }
+{
+	aes128_decrypt(&((const struct kn_aes128 *)s)->dec, n, d, x);
+}
 static void aes256_e(const void *s, size_t n, uint8_t *d, const uint8_t *x)
-{ aes256_encrypt(&((const struct kn_aes256 *)s)->enc, n, d, x); }
+{
+	aes256_encrypt(&((const struct kn_aes256 *)s)->enc, n, d, x);
+}
 /* The 256-bit decrypt functions take the inverted (stack) schedule itself. */
 static void aes256_d(const void *s, size_t n, uint8_t *d, const uint8_t *x)
-{ aes256_decrypt((const struct aes256_ctx *)s, n, d, x); }
+{
+	aes256_decrypt((const struct aes256_ctx *)s, n, d, x);
+}
 static void cam128_e(const void *s, size_t n, uint8_t *d, const uint8_t *x)
-{ camellia128_crypt(&((const struct kn_cam128 *)s)->enc, n, d, x); }
+{
+	camellia128_crypt(&((const struct kn_cam128 *)s)->enc, n, d, x);
+}
 static void cam128_d(const void *s, size_t n, uint8_t *d, const uint8_t *x)
-{ camellia128_crypt(&((const struct kn_cam128 *)s)->dec, n, d, x); }
+{
+	camellia128_crypt(&((const struct kn_cam128 *)s)->dec, n, d, x);
+}
 static void cam256_e(const void *s, size_t n, uint8_t *d, const uint8_t *x)
-{ camellia256_crypt(&((const struct kn_cam256 *)s)->enc, n, d, x); }
+{
+	camellia256_crypt(&((const struct kn_cam256 *)s)->enc, n, d, x);
+}
 static void cam256_d(const void *s, size_t n, uint8_t *d, const uint8_t *x)
-{ camellia256_crypt((const struct camellia256_ctx *)s, n, d, x); }
+{
+	camellia256_crypt((const struct camellia256_ctx *)s, n, d, x);
+}
 static void des3_e(const void *s, size_t n, uint8_t *d, const uint8_t *x)
-{ des3_encrypt(&((const struct kn_des3 *)s)->k, n, d, x); }
+{
+	des3_encrypt(&((const struct kn_des3 *)s)->k, n, d, x);
+}
 static void des3_d(const void *s, size_t n, uint8_t *d, const uint8_t *x)
-{ des3_decrypt(&((const struct kn_des3 *)s)->k, n, d, x); }
+{
+	des3_decrypt(&((const struct kn_des3 *)s)->k, n, d, x);
+}
 
 /* Key expansion: the key length must be the class's key_size. */
 static int aes128_init(void *s, const uint8_t *key, size_t len)
@@ -148,8 +178,7 @@ static int kn_ecb(const void *ks, nettle_cipher_func *f, size_t bs, uint8_t *dat
 		f(ks, nblocks * bs, data, data);
 	return 0;
 }
-static int kn_cbc_enc(const void *ks, nettle_cipher_func *f, size_t bs, uint8_t *iv, uint8_t *data,
-		      size_t nblocks)
+static int kn_cbc_enc(const void *ks, nettle_cipher_func *f, size_t bs, uint8_t *iv, uint8_t *data, size_t nblocks)
 {
 	if (nblocks > SIZE_MAX / bs)
 		return -1;
@@ -159,8 +188,7 @@ static int kn_cbc_enc(const void *ks, nettle_cipher_func *f, size_t bs, uint8_t 
 		cbc_encrypt(ks, f, bs, iv, nblocks * bs, data, data);
 	return 0;
 }
-static int kn_cbc_dec(const void *ks, nettle_cipher_func *f, size_t bs, uint8_t *iv, uint8_t *data,
-		      size_t nblocks)
+static int kn_cbc_dec(const void *ks, nettle_cipher_func *f, size_t bs, uint8_t *iv, uint8_t *data, size_t nblocks)
 {
 	if (nblocks > SIZE_MAX / bs)
 		return -1;
@@ -183,40 +211,46 @@ static int kn_cbc_mac(const void *ks, nettle_cipher_func *f, size_t bs, uint8_t 
 }
 
 /* The class operations of one cipher, forwarding to the generic modes. */
-#define KN_BLOCK_ENC_OPS(c, bs)                                                                      \
+#define KN_BLOCK_ENC_OPS(c, bs)                                                                              \
 	static int c##_ecb_enc(const void *ks, uint8_t *d, size_t n) { return kn_ecb(ks, c##_e, bs, d, n); } \
-	static int c##_cbc_enc(const void *ks, uint8_t *iv, uint8_t *d, size_t n)                    \
-	{ return kn_cbc_enc(ks, c##_e, bs, iv, d, n); }                                              \
-	static int c##_cbc_mac(const void *ks, uint8_t *iv, const uint8_t *d, size_t n)              \
-	{ return kn_cbc_mac(ks, c##_e, bs, iv, d, n); }                                              \
+	static int c##_cbc_enc(const void *ks, uint8_t *iv, uint8_t *d, size_t n)                            \
+	{                                                                                                    \
+		return kn_cbc_enc(ks, c##_e, bs, iv, d, n);                                                  \
+	}                                                                                                    \
+	static int c##_cbc_mac(const void *ks, uint8_t *iv, const uint8_t *d, size_t n)                      \
+	{                                                                                                    \
+		return kn_cbc_mac(ks, c##_e, bs, iv, d, n);                                                  \
+	}                                                                                                    \
 	static void c##_clear(void *ks) { kn_wipe(ks, sizeof(struct kn_##c)); }
 /* Decryption with the stored decryption schedule. */
-#define KN_BLOCK_OPS(c, bs)                                                                          \
-	KN_BLOCK_ENC_OPS(c, bs)                                                                      \
+#define KN_BLOCK_OPS(c, bs)                                                                                  \
+	KN_BLOCK_ENC_OPS(c, bs)                                                                              \
 	static int c##_ecb_dec(const void *ks, uint8_t *d, size_t n) { return kn_ecb(ks, c##_d, bs, d, n); } \
-	static int c##_cbc_dec(const void *ks, uint8_t *iv, uint8_t *d, size_t n)                    \
-	{ return kn_cbc_dec(ks, c##_d, bs, iv, d, n); }
+	static int c##_cbc_dec(const void *ks, uint8_t *iv, uint8_t *d, size_t n)                            \
+	{                                                                                                    \
+		return kn_cbc_dec(ks, c##_d, bs, iv, d, n);                                                  \
+	}
 /* Decryption with a schedule inverted per call: dctx is the Nettle context
  * type, inv its invert function (dst, src). */
-#define KN_BLOCK_OPS_INV(c, bs, dctx, inv)                                                           \
-	KN_BLOCK_ENC_OPS(c, bs)                                                                      \
-	static int c##_ecb_dec(const void *ks, uint8_t *d, size_t n)                                 \
-	{                                                                                            \
-		struct dctx dk; /* secret: wiped before return */                                    \
-		int r;                                                                               \
-		inv(&dk, &((const struct kn_##c *)ks)->enc);                                         \
-		r = kn_ecb(&dk, c##_d, bs, d, n);                                                    \
-		kn_wipe(&dk, sizeof dk);                                                             \
-		return r;                                                                            \
-	}                                                                                            \
-	static int c##_cbc_dec(const void *ks, uint8_t *iv, uint8_t *d, size_t n)                    \
-	{                                                                                            \
-		struct dctx dk; /* secret: wiped before return */                                    \
-		int r;                                                                               \
-		inv(&dk, &((const struct kn_##c *)ks)->enc);                                         \
-		r = kn_cbc_dec(&dk, c##_d, bs, iv, d, n);                                            \
-		kn_wipe(&dk, sizeof dk);                                                             \
-		return r;                                                                            \
+#define KN_BLOCK_OPS_INV(c, bs, dctx, inv)                                        \
+	KN_BLOCK_ENC_OPS(c, bs)                                                   \
+	static int c##_ecb_dec(const void *ks, uint8_t *d, size_t n)              \
+	{                                                                         \
+		struct dctx dk; /* secret: wiped before return */                 \
+		int r;                                                            \
+		inv(&dk, &((const struct kn_##c *)ks)->enc);                      \
+		r = kn_ecb(&dk, c##_d, bs, d, n);                                 \
+		kn_wipe(&dk, sizeof dk);                                          \
+		return r;                                                         \
+	}                                                                         \
+	static int c##_cbc_dec(const void *ks, uint8_t *iv, uint8_t *d, size_t n) \
+	{                                                                         \
+		struct dctx dk; /* secret: wiped before return */                 \
+		int r;                                                            \
+		inv(&dk, &((const struct kn_##c *)ks)->enc);                      \
+		r = kn_cbc_dec(&dk, c##_d, bs, iv, d, n);                         \
+		kn_wipe(&dk, sizeof dk);                                          \
+		return r;                                                         \
 	}
 
 KN_BLOCK_OPS(aes128, AES_BLOCK_SIZE)
@@ -226,9 +260,9 @@ KN_BLOCK_OPS_INV(cam256, CAMELLIA_BLOCK_SIZE, camellia256_ctx, camellia256_inver
 KN_BLOCK_OPS(des3, DES3_BLOCK_SIZE)
 
 #define KN_BLOCK_CLASS(c, bs, keylen, label)                                                          \
-	static const kgss_block_cipher_class kn_##c = {                                              \
-		sizeof(struct kn_##c), bs, keylen, label, c##_init, c##_clear, c##_ecb_enc, c##_ecb_dec, \
-		c##_cbc_enc, c##_cbc_dec, c##_cbc_mac,                                               \
+	static const kgss_block_cipher_class kn_##c = {                                               \
+		sizeof(struct kn_##c), bs,          keylen,      label,       c##_init,    c##_clear, \
+		c##_ecb_enc,           c##_ecb_dec, c##_cbc_enc, c##_cbc_dec, c##_cbc_mac,            \
 	};
 
 KN_BLOCK_CLASS(aes128, AES_BLOCK_SIZE, AES128_KEY_SIZE, "aes128-nettle")
@@ -261,18 +295,40 @@ static const kgss_stream_cipher_class kn_rc4 = {
  * Nettle's update cannot fail, so there is nothing to latch for final().
  * Nettle's contexts are self-contained, so copy() is a memcpy that only reads
  * src (concurrent copies of one precomputed HMAC state are safe). */
-#define KN_HASH_CLASS(h, ctxtype, dlen, blen, label)                                             \
-	static int h##_init_(void *s) { h##_init((struct ctxtype *)s); return 0; }                \
-	static void h##_update_(void *s, const void *d, size_t n)                                \
-	{ if (n) h##_update((struct ctxtype *)s, n, (const uint8_t *)d); }                       \
-	static int h##_final_(void *s, uint8_t *out)                                             \
-	{ h##_digest((struct ctxtype *)s, dlen, out); kn_wipe(s, sizeof(struct ctxtype)); return 0; } \
-	static int h##_copy_(void *dst, const void *src)                                         \
-	{ memcpy(dst, src, sizeof(struct ctxtype)); return 0; }                                  \
-	static void h##_clear_(void *s) { kn_wipe(s, sizeof(struct ctxtype)); }                   \
-	static const kgss_hash_class kn_##h = {                                                  \
-		sizeof(struct ctxtype), dlen, blen, label, h##_init_, h##_update_, h##_final_, h##_copy_, \
-		h##_clear_, NULL, /* no fused HMAC finish: the library's generic one */         \
+#define KN_HASH_CLASS(h, ctxtype, dlen, blen, label)                            \
+	static int h##_init_(void *s)                                           \
+	{                                                                       \
+		h##_init((struct ctxtype *)s);                                  \
+		return 0;                                                       \
+	}                                                                       \
+	static void h##_update_(void *s, const void *d, size_t n)               \
+	{                                                                       \
+		if (n)                                                          \
+			h##_update((struct ctxtype *)s, n, (const uint8_t *)d); \
+	}                                                                       \
+	static int h##_final_(void *s, uint8_t *out)                            \
+	{                                                                       \
+		h##_digest((struct ctxtype *)s, dlen, out);                     \
+		kn_wipe(s, sizeof(struct ctxtype));                             \
+		return 0;                                                       \
+	}                                                                       \
+	static int h##_copy_(void *dst, const void *src)                        \
+	{                                                                       \
+		memcpy(dst, src, sizeof(struct ctxtype));                       \
+		return 0;                                                       \
+	}                                                                       \
+	static void h##_clear_(void *s) { kn_wipe(s, sizeof(struct ctxtype)); } \
+	static const kgss_hash_class kn_##h = {                                 \
+		sizeof(struct ctxtype),                                         \
+		dlen,                                                           \
+		blen,                                                           \
+		label,                                                          \
+		h##_init_,                                                      \
+		h##_update_,                                                    \
+		h##_final_,                                                     \
+		h##_copy_,                                                      \
+		h##_clear_,                                                     \
+		NULL, /* no fused HMAC finish: the library's generic one */     \
 	};
 
 KN_HASH_CLASS(md5, md5_ctx, MD5_DIGEST_SIZE, MD5_BLOCK_SIZE, "md5-nettle")
@@ -282,11 +338,21 @@ KN_HASH_CLASS(sha384, sha512_ctx, SHA384_DIGEST_SIZE, SHA384_BLOCK_SIZE, "sha384
 
 /* ==== 5. the backend ================================================================ */
 static const kgss_crypto_backend kn_backend = {
-	KGSS_CRYPTO_ABI_VERSION, "nettle",
-	&kn_aes128, &kn_aes256, &kn_cam128, &kn_cam256, &kn_des3,
+	KGSS_CRYPTO_ABI_VERSION,
+	"nettle",
+	&kn_aes128,
+	&kn_aes256,
+	&kn_cam128,
+	&kn_cam256,
+	&kn_des3,
 	&kn_rc4,
-	&kn_md5, &kn_sha1, &kn_sha256, &kn_sha384,
-	NULL, NULL, NULL, /* no stitched CBC + hash engines: the library's two-pass path */
+	&kn_md5,
+	&kn_sha1,
+	&kn_sha256,
+	&kn_sha384,
+	NULL,
+	NULL,
+	NULL, /* no stitched CBC + hash engines: the library's two-pass path */
 };
 
 const kgss_crypto_backend *kgss_crypto_nettle(void) { return &kn_backend; }

@@ -43,9 +43,9 @@ const kgss_crypto_backend *kgss_crypto_nettle(void);
 typedef struct kgss_nettle_prng {
 	struct yarrow256_ctx yarrow; /* secret: wiped by kgss_nettle_prng_wipe */
 	pthread_mutex_t lock;
-	long pid;        /* process that seeded it (fork detection)           */
-	int from_os;     /* 1: seeded from getrandom(2), reseeded after fork  */
-	int live;        /* 1 between a successful init and the wipe          */
+	long pid;    /* process that seeded it (fork detection)           */
+	int from_os; /* 1: seeded from getrandom(2), reseeded after fork  */
+	int live;    /* 1 between a successful init and the wipe          */
 } kgss_nettle_prng;
 
 /* Seeds st from seed[0..seed_len) (at least 32 bytes of entropy the caller

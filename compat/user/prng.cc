@@ -39,7 +39,7 @@ pthread_mutex_t chacha_lock = PTHREAD_MUTEX_INITIALIZER;
 kgss_chacha_prng chacha_state; // secret key inside; lives for the process
 kgss_prng chacha_raw;          // kgss_chacha_prng's own generate() on chacha_state
 kgss_prng chacha_prng;         // what contexts hold: {buffered_generate, &chacha_state}
-int chacha_ready; // read with __atomic; written under chacha_lock
+int chacha_ready;              // read with __atomic; written under chacha_lock
 int atfork_registered;
 
 // Per-thread keystream cache.  The ChaCha generator hands each call whole

@@ -148,8 +148,14 @@ inline void sub_bytes(uint64_t q[8])
 	uint64_t s3 = t53 ^ t66, s4 = t51 ^ t66, s5 = t47 ^ t65;
 	uint64_t s1 = t64 ^ ~s3, s2 = t55 ^ ~t67;
 
-	q[7] = s0; q[6] = s1; q[5] = s2; q[4] = s3;
-	q[3] = s4; q[2] = s5; q[1] = s6; q[0] = s7;
+	q[7] = s0;
+	q[6] = s1;
+	q[5] = s2;
+	q[4] = s3;
+	q[3] = s4;
+	q[2] = s5;
+	q[1] = s6;
+	q[0] = s7;
 }
 
 // The inverse of the S-box affine map (FIPS-197 §5.3.2): bit i of the
@@ -183,17 +189,15 @@ inline void inv_sub_bytes(uint64_t q[8])
 // lane right by 4r bits.
 inline uint64_t shift_rows1(uint64_t x)
 {
-	return (x & 0x000000000000FFFFu)
-	       | ((x & 0x00000000FFF00000u) >> 4) | ((x & 0x00000000000F0000u) << 12)
-	       | ((x & 0x0000FF0000000000u) >> 8) | ((x & 0x000000FF00000000u) << 8)
-	       | ((x & 0xF000000000000000u) >> 12) | ((x & 0x0FFF000000000000u) << 4);
+	return (x & 0x000000000000FFFFu) | ((x & 0x00000000FFF00000u) >> 4) | ((x & 0x00000000000F0000u) << 12) |
+	       ((x & 0x0000FF0000000000u) >> 8) | ((x & 0x000000FF00000000u) << 8) | ((x & 0xF000000000000000u) >> 12) |
+	       ((x & 0x0FFF000000000000u) << 4);
 }
 inline uint64_t inv_shift_rows1(uint64_t x)
 {
-	return (x & 0x000000000000FFFFu)
-	       | ((x & 0x000000000FFF0000u) << 4) | ((x & 0x00000000F0000000u) >> 12)
-	       | ((x & 0x0000FF0000000000u) >> 8) | ((x & 0x000000FF00000000u) << 8)
-	       | ((x & 0xFFF0000000000000u) >> 4) | ((x & 0x000F000000000000u) << 12);
+	return (x & 0x000000000000FFFFu) | ((x & 0x000000000FFF0000u) << 4) | ((x & 0x00000000F0000000u) >> 12) |
+	       ((x & 0x0000FF0000000000u) >> 8) | ((x & 0x000000FF00000000u) << 8) | ((x & 0xFFF0000000000000u) >> 4) |
+	       ((x & 0x000F000000000000u) << 12);
 }
 inline void shift_rows(uint64_t q[8])
 {
@@ -423,8 +427,8 @@ int aes_ct_ecb_decrypt(const void *ksv, uint8_t *data, size_t nblocks)
 int aes_ct_cbc_encrypt(const void *ksv, uint8_t *iv, uint8_t *data, size_t nblocks)
 {
 	const aes_ct_schedule *ks = static_cast<const aes_ct_schedule *>(ksv);
-	uint64_t q[8];          // secret: cipher state, wiped at end
-	uint8_t blk[kBlock];    // secret: plaintext ^ chaining value, wiped at end
+	uint64_t q[8];       // secret: cipher state, wiped at end
+	uint8_t blk[kBlock]; // secret: plaintext ^ chaining value, wiped at end
 	for (size_t j = 0; j < nblocks; j++, data += kBlock) {
 		for (unsigned k = 0; k < kBlock; k++)
 			blk[k] = (uint8_t)(data[k] ^ iv[k]);
@@ -459,7 +463,7 @@ int aes_ct_cbc_mac(const void *ksv, uint8_t *iv, const uint8_t *data, size_t nbl
 int aes_ct_cbc_decrypt(const void *ksv, uint8_t *iv, uint8_t *data, size_t nblocks)
 {
 	const aes_ct_schedule *ks = static_cast<const aes_ct_schedule *>(ksv);
-	uint64_t q[8];                // secret: cipher state, wiped at end
+	uint64_t q[8];                       // secret: cipher state, wiped at end
 	uint8_t prev[kBlock * (kLanes + 1)]; // chaining value + this pass's ciphertext (public)
 	memcpy(prev, iv, kBlock);
 	while (nblocks > 0) {
@@ -483,17 +487,31 @@ int aes_ct_cbc_decrypt(const void *ksv, uint8_t *iv, uint8_t *data, size_t nbloc
 } // namespace kgss
 
 extern "C" const kgss_block_cipher_class kgss_builtin_aes128_ct = {
-	sizeof(kgss::aes_ct_schedule), 16, 16, "aes128-ct",
-	kgss::aes128_ct_init, kgss::aes_ct_clear,
-	kgss::aes_ct_ecb_encrypt, kgss::aes_ct_ecb_decrypt,
-	kgss::aes_ct_cbc_encrypt, kgss::aes_ct_cbc_decrypt, kgss::aes_ct_cbc_mac,
+	sizeof(kgss::aes_ct_schedule),
+	16,
+	16,
+	"aes128-ct",
+	kgss::aes128_ct_init,
+	kgss::aes_ct_clear,
+	kgss::aes_ct_ecb_encrypt,
+	kgss::aes_ct_ecb_decrypt,
+	kgss::aes_ct_cbc_encrypt,
+	kgss::aes_ct_cbc_decrypt,
+	kgss::aes_ct_cbc_mac,
 };
 
 extern "C" const kgss_block_cipher_class kgss_builtin_aes256_ct = {
-	sizeof(kgss::aes_ct_schedule), 16, 32, "aes256-ct",
-	kgss::aes256_ct_init, kgss::aes_ct_clear,
-	kgss::aes_ct_ecb_encrypt, kgss::aes_ct_ecb_decrypt,
-	kgss::aes_ct_cbc_encrypt, kgss::aes_ct_cbc_decrypt, kgss::aes_ct_cbc_mac,
+	sizeof(kgss::aes_ct_schedule),
+	16,
+	32,
+	"aes256-ct",
+	kgss::aes256_ct_init,
+	kgss::aes_ct_clear,
+	kgss::aes_ct_ecb_encrypt,
+	kgss::aes_ct_ecb_decrypt,
+	kgss::aes_ct_cbc_encrypt,
+	kgss::aes_ct_cbc_decrypt,
+	kgss::aes_ct_cbc_mac,
 };
 
 #endif // KGSS_WITH_AES_SHA1 || KGSS_WITH_AES_SHA2

@@ -34,12 +34,12 @@ namespace {
 
 constexpr size_t kBlock = 16;
 
+using aesni::dec_keys;
 using aesni::ld;
 using aesni::ldu;
+using aesni::make_decrypt_keys;
 using aesni::st;
 using aesni::stu;
-using aesni::make_decrypt_keys;
-using aesni::dec_keys;
 
 // One step of the key expansion (§5.2): w[i] = w[i-Nk] ^ t for the four words
 // of a round key at once; 'assist' already holds t (SubWord/RotWord/Rcon
@@ -56,8 +56,7 @@ KGSS_AESNI_TARGET inline __m128i expand_step(__m128i prev, __m128i assist)
 // Nk = 4: t = SubWord(RotWord(w[i-1])) ^ Rcon (dword 3 of the assist result).
 #define KGSS_EXP128(k, rcon) expand_step((k), _mm_shuffle_epi32(_mm_aeskeygenassist_si128((k), (rcon)), 0xff))
 // Nk = 8, even half: as above from the previous odd half.
-#define KGSS_EXP256A(a, b, rcon) \
-	expand_step((a), _mm_shuffle_epi32(_mm_aeskeygenassist_si128((b), (rcon)), 0xff))
+#define KGSS_EXP256A(a, b, rcon) expand_step((a), _mm_shuffle_epi32(_mm_aeskeygenassist_si128((b), (rcon)), 0xff))
 // Nk = 8, odd half: t = SubWord(w[i-1]) without rotation (dword 2).
 #define KGSS_EXP256B(a, b) expand_step((b), _mm_shuffle_epi32(_mm_aeskeygenassist_si128((a), 0), 0xaa))
 
@@ -70,16 +69,26 @@ KGSS_AESNI_TARGET int aes128_ni_init(void *ksv, const uint8_t *key, size_t key_l
 	ks->nrounds = 10;
 	__m128i k = ldu(key); // secret: the current round key lives in a register
 	st(ks->ek[0], k);
-	k = KGSS_EXP128(k, 0x01); st(ks->ek[1], k);
-	k = KGSS_EXP128(k, 0x02); st(ks->ek[2], k);
-	k = KGSS_EXP128(k, 0x04); st(ks->ek[3], k);
-	k = KGSS_EXP128(k, 0x08); st(ks->ek[4], k);
-	k = KGSS_EXP128(k, 0x10); st(ks->ek[5], k);
-	k = KGSS_EXP128(k, 0x20); st(ks->ek[6], k);
-	k = KGSS_EXP128(k, 0x40); st(ks->ek[7], k);
-	k = KGSS_EXP128(k, 0x80); st(ks->ek[8], k);
-	k = KGSS_EXP128(k, 0x1b); st(ks->ek[9], k);
-	k = KGSS_EXP128(k, 0x36); st(ks->ek[10], k);
+	k = KGSS_EXP128(k, 0x01);
+	st(ks->ek[1], k);
+	k = KGSS_EXP128(k, 0x02);
+	st(ks->ek[2], k);
+	k = KGSS_EXP128(k, 0x04);
+	st(ks->ek[3], k);
+	k = KGSS_EXP128(k, 0x08);
+	st(ks->ek[4], k);
+	k = KGSS_EXP128(k, 0x10);
+	st(ks->ek[5], k);
+	k = KGSS_EXP128(k, 0x20);
+	st(ks->ek[6], k);
+	k = KGSS_EXP128(k, 0x40);
+	st(ks->ek[7], k);
+	k = KGSS_EXP128(k, 0x80);
+	st(ks->ek[8], k);
+	k = KGSS_EXP128(k, 0x1b);
+	st(ks->ek[9], k);
+	k = KGSS_EXP128(k, 0x36);
+	st(ks->ek[10], k);
 	// Registers are not wiped: the values are all in the schedule anyway.
 	return 0;
 }
@@ -94,19 +103,32 @@ KGSS_AESNI_TARGET int aes256_ni_init(void *ksv, const uint8_t *key, size_t key_l
 	__m128i a = ldu(key), b = ldu(key + 16); // secret: round keys in registers
 	st(ks->ek[0], a);
 	st(ks->ek[1], b);
-	a = KGSS_EXP256A(a, b, 0x01); st(ks->ek[2], a);
-	b = KGSS_EXP256B(a, b);       st(ks->ek[3], b);
-	a = KGSS_EXP256A(a, b, 0x02); st(ks->ek[4], a);
-	b = KGSS_EXP256B(a, b);       st(ks->ek[5], b);
-	a = KGSS_EXP256A(a, b, 0x04); st(ks->ek[6], a);
-	b = KGSS_EXP256B(a, b);       st(ks->ek[7], b);
-	a = KGSS_EXP256A(a, b, 0x08); st(ks->ek[8], a);
-	b = KGSS_EXP256B(a, b);       st(ks->ek[9], b);
-	a = KGSS_EXP256A(a, b, 0x10); st(ks->ek[10], a);
-	b = KGSS_EXP256B(a, b);       st(ks->ek[11], b);
-	a = KGSS_EXP256A(a, b, 0x20); st(ks->ek[12], a);
-	b = KGSS_EXP256B(a, b);       st(ks->ek[13], b);
-	a = KGSS_EXP256A(a, b, 0x40); st(ks->ek[14], a);
+	a = KGSS_EXP256A(a, b, 0x01);
+	st(ks->ek[2], a);
+	b = KGSS_EXP256B(a, b);
+	st(ks->ek[3], b);
+	a = KGSS_EXP256A(a, b, 0x02);
+	st(ks->ek[4], a);
+	b = KGSS_EXP256B(a, b);
+	st(ks->ek[5], b);
+	a = KGSS_EXP256A(a, b, 0x04);
+	st(ks->ek[6], a);
+	b = KGSS_EXP256B(a, b);
+	st(ks->ek[7], b);
+	a = KGSS_EXP256A(a, b, 0x08);
+	st(ks->ek[8], a);
+	b = KGSS_EXP256B(a, b);
+	st(ks->ek[9], b);
+	a = KGSS_EXP256A(a, b, 0x10);
+	st(ks->ek[10], a);
+	b = KGSS_EXP256B(a, b);
+	st(ks->ek[11], b);
+	a = KGSS_EXP256A(a, b, 0x20);
+	st(ks->ek[12], a);
+	b = KGSS_EXP256B(a, b);
+	st(ks->ek[13], b);
+	a = KGSS_EXP256A(a, b, 0x40);
+	st(ks->ek[14], a);
 	return 0;
 }
 
@@ -114,7 +136,8 @@ void aes_ni_clear(void *ks) { wipe(ks, sizeof(aes_ni_schedule)); }
 
 // ---- one block, and eight blocks in parallel -----------------------------------------
 
-template <unsigned NR> KGSS_AESNI_TARGET inline __m128i enc1(const aes_ni_schedule *ks, __m128i x)
+template <unsigned NR>
+KGSS_AESNI_TARGET inline __m128i enc1(const aes_ni_schedule *ks, __m128i x)
 {
 	x = _mm_xor_si128(x, ld(ks->ek[0]));
 #pragma GCC unroll 14
@@ -123,7 +146,8 @@ template <unsigned NR> KGSS_AESNI_TARGET inline __m128i enc1(const aes_ni_schedu
 	return _mm_aesenclast_si128(x, ld(ks->ek[NR]));
 }
 // One block with precomputed decryption round keys dk[0..NR].
-template <unsigned NR> KGSS_AESNI_TARGET inline __m128i dec1(const uint8_t (*dk)[16], __m128i x)
+template <unsigned NR>
+KGSS_AESNI_TARGET inline __m128i dec1(const uint8_t (*dk)[16], __m128i x)
 {
 	x = _mm_xor_si128(x, ld(dk[0]));
 #pragma GCC unroll 14
@@ -134,7 +158,8 @@ template <unsigned NR> KGSS_AESNI_TARGET inline __m128i dec1(const uint8_t (*dk)
 // One block straight from the encryption schedule: each InvMixColumns'd
 // round key is made in a register next to the aesdec that uses it (the
 // aesimc do not depend on x, so they overlap the aesdec chain).
-template <unsigned NR> KGSS_AESNI_TARGET inline __m128i dec1_imc(const aes_ni_schedule *ks, __m128i x)
+template <unsigned NR>
+KGSS_AESNI_TARGET inline __m128i dec1_imc(const aes_ni_schedule *ks, __m128i x)
 {
 	x = _mm_xor_si128(x, ld(ks->ek[NR]));
 #pragma GCC unroll 14
@@ -145,10 +170,16 @@ template <unsigned NR> KGSS_AESNI_TARGET inline __m128i dec1_imc(const aes_ni_sc
 
 // Each round key is loaded once and applied to all eight blocks, so the
 // eight independent aesenc/aesdec chains overlap in the pipeline.
-#define KGSS_ROUND8(op, k)                                                             \
-	do {                                                                           \
-		x0 = op(x0, k); x1 = op(x1, k); x2 = op(x2, k); x3 = op(x3, k);        \
-		x4 = op(x4, k); x5 = op(x5, k); x6 = op(x6, k); x7 = op(x7, k);        \
+#define KGSS_ROUND8(op, k)      \
+	do {                    \
+		x0 = op(x0, k); \
+		x1 = op(x1, k); \
+		x2 = op(x2, k); \
+		x3 = op(x3, k); \
+		x4 = op(x4, k); \
+		x5 = op(x5, k); \
+		x6 = op(x6, k); \
+		x7 = op(x7, k); \
 	} while (0)
 
 template <unsigned NR, bool DEC>
@@ -179,8 +210,14 @@ KGSS_AESNI_TARGET void ecb_with(const aes_ni_schedule *ks, const uint8_t (*rk)[1
 		__m128i x0 = ldu(data), x1 = ldu(data + 16), x2 = ldu(data + 32), x3 = ldu(data + 48);
 		__m128i x4 = ldu(data + 64), x5 = ldu(data + 80), x6 = ldu(data + 96), x7 = ldu(data + 112);
 		crypt8<NR, DEC>(rk, x0, x1, x2, x3, x4, x5, x6, x7);
-		stu(data, x0); stu(data + 16, x1); stu(data + 32, x2); stu(data + 48, x3);
-		stu(data + 64, x4); stu(data + 80, x5); stu(data + 96, x6); stu(data + 112, x7);
+		stu(data, x0);
+		stu(data + 16, x1);
+		stu(data + 32, x2);
+		stu(data + 48, x3);
+		stu(data + 64, x4);
+		stu(data + 80, x5);
+		stu(data + 96, x6);
+		stu(data + 112, x7);
 		data += 8 * kBlock;
 		nblocks -= 8;
 	}
@@ -284,7 +321,8 @@ inline const aes_ni_schedule *sched(const void *ks) { return static_cast<const a
 constexpr size_t kChunkBlocks = simd::kChunkBytes / kBlock;
 
 // Runs op(first_block, n) over nblocks blocks, kChunkBlocks per section.
-template <typename Op> int in_sections(size_t nblocks, Op op)
+template <typename Op>
+int in_sections(size_t nblocks, Op op)
 {
 	for (size_t done = 0; done < nblocks;) {
 		const size_t n = nblocks - done < kChunkBlocks ? nblocks - done : kChunkBlocks;
@@ -297,7 +335,8 @@ template <typename Op> int in_sections(size_t nblocks, Op op)
 	return 0;
 }
 
-template <bool Decrypt> int ecb_op(const void *ksv, uint8_t *data, size_t nblocks)
+template <bool Decrypt>
+int ecb_op(const void *ksv, uint8_t *data, size_t nblocks)
 {
 	const aes_ni_schedule *ks = sched(ksv);
 	return in_sections(nblocks, [&](size_t first, size_t n) {
@@ -341,7 +380,8 @@ int aes_ni_cbc_mac(const void *ksv, uint8_t *iv, const uint8_t *data, size_t nbl
 }
 
 // Key expansion: the schedule is wiped first, so a failure leaves no key.
-template <int (*Expand)(void *, const uint8_t *, size_t)> int init_op(void *ksv, const uint8_t *key, size_t key_len)
+template <int (*Expand)(void *, const uint8_t *, size_t)>
+int init_op(void *ksv, const uint8_t *key, size_t key_len)
 {
 	simd::section s;
 	if (!s.ok) {
@@ -355,17 +395,31 @@ template <int (*Expand)(void *, const uint8_t *, size_t)> int init_op(void *ksv,
 } // namespace kgss
 
 extern "C" const kgss_block_cipher_class kgss_builtin_aes128_ni = {
-	sizeof(kgss::aes_ni_schedule), 16, 16, "aes128-ni",
-	kgss::init_op<kgss::aes128_ni_init>, kgss::aes_ni_clear,
-	kgss::aes_ni_ecb_encrypt, kgss::aes_ni_ecb_decrypt,
-	kgss::aes_ni_cbc_encrypt, kgss::aes_ni_cbc_decrypt, kgss::aes_ni_cbc_mac,
+	sizeof(kgss::aes_ni_schedule),
+	16,
+	16,
+	"aes128-ni",
+	kgss::init_op<kgss::aes128_ni_init>,
+	kgss::aes_ni_clear,
+	kgss::aes_ni_ecb_encrypt,
+	kgss::aes_ni_ecb_decrypt,
+	kgss::aes_ni_cbc_encrypt,
+	kgss::aes_ni_cbc_decrypt,
+	kgss::aes_ni_cbc_mac,
 };
 
 extern "C" const kgss_block_cipher_class kgss_builtin_aes256_ni = {
-	sizeof(kgss::aes_ni_schedule), 16, 32, "aes256-ni",
-	kgss::init_op<kgss::aes256_ni_init>, kgss::aes_ni_clear,
-	kgss::aes_ni_ecb_encrypt, kgss::aes_ni_ecb_decrypt,
-	kgss::aes_ni_cbc_encrypt, kgss::aes_ni_cbc_decrypt, kgss::aes_ni_cbc_mac,
+	sizeof(kgss::aes_ni_schedule),
+	16,
+	32,
+	"aes256-ni",
+	kgss::init_op<kgss::aes256_ni_init>,
+	kgss::aes_ni_clear,
+	kgss::aes_ni_ecb_encrypt,
+	kgss::aes_ni_ecb_decrypt,
+	kgss::aes_ni_cbc_encrypt,
+	kgss::aes_ni_cbc_decrypt,
+	kgss::aes_ni_cbc_mac,
 };
 
 #else // not x86: the _ni names forward to the constant-time code
@@ -376,20 +430,29 @@ int fwd256_init(void *ks, const uint8_t *k, size_t n) { return kgss_builtin_aes2
 void fwd_clear(void *ks) { kgss::wipe(ks, KGSS_CIPHER_STATE_MAX); }
 int fwd_ecb_enc(const void *ks, uint8_t *d, size_t n) { return kgss_builtin_aes128_ct.ecb_encrypt(ks, d, n); }
 int fwd_ecb_dec(const void *ks, uint8_t *d, size_t n) { return kgss_builtin_aes128_ct.ecb_decrypt(ks, d, n); }
-int fwd_cbc_enc(const void *ks, uint8_t *iv, uint8_t *d, size_t n) { return kgss_builtin_aes128_ct.cbc_encrypt(ks, iv, d, n); }
-int fwd_cbc_dec(const void *ks, uint8_t *iv, uint8_t *d, size_t n) { return kgss_builtin_aes128_ct.cbc_decrypt(ks, iv, d, n); }
-int fwd_cbc_mac(const void *ks, uint8_t *iv, const uint8_t *d, size_t n) { return kgss_builtin_aes128_ct.cbc_mac(ks, iv, d, n); }
+int fwd_cbc_enc(const void *ks, uint8_t *iv, uint8_t *d, size_t n)
+{
+	return kgss_builtin_aes128_ct.cbc_encrypt(ks, iv, d, n);
+}
+int fwd_cbc_dec(const void *ks, uint8_t *iv, uint8_t *d, size_t n)
+{
+	return kgss_builtin_aes128_ct.cbc_decrypt(ks, iv, d, n);
+}
+int fwd_cbc_mac(const void *ks, uint8_t *iv, const uint8_t *d, size_t n)
+{
+	return kgss_builtin_aes128_ct.cbc_mac(ks, iv, d, n);
+}
 } // namespace
 
 // The ct schedule size is a compile-time constant of aes_ct.cc; 512 covers it
 // (aes_ct.cc static_asserts its size against KGSS_CIPHER_STATE_MAX).
 extern "C" const kgss_block_cipher_class kgss_builtin_aes128_ni = {
-	KGSS_CIPHER_STATE_MAX, 16, 16, "aes128-ct",
-	fwd128_init, fwd_clear, fwd_ecb_enc, fwd_ecb_dec, fwd_cbc_enc, fwd_cbc_dec, fwd_cbc_mac,
+	KGSS_CIPHER_STATE_MAX, 16,          16,          "aes128-ct", fwd128_init, fwd_clear,
+	fwd_ecb_enc,           fwd_ecb_dec, fwd_cbc_enc, fwd_cbc_dec, fwd_cbc_mac,
 };
 extern "C" const kgss_block_cipher_class kgss_builtin_aes256_ni = {
-	KGSS_CIPHER_STATE_MAX, 16, 32, "aes256-ct",
-	fwd256_init, fwd_clear, fwd_ecb_enc, fwd_ecb_dec, fwd_cbc_enc, fwd_cbc_dec, fwd_cbc_mac,
+	KGSS_CIPHER_STATE_MAX, 16,          32,          "aes256-ct", fwd256_init, fwd_clear,
+	fwd_ecb_enc,           fwd_ecb_dec, fwd_cbc_enc, fwd_cbc_dec, fwd_cbc_mac,
 };
 
 #endif // x86

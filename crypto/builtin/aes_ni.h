@@ -37,7 +37,8 @@ KGSS_AESNI_INLINE void stu(uint8_t *p, __m128i v) { _mm_storeu_si128((__m128i *)
 // Decryption round keys of the "equivalent inverse cipher" (§5.3.5) into
 // dk[0..NR]: dk[0] = ek[NR], dk[i] = InvMixColumns(ek[NR-i]), dk[NR] = ek[0].
 // The caller wipes dk.
-template <unsigned NR> KGSS_AESNI_INLINE void make_decrypt_keys(const aes_ni_schedule *ks, uint8_t (*dk)[16])
+template <unsigned NR>
+KGSS_AESNI_INLINE void make_decrypt_keys(const aes_ni_schedule *ks, uint8_t (*dk)[16])
 {
 	st(dk[0], ld(ks->ek[NR]));
 #pragma GCC unroll 14

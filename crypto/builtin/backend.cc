@@ -47,9 +47,8 @@ constexpr kgss_crypto_backend make_builtin(bool aesni, bool shani, bool avx2)
 // Constant-initialised (constexpr): no static constructor runs.  Index:
 // bit 0 AES-NI, bit 1 SHA-NI, bit 2 AVX2 and BMI2.
 constexpr kgss_crypto_backend builtin_variants[8] = {
-	make_builtin(false, false, false), make_builtin(true, false, false),
-	make_builtin(false, true, false),  make_builtin(true, true, false),
-	make_builtin(false, false, true),  make_builtin(true, false, true),
+	make_builtin(false, false, false), make_builtin(true, false, false), make_builtin(false, true, false),
+	make_builtin(true, true, false),   make_builtin(false, false, true), make_builtin(true, false, true),
 	make_builtin(false, true, true),   make_builtin(true, true, true),
 };
 

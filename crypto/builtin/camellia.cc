@@ -28,22 +28,18 @@ constexpr size_t kBlock = 16;
 
 // SBOX1, RFC 3713 §2.4.4.
 constexpr uint8_t kSbox1[256] = {
-	112, 130,  44, 236, 179,  39, 192, 229, 228, 133,  87,  53, 234,  12, 174,  65,
-	 35, 239, 107, 147,  69,  25, 165,  33, 237,  14,  79,  78,  29, 101, 146, 189,
-	134, 184, 175, 143, 124, 235,  31, 206,  62,  48, 220,  95,  94, 197,  11,  26,
-	166, 225,  57, 202, 213,  71,  93,  61, 217,   1,  90, 214,  81,  86, 108,  77,
-	139,  13, 154, 102, 251, 204, 176,  45, 116,  18,  43,  32, 240, 177, 132, 153,
-	223,  76, 203, 194,  52, 126, 118,   5, 109, 183, 169,  49, 209,  23,   4, 215,
-	 20,  88,  58,  97, 222,  27,  17,  28,  50,  15, 156,  22,  83,  24, 242,  34,
-	254,  68, 207, 178, 195, 181, 122, 145,  36,   8, 232, 168,  96, 252, 105,  80,
-	170, 208, 160, 125, 161, 137,  98, 151,  84,  91,  30, 149, 224, 255, 100, 210,
-	 16, 196,   0,  72, 163, 247, 117, 219, 138,   3, 230, 218,   9,  63, 221, 148,
-	135,  92, 131,   2, 205,  74, 144,  51, 115, 103, 246, 243, 157, 127, 191, 226,
-	 82, 155, 216,  38, 200,  55, 198,  59, 129, 150, 111,  75,  19, 190,  99,  46,
-	233, 121, 167, 140, 159, 110, 188, 142,  41, 245, 249, 182,  47, 253, 180,  89,
-	120, 152,   6, 106, 231,  70, 113, 186, 212,  37, 171,  66, 136, 162, 141, 250,
-	114,   7, 185,  85, 248, 238, 172,  10,  54,  73,  42, 104,  60,  56, 241, 164,
-	 64,  40, 211, 123, 187, 201,  67, 193,  21, 227, 173, 244, 119, 199, 128, 158,
+	112, 130, 44,  236, 179, 39,  192, 229, 228, 133, 87,  53,  234, 12,  174, 65,  35,  239, 107, 147, 69,  25,
+	165, 33,  237, 14,  79,  78,  29,  101, 146, 189, 134, 184, 175, 143, 124, 235, 31,  206, 62,  48,  220, 95,
+	94,  197, 11,  26,  166, 225, 57,  202, 213, 71,  93,  61,  217, 1,   90,  214, 81,  86,  108, 77,  139, 13,
+	154, 102, 251, 204, 176, 45,  116, 18,  43,  32,  240, 177, 132, 153, 223, 76,  203, 194, 52,  126, 118, 5,
+	109, 183, 169, 49,  209, 23,  4,   215, 20,  88,  58,  97,  222, 27,  17,  28,  50,  15,  156, 22,  83,  24,
+	242, 34,  254, 68,  207, 178, 195, 181, 122, 145, 36,  8,   232, 168, 96,  252, 105, 80,  170, 208, 160, 125,
+	161, 137, 98,  151, 84,  91,  30,  149, 224, 255, 100, 210, 16,  196, 0,   72,  163, 247, 117, 219, 138, 3,
+	230, 218, 9,   63,  221, 148, 135, 92,  131, 2,   205, 74,  144, 51,  115, 103, 246, 243, 157, 127, 191, 226,
+	82,  155, 216, 38,  200, 55,  198, 59,  129, 150, 111, 75,  19,  190, 99,  46,  233, 121, 167, 140, 159, 110,
+	188, 142, 41,  245, 249, 182, 47,  253, 180, 89,  120, 152, 6,   106, 231, 70,  113, 186, 212, 37,  171, 66,
+	136, 162, 141, 250, 114, 7,   185, 85,  248, 238, 172, 10,  54,  73,  42,  104, 60,  56,  241, 164, 64,  40,
+	211, 123, 187, 201, 67,  193, 21,  227, 173, 244, 119, 199, 128, 158,
 };
 
 constexpr uint8_t rotl8(uint8_t x, unsigned n) { return (uint8_t)((x << n) | (x >> (8 - n))); }
@@ -52,10 +48,10 @@ constexpr uint8_t rotl8(uint8_t x, unsigned n) { return (uint8_t)((x << n) | (x 
 // SBOX4[x] = SBOX1[x <<< 1].
 constexpr uint8_t sbox(unsigned which, uint8_t x)
 {
-	return which == 1 ? kSbox1[x]
+	return which == 1   ? kSbox1[x]
 	       : which == 2 ? rotl8(kSbox1[x], 1)
 	       : which == 3 ? rotl8(kSbox1[x], 7)
-	                    : kSbox1[rotl8(x, 1)];
+			    : kSbox1[rotl8(x, 1)];
 }
 
 // §2.4.1: input byte t_j (j = 1..8, t1 the most significant) goes through
@@ -138,10 +134,10 @@ inline uint64_t FLINV(uint64_t in, uint64_t ke)
 // Subkeys in encryption order: kw1..kw4, k1..k18 (k1..k24), ke1..ke4
 // (ke1..ke6), §2.2.
 struct camellia_schedule {
-	uint64_t kw[4];    // secret: whitening keys, wiped by clear()
-	uint64_t k[24];    // secret: round keys, wiped by clear()
-	uint64_t ke[6];    // secret: FL/FL^-1 keys, wiped by clear()
-	uint32_t nrounds;  // 18 (128-bit key) or 24 (256-bit key)
+	uint64_t kw[4];   // secret: whitening keys, wiped by clear()
+	uint64_t k[24];   // secret: round keys, wiped by clear()
+	uint64_t ke[6];   // secret: FL/FL^-1 keys, wiped by clear()
+	uint32_t nrounds; // 18 (128-bit key) or 24 (256-bit key)
 };
 static_assert(sizeof(camellia_schedule) <= KGSS_CIPHER_STATE_MAX, "schedule too large");
 
@@ -176,24 +172,24 @@ int init_common(camellia_schedule *ks, const uint8_t *key, size_t key_len, size_
 	if (key == nullptr || key_len != want)
 		return -1;
 	// §2.2: KL, KR (zero for a 128-bit key), then KA and KB.
-	u128 KL = {load_be64(key), load_be64(key + 8)};   // secret: wiped at end
-	u128 KR = {0, 0};                                   // secret: wiped at end
+	u128 KL = {load_be64(key), load_be64(key + 8)}; // secret: wiped at end
+	u128 KR = {0, 0};                               // secret: wiped at end
 	if (key_len == 32)
 		KR = u128{load_be64(key + 16), load_be64(key + 24)};
-	uint64_t D1 = KL.hi ^ KR.hi, D2 = KL.lo ^ KR.lo;    // secret: wiped at end
+	uint64_t D1 = KL.hi ^ KR.hi, D2 = KL.lo ^ KR.lo; // secret: wiped at end
 	D2 ^= F(D1, kSigma[0]);
 	D1 ^= F(D2, kSigma[1]);
 	D1 ^= KL.hi;
 	D2 ^= KL.lo;
 	D2 ^= F(D1, kSigma[2]);
 	D1 ^= F(D2, kSigma[3]);
-	u128 KA = {D1, D2};                                 // secret: wiped at end
+	u128 KA = {D1, D2}; // secret: wiped at end
 	D1 = KA.hi ^ KR.hi;
 	D2 = KA.lo ^ KR.lo;
 	D2 ^= F(D1, kSigma[4]);
 	D1 ^= F(D2, kSigma[5]);
-	u128 KB = {D1, D2};                                 // secret: wiped at end
-	u128 t;                                             // secret: wiped at end
+	u128 KB = {D1, D2}; // secret: wiped at end
+	u128 t;             // secret: wiped at end
 
 	// Each entry: (source, rotation) for a pair of 64-bit subkeys.
 #define KGSS_SUBKEY_PAIR(dst0, dst1, src, rot) \
@@ -213,9 +209,9 @@ int init_common(camellia_schedule *ks, const uint8_t *key, size_t key_len, size_
 		KGSS_SUBKEY_PAIR(ks->ke[0], ks->ke[1], KA, 30);
 		KGSS_SUBKEY_PAIR(ks->k[6], ks->k[7], KL, 45);
 		t = rotl128(KA, 45);
-		ks->k[8] = t.hi;                                 // k9 = (KA <<< 45) >> 64
+		ks->k[8] = t.hi; // k9 = (KA <<< 45) >> 64
 		t = rotl128(KL, 60);
-		ks->k[9] = t.lo;                                 // k10 = (KL <<< 60) & MASK64
+		ks->k[9] = t.lo; // k10 = (KL <<< 60) & MASK64
 		KGSS_SUBKEY_PAIR(ks->k[10], ks->k[11], KA, 60);
 		KGSS_SUBKEY_PAIR(ks->ke[2], ks->ke[3], KL, 77);
 		KGSS_SUBKEY_PAIR(ks->k[12], ks->k[13], KL, 94);
@@ -280,8 +276,9 @@ inline void camellia_st(uint8_t *p, uint64_t v)
 // with the subkeys in reverse order: kw1<->kw3, kw2<->kw4, k_i<->k_(n+1-i),
 // ke_i<->ke_(m+1-i).  The reversal is in the (compile-time) subkey indices
 // below; nothing is computed per call or per block.
-template <unsigned NK, bool DEC> struct camellia_idx {
-	static constexpr unsigned nke = NK / 3 - 2; // 18 -> 4, 24 -> 6
+template <unsigned NK, bool DEC>
+struct camellia_idx {
+	static constexpr unsigned nke = NK / 3 - 2;                      // 18 -> 4, 24 -> 6
 	static constexpr unsigned pre = DEC ? 2 : 0, post = DEC ? 0 : 2; // kw
 	static constexpr unsigned k(unsigned r) { return DEC ? NK - 1 - r : r; }
 	// The FL layer after round r (r = 6, 12, 18): FL key, FL^-1 key.
@@ -310,9 +307,9 @@ __attribute__((noinline)) u128 camellia_block(const camellia_schedule *ks, u128 
 			D2 = FLINV(D2, ks->ke[I::flinv(r)]);
 			x = D1 ^ ks->k[I::k(r)];
 		}
-		uint64_t f = SP(x); // secret: F(D1, k_(r+1))
+		uint64_t f = SP(x);                                 // secret: F(D1, k_(r+1))
 		uint64_t t = D2 ^ ks->k[DEC ? I::k(r) - 1 : r + 1]; // secret
-		__asm__("" : "+r"(t)); // keep (D2 ^ k) as one operand
+		__asm__("" : "+r"(t));                              // keep (D2 ^ k) as one operand
 		x = f ^ t;
 		D2 ^= f;
 		f = SP(x); // F(D2, k_(r+2))
@@ -360,8 +357,7 @@ __attribute__((noinline)) void camellia_block2(const camellia_schedule *ks, u128
 // in memory), so it is kept in registers between calls of the block function;
 // P_i ^ C_(i-1) exists only in registers.
 template <unsigned NK, bool DEC, bool Chain, bool Store>
-void camellia_serial_n(const camellia_schedule *ks, uint8_t *iv, const uint8_t *in, uint8_t *out,
-		       size_t nblocks)
+void camellia_serial_n(const camellia_schedule *ks, uint8_t *iv, const uint8_t *in, uint8_t *out, size_t nblocks)
 {
 	uint64_t hi = 0, lo = 0; // secret: ECB plaintext, CBC-MAC state
 	if (Chain) {
@@ -474,17 +470,31 @@ int camellia_cbc_mac(const void *ks, uint8_t *iv, const uint8_t *data, size_t nb
 } // namespace kgss
 
 extern "C" const kgss_block_cipher_class kgss_builtin_camellia128 = {
-	sizeof(kgss::camellia_schedule), 16, 16, "camellia128",
-	kgss::camellia128_init, kgss::camellia_clear,
-	kgss::camellia_ecb_encrypt, kgss::camellia_ecb_decrypt,
-	kgss::camellia_cbc_encrypt, kgss::camellia_cbc_decrypt, kgss::camellia_cbc_mac,
+	sizeof(kgss::camellia_schedule),
+	16,
+	16,
+	"camellia128",
+	kgss::camellia128_init,
+	kgss::camellia_clear,
+	kgss::camellia_ecb_encrypt,
+	kgss::camellia_ecb_decrypt,
+	kgss::camellia_cbc_encrypt,
+	kgss::camellia_cbc_decrypt,
+	kgss::camellia_cbc_mac,
 };
 
 extern "C" const kgss_block_cipher_class kgss_builtin_camellia256 = {
-	sizeof(kgss::camellia_schedule), 16, 32, "camellia256",
-	kgss::camellia256_init, kgss::camellia_clear,
-	kgss::camellia_ecb_encrypt, kgss::camellia_ecb_decrypt,
-	kgss::camellia_cbc_encrypt, kgss::camellia_cbc_decrypt, kgss::camellia_cbc_mac,
+	sizeof(kgss::camellia_schedule),
+	16,
+	32,
+	"camellia256",
+	kgss::camellia256_init,
+	kgss::camellia_clear,
+	kgss::camellia_ecb_encrypt,
+	kgss::camellia_ecb_decrypt,
+	kgss::camellia_cbc_encrypt,
+	kgss::camellia_cbc_decrypt,
+	kgss::camellia_cbc_mac,
 };
 
 #endif // KGSS_WITH_CAMELLIA

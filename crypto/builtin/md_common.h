@@ -26,7 +26,8 @@ namespace md {
 // never-initialised (zeroed) state is reported by finish() and copy().
 constexpr uint32_t LIVE = 0x6b67686du; // "kghm"
 
-template <typename W, unsigned NH, unsigned BLK> struct state {
+template <typename W, unsigned NH, unsigned BLK>
+struct state {
 	using word = W;
 	static constexpr unsigned block = BLK;
 	static constexpr unsigned nwords = NH;
@@ -79,8 +80,7 @@ void update(void *vst, const void *data, size_t len)
 // length (LenBytes = 8 or 16 bytes, big-endian when BigEndian, else
 // little-endian) - compressed into the chaining value, which then holds the
 // digest words.  buf is left holding the last padded block.
-template <typename S, void (*Blocks)(typename S::word *, const uint8_t *, size_t), bool BigEndian,
-	  unsigned LenBytes>
+template <typename S, void (*Blocks)(typename S::word *, const uint8_t *, size_t), bool BigEndian, unsigned LenBytes>
 void pad(S *s)
 {
 	size_t used = (size_t)(s->count % S::block);
@@ -107,7 +107,8 @@ void pad(S *s)
 
 // serialize(): the first Bytes bytes of the chaining value h, its words in
 // the hash's byte order (SHA-384's 64-bit words are always big-endian).
-template <typename S, bool BigEndian> void serialize(uint8_t *out, const typename S::word *h, unsigned bytes)
+template <typename S, bool BigEndian>
+void serialize(uint8_t *out, const typename S::word *h, unsigned bytes)
 {
 	constexpr unsigned WB = sizeof(typename S::word);
 	for (unsigned i = 0; i < bytes / WB; i++) {
@@ -122,8 +123,8 @@ template <typename S, bool BigEndian> void serialize(uint8_t *out, const typenam
 
 // finish(): pad and compress (pad above), write the first Digest bytes of the
 // chaining value and wipe the state.  On failure the digest is zeroed.
-template <typename S, void (*Blocks)(typename S::word *, const uint8_t *, size_t), bool BigEndian,
-	  unsigned LenBytes, unsigned Digest>
+template <typename S, void (*Blocks)(typename S::word *, const uint8_t *, size_t), bool BigEndian, unsigned LenBytes,
+	  unsigned Digest>
 int finish(void *vst, uint8_t *digest)
 {
 	static_assert(Digest <= sizeof(((S *)nullptr)->h), "digest longer than the state");
@@ -143,12 +144,14 @@ int finish(void *vst, uint8_t *digest)
 // The preconditions of hmac_finish: a live, healthy inner state and an outer
 // state that has absorbed exactly one block (K ^ opad).  hmac_reject is the
 // failure: mac zeroed, the inner state wiped.
-template <typename S> bool hmac_states_ok(const S *s, const S *o)
+template <typename S>
+bool hmac_states_ok(const S *s, const S *o)
 {
 	return s->magic == LIVE && !s->failed && o->magic == LIVE && !o->failed && o->count == S::block;
 }
 
-template <typename S> int hmac_reject(S *s, uint8_t *mac, size_t digest)
+template <typename S>
+int hmac_reject(S *s, uint8_t *mac, size_t digest)
 {
 	memset(mac, 0, digest);
 	wipe(s, sizeof *s);
@@ -162,8 +165,8 @@ template <typename S> int hmac_reject(S *s, uint8_t *mac, size_t digest)
 // by the outer state's, so the outer hash is one compression with nothing
 // copied but the chaining value.  The outer state is only read.  The inner
 // state (the only memory written besides mac) is wiped either way.
-template <typename S, void (*Blocks)(typename S::word *, const uint8_t *, size_t), bool BigEndian,
-	  unsigned LenBytes, unsigned Digest>
+template <typename S, void (*Blocks)(typename S::word *, const uint8_t *, size_t), bool BigEndian, unsigned LenBytes,
+	  unsigned Digest>
 int hmac_finish(void *vinner, const void *vouter, uint8_t *mac)
 {
 	static_assert(Digest + 1 + LenBytes <= S::block, "the outer message must fit one block");
@@ -215,14 +218,16 @@ int hmac_finish_simd(void *vinner, const void *vouter, uint8_t *mac)
 }
 
 // init(): the initial chaining value from a const table.
-template <typename S> void start(S *s, const typename S::word *iv)
+template <typename S>
+void start(S *s, const typename S::word *iv)
 {
 	memset(s, 0, sizeof *s);
 	memcpy(s->h, iv, sizeof s->h);
 	s->magic = LIVE;
 }
 
-template <typename S> int copy(void *dst, const void *src)
+template <typename S>
+int copy(void *dst, const void *src)
 {
 	const S *a = static_cast<const S *>(src);
 	if (a->magic != LIVE) {
@@ -233,9 +238,14 @@ template <typename S> int copy(void *dst, const void *src)
 	return 0;
 }
 
-template <typename S> void clear(void *st) { wipe(st, sizeof(S)); }
+template <typename S>
+void clear(void *st)
+{
+	wipe(st, sizeof(S));
+}
 
-template <typename S> constexpr bool fits()
+template <typename S>
+constexpr bool fits()
 {
 	return sizeof(S) <= KGSS_HASH_STATE_MAX && alignof(S) <= KGSS_STATE_ALIGN;
 }

@@ -13,9 +13,9 @@ namespace {
 constexpr uint32_t RC4_LIVE = 0x6b677263u; // "kgrc": state initialised
 
 struct rc4_state {
-	uint8_t s[256];  // secret: the permutation
-	uint32_t i, j;   // secret: stream indices
-	uint32_t magic;  // RC4_LIVE after a successful init
+	uint8_t s[256]; // secret: the permutation
+	uint32_t i, j;  // secret: stream indices
+	uint32_t magic; // RC4_LIVE after a successful init
 };
 static_assert(sizeof(rc4_state) <= KGSS_STREAM_STATE_MAX, "RC4 state exceeds KGSS_STREAM_STATE_MAX");
 static_assert(alignof(rc4_state) <= KGSS_STATE_ALIGN, "RC4 state over-aligned");

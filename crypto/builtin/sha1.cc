@@ -50,21 +50,41 @@ void sha1_blocks_portable(uint32_t *h, const uint8_t *p, size_t nblocks)
 		};
 		for (; t < 20; t++) { // Ch
 			uint32_t x = rotl32(a, 5) + ((b & c) | (~b & d)) + e + K0 + next(t);
-			e = d; d = c; c = rotl32(b, 30); b = a; a = x;
+			e = d;
+			d = c;
+			c = rotl32(b, 30);
+			b = a;
+			a = x;
 		}
 		for (; t < 40; t++) { // Parity
 			uint32_t x = rotl32(a, 5) + (b ^ c ^ d) + e + K1 + next(t);
-			e = d; d = c; c = rotl32(b, 30); b = a; a = x;
+			e = d;
+			d = c;
+			c = rotl32(b, 30);
+			b = a;
+			a = x;
 		}
 		for (; t < 60; t++) { // Maj
 			uint32_t x = rotl32(a, 5) + ((b & c) | (b & d) | (c & d)) + e + K2 + next(t);
-			e = d; d = c; c = rotl32(b, 30); b = a; a = x;
+			e = d;
+			d = c;
+			c = rotl32(b, 30);
+			b = a;
+			a = x;
 		}
 		for (; t < 80; t++) { // Parity
 			uint32_t x = rotl32(a, 5) + (b ^ c ^ d) + e + K3 + next(t);
-			e = d; d = c; c = rotl32(b, 30); b = a; a = x;
+			e = d;
+			d = c;
+			c = rotl32(b, 30);
+			b = a;
+			a = x;
 		}
-		h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e;
+		h[0] += a;
+		h[1] += b;
+		h[2] += c;
+		h[3] += d;
+		h[4] += e;
 		p += 64;
 	}
 	KGSS_WIPE(w);
@@ -75,8 +95,7 @@ constexpr auto sha1_hmac_finish_portable = kgss::md::hmac_finish<sha1_state, sha
 #if KGSS_SHA1_HAVE_NI
 // SHA-1 with the SHA extensions: the block function of sha_ni.h (shared with
 // the stitched CBC + HMAC engine, stitch.cc) with nothing interleaved.
-__attribute__((target("sha,sse4.1,ssse3"))) void sha1_blocks_ni(uint32_t *h, const uint8_t *p,
-								 size_t nblocks)
+__attribute__((target("sha,sse4.1,ssse3"))) void sha1_blocks_ni(uint32_t *h, const uint8_t *p, size_t nblocks)
 {
 	kgss::sha_ni::sha1_regs s = kgss::sha_ni::sha1_load(h); // secret
 	kgss::sha_ni::no_job none;
@@ -87,8 +106,8 @@ __attribute__((target("sha,sse4.1,ssse3"))) void sha1_blocks_ni(uint32_t *h, con
 
 // The fused HMAC finish of sha_ni.h for SHA-1 (20-byte MAC).
 __attribute__((target("sha,sse4.1,ssse3"))) void sha1_hmac_finish_ni(const uint32_t *inner_h, const uint8_t *buf,
-									unsigned used, uint64_t bits,
-									const uint32_t *outer_h, uint8_t *mac)
+								     unsigned used, uint64_t bits,
+								     const uint32_t *outer_h, uint8_t *mac)
 {
 	kgss::sha_ni::hmac_finish(kgss::sha_ni::sha1_hmac{}, inner_h, buf, used, bits, outer_h, mac);
 }
@@ -117,7 +136,10 @@ int sha1_init(void *st)
 } // namespace
 
 extern "C" const kgss_hash_class kgss_builtin_sha1 = {
-	sizeof(sha1_state), 20, 64, "sha1",
+	sizeof(sha1_state),
+	20,
+	64,
+	"sha1",
 	sha1_init,
 	kgss::md::update<sha1_state, sha1_blocks_portable, SHA1_MAX_BYTES>,
 	kgss::md::finish<sha1_state, sha1_blocks_portable, true, 8, 20>,
@@ -127,7 +149,9 @@ extern "C" const kgss_hash_class kgss_builtin_sha1 = {
 };
 
 extern "C" const kgss_hash_class kgss_builtin_sha1_ni = {
-	sizeof(sha1_state), 20, 64,
+	sizeof(sha1_state),
+	20,
+	64,
 #if KGSS_SHA1_HAVE_NI
 	"sha1-ni",
 #else

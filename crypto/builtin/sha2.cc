@@ -29,17 +29,14 @@
 
 // FIPS 180-4 section 4.2.2.
 alignas(16) const uint32_t kgss::sha256_k[64] = {
-	0x428a2f98u, 0x71374491u, 0xb5c0fbcfu, 0xe9b5dba5u, 0x3956c25bu, 0x59f111f1u,
-	0x923f82a4u, 0xab1c5ed5u, 0xd807aa98u, 0x12835b01u, 0x243185beu, 0x550c7dc3u,
-	0x72be5d74u, 0x80deb1feu, 0x9bdc06a7u, 0xc19bf174u, 0xe49b69c1u, 0xefbe4786u,
-	0x0fc19dc6u, 0x240ca1ccu, 0x2de92c6fu, 0x4a7484aau, 0x5cb0a9dcu, 0x76f988dau,
-	0x983e5152u, 0xa831c66du, 0xb00327c8u, 0xbf597fc7u, 0xc6e00bf3u, 0xd5a79147u,
-	0x06ca6351u, 0x14292967u, 0x27b70a85u, 0x2e1b2138u, 0x4d2c6dfcu, 0x53380d13u,
-	0x650a7354u, 0x766a0abbu, 0x81c2c92eu, 0x92722c85u, 0xa2bfe8a1u, 0xa81a664bu,
-	0xc24b8b70u, 0xc76c51a3u, 0xd192e819u, 0xd6990624u, 0xf40e3585u, 0x106aa070u,
-	0x19a4c116u, 0x1e376c08u, 0x2748774cu, 0x34b0bcb5u, 0x391c0cb3u, 0x4ed8aa4au,
-	0x5b9cca4fu, 0x682e6ff3u, 0x748f82eeu, 0x78a5636fu, 0x84c87814u, 0x8cc70208u,
-	0x90befffau, 0xa4506cebu, 0xbef9a3f7u, 0xc67178f2u,
+	0x428a2f98u, 0x71374491u, 0xb5c0fbcfu, 0xe9b5dba5u, 0x3956c25bu, 0x59f111f1u, 0x923f82a4u, 0xab1c5ed5u,
+	0xd807aa98u, 0x12835b01u, 0x243185beu, 0x550c7dc3u, 0x72be5d74u, 0x80deb1feu, 0x9bdc06a7u, 0xc19bf174u,
+	0xe49b69c1u, 0xefbe4786u, 0x0fc19dc6u, 0x240ca1ccu, 0x2de92c6fu, 0x4a7484aau, 0x5cb0a9dcu, 0x76f988dau,
+	0x983e5152u, 0xa831c66du, 0xb00327c8u, 0xbf597fc7u, 0xc6e00bf3u, 0xd5a79147u, 0x06ca6351u, 0x14292967u,
+	0x27b70a85u, 0x2e1b2138u, 0x4d2c6dfcu, 0x53380d13u, 0x650a7354u, 0x766a0abbu, 0x81c2c92eu, 0x92722c85u,
+	0xa2bfe8a1u, 0xa81a664bu, 0xc24b8b70u, 0xc76c51a3u, 0xd192e819u, 0xd6990624u, 0xf40e3585u, 0x106aa070u,
+	0x19a4c116u, 0x1e376c08u, 0x2748774cu, 0x34b0bcb5u, 0x391c0cb3u, 0x4ed8aa4au, 0x5b9cca4fu, 0x682e6ff3u,
+	0x748f82eeu, 0x78a5636fu, 0x84c87814u, 0x8cc70208u, 0x90befffau, 0xa4506cebu, 0xbef9a3f7u, 0xc67178f2u,
 };
 
 // FIPS 180-4 section 4.2.3.
@@ -80,8 +77,7 @@ const uint32_t (&K256)[64] = kgss::sha256_k;
 
 // FIPS 180-4 section 5.3.3.
 const uint32_t IV256[8] = {
-	0x6a09e667u, 0xbb67ae85u, 0x3c6ef372u, 0xa54ff53au,
-	0x510e527fu, 0x9b05688cu, 0x1f83d9abu, 0x5be0cd19u,
+	0x6a09e667u, 0xbb67ae85u, 0x3c6ef372u, 0xa54ff53au, 0x510e527fu, 0x9b05688cu, 0x1f83d9abu, 0x5be0cd19u,
 };
 
 // FIPS 180-4 section 4.2.3 (kgss::sha512_k above: stitch.cc reads it too).
@@ -116,11 +112,23 @@ void sha256_blocks_portable(uint32_t *h, const uint8_t *p, size_t nblocks)
 			uint32_t t1 = hh + (rotr32(e, 6) ^ rotr32(e, 11) ^ rotr32(e, 25)) + ((e & f) ^ (~e & g)) +
 				      K256[t] + wt;
 			uint32_t t2 = (rotr32(a, 2) ^ rotr32(a, 13) ^ rotr32(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-			hh = g; g = f; f = e; e = d + t1;
-			d = c; c = b; b = a; a = t1 + t2;
+			hh = g;
+			g = f;
+			f = e;
+			e = d + t1;
+			d = c;
+			c = b;
+			b = a;
+			a = t1 + t2;
 		}
-		h[0] += a; h[1] += b; h[2] += c; h[3] += d;
-		h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
+		h[0] += a;
+		h[1] += b;
+		h[2] += c;
+		h[3] += d;
+		h[4] += e;
+		h[5] += f;
+		h[6] += g;
+		h[7] += hh;
 		p += 64;
 	}
 	KGSS_WIPE(w);
@@ -132,8 +140,7 @@ constexpr auto sha256_hmac_finish_portable = kgss::md::hmac_finish<sha256_state,
 // ---- SHA-256 with the SHA extensions ------------------------------------------
 // The block function of sha_ni.h (shared with the stitched CBC + HMAC engine,
 // stitch.cc) with nothing interleaved.
-__attribute__((target("sha,sse4.1,ssse3"))) void sha256_blocks_ni(uint32_t *h, const uint8_t *p,
-								   size_t nblocks)
+__attribute__((target("sha,sse4.1,ssse3"))) void sha256_blocks_ni(uint32_t *h, const uint8_t *p, size_t nblocks)
 {
 	kgss::sha_ni::sha256_regs s = kgss::sha_ni::sha256_load(h); // secret
 	kgss::sha_ni::no_job none;
@@ -144,8 +151,8 @@ __attribute__((target("sha,sse4.1,ssse3"))) void sha256_blocks_ni(uint32_t *h, c
 
 // The fused HMAC finish of sha_ni.h for SHA-256 (32-byte MAC).
 __attribute__((target("sha,sse4.1,ssse3"))) void sha256_hmac_finish_ni(const uint32_t *inner_h, const uint8_t *buf,
-									  unsigned used, uint64_t bits,
-									  const uint32_t *outer_h, uint8_t *mac)
+								       unsigned used, uint64_t bits,
+								       const uint32_t *outer_h, uint8_t *mac)
 {
 	kgss::sha_ni::hmac_finish(kgss::sha_ni::sha256_hmac{K256}, inner_h, buf, used, bits, outer_h, mac);
 }
@@ -163,7 +170,10 @@ constexpr auto sha256_hmac_finish_simd = sha256_hmac_finish_portable;
 // The portable block function of sha512_block.h (shared with the stitched
 // CBC + HMAC-SHA-384 engine, stitch.cc) with nothing interleaved.
 struct sha512_no_job {
-	template <unsigned T> void tick() {}
+	template <unsigned T>
+	void tick()
+	{
+	}
 };
 
 void sha512_blocks(uint64_t *h, const uint8_t *p, size_t nblocks)
@@ -206,32 +216,32 @@ void sha512_blocks(uint64_t *h, const uint8_t *p, size_t nblocks)
 // bx / bn carry b ^ c / b & c (the next round's are this round's a ^ b /
 // a & b).  KGSS_SHA512_PIN keeps the compiler from regrouping the sums.
 #define KGSS_SHA512_PIN(x) __asm__("" : "+r"(x))
-#define KGSS_SHA512_RL(a, b, c, d, e, f, g, h, wk, bx, bn)                                     \
-	do {                                                                                   \
-		uint64_t u_ = d + (h + (wk));                                                  \
-		uint64_t v_ = bn - d;                                                          \
-		KGSS_SHA512_PIN(u_);                                                           \
-		u_ += ((f ^ g) & e) ^ g;                                                       \
-		KGSS_SHA512_PIN(u_);                                                           \
-		d = u_ + (rotr64(e, 14) ^ rotr64(e, 18) ^ rotr64(e, 41));                       \
-		v_ += a & bx;                                                                  \
-		KGSS_SHA512_PIN(v_);                                                           \
-		v_ += d;                                                                       \
-		KGSS_SHA512_PIN(v_);                                                           \
-		h = v_ + (rotr64(a, 28) ^ rotr64(a, 34) ^ rotr64(a, 39));                       \
-		bx = a ^ b;                                                                    \
-		bn = a & b;                                                                    \
+#define KGSS_SHA512_RL(a, b, c, d, e, f, g, h, wk, bx, bn)                \
+	do {                                                              \
+		uint64_t u_ = d + (h + (wk));                             \
+		uint64_t v_ = bn - d;                                     \
+		KGSS_SHA512_PIN(u_);                                      \
+		u_ += ((f ^ g) & e) ^ g;                                  \
+		KGSS_SHA512_PIN(u_);                                      \
+		d = u_ + (rotr64(e, 14) ^ rotr64(e, 18) ^ rotr64(e, 41)); \
+		v_ += a & bx;                                             \
+		KGSS_SHA512_PIN(v_);                                      \
+		v_ += d;                                                  \
+		KGSS_SHA512_PIN(v_);                                      \
+		h = v_ + (rotr64(a, 28) ^ rotr64(a, 34) ^ rotr64(a, 39)); \
+		bx = a ^ b;                                               \
+		bn = a & b;                                               \
 	} while (0)
-#define KGSS_SHA512_RL8(wk)                                                    \
-	do {                                                                   \
-		KGSS_SHA512_RL(a, b, c, d, e, f, g, hh, wk(0), bx, bn);        \
-		KGSS_SHA512_RL(hh, a, b, c, d, e, f, g, wk(1), bx, bn);        \
-		KGSS_SHA512_RL(g, hh, a, b, c, d, e, f, wk(2), bx, bn);        \
-		KGSS_SHA512_RL(f, g, hh, a, b, c, d, e, wk(3), bx, bn);        \
-		KGSS_SHA512_RL(e, f, g, hh, a, b, c, d, wk(4), bx, bn);        \
-		KGSS_SHA512_RL(d, e, f, g, hh, a, b, c, wk(5), bx, bn);        \
-		KGSS_SHA512_RL(c, d, e, f, g, hh, a, b, wk(6), bx, bn);        \
-		KGSS_SHA512_RL(b, c, d, e, f, g, hh, a, wk(7), bx, bn);        \
+#define KGSS_SHA512_RL8(wk)                                             \
+	do {                                                            \
+		KGSS_SHA512_RL(a, b, c, d, e, f, g, hh, wk(0), bx, bn); \
+		KGSS_SHA512_RL(hh, a, b, c, d, e, f, g, wk(1), bx, bn); \
+		KGSS_SHA512_RL(g, hh, a, b, c, d, e, f, wk(2), bx, bn); \
+		KGSS_SHA512_RL(f, g, hh, a, b, c, d, e, wk(3), bx, bn); \
+		KGSS_SHA512_RL(e, f, g, hh, a, b, c, d, wk(4), bx, bn); \
+		KGSS_SHA512_RL(d, e, f, g, hh, a, b, c, wk(5), bx, bn); \
+		KGSS_SHA512_RL(c, d, e, f, g, hh, a, b, wk(6), bx, bn); \
+		KGSS_SHA512_RL(b, c, d, e, f, g, hh, a, wk(7), bx, bn); \
 	} while (0)
 __attribute__((target("avx2,bmi2"))) inline __m256i sha512_rotr_avx2(__m256i x, int n)
 {
@@ -255,13 +265,19 @@ __attribute__((target("avx2,bmi2"))) void sha512_blocks_avx2(uint64_t *h, const 
 						  0x0001020304050607LL);
 		__asm__("" : "+x"(bswap));
 		__m256i x0, x1, x2, x3, x4, x5, x6, x7; // secret: W[t-16 .. t-1], two blocks
-#define KGSS_SHA512_LOAD(x, i)                                                                     \
-	x = _mm256_shuffle_epi8(                                                                   \
+#define KGSS_SHA512_LOAD(x, i)                                                                                    \
+	x = _mm256_shuffle_epi8(                                                                                  \
 		_mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)(p + 16 * (i)))), \
-					_mm_loadu_si128((const __m128i *)(p2 + 16 * (i))), 1),             \
+					_mm_loadu_si128((const __m128i *)(p2 + 16 * (i))), 1),                    \
 		bswap)
-		KGSS_SHA512_LOAD(x0, 0); KGSS_SHA512_LOAD(x1, 1); KGSS_SHA512_LOAD(x2, 2); KGSS_SHA512_LOAD(x3, 3);
-		KGSS_SHA512_LOAD(x4, 4); KGSS_SHA512_LOAD(x5, 5); KGSS_SHA512_LOAD(x6, 6); KGSS_SHA512_LOAD(x7, 7);
+		KGSS_SHA512_LOAD(x0, 0);
+		KGSS_SHA512_LOAD(x1, 1);
+		KGSS_SHA512_LOAD(x2, 2);
+		KGSS_SHA512_LOAD(x3, 3);
+		KGSS_SHA512_LOAD(x4, 4);
+		KGSS_SHA512_LOAD(x5, 5);
+		KGSS_SHA512_LOAD(x6, 6);
+		KGSS_SHA512_LOAD(x7, 7);
 #undef KGSS_SHA512_LOAD
 
 		uint64_t a = h[0], b = h[1], c = h[2], d = h[3]; // secret: working variables
@@ -276,36 +292,35 @@ __attribute__((target("avx2,bmi2"))) void sha512_blocks_avx2(uint64_t *h, const 
 // K[t], K[t+1] added to the words x = W[t], W[t+1] of both blocks; the
 // first block's go to wk1[t mod 16], the second's (t >= 16) to
 // wk2[t - 16].
-#define KGSS_SHA512_K(x, t) \
-	_mm256_add_epi64(x, _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)&kt[t])))
+#define KGSS_SHA512_K(x, t)      _mm256_add_epi64(x, _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)&kt[t])))
 #define KGSS_SHA512_STORE0(x, t) _mm_store_si128((__m128i *)&wk1[t], _mm256_castsi256_si128(KGSS_SHA512_K(x, t)))
-#define KGSS_SHA512_STORE(x, t, r)                                                                   \
-	do {                                                                                         \
-		const __m256i k_ = KGSS_SHA512_K(x, t);                                              \
-		_mm_store_si128((__m128i *)&wk1[r], _mm256_castsi256_si128(k_));                     \
-		_mm_store_si128((__m128i *)&wk2[(t) - 16], _mm256_extracti128_si256(k_, 1));         \
+#define KGSS_SHA512_STORE(x, t, r)                                                         \
+	do {                                                                               \
+		const __m256i k_ = KGSS_SHA512_K(x, t);                                    \
+		_mm_store_si128((__m128i *)&wk1[r], _mm256_castsi256_si128(k_));           \
+		_mm_store_si128((__m128i *)&wk2[(t)-16], _mm256_extracti128_si256(k_, 1)); \
 	} while (0)
 // x0 = W[t], W[t+1] from x0 = W[t-16..t-15], x1 = W[t-14..], x4 = W[t-8..],
 // x5 = W[t-6..], x7 = W[t-2..t-1] (section 6.4.2 step 1; sigma0 and sigma1
 // of section 4.1.3 as in the portable code).
-#define KGSS_SHA512_SCHED(x0, x1, x4, x5, x7)                                                        \
-	do {                                                                                         \
-		const __m256i w15_ = _mm256_alignr_epi8(x1, x0, 8); /* W[t-15], W[t-14] */            \
-		x0 = _mm256_add_epi64(x0, _mm256_alignr_epi8(x5, x4, 8)); /* + W[t-7], W[t-6] */      \
-		x0 = _mm256_add_epi64(x0, _mm256_xor_si256(_mm256_xor_si256(sha512_rotr_avx2(w15_, 1), \
-									    _mm256_shuffle_epi8(w15_, rot8)), \
-							   _mm256_srli_epi64(w15_, 7)));              \
-		x0 = _mm256_add_epi64(x0, _mm256_xor_si256(_mm256_xor_si256(sha512_rotr_avx2(x7, 19), \
-									    sha512_rotr_avx2(x7, 61)),        \
-							   _mm256_srli_epi64(x7, 6)));                \
+#define KGSS_SHA512_SCHED(x0, x1, x4, x5, x7)                                                                      \
+	do {                                                                                                       \
+		const __m256i w15_ = _mm256_alignr_epi8(x1, x0, 8);       /* W[t-15], W[t-14] */                   \
+		x0 = _mm256_add_epi64(x0, _mm256_alignr_epi8(x5, x4, 8)); /* + W[t-7], W[t-6] */                   \
+		x0 = _mm256_add_epi64(x0, _mm256_xor_si256(_mm256_xor_si256(sha512_rotr_avx2(w15_, 1),             \
+									    _mm256_shuffle_epi8(w15_, rot8)),      \
+							   _mm256_srli_epi64(w15_, 7)));                           \
+		x0 = _mm256_add_epi64(                                                                             \
+			x0, _mm256_xor_si256(_mm256_xor_si256(sha512_rotr_avx2(x7, 19), sha512_rotr_avx2(x7, 61)), \
+					     _mm256_srli_epi64(x7, 6)));                                           \
 	} while (0)
 // Eight rounds of the first block read the ring: KGSS_WK_LO / KGSS_WK_HI.
 // KGSS_SHA512_SPILL makes the rounds read K + W back from the ring: left to
 // itself the compiler keeps those values in vector registers instead
 // (extracting each word), which crowds the schedule words out of the
 // registers and onto the stack, past the kernel's frame limit.
-#define KGSS_WK_LO(i) wk1[(i)]
-#define KGSS_WK_HI(i) wk1[8 + (i)]
+#define KGSS_WK_LO(i)       wk1[(i)]
+#define KGSS_WK_HI(i)       wk1[8 + (i)]
 #define KGSS_SHA512_SPILL() __asm__("" : "+m"(wk1))
 // KGSS_SHA512_FENCE keeps each group's schedule computation after the rounds
 // before it: the compiler otherwise starts the next group's alignments
@@ -316,25 +331,37 @@ __attribute__((target("avx2,bmi2"))) void sha512_blocks_avx2(uint64_t *h, const 
 		// one group of eight words ahead of the rounds: the words of rounds
 		// t+8..t+15 are computed and stored before rounds t..t+7 run, so
 		// the out-of-order core has them ready long before they are read.
-		KGSS_SHA512_STORE0(x0, 0); KGSS_SHA512_STORE0(x1, 2);
-		KGSS_SHA512_STORE0(x2, 4); KGSS_SHA512_STORE0(x3, 6);
-		KGSS_SHA512_STORE0(x4, 8); KGSS_SHA512_STORE0(x5, 10);
-		KGSS_SHA512_STORE0(x6, 12); KGSS_SHA512_STORE0(x7, 14);
+		KGSS_SHA512_STORE0(x0, 0);
+		KGSS_SHA512_STORE0(x1, 2);
+		KGSS_SHA512_STORE0(x2, 4);
+		KGSS_SHA512_STORE0(x3, 6);
+		KGSS_SHA512_STORE0(x4, 8);
+		KGSS_SHA512_STORE0(x5, 10);
+		KGSS_SHA512_STORE0(x6, 12);
+		KGSS_SHA512_STORE0(x7, 14);
 		KGSS_SHA512_SPILL();
 		KGSS_SHA512_RL8(KGSS_WK_LO); // rounds 0..7
 		for (int t = 16; t < 80; t += 16) {
 			KGSS_SHA512_FENCE();
-			KGSS_SHA512_SCHED(x0, x1, x4, x5, x7); KGSS_SHA512_STORE(x0, t + 0, 0);
-			KGSS_SHA512_SCHED(x1, x2, x5, x6, x0); KGSS_SHA512_STORE(x1, t + 2, 2);
-			KGSS_SHA512_SCHED(x2, x3, x6, x7, x1); KGSS_SHA512_STORE(x2, t + 4, 4);
-			KGSS_SHA512_SCHED(x3, x4, x7, x0, x2); KGSS_SHA512_STORE(x3, t + 6, 6);
+			KGSS_SHA512_SCHED(x0, x1, x4, x5, x7);
+			KGSS_SHA512_STORE(x0, t + 0, 0);
+			KGSS_SHA512_SCHED(x1, x2, x5, x6, x0);
+			KGSS_SHA512_STORE(x1, t + 2, 2);
+			KGSS_SHA512_SCHED(x2, x3, x6, x7, x1);
+			KGSS_SHA512_STORE(x2, t + 4, 4);
+			KGSS_SHA512_SCHED(x3, x4, x7, x0, x2);
+			KGSS_SHA512_STORE(x3, t + 6, 6);
 			KGSS_SHA512_SPILL();
 			KGSS_SHA512_RL8(KGSS_WK_HI); // rounds t-8 .. t-1
 			KGSS_SHA512_FENCE();
-			KGSS_SHA512_SCHED(x4, x5, x0, x1, x3); KGSS_SHA512_STORE(x4, t + 8, 8);
-			KGSS_SHA512_SCHED(x5, x6, x1, x2, x4); KGSS_SHA512_STORE(x5, t + 10, 10);
-			KGSS_SHA512_SCHED(x6, x7, x2, x3, x5); KGSS_SHA512_STORE(x6, t + 12, 12);
-			KGSS_SHA512_SCHED(x7, x0, x3, x4, x6); KGSS_SHA512_STORE(x7, t + 14, 14);
+			KGSS_SHA512_SCHED(x4, x5, x0, x1, x3);
+			KGSS_SHA512_STORE(x4, t + 8, 8);
+			KGSS_SHA512_SCHED(x5, x6, x1, x2, x4);
+			KGSS_SHA512_STORE(x5, t + 10, 10);
+			KGSS_SHA512_SCHED(x6, x7, x2, x3, x5);
+			KGSS_SHA512_STORE(x6, t + 12, 12);
+			KGSS_SHA512_SCHED(x7, x0, x3, x4, x6);
+			KGSS_SHA512_STORE(x7, t + 14, 14);
 			KGSS_SHA512_SPILL();
 			KGSS_SHA512_RL8(KGSS_WK_LO); // rounds t .. t+7
 		}
@@ -347,15 +374,27 @@ __attribute__((target("avx2,bmi2"))) void sha512_blocks_avx2(uint64_t *h, const 
 #undef KGSS_SHA512_STORE0
 #undef KGSS_SHA512_STORE
 #undef KGSS_SHA512_SCHED
-		h[0] += a; h[1] += b; h[2] += c; h[3] += d;
-		h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
+		h[0] += a;
+		h[1] += b;
+		h[2] += c;
+		h[3] += d;
+		h[4] += e;
+		h[5] += f;
+		h[6] += g;
+		h[7] += hh;
 		if (nblocks == 1)
 			break;
 
 		// The second block (at p + 128): W[0..15] from the message, the
 		// rest from wk2.
-		a = h[0]; b = h[1]; c = h[2]; d = h[3];
-		e = h[4]; f = h[5]; g = h[6]; hh = h[7];
+		a = h[0];
+		b = h[1];
+		c = h[2];
+		d = h[3];
+		e = h[4];
+		f = h[5];
+		g = h[6];
+		hh = h[7];
 		bx = b ^ c;
 		bn = b & c;
 		for (int t = 0; t < 16; t += 8) {
@@ -368,8 +407,14 @@ __attribute__((target("avx2,bmi2"))) void sha512_blocks_avx2(uint64_t *h, const 
 			KGSS_SHA512_RL8(KGSS_WK);
 #undef KGSS_WK
 		}
-		h[0] += a; h[1] += b; h[2] += c; h[3] += d;
-		h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
+		h[0] += a;
+		h[1] += b;
+		h[2] += c;
+		h[3] += d;
+		h[4] += e;
+		h[5] += f;
+		h[6] += g;
+		h[7] += hh;
 		p += 256;
 		nblocks -= 2;
 	}
@@ -410,7 +455,10 @@ int sha384_init(void *st)
 } // namespace
 
 extern "C" const kgss_hash_class kgss_builtin_sha256 = {
-	sizeof(sha256_state), 32, 64, "sha256",
+	sizeof(sha256_state),
+	32,
+	64,
+	"sha256",
 	sha256_init,
 	kgss::md::update<sha256_state, sha256_blocks_portable, SHA256_MAX_BYTES>,
 	kgss::md::finish<sha256_state, sha256_blocks_portable, true, 8, 32>,
@@ -420,7 +468,9 @@ extern "C" const kgss_hash_class kgss_builtin_sha256 = {
 };
 
 extern "C" const kgss_hash_class kgss_builtin_sha256_ni = {
-	sizeof(sha256_state), 32, 64,
+	sizeof(sha256_state),
+	32,
+	64,
 #if KGSS_SHA2_HAVE_NI
 	"sha256-ni",
 #else
@@ -437,7 +487,10 @@ extern "C" const kgss_hash_class kgss_builtin_sha256_ni = {
 // SHA-384: SHA-512 with the section 5.3.4 IV, 128-bit length field, and the
 // leftmost 384 bits of the final hash value (section 6.5).
 extern "C" const kgss_hash_class kgss_builtin_sha384 = {
-	sizeof(sha512_state), 48, 128, "sha384",
+	sizeof(sha512_state),
+	48,
+	128,
+	"sha384",
 	sha384_init,
 	kgss::md::update<sha512_state, sha512_blocks, SHA384_MAX_BYTES>,
 	kgss::md::finish<sha512_state, sha512_blocks, true, 16, 48>,
@@ -447,7 +500,9 @@ extern "C" const kgss_hash_class kgss_builtin_sha384 = {
 };
 
 extern "C" const kgss_hash_class kgss_builtin_sha384_avx2 = {
-	sizeof(sha512_state), 48, 128,
+	sizeof(sha512_state),
+	48,
+	128,
 #if KGSS_SHA2_HAVE_NI
 	"sha384-avx2",
 #else

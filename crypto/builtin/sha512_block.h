@@ -42,39 +42,37 @@ namespace sha512 {
 //   Maj(a,b,c) = ((a ^ b) & (b ^ c)) ^ b, equal to (4.9): where a == b it
 //   gives b, elsewhere c.  The next round's b ^ c is this round's a ^ b
 //   (b' = a, c' = b), so bc carries it and Maj costs three operations.
-#define KGSS_SHA512_R(a, b, c, d, e, f, g, h, wk, bc)                                          \
-	do {                                                                                   \
-		const uint64_t t1_ = h + rotr64(rotr64(rotr64(e, 23) ^ e, 4) ^ e, 14) +         \
-				     (((f ^ g) & e) ^ g) + (wk);                                  \
-		const uint64_t ab_ = a ^ b;                                                    \
-		d += t1_;                                                                      \
-		h = t1_ + rotr64(rotr64(rotr64(a, 5) ^ a, 6) ^ a, 28) + ((ab_ & bc) ^ b);       \
-		bc = ab_;                                                                      \
+#define KGSS_SHA512_R(a, b, c, d, e, f, g, h, wk, bc)                                                               \
+	do {                                                                                                        \
+		const uint64_t t1_ = h + rotr64(rotr64(rotr64(e, 23) ^ e, 4) ^ e, 14) + (((f ^ g) & e) ^ g) + (wk); \
+		const uint64_t ab_ = a ^ b;                                                                         \
+		d += t1_;                                                                                           \
+		h = t1_ + rotr64(rotr64(rotr64(a, 5) ^ a, 6) ^ a, 28) + ((ab_ & bc) ^ b);                           \
+		bc = ab_;                                                                                           \
 	} while (0)
 // Eight rounds, t .. t+7, with wk(i) the K + W value of round t+i, and
 // job.tick<T>() after the fourth (T = t / 4) and the eighth.
-#define KGSS_SHA512_R8(wk, t)                                              \
-	do {                                                               \
-		KGSS_SHA512_R(a, b, c, d, e, f, g, hh, wk(0), bc);         \
-		KGSS_SHA512_R(hh, a, b, c, d, e, f, g, wk(1), bc);         \
-		KGSS_SHA512_R(g, hh, a, b, c, d, e, f, wk(2), bc);         \
-		KGSS_SHA512_R(f, g, hh, a, b, c, d, e, wk(3), bc);         \
-		job.template tick<(t) / 4>();                              \
-		KGSS_SHA512_R(e, f, g, hh, a, b, c, d, wk(4), bc);         \
-		KGSS_SHA512_R(d, e, f, g, hh, a, b, c, wk(5), bc);         \
-		KGSS_SHA512_R(c, d, e, f, g, hh, a, b, wk(6), bc);         \
-		KGSS_SHA512_R(b, c, d, e, f, g, hh, a, wk(7), bc);         \
-		job.template tick<(t) / 4 + 1>();                          \
+#define KGSS_SHA512_R8(wk, t)                                      \
+	do {                                                       \
+		KGSS_SHA512_R(a, b, c, d, e, f, g, hh, wk(0), bc); \
+		KGSS_SHA512_R(hh, a, b, c, d, e, f, g, wk(1), bc); \
+		KGSS_SHA512_R(g, hh, a, b, c, d, e, f, wk(2), bc); \
+		KGSS_SHA512_R(f, g, hh, a, b, c, d, e, wk(3), bc); \
+		job.template tick<(t) / 4>();                      \
+		KGSS_SHA512_R(e, f, g, hh, a, b, c, d, wk(4), bc); \
+		KGSS_SHA512_R(d, e, f, g, hh, a, b, c, wk(5), bc); \
+		KGSS_SHA512_R(c, d, e, f, g, hh, a, b, wk(6), bc); \
+		KGSS_SHA512_R(b, c, d, e, f, g, hh, a, wk(7), bc); \
+		job.template tick<(t) / 4 + 1>();                  \
 	} while (0)
 // Section 6.4.2 step 1 for t >= 16, into the circular schedule w[t mod 16]:
 // W[t] = sigma1(W[t-2]) + W[t-7] + sigma0(W[t-15]) + W[t-16], with
 // sigma0(x) = ROTR^1 ^ ROTR^8 ^ SHR^7 and sigma1(x) = ROTR^19 ^ ROTR^61 ^ SHR^6
 // (section 4.1.3, (4.12) and (4.13)).
-#define KGSS_SHA512_W(w, t)                                                                     \
-	(w[(t) & 15] += (rotr64(w[((t) - 15) & 15], 1) ^ rotr64(w[((t) - 15) & 15], 8) ^ (w[((t) - 15) & 15] >> 7)) + \
-			w[((t) - 7) & 15] +                                                    \
-			(rotr64(w[((t) - 2) & 15], 19) ^ rotr64(w[((t) - 2) & 15], 61) ^ (w[((t) - 2) & 15] >> 6)))
-
+#define KGSS_SHA512_W(w, t)                                                                                   \
+	(w[(t)&15] += (rotr64(w[((t)-15) & 15], 1) ^ rotr64(w[((t)-15) & 15], 8) ^ (w[((t)-15) & 15] >> 7)) + \
+		      w[((t)-7) & 15] +                                                                       \
+		      (rotr64(w[((t)-2) & 15], 19) ^ rotr64(w[((t)-2) & 15], 61) ^ (w[((t)-2) & 15] >> 6)))
 
 // Rounds 8G .. 79 on the working variables v[0..7] (a .. h) and bc; w is
 // the 16-word schedule, W[t] in w[t mod 16].
@@ -94,7 +92,14 @@ KGSS_SHA512_TARGET __attribute__((always_inline)) inline void groups(uint64_t *v
 			KGSS_SHA512_R8(KGSS_WK, 8 * G);
 #undef KGSS_WK
 		}
-		v[0] = a; v[1] = b; v[2] = c; v[3] = d; v[4] = e; v[5] = f; v[6] = g; v[7] = hh;
+		v[0] = a;
+		v[1] = b;
+		v[2] = c;
+		v[3] = d;
+		v[4] = e;
+		v[5] = f;
+		v[6] = g;
+		v[7] = hh;
 		groups<G + 1>(v, bc, w, job);
 	}
 }
@@ -103,7 +108,8 @@ KGSS_SHA512_TARGET __attribute__((always_inline)) inline void groups(uint64_t *v
 // 16-word schedule buffer (secret: the caller wipes it).  job.tick<T>()
 // after every four rounds (T = 0 .. kTicks - 1).
 template <typename Job>
-KGSS_SHA512_TARGET __attribute__((always_inline)) inline void block(uint64_t *h, const uint8_t *p, uint64_t *w, Job &job)
+KGSS_SHA512_TARGET __attribute__((always_inline)) inline void block(uint64_t *h, const uint8_t *p, uint64_t *w,
+								    Job &job)
 {
 	for (int t = 0; t < 16; t++)
 		w[t] = load_be64(p + 8 * t);

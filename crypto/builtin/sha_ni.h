@@ -33,7 +33,10 @@ namespace sha_ni {
 // four-round group G of a block (G is a compile-time constant, so the job can
 // place its work statically).
 struct no_job {
-	template <unsigned G> KGSS_SHA_NI_INLINE void tick() {}
+	template <unsigned G>
+	KGSS_SHA_NI_INLINE void tick()
+	{
+	}
 };
 
 // Where a block's sixteen message words come from: get(g) is words
@@ -83,10 +86,7 @@ KGSS_SHA_NI_INLINE __m128i pad_bytes(const uint8_t *buf, unsigned used, int g)
 
 // The 64-bit big-endian message length in bits, as the last 8 bytes of a
 // block's last 16 (FIPS 180-4 section 5.1.1).
-KGSS_SHA_NI_INLINE __m128i len_bytes(uint64_t bits)
-{
-	return _mm_set_epi64x((long long)__builtin_bswap64(bits), 0);
-}
+KGSS_SHA_NI_INLINE __m128i len_bytes(uint64_t bits) { return _mm_set_epi64x((long long)__builtin_bswap64(bits), 0); }
 
 // ---- SHA-1 (FIPS 180-4 section 6.1.2) ---------------------------------------
 // Register layout: abcd holds A..D with A in the top 32-bit lane; e holds E in
@@ -120,7 +120,8 @@ struct sha1_rounds {
 
 // Four rounds 4g..4g+3 (g >= 4) with round function F: schedule via
 // sha1msg1/xor/sha1msg2, next E via sha1nexte, then sha1rnds4.
-template <int F> KGSS_SHA_NI_INLINE void sha1_step(sha1_rounds &r)
+template <int F>
+KGSS_SHA_NI_INLINE void sha1_step(sha1_rounds &r)
 {
 	const __m128i w = _mm_sha1msg2_epu32(_mm_xor_si128(_mm_sha1msg1_epu32(r.m0, r.m1), r.m2), r.m3);
 	const __m128i e = _mm_sha1nexte_epu32(r.prev, w);
@@ -133,7 +134,8 @@ template <int F> KGSS_SHA_NI_INLINE void sha1_step(sha1_rounds &r)
 }
 
 // Rounds 4g..4g+3 (1 <= g <= 3) on message words 4g..4g+3.
-template <typename Msg> KGSS_SHA_NI_INLINE void sha1_first(sha1_rounds &r, const Msg &msg, int g)
+template <typename Msg>
+KGSS_SHA_NI_INLINE void sha1_first(sha1_rounds &r, const Msg &msg, int g)
 {
 	const __m128i m4 = msg.get(g);
 	const __m128i e = _mm_sha1nexte_epu32(r.prev, m4);
@@ -160,7 +162,8 @@ KGSS_SHA_NI_INLINE void sha1_groups(sha1_rounds &r, const Msg &msg, Job &job)
 }
 
 // One block of message words msg into s; job.tick<G>() after four-round group G.
-template <typename Msg, typename Job> KGSS_SHA_NI_INLINE void sha1_block_words(sha1_regs &s, const Msg &msg, Job &job)
+template <typename Msg, typename Job>
+KGSS_SHA_NI_INLINE void sha1_block_words(sha1_regs &s, const Msg &msg, Job &job)
 {
 	sha1_rounds r;
 	r.m0 = r.m1 = r.m2 = _mm_setzero_si128();
@@ -176,7 +179,8 @@ template <typename Msg, typename Job> KGSS_SHA_NI_INLINE void sha1_block_words(s
 }
 
 // One 64-byte block at p into s.
-template <typename Job> KGSS_SHA_NI_INLINE void sha1_block(sha1_regs &s, const uint8_t *p, Job &job)
+template <typename Job>
+KGSS_SHA_NI_INLINE void sha1_block(sha1_regs &s, const uint8_t *p, Job &job)
 {
 	sha1_block_words(s, sha1_mem{p}, job);
 }
@@ -195,16 +199,16 @@ KGSS_SHA_NI_INLINE sha256_regs sha256_load(const uint32_t *h)
 {
 	__m128i t = _mm_loadu_si128((const __m128i *)&h[0]);   // lanes A B C D (low..high)
 	__m128i st1 = _mm_loadu_si128((const __m128i *)&h[4]); // lanes E F G H
-	t = _mm_shuffle_epi32(t, 0xb1);                         // B A D C
-	st1 = _mm_shuffle_epi32(st1, 0x1b);                     // H G F E
-	return sha256_regs{_mm_alignr_epi8(t, st1, 8),          // F E B A  = "ABEF"
-			   _mm_blend_epi16(st1, t, 0xf0)};      // H G D C  = "CDGH"
+	t = _mm_shuffle_epi32(t, 0xb1);                        // B A D C
+	st1 = _mm_shuffle_epi32(st1, 0x1b);                    // H G F E
+	return sha256_regs{_mm_alignr_epi8(t, st1, 8),         // F E B A  = "ABEF"
+			   _mm_blend_epi16(st1, t, 0xf0)};     // H G D C  = "CDGH"
 }
 
 KGSS_SHA_NI_INLINE void sha256_store(uint32_t *h, const sha256_regs &s)
 {
-	const __m128i t = _mm_shuffle_epi32(s.abef, 0x1b);   // A B E F (low..high)
-	const __m128i u = _mm_shuffle_epi32(s.cdgh, 0xb1);   // C D G H
+	const __m128i t = _mm_shuffle_epi32(s.abef, 0x1b);               // A B E F (low..high)
+	const __m128i u = _mm_shuffle_epi32(s.cdgh, 0xb1);               // C D G H
 	_mm_storeu_si128((__m128i *)&h[0], _mm_blend_epi16(t, u, 0xf0)); // A B C D
 	_mm_storeu_si128((__m128i *)&h[4], _mm_alignr_epi8(u, t, 8));    // E F G H
 }
@@ -238,7 +242,10 @@ KGSS_SHA_NI_INLINE void sha256_groups(sha256_rounds &r, const Msg &msg, const ui
 		}
 		sha256_r4(r.st0, r.st1, r.m0, k256, (int)G);
 		const __m128i m4 = r.m0;
-		r.m0 = r.m1; r.m1 = r.m2; r.m2 = r.m3; r.m3 = m4;
+		r.m0 = r.m1;
+		r.m1 = r.m2;
+		r.m2 = r.m3;
+		r.m3 = m4;
 		job.template tick<G>();
 		sha256_groups<G + 1>(r, msg, k256, job);
 	}
@@ -276,7 +283,7 @@ constexpr unsigned kSha256Ticks = 16; // job.tick<G>() calls per block
 // (Registers and spill slots are not wiped.)
 template <typename Hash>
 KGSS_SHA_NI_INLINE void hmac_finish(const Hash &hash, const uint32_t *inner_h, const uint8_t *buf, unsigned used,
-				     uint64_t bits, const uint32_t *outer_h, uint8_t *mac)
+				    uint64_t bits, const uint32_t *outer_h, uint8_t *mac)
 {
 	const __m128i sw = Hash::swap();
 	typename Hash::regs s = Hash::load(inner_h); // secret

@@ -25,7 +25,8 @@ struct sha1_hash {
 	static constexpr uint64_t max_bytes = kMaxBytes64;
 	KGSS_SHA_NI_INLINE static regs load(const uint32_t *h) { return sha_ni::sha1_load(h); }
 	KGSS_SHA_NI_INLINE static void store(uint32_t *h, const regs &s) { sha_ni::sha1_store(h, s); }
-	template <typename Job> KGSS_SHA_NI_INLINE static void block(regs &s, const uint8_t *p, Job &job)
+	template <typename Job>
+	KGSS_SHA_NI_INLINE static void block(regs &s, const uint8_t *p, Job &job)
 	{
 		sha_ni::sha1_block(s, p, job);
 	}
@@ -39,7 +40,8 @@ struct sha256_hash {
 	static constexpr uint64_t max_bytes = kMaxBytes64;
 	KGSS_SHA_NI_INLINE static regs load(const uint32_t *h) { return sha_ni::sha256_load(h); }
 	KGSS_SHA_NI_INLINE static void store(uint32_t *h, const regs &s) { sha_ni::sha256_store(h, s); }
-	template <typename Job> KGSS_SHA_NI_INLINE static void block(regs &s, const uint8_t *p, Job &job)
+	template <typename Job>
+	KGSS_SHA_NI_INLINE static void block(regs &s, const uint8_t *p, Job &job)
 	{
 		sha_ni::sha256_block(s, p, sha256_k, job);
 	}
@@ -52,13 +54,21 @@ using sha256_state = md::state<uint32_t, 8, 64>;
 } // namespace kgss
 
 extern "C" const kgss_cbc_hash_class kgss_builtin_cbc_sha1_ni = {
-	"aes-ni+sha1-ni", &kgss_builtin_aes128_ni, &kgss_builtin_aes256_ni, &kgss_builtin_sha1_ni, 64,
+	"aes-ni+sha1-ni",
+	&kgss_builtin_aes128_ni,
+	&kgss_builtin_aes256_ni,
+	&kgss_builtin_sha1_ni,
+	64,
 	kgss::stitched<kgss::sha1_hash, kgss::sha1_state, false>,
 	kgss::stitched<kgss::sha1_hash, kgss::sha1_state, true>,
 };
 
 extern "C" const kgss_cbc_hash_class kgss_builtin_cbc_sha256_ni = {
-	"aes-ni+sha256-ni", &kgss_builtin_aes128_ni, &kgss_builtin_aes256_ni, &kgss_builtin_sha256_ni, 64,
+	"aes-ni+sha256-ni",
+	&kgss_builtin_aes128_ni,
+	&kgss_builtin_aes256_ni,
+	&kgss_builtin_sha256_ni,
+	64,
 	kgss::stitched<kgss::sha256_hash, kgss::sha256_state, false>,
 	kgss::stitched<kgss::sha256_hash, kgss::sha256_state, true>,
 };

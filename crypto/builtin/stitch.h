@@ -63,8 +63,10 @@ constexpr size_t kBlock = 16; // AES block
 // no branch and no counter.  finish() runs what the ticks left over.
 
 // Operations [I, E) of job J, one after the other.
-template <unsigned I, unsigned E> struct ops {
-	template <typename J> KGSS_AESNI_INLINE static void run(J &j)
+template <unsigned I, unsigned E>
+struct ops {
+	template <typename J>
+	KGSS_AESNI_INLINE static void run(J &j)
 	{
 		if constexpr (I < E) {
 			j.template op<I>();
@@ -77,13 +79,15 @@ template <unsigned I, unsigned E> struct ops {
 // operations b (NR + 1) .. b (NR + 1) + NR: the whitening XOR (with the CBC
 // XOR of the plaintext), the NR - 1 middle rounds, and the last round with
 // the store.  OPS operations per tick.
-template <unsigned NR, unsigned OPS, size_t UNIT> struct cbc_enc_job {
+template <unsigned NR, unsigned OPS, size_t UNIT>
+struct cbc_enc_job {
 	static constexpr unsigned kOps = UNIT / 16 * (NR + 1);
 	const uint8_t (*rk)[16];
 	__m128i x;  // chaining value, then the block in flight (secret until its last round)
 	uint8_t *p; // the unit
 
-	template <unsigned I> KGSS_AESNI_INLINE void op()
+	template <unsigned I>
+	KGSS_AESNI_INLINE void op()
 	{
 		constexpr unsigned b = I / (NR + 1), r = I % (NR + 1);
 		if constexpr (r == 0) {
@@ -95,7 +99,8 @@ template <unsigned NR, unsigned OPS, size_t UNIT> struct cbc_enc_job {
 			stu(p + kBlock * b, x);
 		}
 	}
-	template <unsigned G> KGSS_AESNI_INLINE void tick()
+	template <unsigned G>
+	KGSS_AESNI_INLINE void tick()
 	{
 		constexpr unsigned first = G * OPS < kOps ? G * OPS : kOps;
 		constexpr unsigned end = (G + 1) * OPS < kOps ? (G + 1) * OPS : kOps;
@@ -103,7 +108,8 @@ template <unsigned NR, unsigned OPS, size_t UNIT> struct cbc_enc_job {
 	}
 	KGSS_AESNI_INLINE void start(uint8_t *unit) { p = unit; }
 	// The operations after tick TICKS - 1 (all of them for a unit run alone: TICKS = 0).
-	template <unsigned TICKS> KGSS_AESNI_INLINE void finish()
+	template <unsigned TICKS>
+	KGSS_AESNI_INLINE void finish()
 	{
 		constexpr unsigned first = TICKS * OPS < kOps ? TICKS * OPS : kOps;
 		ops<first, kOps>::run(*this);
@@ -112,14 +118,16 @@ template <unsigned NR, unsigned OPS, size_t UNIT> struct cbc_enc_job {
 
 // CBC decryption of one unit (NB blocks) in place: the blocks together, one
 // round (dk[r] on all of them) per operation, one operation per tick.
-template <unsigned NR, unsigned NB> struct cbc_dec_job {
+template <unsigned NR, unsigned NB>
+struct cbc_dec_job {
 	const uint8_t (*dk)[16];
 	__m128i prev;  // the ciphertext block before the unit (public)
 	__m128i x[NB]; // the unit's blocks in flight (secret once deciphered)
 	__m128i clast; // the unit's last ciphertext block (public)
 	uint8_t *p;
 
-	template <unsigned R> KGSS_AESNI_INLINE void op()
+	template <unsigned R>
+	KGSS_AESNI_INLINE void op()
 	{
 		const __m128i k = ld(dk[R]);
 		if constexpr (R == 0) {
@@ -141,18 +149,26 @@ template <unsigned NR, unsigned NB> struct cbc_dec_job {
 			prev = clast;
 		}
 	}
-	template <unsigned G> KGSS_AESNI_INLINE void tick()
+	template <unsigned G>
+	KGSS_AESNI_INLINE void tick()
 	{
 		if constexpr (G <= NR)
 			op<G>();
 	}
 	KGSS_AESNI_INLINE void start(uint8_t *unit) { p = unit; }
-	template <unsigned TICKS> KGSS_AESNI_INLINE void finish() { ops<TICKS < NR + 1 ? TICKS : NR + 1, NR + 1>::run(*this); }
+	template <unsigned TICKS>
+	KGSS_AESNI_INLINE void finish()
+	{
+		ops < TICKS<NR + 1 ? TICKS : NR + 1, NR + 1>::run(*this);
+	}
 };
 
 // Nothing interleaved (the hash alone).
 struct no_job {
-	template <unsigned G> KGSS_AESNI_INLINE void tick() {}
+	template <unsigned G>
+	KGSS_AESNI_INLINE void tick()
+	{
+	}
 };
 
 // Hash and cipher job over n >= 1 units at data: the hash one unit ahead
@@ -185,14 +201,15 @@ KGSS_STITCH_INLINE void stitch_units(typename H::regs &s, Job &job, uint8_t *dat
 
 // AES operations per tick for encryption: the unit's 4 (NR + 1) spread over
 // the hash block's ticks (rounded up: the chain is the longer one).
-template <typename H, unsigned NR> constexpr unsigned enc_ops()
+template <typename H, unsigned NR>
+constexpr unsigned enc_ops()
 {
 	return (H::unit / 16 * (NR + 1) + H::ticks - 1) / H::ticks;
 }
 
 template <typename H, unsigned NR>
-KGSS_STITCH_TARGET void stitch_encrypt_body(const aes_ni_schedule *ks, uint8_t *iv, typename H::word *h,
-					    uint8_t *data, size_t n, bool hash_output)
+KGSS_STITCH_TARGET void stitch_encrypt_body(const aes_ni_schedule *ks, uint8_t *iv, typename H::word *h, uint8_t *data,
+					    size_t n, bool hash_output)
 {
 	typename H::regs s = H::load(h); // secret (HMAC state)
 	cbc_enc_job<NR, enc_ops<H, NR>(), H::unit> job;
@@ -204,8 +221,8 @@ KGSS_STITCH_TARGET void stitch_encrypt_body(const aes_ni_schedule *ks, uint8_t *
 }
 
 template <typename H, unsigned NR>
-KGSS_STITCH_TARGET void stitch_decrypt_body(const aes_ni_schedule *ks, uint8_t *iv, typename H::word *h,
-					    uint8_t *data, size_t n, bool hash_output)
+KGSS_STITCH_TARGET void stitch_decrypt_body(const aes_ni_schedule *ks, uint8_t *iv, typename H::word *h, uint8_t *data,
+					    size_t n, bool hash_output)
 {
 	aesni::dec_keys dk; // wiped by its destructor
 	aesni::make_decrypt_keys<NR>(ks, dk.k);

@@ -40,7 +40,8 @@ struct sha384_hash {
 		KGSS_WIPE(s.h);
 		KGSS_WIPE(s.w);
 	}
-	template <typename Job> KGSS_STITCH_INLINE static void block(regs &s, const uint8_t *p, Job &job)
+	template <typename Job>
+	KGSS_STITCH_INLINE static void block(regs &s, const uint8_t *p, Job &job)
 	{
 		sha512::block(s.h, p, s.w, job);
 	}
@@ -82,7 +83,11 @@ int sha384_decrypt(const void *ks, uint8_t *iv, void *st, uint8_t *data, size_t 
 } // namespace kgss
 
 extern "C" const kgss_cbc_hash_class kgss_builtin_cbc_sha384_avx2 = {
-	"aes-ni+sha384-bmi2", &kgss_builtin_aes128_ni, &kgss_builtin_aes256_ni, &kgss_builtin_sha384_avx2, 128,
+	"aes-ni+sha384-bmi2",
+	&kgss_builtin_aes128_ni,
+	&kgss_builtin_aes256_ni,
+	&kgss_builtin_sha384_avx2,
+	128,
 	kgss::stitched<kgss::sha384_hash, kgss::sha512_state, false>,
 	kgss::sha384_decrypt,
 };

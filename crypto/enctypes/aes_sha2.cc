@@ -20,10 +20,7 @@ namespace kgss {
 namespace {
 
 // RFC 8009 §3: the KDF's PRF is HMAC under the raw base key.
-kgss_status hmac_open(const enctype *et, kdf_base *b)
-{
-	return b->h ? KGSS_S_COMPLETE : KGSS_S_UNAVAILABLE;
-}
+kgss_status hmac_open(const enctype *et, kdf_base *b) { return b->h ? KGSS_S_COMPLETE : KGSS_S_UNAVAILABLE; }
 
 kgss_status kdf_hmac(const enctype *et, const kdf_base *b, const uint8_t constant[DERIVE_CONSTANT_LEN], uint8_t *out,
 		     size_t len)
@@ -31,7 +28,10 @@ kgss_status kdf_hmac(const enctype *et, const kdf_base *b, const uint8_t constan
 	return kdf_hmac_sha2(b->h, b->key, et->key_bytes, constant, DERIVE_CONSTANT_LEN, out, len);
 }
 
-const kdf_ops aes_sha2_kdf = {.open = hmac_open, .derive = kdf_hmac, .mac = MAC_HMAC, .mac_keys_cksum_len = true,
+const kdf_ops aes_sha2_kdf = {.open = hmac_open,
+			      .derive = kdf_hmac,
+			      .mac = MAC_HMAC,
+			      .mac_keys_cksum_len = true,
 			      .stitch = true}; // RFC 8009: CBC-CTS + HMAC-SHA2 in one sweep
 
 } // namespace

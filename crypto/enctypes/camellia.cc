@@ -17,10 +17,7 @@ namespace {
 
 // The base key's CMAC schedule (RFC 6803 §3: the KDF's PRF is CMAC under
 // the base key).
-kgss_status cmac_open(const enctype *et, kdf_base *b)
-{
-	return cmac_key_init(b->sched, b->cls, b->key, et->key_bytes);
-}
+kgss_status cmac_open(const enctype *et, kdf_base *b) { return cmac_key_init(b->sched, b->cls, b->key, et->key_bytes); }
 
 kgss_status kdf_cmac(const enctype *et, const kdf_base *b, const uint8_t constant[DERIVE_CONSTANT_LEN], uint8_t *out,
 		     size_t len)
@@ -28,8 +25,8 @@ kgss_status kdf_cmac(const enctype *et, const kdf_base *b, const uint8_t constan
 	return kdf_feedback_cmac(b->sched, constant, DERIVE_CONSTANT_LEN, out, len);
 }
 
-const kdf_ops camellia_kdf = {.open = cmac_open, .derive = kdf_cmac, .mac = MAC_CMAC, .mac_keys_cksum_len = false,
-			      .stitch = false};
+const kdf_ops camellia_kdf = {
+	.open = cmac_open, .derive = kdf_cmac, .mac = MAC_CMAC, .mac_keys_cksum_len = false, .stitch = false};
 
 } // namespace
 

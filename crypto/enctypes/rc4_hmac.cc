@@ -33,8 +33,8 @@ kgss_status rc4_backend(const kgss_crypto_backend *be, const kgss_hash_class **m
 {
 	const kgss_hash_class *h = backend_hash(be, HASH_MD5);
 	const kgss_stream_cipher_class *sc = backend_stream(be, CIPHER_RC4);
-	if (!h || !sc || h->digest_size != 16 || sc->context_size > KGSS_STREAM_STATE_MAX || !sc->init ||
-	    !sc->apply || !sc->clear)
+	if (!h || !sc || h->digest_size != 16 || sc->context_size > KGSS_STREAM_STATE_MAX || !sc->init || !sc->apply ||
+	    !sc->clear)
 		return KGSS_S_UNAVAILABLE;
 	*md5 = h;
 	*rc4 = sc;
@@ -65,7 +65,7 @@ kgss_status rc4_md5_cksum(const hmac_key *ksign, uint32_t t, const seglist &segs
 	if (!md5 || md5->digest_size != 16)
 		return KGSS_S_FAILURE;
 	alignas(KGSS_STATE_ALIGN) uint8_t hs[KGSS_HASH_STATE_MAX]; // running MD5 of the message: wiped before return
-	uint8_t d[16];                                              // MD5(T | message): wiped before return
+	uint8_t d[16];                                             // MD5(T | message): wiped before return
 	uint8_t tb[4];
 	store_le32(tb, t);
 	if (md5->init(hs) != 0) {

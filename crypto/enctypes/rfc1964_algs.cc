@@ -92,9 +92,14 @@ KGSS_NOINLINE kgss_status des3_seal(const kgss_crypto_backend *, const rfc1964_k
 
 // §1.2.2.3: the pad fills the last 8-byte block (1..8 bytes); SND_SEQ
 // little-endian (MIT, Heimdal).
-const rfc1964_alg des3_rfc1964 = {.cksum_len = kDes3CksumLen, .pad_block = kDes3Block, .snd_seq_be = false,
-				  .init_keys = des3_init_keys, .clear_keys = des3_clear_keys, .checksum = des3_checksum,
-				  .snd_seq_crypt = des3_snd_seq_crypt, .seal = des3_seal};
+const rfc1964_alg des3_rfc1964 = {.cksum_len = kDes3CksumLen,
+				  .pad_block = kDes3Block,
+				  .snd_seq_be = false,
+				  .init_keys = des3_init_keys,
+				  .clear_keys = des3_clear_keys,
+				  .checksum = des3_checksum,
+				  .snd_seq_crypt = des3_snd_seq_crypt,
+				  .seal = des3_seal};
 #endif
 
 #if KGSS_WITH_RC4
@@ -198,8 +203,7 @@ kgss_status rc4_snd_seq_crypt(const kgss_crypto_backend *be, const rfc1964_keys 
 // RFC 4757 §7.3: Kcrypt = HMAC-MD5(HMAC-MD5(Klocal, 0 as LE32), seq as
 // BE32), one keystream over confounder then data | pad.  The first stage is
 // the fixed key made at import; seq is the plaintext SND_SEQ number.
-kgss_status rc4_seal(const kgss_crypto_backend *be, const rfc1964_keys *keys, uint32_t seq, const seglist &segs,
-		     bool)
+kgss_status rc4_seal(const kgss_crypto_backend *be, const rfc1964_keys *keys, uint32_t seq, const seglist &segs, bool)
 {
 	uint8_t s[4];
 	store_be32(s, seq);
@@ -209,9 +213,14 @@ kgss_status rc4_seal(const kgss_crypto_backend *be, const rfc1964_keys *keys, ui
 } // namespace
 
 // RFC 4757 §7.3: always one pad byte (01); SND_SEQ big-endian (§7.2).
-const rfc1964_alg rc4_rfc1964 = {.cksum_len = kRc4CksumLen, .pad_block = 1, .snd_seq_be = true,
-				 .init_keys = rc4_init_keys, .clear_keys = rc4_clear_keys, .checksum = rc4_checksum,
-				 .snd_seq_crypt = rc4_snd_seq_crypt, .seal = rc4_seal};
+const rfc1964_alg rc4_rfc1964 = {.cksum_len = kRc4CksumLen,
+				 .pad_block = 1,
+				 .snd_seq_be = true,
+				 .init_keys = rc4_init_keys,
+				 .clear_keys = rc4_clear_keys,
+				 .checksum = rc4_checksum,
+				 .snd_seq_crypt = rc4_snd_seq_crypt,
+				 .seal = rc4_seal};
 #endif
 
 } // namespace kgss

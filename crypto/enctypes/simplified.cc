@@ -45,8 +45,7 @@ kgss_status dk(const enctype *et, const kdf_base *b, const uint8_t constant[DERI
 
 #if KGSS_WITH_DES3
 namespace {
-const kdf_ops des3_kdf = {.open = dk_open, .derive = dk, .mac = MAC_HMAC, .mac_keys_cksum_len = false,
-			  .stitch = false};
+const kdf_ops des3_kdf = {.open = dk_open, .derive = dk, .mac = MAC_HMAC, .mac_keys_cksum_len = false, .stitch = false};
 
 // RFC 3961 §6.3: plain CBC (IV 0); the caller pads to the block size.
 kgss_status des3_encrypt(const enctype *et, const enc_key *k, const seglist &segs, uint8_t *tag)
@@ -64,7 +63,10 @@ constinit const enctype_ops des3_ops = kdf_family_ops(FAMILY_DES3, &des3_kdf, de
 
 #if KGSS_WITH_AES_SHA1
 namespace {
-const kdf_ops aes_sha1_kdf = {.open = dk_open, .derive = dk, .mac = MAC_HMAC, .mac_keys_cksum_len = false,
+const kdf_ops aes_sha1_kdf = {.open = dk_open,
+			      .derive = dk,
+			      .mac = MAC_HMAC,
+			      .mac_keys_cksum_len = false,
 			      .stitch = true}; // RFC 3962: CBC-CTS + HMAC-SHA1 in one sweep
 } // namespace
 

@@ -48,10 +48,10 @@ struct env_holder {
 		}
 		e.legacy_loaded = OSSL_PROVIDER_load(e.lib, "legacy") != nullptr;
 
-		static const char *const ecb_names[K_NBLOCK] = {
-			"AES-128-ECB", "AES-256-ECB", "CAMELLIA-128-ECB", "CAMELLIA-256-ECB", "DES-EDE3-ECB"};
-		static const char *const cbc_names[K_NBLOCK] = {
-			"AES-128-CBC", "AES-256-CBC", "CAMELLIA-128-CBC", "CAMELLIA-256-CBC", "DES-EDE3-CBC"};
+		static const char *const ecb_names[K_NBLOCK] = {"AES-128-ECB", "AES-256-ECB", "CAMELLIA-128-ECB",
+								"CAMELLIA-256-ECB", "DES-EDE3-ECB"};
+		static const char *const cbc_names[K_NBLOCK] = {"AES-128-CBC", "AES-256-CBC", "CAMELLIA-128-CBC",
+								"CAMELLIA-256-CBC", "DES-EDE3-CBC"};
 		for (unsigned k = 0; k < K_NBLOCK; k++) {
 			e.ecb[k] = EVP_CIPHER_fetch(e.lib, ecb_names[k], nullptr);
 			e.cbc[k] = EVP_CIPHER_fetch(e.lib, cbc_names[k], nullptr);
@@ -77,8 +77,7 @@ kgss_crypto_backend make_backend()
 	kgss_crypto_backend b{};
 	b.abi_version = KGSS_CRYPTO_ABI_VERSION;
 	b.name = "openssl";
-	const kgss_block_cipher_class **blk[K_NBLOCK] = {&b.aes128, &b.aes256, &b.camellia128,
-							 &b.camellia256, &b.des3};
+	const kgss_block_cipher_class **blk[K_NBLOCK] = {&b.aes128, &b.aes256, &b.camellia128, &b.camellia256, &b.des3};
 	for (unsigned k = 0; k < K_NBLOCK; k++)
 		*blk[k] = e.ecb[k] ? &block_classes[k] : nullptr;
 	b.rc4 = e.rc4 ? &rc4_class : nullptr;

@@ -45,10 +45,10 @@ namespace {
 constexpr uint32_t KS_MAGIC = 0x6b73736fu; // "osks": schedule is keyed
 
 struct alignas(16) block_ks {
-	uint64_t id;      // unique per init(), never 0 while keyed: names the schedule in thread caches
-	uint32_t kind;    // block_kind
-	uint32_t magic;   // KS_MAGIC while keyed, 0 after clear() or a failed init()
-	uint8_t key[32];  // secret: the raw key, used to key the per-thread EVP contexts
+	uint64_t id;     // unique per init(), never 0 while keyed: names the schedule in thread caches
+	uint32_t kind;   // block_kind
+	uint32_t magic;  // KS_MAGIC while keyed, 0 after clear() or a failed init()
+	uint8_t key[32]; // secret: the raw key, used to key the per-thread EVP contexts
 };
 static_assert(sizeof(block_ks) <= KGSS_CIPHER_STATE_MAX, "block schedule too large");
 static_assert(alignof(block_ks) <= KGSS_STATE_ALIGN, "block schedule over-aligned");
@@ -60,11 +60,8 @@ struct kind_info {
 	const char *name;
 };
 constexpr kind_info kinds[K_NBLOCK] = {
-	{16, 16, "aes128-openssl"},
-	{16, 32, "aes256-openssl"},
-	{16, 16, "camellia128-openssl"},
-	{16, 32, "camellia256-openssl"},
-	{8, 24, "des-ede3-openssl"},
+	{16, 16, "aes128-openssl"},      {16, 32, "aes256-openssl"},  {16, 16, "camellia128-openssl"},
+	{16, 32, "camellia256-openssl"}, {8, 24, "des-ede3-openssl"},
 };
 
 enum op : unsigned { OP_ECB_ENC, OP_ECB_DEC, OP_CBC_ENC, OP_CBC_DEC, OP_N };
@@ -73,8 +70,9 @@ constexpr unsigned WAYS = 4; // schedules remembered per (cipher, operation) per
 struct slot {
 	EVP_CIPHER_CTX *ctx; // holds an expanded key (secret) while id != 0
 	uint64_t id;         // schedule the ctx is keyed with; 0 = none
-	uint8_t chain[16];   // CBC slots: the chaining value inside ctx (for cbc_mac a
-	                     // CBC-MAC intermediate: key-derived, overwritten on reuse)
+	// CBC slots: the chaining value inside ctx (for cbc_mac a CBC-MAC
+	// intermediate: key-derived, overwritten on reuse)
+	uint8_t chain[16];
 };
 
 struct thread_cache {
@@ -188,7 +186,8 @@ bool update_all(EVP_CIPHER_CTX *ctx, uint8_t *out, const uint8_t *in, size_t len
 	return true;
 }
 
-template <block_kind K> const block_ks *keyed(const void *p)
+template <block_kind K>
+const block_ks *keyed(const void *p)
 {
 	const block_ks *ks = static_cast<const block_ks *>(p);
 	if (!ks || ks->magic != KS_MAGIC || ks->kind != K || ks->id == 0)
@@ -197,14 +196,16 @@ template <block_kind K> const block_ks *keyed(const void *p)
 }
 
 // Byte length of nblocks blocks, or 0 with ok = false on overflow.
-template <block_kind K> size_t span(size_t nblocks, bool &ok)
+template <block_kind K>
+size_t span(size_t nblocks, bool &ok)
 {
 	constexpr size_t bs = kinds[K].block_size;
 	ok = nblocks <= SIZE_MAX / bs;
 	return ok ? nblocks * bs : 0;
 }
 
-template <block_kind K> int blk_init(void *p, const uint8_t *key, size_t key_len)
+template <block_kind K>
+int blk_init(void *p, const uint8_t *key, size_t key_len)
 {
 	block_ks *ks = static_cast<block_ks *>(p);
 	if (!ks)
@@ -219,7 +220,8 @@ template <block_kind K> int blk_init(void *p, const uint8_t *key, size_t key_len
 	return 0;
 }
 
-template <block_kind K> void blk_clear(void *p)
+template <block_kind K>
+void blk_clear(void *p)
 {
 	block_ks *ks = static_cast<block_ks *>(p);
 	if (!ks)
@@ -236,7 +238,8 @@ template <block_kind K> void blk_clear(void *p)
 	wipe(ks, sizeof(*ks));
 }
 
-template <block_kind K, op O> int blk_ecb(const void *p, uint8_t *data, size_t nblocks)
+template <block_kind K, op O>
+int blk_ecb(const void *p, uint8_t *data, size_t nblocks)
 {
 	const block_ks *ks = keyed<K>(p);
 	if (!ks || (!data && nblocks))
@@ -265,7 +268,8 @@ inline void xor2(uint8_t *x, const uint8_t *a, const uint8_t *b, size_t n)
 		x[i] ^= (uint8_t)(a[i] ^ b[i]);
 }
 
-template <block_kind K> int blk_cbc_encrypt(const void *p, uint8_t *iv, uint8_t *data, size_t nblocks)
+template <block_kind K>
+int blk_cbc_encrypt(const void *p, uint8_t *iv, uint8_t *data, size_t nblocks)
 {
 	constexpr size_t bs = kinds[K].block_size;
 	const block_ks *ks = keyed<K>(p);
@@ -291,7 +295,8 @@ template <block_kind K> int blk_cbc_encrypt(const void *p, uint8_t *iv, uint8_t 
 	return 0;
 }
 
-template <block_kind K> int blk_cbc_decrypt(const void *p, uint8_t *iv, uint8_t *data, size_t nblocks)
+template <block_kind K>
+int blk_cbc_decrypt(const void *p, uint8_t *iv, uint8_t *data, size_t nblocks)
 {
 	constexpr size_t bs = kinds[K].block_size;
 	const block_ks *ks = keyed<K>(p);
@@ -319,7 +324,8 @@ template <block_kind K> int blk_cbc_decrypt(const void *p, uint8_t *iv, uint8_t 
 	return 0;
 }
 
-template <block_kind K> int blk_cbc_mac(const void *p, uint8_t *iv, const uint8_t *data, size_t nblocks)
+template <block_kind K>
+int blk_cbc_mac(const void *p, uint8_t *iv, const uint8_t *data, size_t nblocks)
 {
 	constexpr size_t bs = kinds[K].block_size;
 	const block_ks *ks = keyed<K>(p);
@@ -363,20 +369,13 @@ template <block_kind K> int blk_cbc_mac(const void *p, uint8_t *iv, const uint8_
 	return 0;
 }
 
-template <block_kind K> constexpr kgss_block_cipher_class make_class()
+template <block_kind K>
+constexpr kgss_block_cipher_class make_class()
 {
 	return kgss_block_cipher_class{
-		sizeof(block_ks),
-		kinds[K].block_size,
-		kinds[K].key_size,
-		kinds[K].name,
-		blk_init<K>,
-		blk_clear<K>,
-		blk_ecb<K, OP_ECB_ENC>,
-		blk_ecb<K, OP_ECB_DEC>,
-		blk_cbc_encrypt<K>,
-		blk_cbc_decrypt<K>,
-		blk_cbc_mac<K>,
+		sizeof(block_ks),   kinds[K].block_size, kinds[K].key_size,      kinds[K].name,
+		blk_init<K>,        blk_clear<K>,        blk_ecb<K, OP_ECB_ENC>, blk_ecb<K, OP_ECB_DEC>,
+		blk_cbc_encrypt<K>, blk_cbc_decrypt<K>,  blk_cbc_mac<K>,
 	};
 }
 

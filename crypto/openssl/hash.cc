@@ -83,7 +83,8 @@ void put_shell(EVP_MD_CTX *c)
 		EVP_MD_CTX_free(c);
 }
 
-template <hash_kind H> hash_st *live(void *p)
+template <hash_kind H>
+hash_st *live(void *p)
 {
 	hash_st *st = static_cast<hash_st *>(p);
 	if (!st || st->magic != HS_MAGIC || st->kind != H || !st->ctx)
@@ -91,7 +92,8 @@ template <hash_kind H> hash_st *live(void *p)
 	return st;
 }
 
-template <hash_kind H> int h_init(void *p)
+template <hash_kind H>
+int h_init(void *p)
 {
 	hash_st *st = static_cast<hash_st *>(p);
 	if (!st)
@@ -113,7 +115,8 @@ template <hash_kind H> int h_init(void *p)
 	return 0;
 }
 
-template <hash_kind H> void h_update(void *p, const void *data, size_t len)
+template <hash_kind H>
+void h_update(void *p, const void *data, size_t len)
 {
 	hash_st *st = live<H>(p);
 	if (!st) {
@@ -128,7 +131,8 @@ template <hash_kind H> void h_update(void *p, const void *data, size_t len)
 		st->failed = 1;
 }
 
-template <hash_kind H> int h_final(void *p, uint8_t *digest)
+template <hash_kind H>
+int h_final(void *p, uint8_t *digest)
 {
 	hash_st *st = static_cast<hash_st *>(p);
 	if (!st)
@@ -147,7 +151,8 @@ template <hash_kind H> int h_final(void *p, uint8_t *digest)
 	return rc;
 }
 
-template <hash_kind H> int h_copy(void *dp, const void *sp)
+template <hash_kind H>
+int h_copy(void *dp, const void *sp)
 {
 	hash_st *dst = static_cast<hash_st *>(dp);
 	const hash_st *src = static_cast<const hash_st *>(sp);
@@ -169,7 +174,8 @@ template <hash_kind H> int h_copy(void *dp, const void *sp)
 	return 0;
 }
 
-template <hash_kind H> void h_clear(void *p)
+template <hash_kind H>
+void h_clear(void *p)
 {
 	hash_st *st = static_cast<hash_st *>(p);
 	if (!st)
@@ -179,11 +185,12 @@ template <hash_kind H> void h_clear(void *p)
 	wipe(st, sizeof(*st));
 }
 
-template <hash_kind H> constexpr kgss_hash_class make_class()
+template <hash_kind H>
+constexpr kgss_hash_class make_class()
 {
 	return kgss_hash_class{
-		sizeof(hash_st), infos[H].digest_size, infos[H].block_size, infos[H].name,
-		h_init<H>, h_update<H>, h_final<H>, h_copy<H>, h_clear<H>,
+		sizeof(hash_st), infos[H].digest_size, infos[H].block_size, infos[H].name, h_init<H>,
+		h_update<H>,     h_final<H>,           h_copy<H>,           h_clear<H>,
 		nullptr, // no fused HMAC finish: EVP states are opaque (the library's generic one)
 	};
 }
@@ -191,7 +198,10 @@ template <hash_kind H> constexpr kgss_hash_class make_class()
 } // namespace
 
 const kgss_hash_class hash_classes[H_NHASH] = {
-	make_class<H_MD5>(), make_class<H_SHA1>(), make_class<H_SHA256>(), make_class<H_SHA384>(),
+	make_class<H_MD5>(),
+	make_class<H_SHA1>(),
+	make_class<H_SHA256>(),
+	make_class<H_SHA384>(),
 };
 
 } // namespace ossl

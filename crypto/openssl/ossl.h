@@ -25,10 +25,10 @@ enum block_kind : uint32_t { K_AES128, K_AES256, K_CAM128, K_CAM256, K_DES3, K_N
 enum hash_kind : uint32_t { H_MD5, H_SHA1, H_SHA256, H_SHA384, H_NHASH };
 
 struct env {
-	OSSL_LIB_CTX *lib;             // NULL: OpenSSL could not be set up at all
-	EVP_CIPHER *ecb[K_NBLOCK];     // NULL entries are unavailable
+	OSSL_LIB_CTX *lib;         // NULL: OpenSSL could not be set up at all
+	EVP_CIPHER *ecb[K_NBLOCK]; // NULL entries are unavailable
 	EVP_CIPHER *cbc[K_NBLOCK];
-	EVP_CIPHER *rc4;               // NULL when the legacy provider is missing
+	EVP_CIPHER *rc4; // NULL when the legacy provider is missing
 	EVP_MD *md[H_NHASH];
 	bool legacy_loaded;
 };

@@ -29,10 +29,18 @@ inline uint32_t rotl(uint32_t x, unsigned n) { return (x << n) | (x >> (32 - n))
 // RFC 8439 section 2.1: the quarter round on four words of the state.
 inline void quarter(uint32_t *x, int a, int b, int c, int d)
 {
-	x[a] += x[b]; x[d] ^= x[a]; x[d] = rotl(x[d], 16);
-	x[c] += x[d]; x[b] ^= x[c]; x[b] = rotl(x[b], 12);
-	x[a] += x[b]; x[d] ^= x[a]; x[d] = rotl(x[d], 8);
-	x[c] += x[d]; x[b] ^= x[c]; x[b] = rotl(x[b], 7);
+	x[a] += x[b];
+	x[d] ^= x[a];
+	x[d] = rotl(x[d], 16);
+	x[c] += x[d];
+	x[b] ^= x[c];
+	x[b] = rotl(x[b], 12);
+	x[a] += x[b];
+	x[d] ^= x[a];
+	x[d] = rotl(x[d], 8);
+	x[c] += x[d];
+	x[b] ^= x[c];
+	x[b] = rotl(x[b], 7);
 }
 
 } // namespace
@@ -104,8 +112,7 @@ static int chacha_prng_generate(void *ctx, uint8_t *out, size_t len)
 	do {
 		if (c > limit || n > limit - c)
 			return -1;
-	} while (!__atomic_compare_exchange_n(&st->counter, &c, c + n, true, __ATOMIC_RELAXED,
-					      __ATOMIC_RELAXED));
+	} while (!__atomic_compare_exchange_n(&st->counter, &c, c + n, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED));
 	// Blocks c .. c+n-1 now belong to this call alone.
 	for (; len >= 64; len -= 64, out += 64)
 		kgss::chacha20_block(st->key, c++, out);

@@ -59,7 +59,7 @@ typedef uint32_t kgss_status;
 #define KGSS_S_OLD_TOKEN       (1u << 2)
 #define KGSS_S_UNSEQ_TOKEN     (1u << 3)
 #define KGSS_S_GAP_TOKEN       (1u << 4)
-#define KGSS_ROUTINE_ERROR(s)  ((s) & 0xffff0000u)
+#define KGSS_ROUTINE_ERROR(s)  ((s)&0xffff0000u)
 #define KGSS_ERROR(s)          (KGSS_ROUTINE_ERROR(s) != 0)
 
 /* A static string naming the status (routine error and supplementary bits). */
@@ -158,13 +158,13 @@ typedef struct kgss_lucid_context_v1 {
  * (the context is aligned inside the buffer). */
 size_t kgss_ctx_size(void);
 kgss_status kgss_import_lucid_v1(const void *lucid, const kgss_options *opts, kgss_ctx **ctx_out);
-kgss_status kgss_import_lucid_v1_into(void *mem, size_t mem_len, const void *lucid,
-				      const kgss_options *opts, kgss_ctx **ctx_out);
+kgss_status kgss_import_lucid_v1_into(void *mem, size_t mem_len, const void *lucid, const kgss_options *opts,
+				      kgss_ctx **ctx_out);
 /* The buffer nfs-utils rpc.gssd / gss-proxy write to the Linux kernel
  * ("krb5 rfc4121 buffer", host byte order); strictly length-checked. */
 kgss_status kgss_import_downcall(const void *buf, size_t len, const kgss_options *opts, kgss_ctx **ctx_out);
-kgss_status kgss_import_downcall_into(void *mem, size_t mem_len, const void *buf, size_t len,
-				      const kgss_options *opts, kgss_ctx **ctx_out);
+kgss_status kgss_import_downcall_into(void *mem, size_t mem_len, const void *buf, size_t len, const kgss_options *opts,
+				      kgss_ctx **ctx_out);
 /* libkgss's portable serialization (see kgss_lucid_serialize in kgss_user.h):
  * versioned, big-endian, length-checked. */
 kgss_status kgss_import_serialized(const void *buf, size_t len, const kgss_options *opts, kgss_ctx **ctx_out);
@@ -182,12 +182,12 @@ void kgss_ctx_free(kgss_ctx *ctx);
 
 /* Facts about a context, for logs and tools (no key material). */
 typedef struct kgss_ctx_info {
-	int32_t enctype;       /* 16, 17, 18, 19, 20, 23, 24, 25, 26 */
-	uint32_t protocol;     /* 0 or 1 */
-	uint32_t initiator;    /* 1 if this side initiated */
+	int32_t enctype;    /* 16, 17, 18, 19, 20, 23, 24, 25, 26 */
+	uint32_t protocol;  /* 0 or 1 */
+	uint32_t initiator; /* 1 if this side initiated */
 	uint32_t acceptor_subkey;
 	uint64_t endtime;
-	uint64_t send_seq;     /* next sequence number to send */
+	uint64_t send_seq; /* next sequence number to send */
 	const char *enctype_name;
 	const char *backend_name;
 } kgss_ctx_info;
@@ -196,10 +196,9 @@ kgss_status kgss_ctx_inquire(const kgss_ctx *ctx, kgss_ctx_info *info);
 /* ---- per-message calls (RFC 2743 semantics) -----------------------------------
  * qop_req other than 0 -> KGSS_S_BAD_QOP.  Optional out-pointers may be NULL. */
 kgss_status kgss_get_mic(kgss_ctx *ctx, uint32_t qop_req, const kgss_buffer *message, kgss_buffer *token);
-kgss_status kgss_verify_mic(kgss_ctx *ctx, const kgss_buffer *message, const kgss_buffer *token,
-			    uint32_t *qop_state);
-kgss_status kgss_wrap(kgss_ctx *ctx, int conf_req, uint32_t qop_req, const kgss_buffer *input,
-		      int *conf_state, kgss_buffer *output);
+kgss_status kgss_verify_mic(kgss_ctx *ctx, const kgss_buffer *message, const kgss_buffer *token, uint32_t *qop_state);
+kgss_status kgss_wrap(kgss_ctx *ctx, int conf_req, uint32_t qop_req, const kgss_buffer *input, int *conf_state,
+		      kgss_buffer *output);
 /* output may be input itself (input->value == output->value, capacity
  * output->length >= the token length): the message is then wrapped in place.
  * Every check that can fail (arguments, capacity, expiry, the PRNG and its
@@ -211,8 +210,8 @@ kgss_status kgss_wrap(kgss_ctx *ctx, int conf_req, uint32_t qop_req, const kgss_
 /* output capacity must be at least input->length (it is the working area);
  * on return output holds the plaintext.  On failure no plaintext is released:
  * output->length is 0 and the bytes of output that were used are zeroed. */
-kgss_status kgss_unwrap(kgss_ctx *ctx, const kgss_buffer *input, kgss_buffer *output,
-			int *conf_state, uint32_t *qop_state);
+kgss_status kgss_unwrap(kgss_ctx *ctx, const kgss_buffer *input, kgss_buffer *output, int *conf_state,
+			uint32_t *qop_state);
 /* Exact token lengths. */
 kgss_status kgss_wrap_size(const kgss_ctx *ctx, int conf_req, size_t input_len, size_t *token_len);
 kgss_status kgss_mic_size(const kgss_ctx *ctx, size_t message_len, size_t *token_len);
@@ -246,12 +245,11 @@ typedef struct kgss_iov {
 #define KGSS_IOV_SIGN_ONLY 11u
 #define KGSS_IOV_MIC_TOKEN 12u
 
-kgss_status kgss_wrap_iov(kgss_ctx *ctx, int conf_req, uint32_t qop_req, int *conf_state,
-			  kgss_iov *iov, size_t iov_count);
-kgss_status kgss_wrap_iov_length(kgss_ctx *ctx, int conf_req, uint32_t qop_req, int *conf_state,
-				 kgss_iov *iov, size_t iov_count);
-kgss_status kgss_unwrap_iov(kgss_ctx *ctx, int *conf_state, uint32_t *qop_state,
-			    kgss_iov *iov, size_t iov_count);
+kgss_status kgss_wrap_iov(kgss_ctx *ctx, int conf_req, uint32_t qop_req, int *conf_state, kgss_iov *iov,
+			  size_t iov_count);
+kgss_status kgss_wrap_iov_length(kgss_ctx *ctx, int conf_req, uint32_t qop_req, int *conf_state, kgss_iov *iov,
+				 size_t iov_count);
+kgss_status kgss_unwrap_iov(kgss_ctx *ctx, int *conf_state, uint32_t *qop_state, kgss_iov *iov, size_t iov_count);
 kgss_status kgss_get_mic_iov(kgss_ctx *ctx, uint32_t qop_req, kgss_iov *iov, size_t iov_count);
 kgss_status kgss_get_mic_iov_length(kgss_ctx *ctx, uint32_t qop_req, kgss_iov *iov, size_t iov_count);
 kgss_status kgss_verify_mic_iov(kgss_ctx *ctx, uint32_t *qop_state, kgss_iov *iov, size_t iov_count);

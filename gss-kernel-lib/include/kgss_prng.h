@@ -50,9 +50,9 @@ typedef struct kgss_prng {
  * The caller owns the state (no allocation) and seeds it from its own entropy
  * source (a kernel: its RNG; user space: getrandom via libkgss_user). */
 typedef struct kgss_chacha_prng {
-	uint32_t key[8];     /* secret: wiped by kgss_chacha_prng_wipe */
-	uint64_t counter;    /* next unused block (updated atomically)  */
-	uint64_t limit;      /* reseed required after this many blocks */
+	uint32_t key[8];  /* secret: wiped by kgss_chacha_prng_wipe */
+	uint64_t counter; /* next unused block (updated atomically)  */
+	uint64_t limit;   /* reseed required after this many blocks */
 } kgss_chacha_prng;
 
 /* Seeds st from seed[0..32) and fills *out with a kgss_prng that uses it.

@@ -38,11 +38,11 @@ namespace tok1964 {
 constexpr uint8_t TOK_ID_MIC[2] = {0x01, 0x01};
 constexpr uint8_t TOK_ID_WRAP[2] = {0x02, 0x01};
 
-constexpr size_t FIELDS_LEN = 8;   // TOK_ID | SGN_ALG | SEAL_ALG/filler | filler
-constexpr size_t SND_SEQ_OFF = 8;  // SND_SEQ
+constexpr size_t FIELDS_LEN = 8;  // TOK_ID | SGN_ALG | SEAL_ALG/filler | filler
+constexpr size_t SND_SEQ_OFF = 8; // SND_SEQ
 constexpr size_t SND_SEQ_LEN = 8;
-constexpr size_t CKSUM_OFF = 16;   // SGN_CKSUM
-constexpr size_t CONF_LEN = 8;     // confounder (DES3: one block; RC4: RFC 4757 §7.3)
+constexpr size_t CKSUM_OFF = 16;      // SGN_CKSUM
+constexpr size_t CONF_LEN = 8;        // confounder (DES3: one block; RC4: RFC 4757 §7.3)
 constexpr uint8_t FILLER_BYTE = 0xff; // octets 6..7
 
 // SGN_ALG and SEAL_ALG (little-endian on the wire) of the two enctypes

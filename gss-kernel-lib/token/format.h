@@ -68,9 +68,9 @@ struct cfx_keys {
 	mac_key recv_sign; // the peer's sign usage
 	// Integrity-only Wrap tokens are checksummed with Kc of the *seal* usage
 	// (RFC 4121 §2, §4.2.4; MIT: the Wrap key usage whatever conf_req).
-	mac_key send_wrap_cksum; // Kc for our seal usage (initiator 24, acceptor 22)
-	mac_key recv_wrap_cksum; // Kc for the peer's seal usage
-	const enctype *alt_et;   // enctype of alt_key; NULL when there is none
+	mac_key send_wrap_cksum;            // Kc for our seal usage (initiator 24, acceptor 22)
+	mac_key recv_wrap_cksum;            // Kc for the peer's seal usage
+	const enctype *alt_et;              // enctype of alt_key; NULL when there is none
 	uint8_t alt_key[CFX_MAX_KEY_BYTES]; // secret: the context key beside a subkey
 };
 

@@ -466,10 +466,10 @@ kgss_status rfc1964_wrap_iov(token_state *c, int conf_req, int *conf_state, cons
 
 	// The message as the checksum and the cipher see it.
 	seglist s;
-	s.add_head(tok, kHdr8, false);       // header8: checksummed, never encrypted
-	s.add_head(conf, kConfLen, true);    // confounder
-	s.set_iov(l.iov, l.count);           // DATA (and SIGN_ONLY: checksum only)
-	s.add_tail(padp, pad, true);         // pad
+	s.add_head(tok, kHdr8, false);    // header8: checksummed, never encrypted
+	s.add_head(conf, kConfLen, true); // confounder
+	s.set_iov(l.iov, l.count);        // DATA (and SIGN_ONLY: checksum only)
+	s.add_tail(padp, pad, true);      // pad
 
 	// §1.2.2.1: SGN_CKSUM over the plaintext.
 	uint8_t ck[kMaxCksumLen];
@@ -548,7 +548,7 @@ kgss_status rfc1964_unwrap_iov(token_state *c, int *conf_state, const iov_layout
 	if (avail - off < fixed)
 		return KGSS_S_DEFECTIVE_TOKEN;
 	if (sdata == nullptr && avail - off != fixed)
-		return KGSS_S_DEFECTIVE_TOKEN; // HEADER holds exactly framing .. confounder
+		return KGSS_S_DEFECTIVE_TOKEN;       // HEADER holds exactly framing .. confounder
 	const size_t body_len = total - off - fixed; // data | pad
 	// At least the pad; data | pad is whole pad blocks (DES3: the cipher's,
 	// the confounder is one).

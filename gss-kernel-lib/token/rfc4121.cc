@@ -312,7 +312,10 @@ kgss_status check_integrity_ec(const recv_keys &k, const wrap_header &h, size_t 
 
 // What a Wrap layout for sending must look like: a HEADER; no STREAM or
 // MIC_TOKEN (MIT gss_wrap_iov).
-bool wrap_layout_ok(const iov_layout &l) { return l.header != nullptr && l.stream == nullptr && l.mic_token == nullptr; }
+bool wrap_layout_ok(const iov_layout &l)
+{
+	return l.header != nullptr && l.stream == nullptr && l.mic_token == nullptr;
+}
 
 // ---- unwrap of a whole token in a STREAM buffer ---------------------------------
 //
@@ -553,7 +556,8 @@ kgss_status rfc4121_verify_mic_iov(token_state *c, const iov_layout &l, uint64_t
 		return KGSS_S_DEFECTIVE_TOKEN;
 	if ((flags & FLAG_SENT_BY_ACCEPTOR) != peer_direction_flag(c))
 		return KGSS_S_BAD_SIG;
-	st = with_recv_keys(c, flags, NEED_SIGN, [&](const recv_keys &k) { return verify_mic_with(k, token, token_len, l); });
+	st = with_recv_keys(c, flags, NEED_SIGN,
+			    [&](const recv_keys &k) { return verify_mic_with(k, token, token_len, l); });
 	if (st == KGSS_S_COMPLETE)
 		*seq = load_be64(token + 8);
 	return st;
@@ -694,9 +698,8 @@ kgss_status rfc4121_unwrap_iov(token_state *c, int *conf_state, const iov_layout
 	kgss_status st = read_wrap_header(c, hdr, &h);
 	if (st != KGSS_S_COMPLETE)
 		return st;
-	st = with_recv_keys(c, h.flags, wrap_need(h.flags), [&](const recv_keys &k) {
-		return unwrap_header_with(k, h, hdr, hdr_len, l, conf_state);
-	});
+	st = with_recv_keys(c, h.flags, wrap_need(h.flags),
+			    [&](const recv_keys &k) { return unwrap_header_with(k, h, hdr, hdr_len, l, conf_state); });
 	if (st == KGSS_S_COMPLETE)
 		*seq = h.snd_seq;
 	return st;

@@ -137,10 +137,9 @@ extern "C" kgss_status kgss_serialized_describe(const void *buf, size_t len, cha
 	int n = snprintf(text, text_len,
 			 "kgss serialized context v%u: protocol %u (%s), %s%s, enctype %d (%s), "
 			 "key %zu bytes%s, endtime %llu, send_seq %llu, recv_seq %llu",
-			 (unsigned)SERIALIZED_VERSION, (unsigned)p.protocol,
-			 p.protocol == 1 ? "RFC 4121" : "RFC 1964", p.initiator ? "initiator" : "acceptor",
-			 p.acceptor_subkey ? ", acceptor subkey" : "", (int)p.enctype,
-			 et != nullptr ? et->name : "?", p.key_len, algs, (unsigned long long)p.endtime,
+			 (unsigned)SERIALIZED_VERSION, (unsigned)p.protocol, p.protocol == 1 ? "RFC 4121" : "RFC 1964",
+			 p.initiator ? "initiator" : "acceptor", p.acceptor_subkey ? ", acceptor subkey" : "",
+			 (int)p.enctype, et != nullptr ? et->name : "?", p.key_len, algs, (unsigned long long)p.endtime,
 			 (unsigned long long)p.send_seq, (unsigned long long)p.recv_seq);
 	if (n < 0 || (size_t)n >= text_len)
 		return KGSS_S_FAILURE;

@@ -41,18 +41,45 @@ void *__libc_memalign(size_t, size_t);
 void __libc_free(void *);
 }
 static thread_local unsigned long t_mallocs;
-extern "C" void *malloc(size_t n) { t_mallocs++; return __libc_malloc(n); }
-extern "C" void *calloc(size_t a, size_t b) { t_mallocs++; return __libc_calloc(a, b); }
-extern "C" void *realloc(void *p, size_t n) { t_mallocs++; return __libc_realloc(p, n); }
-extern "C" void free(void *p) { __libc_free(p); }
-extern "C" void *memalign(size_t a, size_t n) { t_mallocs++; return __libc_memalign(a, n); }
-extern "C" void *aligned_alloc(size_t a, size_t n) { t_mallocs++; return __libc_memalign(a, n); }
-extern "C" void *valloc(size_t n) { t_mallocs++; return __libc_memalign((size_t)sysconf(_SC_PAGESIZE), n); }
-extern "C" int posix_memalign(void **out, size_t a, size_t n) {
+extern "C" void *malloc(size_t n)
+{
 	t_mallocs++;
-	if (a < sizeof(void *) || (a & (a - 1))) return EINVAL;
+	return __libc_malloc(n);
+}
+extern "C" void *calloc(size_t a, size_t b)
+{
+	t_mallocs++;
+	return __libc_calloc(a, b);
+}
+extern "C" void *realloc(void *p, size_t n)
+{
+	t_mallocs++;
+	return __libc_realloc(p, n);
+}
+extern "C" void free(void *p) { __libc_free(p); }
+extern "C" void *memalign(size_t a, size_t n)
+{
+	t_mallocs++;
+	return __libc_memalign(a, n);
+}
+extern "C" void *aligned_alloc(size_t a, size_t n)
+{
+	t_mallocs++;
+	return __libc_memalign(a, n);
+}
+extern "C" void *valloc(size_t n)
+{
+	t_mallocs++;
+	return __libc_memalign((size_t)sysconf(_SC_PAGESIZE), n);
+}
+extern "C" int posix_memalign(void **out, size_t a, size_t n)
+{
+	t_mallocs++;
+	if (a < sizeof(void *) || (a & (a - 1)))
+		return EINVAL;
 	void *p = __libc_memalign(a, n);
-	if (!p) return ENOMEM;
+	if (!p)
+		return ENOMEM;
 	*out = p;
 	return 0;
 }
@@ -75,18 +102,21 @@ using kt::bytes;
 struct counting {
 	unsigned long allocs = 0, frees = 0;
 };
-void *count_alloc(void *c, size_t n) {
+void *count_alloc(void *c, size_t n)
+{
 	static_cast<counting *>(c)->allocs++;
 	return __libc_memalign(16, n);
 }
-void count_free(void *c, void *p, size_t) {
+void count_free(void *c, void *p, size_t)
+{
 	static_cast<counting *>(c)->frees++;
 	__libc_free(p);
 }
 struct failing {
 	unsigned long calls = 0;
 };
-void *fail_alloc(void *c, size_t) {
+void *fail_alloc(void *c, size_t)
+{
 	static_cast<failing *>(c)->calls++;
 	return nullptr;
 }
@@ -101,7 +131,8 @@ struct lucid {
 	kgss_lucid_context_v1 l;
 	uint8_t key[32];
 };
-void make_lucid(int e, bool initiator, const uint8_t *key, lucid *s) {
+void make_lucid(int e, bool initiator, const uint8_t *key, lucid *s)
+{
 	memset(s, 0, sizeof(*s));
 	memcpy(s->key, key, key_len(e));
 	s->l.version = 1;
@@ -133,16 +164,17 @@ struct tally {
 	unsigned long mallocs = 0; // inside libkgss calls
 	unsigned long calls = 0;   // libkgss calls made
 };
-#define KCALL(t, expr)                                   \
-	([&]() {                                         \
-		unsigned long a0_ = t_mallocs;           \
-		auto r_ = (expr);                        \
-		(t).mallocs += t_mallocs - a0_;          \
-		(t).calls++;                             \
-		return r_;                               \
+#define KCALL(t, expr)                          \
+	([&]() {                                \
+		unsigned long a0_ = t_mallocs;  \
+		auto r_ = (expr);               \
+		(t).mallocs += t_mallocs - a0_; \
+		(t).calls++;                    \
+		return r_;                      \
 	}())
 
-std::vector<bytes> workload(kgss_ctx *ctx, kgss_ctx *peer, int e, tally &t, const std::string &tag) {
+std::vector<bytes> workload(kgss_ctx *ctx, kgss_ctx *peer, int e, tally &t, const std::string &tag)
+{
 	std::vector<bytes> mics;
 	const bool cfx = is_cfx(e);
 	uint64_t seed = 0x1234 + (uint64_t)e;
@@ -204,10 +236,13 @@ std::vector<bytes> workload(kgss_ctx *ctx, kgss_ctx *peer, int e, tally &t, cons
 			bytes h(v[0].buffer.length + 1), p(64), tr(64);
 			v[0].buffer.value = h.data();
 			for (size_t i = 0; i < nv; i++) {
-				if (v[i].type == KGSS_IOV_PADDING) v[i].buffer.value = p.data();
-				if (v[i].type == KGSS_IOV_TRAILER) v[i].buffer.value = tr.data();
+				if (v[i].type == KGSS_IOV_PADDING)
+					v[i].buffer.value = p.data();
+				if (v[i].type == KGSS_IOV_TRAILER)
+					v[i].buffer.value = tr.data();
 			}
-			CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, KCALL(t, kgss_wrap_iov(ctx, conf, 0, &cs, v, nv)), tg.c_str());
+			CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, KCALL(t, kgss_wrap_iov(ctx, conf, 0, &cs, v, nv)),
+					 tg.c_str());
 			// the peer unwraps it in place
 			CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, kgss_unwrap_iov(peer, &cs, &qop, v, nv), tg.c_str());
 			CHECK_TEXT(memcmp(data.data(), msg.data(), n) == 0, tg.c_str());
@@ -249,7 +284,8 @@ std::vector<bytes> workload(kgss_ctx *ctx, kgss_ctx *peer, int e, tally &t, cons
 		size_t nm = 0;
 		size_t first = n > 4096 ? 4096 : n;
 		mv[nm++] = kgss_iov{KGSS_IOV_DATA, {first, msg.data()}};
-		if (n > first) mv[nm++] = kgss_iov{KGSS_IOV_DATA, {n - first, msg.data() + first}};
+		if (n > first)
+			mv[nm++] = kgss_iov{KGSS_IOV_DATA, {n - first, msg.data() + first}};
 		mv[nm++] = kgss_iov{KGSS_IOV_SIGN_ONLY, {3, (void *)"hdr"}};
 		mv[nm++] = kgss_iov{KGSS_IOV_MIC_TOKEN, {0, nullptr}};
 		CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, KCALL(t, kgss_get_mic_iov_length(ctx, 0, mv, nm)), tg.c_str());
@@ -267,7 +303,7 @@ std::vector<bytes> workload(kgss_ctx *ctx, kgss_ctx *peer, int e, tally &t, cons
 	return mics;
 }
 
-uint8_t g_seed[32] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+uint8_t g_seed[32] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16,
 		      17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
 
 struct env {
@@ -276,7 +312,8 @@ struct env {
 	env() { kgss_chacha_prng_init(&st, g_seed, &prng); }
 };
 
-void run_enctype(int e, const kgss_crypto_backend *be, bool assert_malloc) {
+void run_enctype(int e, const kgss_crypto_backend *be, bool assert_malloc)
+{
 	if (kt::skip_enctype(e)) // family compiled out: import UNAVAILABLE checked instead
 		return;
 	env ev;
@@ -310,8 +347,8 @@ void run_enctype(int e, const kgss_crypto_backend *be, bool assert_malloc) {
 	ob.alloc_ctx = &fl;
 	std::vector<uint8_t> mem(kgss_ctx_size() + 64);
 	kgss_ctx *b = nullptr;
-	CHECK_EQUAL_TEXT(KGSS_S_COMPLETE,
-			 kgss_import_lucid_v1_into(mem.data() + 3, mem.size() - 3, &li.l, &ob, &b), tag.c_str());
+	CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, kgss_import_lucid_v1_into(mem.data() + 3, mem.size() - 3, &li.l, &ob, &b),
+			 tag.c_str());
 	CHECK_EQUAL_TEXT(0UL, fl.calls, tag.c_str());
 
 	// the peer (acceptor), no allocator at all
@@ -349,7 +386,8 @@ void run_enctype(int e, const kgss_crypto_backend *be, bool assert_malloc) {
 	for (size_t i = 0; i < ma.size(); i++)
 		CHECK_TEXT(ma[i] == mb[i], (tag + ": MIC token " + std::to_string(i) + " differs").c_str());
 	if (!KGSS_ALLOC_INTERPOSED) {
-		printf("\n  %s: malloc not interposed in this (sanitizer) build: malloc checks not run, hook checks ran",
+		printf("\n  %s: malloc not interposed in this (sanitizer) build: malloc checks not run, hook checks "
+		       "ran",
 		       tag.c_str());
 	} else if (assert_malloc) {
 		CHECK_EQUAL_TEXT(0UL, ta.mallocs, (tag + ": malloc inside a per-message call (A)").c_str());
@@ -371,25 +409,32 @@ void run_enctype(int e, const kgss_crypto_backend *be, bool assert_malloc) {
 
 TEST_GROUP(alloc){};
 
-TEST(alloc, builtin_every_enctype_zero_allocations) {
-	for (int e : kEnctypes) run_enctype(e, kgss_crypto_builtin(), true);
+TEST(alloc, builtin_every_enctype_zero_allocations)
+{
+	for (int e : kEnctypes)
+		run_enctype(e, kgss_crypto_builtin(), true);
 }
 
-TEST(alloc, builtin_portable_every_enctype_zero_allocations) {
-	for (int e : kEnctypes) run_enctype(e, kgss_crypto_builtin_portable(), true);
+TEST(alloc, builtin_portable_every_enctype_zero_allocations)
+{
+	for (int e : kEnctypes)
+		run_enctype(e, kgss_crypto_builtin_portable(), true);
 }
 
 #ifdef KGSS_ALLOC_OPENSSL
 // libkgss's hooks are never called and the failing allocator changes nothing;
 // OpenSSL's own mallocs are reported only.
-TEST(alloc, openssl_every_enctype_no_hook_calls) {
-	for (int e : kEnctypes) run_enctype(e, kgss_crypto_openssl(), false);
+TEST(alloc, openssl_every_enctype_no_hook_calls)
+{
+	for (int e : kEnctypes)
+		run_enctype(e, kgss_crypto_openssl(), false);
 }
 #endif
 
 #if KGSS_ALLOC_INTERPOSED
 // The interposition itself works (else a zero above would prove nothing).
-TEST(alloc, interposed_malloc_is_counted) {
+TEST(alloc, interposed_malloc_is_counted)
+{
 	unsigned long a0 = t_mallocs;
 	void *volatile p = malloc(10);
 	free(p);

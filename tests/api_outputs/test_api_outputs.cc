@@ -184,8 +184,8 @@ TEST(api_outputs, wrap_size_limit_is_exact)
 					size_t t2 = 0;
 					kgss_status st = kgss_wrap_size(a.c, conf, n + 1, &t2);
 					CHECK_TEXT(st != KGSS_S_COMPLETE || t2 > m,
-						   StringFromFormat("etype %d conf %d max %zu: %zu fits, %zu -> %zu", (int)e, conf,
-								    m, n, n + 1, t2)
+						   StringFromFormat("etype %d conf %d max %zu: %zu fits, %zu -> %zu",
+								    (int)e, conf, m, n, n + 1, t2)
 							   .asCharString());
 				}
 			}

@@ -33,7 +33,8 @@ const kgss_prng *builtin_prng()
 }
 
 // The portable table with one SIMD class set swapped in; name is the label.
-template <void (*Swap)(kgss_crypto_backend &, bool)> const kgss_crypto_backend *simd_table(bool cpu_ok, const char *name)
+template <void (*Swap)(kgss_crypto_backend &, bool)>
+const kgss_crypto_backend *simd_table(bool cpu_ok, const char *name)
 {
 	static kgss_crypto_backend b;
 	b = *kgss_crypto_builtin_portable();

@@ -41,7 +41,8 @@ bytes rnd(uint64_t &seed, size_t n)
 
 // Calls f(first_block, nblocks) over [0, n) in random consecutive pieces
 // (some of them empty).
-template <typename F> void in_pieces(uint64_t &seed, size_t n, F f)
+template <typename F>
+void in_pieces(uint64_t &seed, size_t n, F f)
 {
 	size_t done = 0;
 	while (done < n) {
@@ -189,7 +190,8 @@ void vs_reference(const prim &p)
 		for (size_t n : counts) {
 			const bytes key = rnd(seed, c->key_size), iv = rnd(seed, bs), pt = rnd(seed, n * bs);
 			schedule s(c, key);
-			const bytes ct = ref_cbc(p.name, key, iv, pt, true), cbc_pt = ref_cbc(p.name, key, iv, pt, false);
+			const bytes ct = ref_cbc(p.name, key, iv, pt, true),
+				    cbc_pt = ref_cbc(p.name, key, iv, pt, false);
 			const bytes ct_last = n ? bytes(ct.end() - (long)bs, ct.end()) : iv;
 			const bytes pt_last = n ? bytes(pt.end() - (long)bs, pt.end()) : iv;
 			uint8_t buf[300 * 16 + 1], w[16];
@@ -212,7 +214,7 @@ void vs_reference(const prim &p)
 			// CBC encrypt (pt -> ct), decrypt (ct -> pt), MAC (pt stays), each
 			// one shot and in random pieces: the iv out is ct's last block.
 			auto cbc_op = [&](int op, uint8_t *at, size_t k) {
-				return op == 0 ? c->cbc_encrypt(s.st.b, w, at, k)
+				return op == 0   ? c->cbc_encrypt(s.st.b, w, at, k)
 				       : op == 1 ? c->cbc_decrypt(s.st.b, w, at, k)
 						 : c->cbc_mac(s.st.b, w, at, k);
 			};
@@ -316,7 +318,8 @@ void threads(const prim &p)
 	run_threads(4, 100, [&](int t, int it) {
 		const size_t nb = 1 + (size_t)((it * 13 + t) % 64), len = nb * bs;
 		bytes x(pt.begin(), pt.begin() + (long)len), v = iv;
-		bool good = c->ecb_encrypt(s.st.b, x.data(), nb) == 0 && std::equal(x.begin(), x.end(), ecb_ct.begin()) &&
+		bool good = c->ecb_encrypt(s.st.b, x.data(), nb) == 0 &&
+			    std::equal(x.begin(), x.end(), ecb_ct.begin()) &&
 			    c->ecb_decrypt(s.st.b, x.data(), nb) == 0 && std::equal(x.begin(), x.end(), pt.begin()) &&
 			    c->cbc_encrypt(s.st.b, v.data(), x.data(), nb) == 0 &&
 			    std::equal(x.begin(), x.end(), cbc_ct.begin());

@@ -33,7 +33,7 @@ struct prim {
 	const kbe::backend *b;
 	const char *name; // "aes128", "sha384", "cbc_sha1", "prng" ...
 	kind k;
-	const void *cls;  // the class (prng: the kgss_prng)
+	const void *cls; // the class (prng: the kgss_prng)
 	const kgss_block_cipher_class *block() const { return static_cast<const kgss_block_cipher_class *>(cls); }
 	const kgss_stream_cipher_class *stream() const { return static_cast<const kgss_stream_cipher_class *>(cls); }
 	const kgss_hash_class *hash() const { return static_cast<const kgss_hash_class *>(cls); }

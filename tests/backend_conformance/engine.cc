@@ -62,7 +62,7 @@ outcome run(const kgss_cbc_hash_class *e, const kgss_block_cipher_class *bc, con
 		if (hash_first)
 			e->hash->update(st.b, o.data.data(), o.data.size());
 		LONGS_EQUAL(0, (decrypt ? bc->cbc_decrypt : bc->cbc_encrypt)(ks.b, o.iv.data(), o.data.data(),
-									    n * e->unit / bc->block_size));
+									     n * e->unit / bc->block_size));
 		if (!hash_first)
 			e->hash->update(st.b, o.data.data(), o.data.size());
 	}

@@ -109,7 +109,8 @@ void incremental(const prim &p)
 		for (size_t a = 0; a <= len; a++) {
 			const size_t b = a + (len - a) / 2;
 			if (digest3(h, m.data(), len, a, b) != ref)
-				FAIL(("split mismatch len " + std::to_string(len) + " at " + std::to_string(a)).c_str());
+				FAIL(("split mismatch len " + std::to_string(len) + " at " + std::to_string(a))
+					     .c_str());
 		}
 		hash_state st;
 		bytes out(h->digest_size);
@@ -223,8 +224,8 @@ void threads(const prim &p)
 const std::vector<check> &hash_checks()
 {
 	static const std::vector<check> v = {
-		{"shape", shape},     {"known_answers", known_answers},     {"incremental", incremental},
-		{"copy", copy},       {"final_and_clear", final_and_clear}, {"threads", threads},
+		{"shape", shape}, {"known_answers", known_answers},     {"incremental", incremental},
+		{"copy", copy},   {"final_and_clear", final_and_clear}, {"threads", threads},
 	};
 	return v;
 }

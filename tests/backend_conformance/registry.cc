@@ -24,24 +24,34 @@ struct slot {
 	const void *(*get)(const kbe::backend &);
 };
 
-#define BC_SLOT(field, k) {#field, kind::k, [](const kbe::backend &b) -> const void * { return b.be->field; }}
+#define BC_SLOT(field, k)                                                                          \
+	{                                                                                          \
+#field, kind::k, [](const kbe::backend &b) -> const void * { return b.be->field; } \
+	}
 const slot kSlots[] = {
-	BC_SLOT(aes128, block), BC_SLOT(aes256, block), BC_SLOT(camellia128, block), BC_SLOT(camellia256, block),
-	BC_SLOT(des3, block),   BC_SLOT(rc4, stream),   BC_SLOT(md5, hash),          BC_SLOT(sha1, hash),
-	BC_SLOT(sha256, hash),  BC_SLOT(sha384, hash),  BC_SLOT(cbc_sha1, engine),   BC_SLOT(cbc_sha256, engine),
-	BC_SLOT(cbc_sha384, engine),
-	{"prng", kind::prng, [](const kbe::backend &b) -> const void * { return b.prng; }},
+	BC_SLOT(aes128, block),      BC_SLOT(aes256, block),
+	BC_SLOT(camellia128, block), BC_SLOT(camellia256, block),
+	BC_SLOT(des3, block),        BC_SLOT(rc4, stream),
+	BC_SLOT(md5, hash),          BC_SLOT(sha1, hash),
+	BC_SLOT(sha256, hash),       BC_SLOT(sha384, hash),
+	BC_SLOT(cbc_sha1, engine),   BC_SLOT(cbc_sha256, engine),
+	BC_SLOT(cbc_sha384, engine), {"prng", kind::prng, [](const kbe::backend &b) -> const void * { return b.prng; }},
 };
 #undef BC_SLOT
 
 const std::vector<check> &checks_of(kind k)
 {
 	switch (k) {
-	case kind::block: return block_checks();
-	case kind::stream: return stream_checks();
-	case kind::hash: return hash_checks();
-	case kind::engine: return engine_checks();
-	case kind::prng: break;
+	case kind::block:
+		return block_checks();
+	case kind::stream:
+		return stream_checks();
+	case kind::hash:
+		return hash_checks();
+	case kind::engine:
+		return engine_checks();
+	case kind::prng:
+		break;
 	}
 	return prng_checks();
 }
@@ -67,24 +77,24 @@ std::deque<std::string> &names()
 }
 
 class prim_test : public Utest {
-public:
+      public:
 	prim_test(const check *c, const prim *p) : c_(c), p_(p) {}
 	void testBody() override { c_->run(*p_); }
 
-private:
+      private:
 	const check *c_;
 	const prim *p_;
 };
 
 class prim_shell : public UtestShell {
-public:
+      public:
 	prim_shell(const char *group, const char *name, const check *c, const prim *p)
-		: UtestShell(group, name, __FILE__, __LINE__), c_(c), p_(p)
+	    : UtestShell(group, name, __FILE__, __LINE__), c_(c), p_(p)
 	{
 	}
 	Utest *createTest() override { return new prim_test(c_, p_); }
 
-private:
+      private:
 	const check *c_;
 	const prim *p_;
 };
@@ -129,7 +139,8 @@ struct registrar {
 				if (cls == nullptr) {
 					// (a SIMD entry never has engines, whatever the CPU)
 					if (!b.cpu_ok && s.k != kind::engine)
-						std::printf("unavailable: %s %s (CPU lacks %s)\n", b.label, s.name, b.cpu_needs);
+						std::printf("unavailable: %s %s (CPU lacks %s)\n", b.label, s.name,
+							    b.cpu_needs);
 					else
 						std::printf("unavailable: %s %s\n", b.label, s.name);
 					rep().unavailable[b.label]++;
@@ -146,12 +157,14 @@ struct registrar {
 				names().push_back(snake(b.label) + "_" + s.name);
 				const char *group = names().back().c_str();
 				for (const check &c : checks_of(s.k)) {
-					TestRegistry::getCurrentRegistry()->addTest(new prim_shell(group, c.name, &c, p));
+					TestRegistry::getCurrentRegistry()->addTest(
+						new prim_shell(group, c.name, &c, p));
 					rep().tests[b.label]++;
 				}
 			}
 			if (!same.empty())
-				std::printf("same class as an earlier entry (tested there): %s:%s\n", b.label, same.c_str());
+				std::printf("same class as an earlier entry (tested there): %s:%s\n", b.label,
+					    same.c_str());
 		}
 		std::fflush(stdout);
 	}

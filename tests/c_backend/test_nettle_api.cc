@@ -60,8 +60,7 @@ std::string et_label(const kgss::enctype *et) { return std::to_string(et->etype)
 // ==== the public API with the C backend =====================================================
 namespace {
 
-kgss_lucid_context_v1 lucid_for(const kgss::enctype *et, const bytes &key, bool initiator, uint64_t send,
-				uint64_t recv)
+kgss_lucid_context_v1 lucid_for(const kgss::enctype *et, const bytes &key, bool initiator, uint64_t send, uint64_t recv)
 {
 	kgss_lucid_context_v1 l;
 	memset(&l, 0, sizeof l);
@@ -122,7 +121,9 @@ TEST(nettle_api, gokrb5_tokens)
 		bool sender_init = v.get("role_of_sender") == "initiator";
 		uint64_t seq = v.has("seq") ? (uint64_t)v.num("seq") : 0;
 		std::string kind = v.get("token_kind"), exp = v.get("expected");
-		kgss_status want = exp == "ok" ? KGSS_S_COMPLETE : exp == "bad_sig" ? KGSS_S_BAD_SIG : KGSS_S_DEFECTIVE_TOKEN;
+		kgss_status want = exp == "ok"        ? KGSS_S_COMPLETE
+				   : exp == "bad_sig" ? KGSS_S_BAD_SIG
+						      : KGSS_S_DEFECTIVE_TOKEN;
 		api_ctx rx(lucid_for(et, key, !sender_init, 0, seq), o);
 		CHECK_EQUAL(KGSS_S_COMPLETE, rx.st);
 		kgss_buffer m = {msg.size(), msg.data()}, t = {tok.size(), tok.data()};

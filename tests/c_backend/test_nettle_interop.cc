@@ -165,7 +165,9 @@ void kgss_to_mit(const kmit::mit_pair &p, kgss_ctx *k, const std::string &tag)
 		tok.insert(tok.end(), pad.begin(), pad.begin() + iov[2].buffer.length);
 		tok.insert(tok.end(), trl.begin(), trl.end());
 		kmit::mit_result u = kmit::mit_unwrap(p.peer, tok);
-		CHECK_TEXT(u.ok(), (t + ": MIT unwrap of kgss IOV token: " + kmit::mit_status_string(u.major, u.minor)).c_str());
+		CHECK_TEXT(
+			u.ok(),
+			(t + ": MIT unwrap of kgss IOV token: " + kmit::mit_status_string(u.major, u.minor)).c_str());
 		CHECK_TEXT(u.out == msg, (t + ": IOV plaintext at MIT").c_str());
 		g_tokens++;
 	}
@@ -176,7 +178,8 @@ void run_enctype(int enctype)
 	kt::require_enctype(enctype); // family compiled out: import UNAVAILABLE checked instead
 	for (int mutual = 0; mutual < 2; mutual++) {
 		for (int exp_init = 0; exp_init < 2; exp_init++) {
-			std::string tag = std::string(kmit::mit_enctype_name(enctype)) + (mutual ? " mutual" : " no-mutual") +
+			std::string tag = std::string(kmit::mit_enctype_name(enctype)) +
+					  (mutual ? " mutual" : " no-mutual") +
 					  (exp_init ? " kgss=initiator" : " kgss=acceptor");
 			kmit::mit_pair p;
 			std::string err;
@@ -189,7 +192,8 @@ void run_enctype(int enctype)
 			o.flags = KGSS_OPT_REPLAY_DETECT | KGSS_OPT_SEQUENCE_DETECT;
 			std::vector<uint8_t> mem(kgss_ctx_size());
 			kgss_ctx *k = nullptr;
-			kgss_status st = kgss_import_lucid_v1_into(mem.data(), mem.size(), kmit::mit_lucid_kgss(p), &o, &k);
+			kgss_status st =
+				kgss_import_lucid_v1_into(mem.data(), mem.size(), kmit::mit_lucid_kgss(p), &o, &k);
 			CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, st, (tag + ": import " + st_str(st)).c_str());
 			kgss_ctx_info info;
 			CHECK_EQUAL(KGSS_S_COMPLETE, kgss_ctx_inquire(k, &info));

@@ -228,7 +228,7 @@ void run_scenario(const scenario &sc, size_t iters)
 				kgss_buffer tok = {sizeof(tokbuf), tokbuf};
 				const kind kd = kind_for(k);
 				kgss_status st = kd == K_MIC ? kgss_get_mic(cs, 0, &m, &tok)
-							      : kgss_wrap(cs, kd == K_WRAP_SEALED, 0, &m, nullptr, &tok);
+							     : kgss_wrap(cs, kd == K_WRAP_SEALED, 0, &m, nullptr, &tok);
 				if (st != KGSS_S_COMPLETE) {
 					if (p.failures++ == 0)
 						p.first_failure = st;
@@ -340,7 +340,8 @@ void run_scenario(const scenario &sc, size_t iters)
 					int conf = -1;
 					st = kgss_unwrap(cr, &in, &o, &conf, nullptr);
 					if (!KGSS_ERROR(st))
-						ok = o.length == sizeof(msg) && memcmp(o.value, msg, sizeof(msg)) == 0 &&
+						ok = o.length == sizeof(msg) &&
+						     memcmp(o.value, msg, sizeof(msg)) == 0 &&
 						     conf == (p.kinds[rf.index] == K_WRAP_SEALED ? 1 : 0);
 				}
 				(owner == t ? st_first : st_second)[r] = st;

@@ -102,7 +102,8 @@ TEST(cpu, matches_compiler_runtime)
 	CHECK_EQUAL(aes, kgss::cpu_has_aesni());
 	// libgcc / compiler-rt also require the OS to save the AVX state (XCR0).
 	CHECK_EQUAL(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2"), kgss::cpu_has_avx2_bmi2());
-	bool base = __builtin_cpu_supports("ssse3") && __builtin_cpu_supports("sse4.1") && __builtin_cpu_supports("sse2");
+	bool base =
+		__builtin_cpu_supports("ssse3") && __builtin_cpu_supports("sse4.1") && __builtin_cpu_supports("sse2");
 #if defined(__clang__)
 	std::ifstream in("/proc/cpuinfo");
 	std::string line, flags;

@@ -56,9 +56,8 @@ TEST(chacha20, rfc8439_2_3_2)
 	const bytes nonce = hex("000000090000004a00000000");
 	uint8_t out[64];
 	kgss::chacha20_block_ietf(kw, 1, nonce.data(), out);
-	CHECK_TRUE(bytes(out, out + 64) ==
-		   hex("10f1e7e4d13b5915500fdd1fa32071c4c7d1f4c733c068030422aa9ac3d46c4e"
-		       "d2826446079faa0914c2d705d98b02a2b5129cd1de164eb9cbd083e8a2503c4e"));
+	CHECK_TRUE(bytes(out, out + 64) == hex("10f1e7e4d13b5915500fdd1fa32071c4c7d1f4c733c068030422aa9ac3d46c4e"
+					       "d2826446079faa0914c2d705d98b02a2b5129cd1de164eb9cbd083e8a2503c4e"));
 }
 
 // RFC 8439 Appendix A.1 test vectors #1 and #2 (zero key, zero nonce, block
@@ -69,13 +68,11 @@ TEST(chacha20, rfc8439_a1)
 	uint32_t kw[8] = {0};
 	uint8_t out[64];
 	kgss::chacha20_block(kw, 0, out);
-	CHECK_TRUE(bytes(out, out + 64) ==
-		   hex("76b8e0ada0f13d90405d6ae55386bd28bdd219b8a08ded1aa836efcc8b770dc7"
-		       "da41597c5157488d7724e03fb8d84a376a43b8f41518a11cc387b669b2ee6586"));
+	CHECK_TRUE(bytes(out, out + 64) == hex("76b8e0ada0f13d90405d6ae55386bd28bdd219b8a08ded1aa836efcc8b770dc7"
+					       "da41597c5157488d7724e03fb8d84a376a43b8f41518a11cc387b669b2ee6586"));
 	kgss::chacha20_block(kw, 1, out);
-	CHECK_TRUE(bytes(out, out + 64) ==
-		   hex("9f07e7be5551387a98ba977c732d080dcb0f29a048e3656912c6533e32ee7aed"
-		       "29b721769ce64e43d57133b074d839d531ed1f28510afb45ace10a1f4b794d6f"));
+	CHECK_TRUE(bytes(out, out + 64) == hex("9f07e7be5551387a98ba977c732d080dcb0f29a048e3656912c6533e32ee7aed"
+					       "29b721769ce64e43d57133b074d839d531ed1f28510afb45ace10a1f4b794d6f"));
 }
 
 // The 64-bit counter spans words 12 and 13: blocks past 2^32 against OpenSSL.

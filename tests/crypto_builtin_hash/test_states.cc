@@ -105,7 +105,7 @@ TEST(hash_length_limit, sha1_sha256)
 		auto *s8 = reinterpret_cast<kgss::md::state<uint32_t, 8, 64> *>(st.b);
 		uint64_t &count = h == &kgss_builtin_sha1 ? s5->count : s8->count;
 		count = (UINT64_C(1) << 61) - 16; // 2^64 bits minus 128 bits: block-aligned
-		h->update(st.b, data, 15);         // total 2^61 - 1 bytes: still legal
+		h->update(st.b, data, 15);        // total 2^61 - 1 bytes: still legal
 		LONGS_EQUAL(0, h->copy(st2.b, st.b));
 		LONGS_EQUAL(0, h->final(st.b, out));
 		h->update(st2.b, data, 1); // 2^61 bytes = 2^64 bits: too long

@@ -27,8 +27,8 @@ struct counters {
 			for (auto &c : unavail)
 				for (auto &w : c.second)
 					for (auto &b : w.second)
-						std::printf("  %-22s %-28s %s: %ld not run\n", c.first.c_str(), w.first.c_str(),
-							    b.first.c_str(), b.second);
+						std::printf("  %-22s %-28s %s: %ld not run\n", c.first.c_str(),
+							    w.first.c_str(), b.first.c_str(), b.second);
 		} else {
 			std::printf("---- every check ran on every backend ----\n");
 		}

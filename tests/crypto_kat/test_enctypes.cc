@@ -78,9 +78,8 @@ void run_derive_file(const char *file)
 				continue;
 			uint8_t out[64];
 			size_t out_len = 0;
-			CHECK_EQUAL(KGSS_S_COMPLETE,
-				    et->derive_raw(be.be, key.data(), (uint32_t)b.num("usage"), kind_of(b.get("kind")), out,
-						   &out_len));
+			CHECK_EQUAL(KGSS_S_COMPLETE, et->derive_raw(be.be, key.data(), (uint32_t)b.num("usage"),
+								    kind_of(b.get("kind")), out, &out_len));
 			STRCMP_EQUAL(to_hex(want).c_str(), to_hex(out, out_len).c_str());
 			katu::count(std::string("derive ") + file, katu::et_label(et->etype), be.label);
 		}
@@ -244,8 +243,8 @@ TEST(kat_encrypt, mit_t_decrypt_and_reencrypt)
 		const kgss::enctype *et = find_et(b.num("enctype"));
 		bytes key = b.hexf("key"), plain = b.hexf("plaintext"), ct = b.hexf("ciphertext"), conf;
 		uint32_t usage = (uint32_t)b.num("usage");
-		CHECK_TEXT(katu::recovered_confounder(b, &conf), ("no recovered confounder at line " +
-								  std::to_string(b.line)).c_str());
+		CHECK_TEXT(katu::recovered_confounder(b, &conf),
+			   ("no recovered confounder at line " + std::to_string(b.line)).c_str());
 		CHECK_EQUAL((size_t)et->conf_len, conf.size());
 		for (auto &be : katu::backends()) {
 			if (!usable(et, be, "decrypt mit_decrypt"))
@@ -316,7 +315,7 @@ TEST(kat_table, parameters)
 		unsigned sign, seal;
 		bool cfx;
 	} rows[] = {
-		{16, 24, 8, 20, 12, 4, 2, false},          {17, 16, 16, 12, 15, 0xffff, 0xffff, true},
+		{16, 24, 8, 20, 12, 4, 2, false},           {17, 16, 16, 12, 15, 0xffff, 0xffff, true},
 		{18, 32, 16, 12, 16, 0xffff, 0xffff, true}, {19, 16, 16, 16, 19, 0xffff, 0xffff, true},
 		{20, 32, 16, 24, 20, 0xffff, 0xffff, true}, {23, 16, 8, 16, -138, 0x11, 0x10, false},
 		{24, 16, 8, 16, -138, 0x11, 0x10, false},   {25, 16, 16, 16, 17, 0xffff, 0xffff, true},

@@ -110,8 +110,8 @@ TEST(kat_cts, shorter_than_a_block_is_defective)
 
 struct hmac_case {
 	const char *src;
-	const char *key; // hex, or "rep:<byte>:<count>"
-	const char *data; // hex, or "rep:..." , or "str:<ascii>"
+	const char *key;                    // hex, or "rep:<byte>:<count>"
+	const char *data;                   // hex, or "rep:..." , or "str:<ascii>"
 	const char *sha1, *sha256, *sha384; // expected (sha256/384 may be truncated: RFC 4231 case 5)
 };
 
@@ -149,8 +149,7 @@ static const hmac_case kHmacCases[] = {
 	 "3abf34c3503b2a23a46efc619baef897"},
 	{"RFC 2202 #6", "rep:aa:80", "str:Test Using Larger Than Block-Size Key - Hash Key First",
 	 "aa4ae5e15272d00e95705637ce8a3b55ed402112", nullptr, nullptr},
-	{"RFC 2202 #7", "rep:aa:80",
-	 "str:Test Using Larger Than Block-Size Key and Larger Than One Block-Size Data",
+	{"RFC 2202 #7", "rep:aa:80", "str:Test Using Larger Than Block-Size Key and Larger Than One Block-Size Data",
 	 "e8e99d0f45237d786d6bbaa7965c7808bbff1a91", nullptr, nullptr},
 	{"RFC 4231 #6", "rep:aa:131", "str:Test Using Larger Than Block-Size Key - Hash Key First", nullptr,
 	 "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",

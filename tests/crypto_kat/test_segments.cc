@@ -142,8 +142,8 @@ std::vector<msg_run> cipher_runs(const layout &l, const std::vector<msg_run> &ru
 	return r;
 }
 
-const size_t kLens[] = {0, 1, 2, 7, 8, 15, 16, 17, 31, 32, 33, 47, 48, 63, 64, 65, 100, 255, 1000, 4080, 4095, 4096,
-			4097, 8200, 10000};
+const size_t kLens[] = {0,  1,  2,  7,   8,   15,   16,   17,   31,   32,   33,   47,   48,
+			63, 64, 65, 100, 255, 1000, 4080, 4095, 4096, 4097, 8200, 10000};
 
 } // namespace
 
@@ -174,8 +174,9 @@ TEST(seg_roundtrip, cut_invariance_and_decrypt_from_another_cut)
 						bytes ct;
 						CHECK_EQUAL(KGSS_S_COMPLETE,
 							    katu::encrypt_contig(et, k.get(), conf, runs[0].b, &ct));
-						STRCMP_EQUAL(to_hex(ct).c_str(),
-							     to_hex(katu::join_ct(et, ref.enc_bytes(), tag_ref)).c_str());
+						STRCMP_EQUAL(
+							to_hex(ct).c_str(),
+							to_hex(katu::join_ct(et, ref.enc_bytes(), tag_ref)).c_str());
 					}
 					for (int cut : {1, 2}) {
 						if (cut == 1 && n > 300)
@@ -183,17 +184,22 @@ TEST(seg_roundtrip, cut_invariance_and_decrypt_from_another_cut)
 						for (bool head : {false, true}) {
 							layout l(conf, runs, cut, head, seed);
 							bytes tag(et->cksum_len);
-							CHECK_EQUAL(KGSS_S_COMPLETE, et->encrypt(k.get(), l.sl, tag.data()));
-							STRCMP_EQUAL(to_hex(ref.enc_bytes()).c_str(), to_hex(l.enc_bytes()).c_str());
+							CHECK_EQUAL(KGSS_S_COMPLETE,
+								    et->encrypt(k.get(), l.sl, tag.data()));
+							STRCMP_EQUAL(to_hex(ref.enc_bytes()).c_str(),
+								     to_hex(l.enc_bytes()).c_str());
 							STRCMP_EQUAL(to_hex(tag_ref).c_str(), to_hex(tag).c_str());
 							// decrypt from a different random cut
 							bytes conf_ct;
 							std::vector<msg_run> cr = cipher_runs(l, runs, &conf_ct);
 							layout d(conf_ct, cr, 2, !head, seed);
-							CHECK_EQUAL(KGSS_S_COMPLETE, et->decrypt(k.get(), d.sl, tag.data()));
+							CHECK_EQUAL(KGSS_S_COMPLETE,
+								    et->decrypt(k.get(), d.sl, tag.data()));
 							layout plain(conf, runs, 0, true, seed);
-							STRCMP_EQUAL(to_hex(plain.enc_bytes()).c_str(), to_hex(d.enc_bytes()).c_str());
-							katu::count("segments roundtrip", katu::et_label(et->etype), be.label);
+							STRCMP_EQUAL(to_hex(plain.enc_bytes()).c_str(),
+								     to_hex(d.enc_bytes()).c_str());
+							katu::count("segments roundtrip", katu::et_label(et->etype),
+								    be.label);
 						}
 					}
 					if (so) { // a modified SIGN_ONLY byte fails verification
@@ -359,10 +365,12 @@ TEST(seg_differential, every_backend_vs_openssl)
 				if (et->ops->derive_raw) {
 					uint8_t ra[64], rb[64];
 					size_t la = 0, lb = 0;
-					for (kgss::derive_kind kd : {kgss::DERIVE_KC, kgss::DERIVE_KE, kgss::DERIVE_KI}) {
+					for (kgss::derive_kind kd :
+					     {kgss::DERIVE_KC, kgss::DERIVE_KE, kgss::DERIVE_KI}) {
 						CHECK_EQUAL(KGSS_S_COMPLETE,
 							    et->derive_raw(be.be, key.data(), usage, kd, ra, &la));
-						CHECK_EQUAL(KGSS_S_COMPLETE, et->derive_raw(ossl, key.data(), usage, kd, rb, &lb));
+						CHECK_EQUAL(KGSS_S_COMPLETE,
+							    et->derive_raw(ossl, key.data(), usage, kd, rb, &lb));
 						STRCMP_EQUAL(to_hex(rb, lb).c_str(), to_hex(ra, la).c_str());
 					}
 				}

@@ -15,9 +15,15 @@ namespace kto {
 using kt::bytes;
 
 // State memory as the library provides it: aligned, at least *_STATE_MAX bytes.
-struct alignas(KGSS_STATE_ALIGN) cipher_state { uint8_t b[KGSS_CIPHER_STATE_MAX]; };
-struct alignas(KGSS_STATE_ALIGN) hash_state { uint8_t b[KGSS_HASH_STATE_MAX]; };
-struct alignas(KGSS_STATE_ALIGN) stream_state { uint8_t b[KGSS_STREAM_STATE_MAX]; };
+struct alignas(KGSS_STATE_ALIGN) cipher_state {
+	uint8_t b[KGSS_CIPHER_STATE_MAX];
+};
+struct alignas(KGSS_STATE_ALIGN) hash_state {
+	uint8_t b[KGSS_HASH_STATE_MAX];
+};
+struct alignas(KGSS_STATE_ALIGN) stream_state {
+	uint8_t b[KGSS_STREAM_STATE_MAX];
+};
 
 // One keyed block cipher schedule, cleared on scope exit.
 struct schedule {

@@ -33,7 +33,7 @@ struct et_desc {
 	uint32_t protocol, sign_alg, seal_alg;
 };
 const et_desc ets[] = {
-	{16, 24, 0, 4, 2},       {17, 16, 1, 0, 0}, {18, 32, 1, 0, 0}, {19, 16, 1, 0, 0}, {20, 32, 1, 0, 0},
+	{16, 24, 0, 4, 2},       {17, 16, 1, 0, 0},       {18, 32, 1, 0, 0}, {19, 16, 1, 0, 0}, {20, 32, 1, 0, 0},
 	{23, 16, 0, 0x11, 0x10}, {24, 16, 0, 0x11, 0x10}, {25, 16, 1, 0, 0}, {26, 32, 1, 0, 0},
 };
 
@@ -211,15 +211,18 @@ TEST(openssl_ctx_reuse, nine_contexts_alternating_on_one_thread)
 			kgss_lucid_context_v1 l = lucid(e, true, keys[i]);
 			mems[i].assign(kgss_ctx_size(), 0);
 			twin_mems[i].assign(kgss_ctx_size(), 0);
-			CHECK_EQUAL(KGSS_S_COMPLETE, kgss_import_lucid_v1_into(mems[i].data(), mems[i].size(), &l, &oo.o, &c[i]));
 			CHECK_EQUAL(KGSS_S_COMPLETE,
-				    kgss_import_lucid_v1_into(twin_mems[i].data(), twin_mems[i].size(), &l, &bo.o, &t[i]));
+				    kgss_import_lucid_v1_into(mems[i].data(), mems[i].size(), &l, &oo.o, &c[i]));
+			CHECK_EQUAL(KGSS_S_COMPLETE, kgss_import_lucid_v1_into(twin_mems[i].data(), twin_mems[i].size(),
+									       &l, &bo.o, &t[i]));
 		}
 		for (unsigned round = 0; round < 4; round++)
 			for (unsigned i = 0; i < N; i++) {
 				const bytes m = msg_of(40 + round, i);
 				const bytes a = mic(c[i], m), b = mic(t[i], m);
-				CHECK_TEXT(a == b, ("etype " + std::to_string(e.etype) + " context " + std::to_string(i)).c_str());
+				CHECK_TEXT(
+					a == b,
+					("etype " + std::to_string(e.etype) + " context " + std::to_string(i)).c_str());
 				// Sealed wraps carry random confounders: compare by decryption.
 				// Both are initiators, so each refuses the other's token as
 				// reflected only after its checksum verified; a wrong key gives
@@ -230,7 +233,8 @@ TEST(openssl_ctx_reuse, nine_contexts_alternating_on_one_thread)
 				kgss_lucid_context_v1 la = lucid(e, false, keys[i]);
 				std::vector<uint8_t> pm(kgss_ctx_size());
 				kgss_ctx *peer = nullptr;
-				CHECK_EQUAL(KGSS_S_COMPLETE, kgss_import_lucid_v1_into(pm.data(), pm.size(), &la, &bo.o, &peer));
+				CHECK_EQUAL(KGSS_S_COMPLETE,
+					    kgss_import_lucid_v1_into(pm.data(), pm.size(), &la, &bo.o, &peer));
 				CHECK_EQUAL(KGSS_S_COMPLETE, unwrap(peer, w, &back));
 				CHECK(back == m);
 				kgss_ctx_free(peer);
@@ -284,7 +288,7 @@ const bool counting_installed = CRYPTO_set_mem_functions(count_malloc, count_rea
 
 struct late {
 	const et_desc *e;
-	kgss_ctx *c;       // OpenSSL initiator
+	kgss_ctx *c; // OpenSSL initiator
 	bytes msg;
 	const kgss_lucid_context_v1 *lucid; // to import c's twin late
 	const kgss_options *opts;
@@ -346,7 +350,8 @@ TEST(openssl_thread_exit, context_usable_in_pthread_key_destructor)
 			l.opts = &oo.o;
 			kgss_ctx *peer = nullptr;
 			CHECK_EQUAL(KGSS_S_COMPLETE, kgss_import_lucid_v1_into(cm.data(), cm.size(), &li, &oo.o, &l.c));
-			CHECK_EQUAL(KGSS_S_COMPLETE, kgss_import_lucid_v1_into(pm.data(), pm.size(), &la, &bo.o, &peer));
+			CHECK_EQUAL(KGSS_S_COMPLETE,
+				    kgss_import_lucid_v1_into(pm.data(), pm.size(), &la, &bo.o, &peer));
 			pthread_t t;
 			const long live0 = ossl_live.load();
 			CHECK_EQUAL(0, pthread_create(&t, nullptr, late_thread, &l));
@@ -354,7 +359,8 @@ TEST(openssl_thread_exit, context_usable_in_pthread_key_destructor)
 			CHECK_EQUAL_TEXT(1, l.ran, what.c_str());
 			// Whatever the thread made OpenSSL allocate, it freed by the end.
 			if (pass == 1)
-				CHECK_EQUAL_TEXT(live0, ossl_live.load(), (what + ": OpenSSL objects left by the thread").c_str());
+				CHECK_EQUAL_TEXT(live0, ossl_live.load(),
+						 (what + ": OpenSSL objects left by the thread").c_str());
 			CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, verify(peer, l.msg, l.mic_early), what.c_str());
 			CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, verify(peer, l.msg, l.mic_late), what.c_str());
 			CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, verify(peer, l.msg, l.mic_fresh), what.c_str());

@@ -61,7 +61,8 @@ bytes key_for(int32_t etype, size_t len)
 }
 
 void taint(void *p, size_t n) { (void)VALGRIND_MAKE_MEM_UNDEFINED(p, n); }
-template <typename T> T pub(T v)
+template <typename T>
+T pub(T v)
 {
 	(void)VALGRIND_MAKE_MEM_DEFINED(&v, sizeof v);
 	return v;
@@ -150,7 +151,8 @@ void run_kind(const etinfo &e, context &snd, context &rcv, int kind)
 {
 	bytes tok(2048);
 	kgss_buffer m = {sizeof kMsg, (void *)kMsg}, t = {tok.size(), tok.data()};
-	kgss_status st = kind == 0 ? kgss_get_mic(snd.ctx, 0, &m, &t) : kgss_wrap(snd.ctx, kind == 2, 0, &m, nullptr, &t);
+	kgss_status st =
+		kind == 0 ? kgss_get_mic(snd.ctx, 0, &m, &t) : kgss_wrap(snd.ctx, kind == 2, 0, &m, nullptr, &t);
 	CHECK_EQUAL(KGSS_S_COMPLETE, pub(st));
 	tok.resize(t.length);
 	const size_t off = cksum_offset(e, tok, kind == 0);
@@ -193,8 +195,9 @@ void run_kind(const etinfo &e, context &snd, context &rcv, int kind)
 	(u ? g_totals.tainted_outputs : g_totals.clean_outputs)++;
 	if (kind == 0) {
 		char line[160];
-		snprintf(line, sizeof line, "    etype %2d: MIC checksum from the tainted context: %zu/%zu bytes undefined%s\n",
-			 e.etype, u, clen, u ? "" : " (taint laundered by a table lookup: DES / Camellia)");
+		snprintf(line, sizeof line,
+			 "    etype %2d: MIC checksum from the tainted context: %zu/%zu bytes undefined%s\n", e.etype,
+			 u, clen, u ? "" : " (taint laundered by a table lookup: DES / Camellia)");
 		g_totals.lines += line;
 	}
 }
@@ -299,7 +302,8 @@ TEST(ctgrind, verify_and_unwrap_do_not_branch_on_secrets)
 	}
 	printf("\n%s  %zu (class, enctype) cases, %zu verify/unwrap/get_mic/wrap calls on tainted contexts; "
 	       "tokens from tainted contexts: %zu with undefined checksum bytes, %zu laundered\n",
-	       g_totals.lines.c_str(), g_totals.cases, g_totals.calls, g_totals.tainted_outputs, g_totals.clean_outputs);
+	       g_totals.lines.c_str(), g_totals.cases, g_totals.calls, g_totals.tainted_outputs,
+	       g_totals.clean_outputs);
 	if (RUNNING_ON_VALGRIND && g_totals.cases > 0)
 		CHECK(g_totals.tainted_outputs > 0); // the taint really reaches the MAC computations
 	if (kt::with_all_families)

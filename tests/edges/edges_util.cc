@@ -10,8 +10,8 @@
 namespace ke {
 
 const etype_info kEnctypes[9] = {
-	{16, 24, true},  {17, 16, false}, {18, 32, false}, {19, 16, false}, {20, 32, false},
-	{23, 16, true},  {24, 16, true},  {25, 16, false}, {26, 32, false},
+	{16, 24, true}, {17, 16, false}, {18, 32, false}, {19, 16, false}, {20, 32, false},
+	{23, 16, true}, {24, 16, true},  {25, 16, false}, {26, 32, false},
 };
 
 const etype_info &info_of(int32_t etype)
@@ -36,15 +36,16 @@ kgss_lucid_context_v1 lucid(int32_t etype, const bytes &key, bool initiator)
 	const bool v1964 = info_of(etype).rfc1964;
 	const kgss_lucid_key k = {(uint32_t)etype, (uint32_t)key.size(), const_cast<uint8_t *>(key.data())};
 	// RFC 1964 SGN_ALG / SEAL_ALG: 4 / 2 for DES3, 0x11 / 0x10 for RC4.
-	const kgss_lucid_rfc1964 old_kd = v1964 ? kgss_lucid_rfc1964{etype == 16 ? 4u : 0x11u, etype == 16 ? 2u : 0x10u, k}
-						: kgss_lucid_rfc1964{};
+	const kgss_lucid_rfc1964 old_kd =
+		v1964 ? kgss_lucid_rfc1964{etype == 16 ? 4u : 0x11u, etype == 16 ? 2u : 0x10u, k}
+		      : kgss_lucid_rfc1964{};
 	const kgss_lucid_cfx cfx_kd = v1964 ? kgss_lucid_cfx{} : kgss_lucid_cfx{0, k, {}};
 	const uint64_t mine = initiator ? 1000 : 2000, theirs = initiator ? 2000 : 1000;
-	return kgss_lucid_context_v1{1, initiator ? 1u : 0u, 0xfffffff0u, mine, theirs, v1964 ? 0u : 1u, old_kd, cfx_kd};
+	return kgss_lucid_context_v1{1,      initiator ? 1u : 0u, 0xfffffff0u, mine,
+				     theirs, v1964 ? 0u : 1u,     old_kd,      cfx_kd};
 }
 
-kgss_lucid_context_v1 lucid_subkey(int32_t etype, const bytes &subkey, const kgss_lucid_key *ctx_key,
-				   bool initiator)
+kgss_lucid_context_v1 lucid_subkey(int32_t etype, const bytes &subkey, const kgss_lucid_key *ctx_key, bool initiator)
 {
 	kgss_lucid_context_v1 l = lucid(etype, subkey, initiator);
 	l.protocol = 1;

@@ -33,8 +33,7 @@ bytes key_for(int32_t etype, int salt = 0);
 kgss_lucid_context_v1 lucid(int32_t etype, const bytes &key, bool initiator);
 // Protocol 1 with an acceptor subkey (have_acceptor_subkey = 1) and, when
 // ctx_key is not NULL, the context key beside it.
-kgss_lucid_context_v1 lucid_subkey(int32_t etype, const bytes &subkey, const kgss_lucid_key *ctx_key,
-				   bool initiator);
+kgss_lucid_context_v1 lucid_subkey(int32_t etype, const bytes &subkey, const kgss_lucid_key *ctx_key, bool initiator);
 
 // A deterministic confounder source that fails while `fail` is set.
 struct prng_ctl {

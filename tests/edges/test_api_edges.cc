@@ -234,8 +234,8 @@ TEST(api_edges, iov_wrap_whose_confounder_cannot_be_drawn)
 		for (int conf = rfc1964 ? 0 : 1; conf < 2; conf++) {
 			iov_token t;
 			t.data = msg;
-			kgss_iov v[4] = {iov_empty(KGSS_IOV_HEADER), iov(KGSS_IOV_DATA, t.data), iov_empty(KGSS_IOV_PADDING),
-					 iov_empty(KGSS_IOV_TRAILER)};
+			kgss_iov v[4] = {iov_empty(KGSS_IOV_HEADER), iov(KGSS_IOV_DATA, t.data),
+					 iov_empty(KGSS_IOV_PADDING), iov_empty(KGSS_IOV_TRAILER)};
 			LONGS_EQUAL(KGSS_S_COMPLETE, kgss_wrap_iov_length(p.a, conf, 0, nullptr, v, 4));
 			t.hdr.assign(v[0].buffer.length, 0xee);
 			t.pad.assign(v[2].buffer.length, 0xee);
@@ -376,7 +376,8 @@ TEST(api_edges, rfc1964_pad_in_the_trailer)
 		for (size_t n : {0, 5, 8, 21}) {
 			const bytes msg = message(n);
 			bytes d = msg;
-			kgss_iov v[3] = {iov_empty(KGSS_IOV_HEADER), iov(KGSS_IOV_DATA, d), iov_empty(KGSS_IOV_TRAILER)};
+			kgss_iov v[3] = {iov_empty(KGSS_IOV_HEADER), iov(KGSS_IOV_DATA, d),
+					 iov_empty(KGSS_IOV_TRAILER)};
 			LONGS_EQUAL(KGSS_S_COMPLETE, kgss_wrap_iov_length(p.a, 1, 0, nullptr, v, 3));
 			const size_t pad = etype == 16 ? 8 - n % 8 : 1; // RFC 1964 §1.2.2.3, RFC 4757 §7.3
 			LONGS_EQUAL(pad, v[2].buffer.length);

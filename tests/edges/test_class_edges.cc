@@ -34,11 +34,16 @@ struct alignas(KGSS_STATE_ALIGN) state_buf {
 	uint8_t b[KGSS_CIPHER_STATE_MAX];
 };
 
-template <typename K> std::unique_ptr<K> fresh() { return std::unique_ptr<K>(new K()); }
+template <typename K>
+std::unique_ptr<K> fresh()
+{
+	return std::unique_ptr<K>(new K());
+}
 
 // One way to break a class C, and whether the second entry point a test
 // names checks it too.
-template <typename C> struct defect {
+template <typename C>
+struct defect {
 	const char *what;
 	std::function<void(C &)> m;
 	bool also;
@@ -87,8 +92,7 @@ TEST(class_edges, builtin_key_schedules_refuse_a_null_key_and_take_zero_blocks)
 			LONGS_EQUAL(0, c->cbc_encrypt(ks.b, iv, data, 0));
 			LONGS_EQUAL(0, c->cbc_decrypt(ks.b, iv, data, 0));
 			LONGS_EQUAL(0, c->cbc_mac(ks.b, iv, data, 0));
-			CHECK_TEXT(iv[0] == 0x17 && iv[15] == 0x17 && data[0] == 0x29 && data[15] == 0x29,
-				   c->name);
+			CHECK_TEXT(iv[0] == 0x17 && iv[15] == 0x17 && data[0] == 0x29 && data[15] == 0x29, c->name);
 			c->clear(ks.b);
 		}
 		if (b->rc4 != nullptr) {
@@ -186,8 +190,18 @@ TEST(class_edges, defective_hash_classes_at_the_hmac_entry_points)
 		{"no clear", [](kgss_hash_class &h) { h.clear = nullptr; }, false},
 		{"state too large", [](kgss_hash_class &h) { h.context_size = KGSS_HASH_STATE_MAX + 16; }, true},
 		{"block too large", [](kgss_hash_class &h) { h.block_size = 256; }, true},
-		{"digest too large", [](kgss_hash_class &h) { h.block_size = 128; h.digest_size = 72; }, true},
-		{"digest wider than block", [](kgss_hash_class &h) { h.block_size = 32; h.digest_size = 48; }, true},
+		{"digest too large",
+		 [](kgss_hash_class &h) {
+			 h.block_size = 128;
+			 h.digest_size = 72;
+		 },
+		 true},
+		{"digest wider than block",
+		 [](kgss_hash_class &h) {
+			 h.block_size = 32;
+			 h.digest_size = 48;
+		 },
+		 true},
 		{"no digest", [](kgss_hash_class &h) { h.digest_size = 0; }, false},
 	};
 	const uint8_t key[20] = {0x0b};
@@ -215,7 +229,8 @@ TEST(class_edges, defective_block_classes_at_the_key_entry_points)
 	const defect<kgss_block_cipher_class> defects[] = {
 		{"no init", [](kgss_block_cipher_class &c) { c.init = nullptr; }, true},
 		{"no clear", [](kgss_block_cipher_class &c) { c.clear = nullptr; }, true},
-		{"state too large", [](kgss_block_cipher_class &c) { c.context_size = KGSS_CIPHER_STATE_MAX + 16; }, true},
+		{"state too large", [](kgss_block_cipher_class &c) { c.context_size = KGSS_CIPHER_STATE_MAX + 16; },
+		 true},
 		{"block of 12", [](kgss_block_cipher_class &c) { c.block_size = 12; }, true},
 		{"no ecb_encrypt", [](kgss_block_cipher_class &c) { c.ecb_encrypt = nullptr; }, false},
 		{"no cbc_mac", [](kgss_block_cipher_class &c) { c.cbc_mac = nullptr; }, false},
@@ -249,7 +264,8 @@ TEST(class_edges, defective_rc4_backends)
 		{"no init", [](kgss_stream_cipher_class &s) { s.init = nullptr; }, true},
 		{"no apply", [](kgss_stream_cipher_class &s) { s.apply = nullptr; }, false},
 		{"no clear", [](kgss_stream_cipher_class &s) { s.clear = nullptr; }, true},
-		{"state too large", [](kgss_stream_cipher_class &s) { s.context_size = KGSS_STREAM_STATE_MAX + 16; }, true},
+		{"state too large", [](kgss_stream_cipher_class &s) { s.context_size = KGSS_STREAM_STATE_MAX + 16; },
+		 true},
 	};
 	const uint8_t key[16] = {0x11};
 	alignas(KGSS_STATE_ALIGN) uint8_t st[KGSS_STREAM_STATE_MAX];
@@ -312,7 +328,8 @@ TEST(class_edges, hmac_empty_key_empty_update_empty_segment)
 	// Empty segments in every part of a seglist.
 	auto mk = fresh<mac_key>();
 	LONGS_EQUAL(KGSS_S_COMPLETE, mac_key_init_hmac(mk.get(), h, nullptr, 0, 0));
-	bytes head(msg.begin(), msg.begin() + 10), mid(msg.begin() + 10, msg.begin() + 30), tail(msg.begin() + 30, msg.end());
+	bytes head(msg.begin(), msg.begin() + 10), mid(msg.begin() + 10, msg.begin() + 30),
+		tail(msg.begin() + 30, msg.end());
 	kgss_iov v[2] = {{KGSS_IOV_DATA, {0, nullptr}}, {KGSS_IOV_DATA, {mid.size(), mid.data()}}};
 	kgss::seglist sl;
 	sl.add_head(head.data(), head.size(), true);

@@ -30,9 +30,17 @@ using namespace kgss;
 
 namespace {
 
-template <typename K> std::unique_ptr<K> fresh() { return std::unique_ptr<K>(new K()); }
+template <typename K>
+std::unique_ptr<K> fresh()
+{
+	return std::unique_ptr<K>(new K());
+}
 
-template <typename K> bool zeroed(const K &k) { return all_zero((const uint8_t *)&k, sizeof(k)); }
+template <typename K>
+bool zeroed(const K &k)
+{
+	return all_zero((const uint8_t *)&k, sizeof(k));
+}
 
 const kgss_crypto_backend *portable() { return kgss_crypto_builtin_portable(); }
 
@@ -41,20 +49,42 @@ kgss_crypto_backend without(cipher_id cipher, hash_id hash)
 {
 	kgss_crypto_backend b = *portable();
 	switch (cipher) {
-	case CIPHER_AES128: b.aes128 = nullptr; break;
-	case CIPHER_AES256: b.aes256 = nullptr; break;
-	case CIPHER_CAMELLIA128: b.camellia128 = nullptr; break;
-	case CIPHER_CAMELLIA256: b.camellia256 = nullptr; break;
-	case CIPHER_DES3: b.des3 = nullptr; break;
-	case CIPHER_RC4: b.rc4 = nullptr; break;
-	default: break;
+	case CIPHER_AES128:
+		b.aes128 = nullptr;
+		break;
+	case CIPHER_AES256:
+		b.aes256 = nullptr;
+		break;
+	case CIPHER_CAMELLIA128:
+		b.camellia128 = nullptr;
+		break;
+	case CIPHER_CAMELLIA256:
+		b.camellia256 = nullptr;
+		break;
+	case CIPHER_DES3:
+		b.des3 = nullptr;
+		break;
+	case CIPHER_RC4:
+		b.rc4 = nullptr;
+		break;
+	default:
+		break;
 	}
 	switch (hash) {
-	case HASH_MD5: b.md5 = nullptr; break;
-	case HASH_SHA1: b.sha1 = nullptr; break;
-	case HASH_SHA256: b.sha256 = nullptr; break;
-	case HASH_SHA384: b.sha384 = nullptr; break;
-	default: break;
+	case HASH_MD5:
+		b.md5 = nullptr;
+		break;
+	case HASH_SHA1:
+		b.sha1 = nullptr;
+		break;
+	case HASH_SHA256:
+		b.sha256 = nullptr;
+		break;
+	case HASH_SHA384:
+		b.sha384 = nullptr;
+		break;
+	default:
+		break;
 	}
 	return b;
 }
@@ -137,7 +167,8 @@ TEST(crypto_edges, derivations_without_the_primitive_are_unavailable)
 		LONGS_EQUAL(0, out_len);
 		if (et->family() == FAMILY_RC4) {
 			out_len = 99;
-			LONGS_EQUAL(KGSS_S_UNAVAILABLE, et->derive_raw(portable(), key.data(), 24, DERIVE_KE, out, &out_len));
+			LONGS_EQUAL(KGSS_S_UNAVAILABLE,
+				    et->derive_raw(portable(), key.data(), 24, DERIVE_KE, out, &out_len));
 			LONGS_EQUAL(0, out_len);
 		}
 	}

@@ -30,7 +30,11 @@ namespace {
 constexpr uint32_t kUsage = 24; // KG_USAGE_ACCEPTOR_SEAL (RFC 4121 §2)
 
 // Heap key objects (about 1 KiB each), zero-filled.
-template <typename K> std::unique_ptr<K> fresh() { return std::unique_ptr<K>(new K()); }
+template <typename K>
+std::unique_ptr<K> fresh()
+{
+	return std::unique_ptr<K>(new K());
+}
 
 // conf | data: the encrypted segments of one message (DES3: whole blocks).
 struct msg_segs {
@@ -70,10 +74,10 @@ long sweep(const std::string &what, const std::function<kgss_status()> &f,
 
 } // namespace
 
-TEST_GROUP(enctype_faults)
-{
-	void teardown() override { kf::plan().reset(); }
-};
+TEST_GROUP(enctype_faults){void teardown() override{kf::plan().reset();
+}
+}
+;
 
 TEST(enctype_faults, every_operation_of_every_row)
 {
@@ -87,25 +91,33 @@ TEST(enctype_faults, every_operation_of_every_row)
 		for (bool pairs : {false, true}) {
 			// Derivations: a failed one leaves the key object all zero.
 			auto ek = fresh<kgss::enc_key>();
-			runs += sweep(base + " derive_enc", [&] { return et->derive_enc(be, key.data(), kUsage, ek.get()); },
-				      [&](kgss_status, const std::string &w) {
-					      CHECK_TEXT(all_zero((const uint8_t *)ek.get(), sizeof(*ek)), w.c_str());
-				      },
-				      pairs);
+			runs += sweep(
+				base + " derive_enc", [&] { return et->derive_enc(be, key.data(), kUsage, ek.get()); },
+				[&](kgss_status, const std::string &w) {
+					CHECK_TEXT(all_zero((const uint8_t *)ek.get(), sizeof(*ek)), w.c_str());
+				},
+				pairs);
 			auto mk = fresh<kgss::mac_key>();
-			runs += sweep(base + " derive_cksum",
-				      [&] { return et->derive_cksum(be, key.data(), kUsage, mk.get()); },
-				      [&](kgss_status, const std::string &w) {
-					      CHECK_TEXT(all_zero((const uint8_t *)mk.get(), sizeof(*mk)), w.c_str());
-				      },
-				      pairs);
+			runs += sweep(
+				base + " derive_cksum",
+				[&] { return et->derive_cksum(be, key.data(), kUsage, mk.get()); },
+				[&](kgss_status, const std::string &w) {
+					CHECK_TEXT(all_zero((const uint8_t *)mk.get(), sizeof(*mk)), w.c_str());
+				},
+				pairs);
 			if (et->family() != kgss::FAMILY_RC4) { // RC4 has no raw derivation
 				uint8_t raw[64];
 				size_t raw_len = 0;
-				runs += sweep(base + " derive_raw",
-					      [&] { return et->derive_raw(be, key.data(), kUsage, kgss::DERIVE_KI, raw, &raw_len); },
-					      [&](kgss_status, const std::string &w) { LONGS_EQUAL_TEXT(0, raw_len, w.c_str()); },
-					      pairs);
+				runs += sweep(
+					base + " derive_raw",
+					[&] {
+						return et->derive_raw(be, key.data(), kUsage, kgss::DERIVE_KI, raw,
+								      &raw_len);
+					},
+					[&](kgss_status, const std::string &w) {
+						LONGS_EQUAL_TEXT(0, raw_len, w.c_str());
+					},
+					pairs);
 			}
 			LONGS_EQUAL(KGSS_S_COMPLETE, et->derive_enc(be, key.data(), kUsage, ek.get()));
 			LONGS_EQUAL(KGSS_S_COMPLETE, et->derive_cksum(be, key.data(), kUsage, mk.get()));
@@ -117,46 +129,50 @@ TEST(enctype_faults, every_operation_of_every_row)
 			LONGS_EQUAL(KGSS_S_COMPLETE, et->encrypt(ek.get(), ref.sl, ref_tag.data()));
 			LONGS_EQUAL(KGSS_S_COMPLETE, et->make_checksum(mk.get(), ref.sl, ref_ck.data()));
 
-			runs += sweep(base + " encrypt",
-				      [&] {
-					      msg_segs m(et, plain);
-					      bytes tag(et->cksum_len);
-					      kgss_status st = et->encrypt(ek.get(), m.sl, tag.data());
-					      if (st == KGSS_S_COMPLETE)
-						      CHECK(m.data == ref.data && tag == ref_tag);
-					      return st;
-				      },
-				      [](kgss_status, const std::string &) {}, pairs);
+			runs += sweep(
+				base + " encrypt",
+				[&] {
+					msg_segs m(et, plain);
+					bytes tag(et->cksum_len);
+					kgss_status st = et->encrypt(ek.get(), m.sl, tag.data());
+					if (st == KGSS_S_COMPLETE)
+						CHECK(m.data == ref.data && tag == ref_tag);
+					return st;
+				},
+				[](kgss_status, const std::string &) {}, pairs);
 			bytes dec_conf, dec_data;
-			runs += sweep(base + " decrypt",
-				      [&] {
-					      msg_segs m(et, plain);
-					      memcpy(m.conf.data(), ref.conf.data(), m.conf.size());
-					      memcpy(m.data.data(), ref.data.data(), m.data.size());
-					      kgss_status st = et->decrypt(ek.get(), m.sl, ref_tag.data());
-					      if (st == KGSS_S_COMPLETE)
-						      CHECK(m.data == plain);
-					      dec_conf = m.conf;
-					      dec_data = m.data;
-					      return st;
-				      },
-				      [&](kgss_status, const std::string &w) {
-					      CHECK_TEXT(all_zero(dec_conf) && all_zero(dec_data),
-							 ("plaintext released: " + w).c_str());
-				      },
-				      pairs);
-			runs += sweep(base + " make_checksum",
-				      [&] {
-					      bytes ck(et->cksum_len);
-					      kgss_status st = et->make_checksum(mk.get(), ref.sl, ck.data());
-					      if (st == KGSS_S_COMPLETE)
-						      CHECK(ck == ref_ck);
-					      return st;
-				      },
-				      [](kgss_status, const std::string &) {}, pairs);
-			runs += sweep(base + " verify_checksum",
-				      [&] { return et->verify_checksum(mk.get(), ref.sl, ref_ck.data()); },
-				      [](kgss_status, const std::string &) {}, pairs);
+			runs += sweep(
+				base + " decrypt",
+				[&] {
+					msg_segs m(et, plain);
+					memcpy(m.conf.data(), ref.conf.data(), m.conf.size());
+					memcpy(m.data.data(), ref.data.data(), m.data.size());
+					kgss_status st = et->decrypt(ek.get(), m.sl, ref_tag.data());
+					if (st == KGSS_S_COMPLETE)
+						CHECK(m.data == plain);
+					dec_conf = m.conf;
+					dec_data = m.data;
+					return st;
+				},
+				[&](kgss_status, const std::string &w) {
+					CHECK_TEXT(all_zero(dec_conf) && all_zero(dec_data),
+						   ("plaintext released: " + w).c_str());
+				},
+				pairs);
+			runs += sweep(
+				base + " make_checksum",
+				[&] {
+					bytes ck(et->cksum_len);
+					kgss_status st = et->make_checksum(mk.get(), ref.sl, ck.data());
+					if (st == KGSS_S_COMPLETE)
+						CHECK(ck == ref_ck);
+					return st;
+				},
+				[](kgss_status, const std::string &) {}, pairs);
+			runs += sweep(
+				base + " verify_checksum",
+				[&] { return et->verify_checksum(mk.get(), ref.sl, ref_ck.data()); },
+				[](kgss_status, const std::string &) {}, pairs);
 			kgss::enc_key_clear(ek.get());
 			kgss::mac_key_clear(mk.get());
 		}

@@ -270,10 +270,10 @@ long sweep_op(const std::string &label, const make_fn &make, const op &o, const 
 
 } // namespace
 
-TEST_GROUP(fault_pairs)
-{
-	void teardown() override { kf::plan().reset(); }
-};
+TEST_GROUP(fault_pairs){void teardown() override{kf::plan().reset();
+}
+}
+;
 
 // Two failures in one import: FAILURE, no context, caller memory all zero.
 TEST(fault_pairs, import_two_failures)
@@ -337,7 +337,8 @@ TEST(fault_pairs, acceptor_subkey_context_checking_a_context_key_token)
 		make_fn make = [&](box &s, box &r) {
 			kf::plan().reset();
 			LONGS_EQUAL(KGSS_S_COMPLETE, s.import(lucid(etype, ck, true), kf::fault_backend()));
-			LONGS_EQUAL(KGSS_S_COMPLETE, r.import(lucid_subkey(etype, sub, &ctx_key, false), kf::fault_backend()));
+			LONGS_EQUAL(KGSS_S_COMPLETE,
+				    r.import(lucid_subkey(etype, sub, &ctx_key, false), kf::fault_backend()));
 		};
 		long runs = 0;
 		for (const op &o : ops_for(false))

@@ -44,10 +44,10 @@ TEST(import_edges, context_key_beside_an_acceptor_subkey)
 		kgss_lucid_key key = {type, (uint32_t)k.size(), const_cast<uint8_t *>(k.data())};
 		return lucid_subkey(18, sub, &key, false);
 	};
-	LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN, import_checked(with(18, ck65)));        // longer than any key
-	LONGS_EQUAL(KGSS_S_UNAVAILABLE, import_checked(with(0x80000001u, ck32)));   // no such enctype number
-	LONGS_EQUAL(KGSS_S_UNAVAILABLE, import_checked(with(99, ck32)));            // unknown enctype
-	LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN, import_checked(with(18, ck16)));        // wrong length for 18
+	LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN, import_checked(with(18, ck65)));      // longer than any key
+	LONGS_EQUAL(KGSS_S_UNAVAILABLE, import_checked(with(0x80000001u, ck32))); // no such enctype number
+	LONGS_EQUAL(KGSS_S_UNAVAILABLE, import_checked(with(99, ck32)));          // unknown enctype
+	LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN, import_checked(with(18, ck16)));      // wrong length for 18
 	const bytes ck24(24, 0x31);
 	// DES3 has no RFC 4121 use; compiled out, it is not known at all.
 	LONGS_EQUAL(kt::enctype_compiled_in(16) ? KGSS_S_DEFECTIVE_TOKEN : KGSS_S_UNAVAILABLE,
@@ -71,7 +71,8 @@ TEST(import_edges, serialized_null_buffer_is_defective)
 	POINTERS_EQUAL(nullptr, c);
 	std::vector<uint8_t> mem(kgss_ctx_size(), 0);
 	c = reinterpret_cast<kgss_ctx *>(&c);
-	LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN, kgss_import_serialized_into(mem.data(), mem.size(), nullptr, 100, nullptr, &c));
+	LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN,
+		    kgss_import_serialized_into(mem.data(), mem.size(), nullptr, 100, nullptr, &c));
 	POINTERS_EQUAL(nullptr, c);
 	CHECK(all_zero(mem.data(), mem.size()));
 }

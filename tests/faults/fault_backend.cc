@@ -44,15 +44,21 @@ const kgss_block_cipher_class *inner_cipher(int i)
 {
 	const kgss_crypto_backend *b = inner();
 	switch (i) {
-	case C_AES128: return b->aes128;
-	case C_AES256: return b->aes256;
-	case C_CAM128: return b->camellia128;
-	case C_CAM256: return b->camellia256;
-	default: return b->des3;
+	case C_AES128:
+		return b->aes128;
+	case C_AES256:
+		return b->aes256;
+	case C_CAM128:
+		return b->camellia128;
+	case C_CAM256:
+		return b->camellia256;
+	default:
+		return b->des3;
 	}
 }
 
-template <int I> int c_init(void *ks, const uint8_t *k, size_t n)
+template <int I>
+int c_init(void *ks, const uint8_t *k, size_t n)
 {
 	if (tick("cipher init")) {
 		memset(ks, 0, inner_cipher(I)->context_size);
@@ -60,29 +66,39 @@ template <int I> int c_init(void *ks, const uint8_t *k, size_t n)
 	}
 	return inner_cipher(I)->init(ks, k, n);
 }
-template <int I> void c_clear(void *ks) { inner_cipher(I)->clear(ks); }
-template <int I> int c_ecb_enc(const void *ks, uint8_t *d, size_t n)
+template <int I>
+void c_clear(void *ks)
+{
+	inner_cipher(I)->clear(ks);
+}
+template <int I>
+int c_ecb_enc(const void *ks, uint8_t *d, size_t n)
 {
 	return tick("ecb_encrypt") ? -1 : inner_cipher(I)->ecb_encrypt(ks, d, n);
 }
-template <int I> int c_ecb_dec(const void *ks, uint8_t *d, size_t n)
+template <int I>
+int c_ecb_dec(const void *ks, uint8_t *d, size_t n)
 {
 	return tick("ecb_decrypt") ? -1 : inner_cipher(I)->ecb_decrypt(ks, d, n);
 }
-template <int I> int c_cbc_enc(const void *ks, uint8_t *iv, uint8_t *d, size_t n)
+template <int I>
+int c_cbc_enc(const void *ks, uint8_t *iv, uint8_t *d, size_t n)
 {
 	return tick("cbc_encrypt") ? -1 : inner_cipher(I)->cbc_encrypt(ks, iv, d, n);
 }
-template <int I> int c_cbc_dec(const void *ks, uint8_t *iv, uint8_t *d, size_t n)
+template <int I>
+int c_cbc_dec(const void *ks, uint8_t *iv, uint8_t *d, size_t n)
 {
 	return tick("cbc_decrypt") ? -1 : inner_cipher(I)->cbc_decrypt(ks, iv, d, n);
 }
-template <int I> int c_cbc_mac(const void *ks, uint8_t *iv, const uint8_t *d, size_t n)
+template <int I>
+int c_cbc_mac(const void *ks, uint8_t *iv, const uint8_t *d, size_t n)
 {
 	return tick("cbc_mac") ? -1 : inner_cipher(I)->cbc_mac(ks, iv, d, n);
 }
 
-template <int I> const kgss_block_cipher_class *wrap_cipher()
+template <int I>
+const kgss_block_cipher_class *wrap_cipher()
 {
 	static kgss_block_cipher_class c;
 	const kgss_block_cipher_class *in = inner_cipher(I);
@@ -130,10 +146,14 @@ const kgss_hash_class *inner_hash(int i)
 {
 	const kgss_crypto_backend *b = inner();
 	switch (i) {
-	case H_MD5: return b->md5;
-	case H_SHA1: return b->sha1;
-	case H_SHA256: return b->sha256;
-	default: return b->sha384;
+	case H_MD5:
+		return b->md5;
+	case H_SHA1:
+		return b->sha1;
+	case H_SHA256:
+		return b->sha256;
+	default:
+		return b->sha384;
 	}
 }
 
@@ -143,13 +163,11 @@ std::vector<const void *> &latched()
 	static std::vector<const void *> v;
 	return v;
 }
-bool is_latched(const void *st)
-{
-	return std::find(latched().begin(), latched().end(), st) != latched().end();
-}
+bool is_latched(const void *st) { return std::find(latched().begin(), latched().end(), st) != latched().end(); }
 void unlatch(const void *st) { latched().erase(std::remove(latched().begin(), latched().end(), st), latched().end()); }
 
-template <int I> int h_init(void *st)
+template <int I>
+int h_init(void *st)
 {
 	unlatch(st);
 	if (tick("hash init")) {
@@ -158,7 +176,8 @@ template <int I> int h_init(void *st)
 	}
 	return inner_hash(I)->init(st);
 }
-template <int I> void h_update(void *st, const void *d, size_t n)
+template <int I>
+void h_update(void *st, const void *d, size_t n)
 {
 	if (tick("hash update")) {
 		latched().push_back(st);
@@ -166,7 +185,8 @@ template <int I> void h_update(void *st, const void *d, size_t n)
 	}
 	inner_hash(I)->update(st, d, n);
 }
-template <int I> int h_final(void *st, uint8_t *out)
+template <int I>
+int h_final(void *st, uint8_t *out)
 {
 	const bool failed = tick("hash final") || is_latched(st);
 	unlatch(st);
@@ -177,7 +197,8 @@ template <int I> int h_final(void *st, uint8_t *out)
 	}
 	return inner_hash(I)->final(st, out);
 }
-template <int I> int h_copy(void *dst, const void *src)
+template <int I>
+int h_copy(void *dst, const void *src)
 {
 	unlatch(dst);
 	if (tick("hash copy") || is_latched(src)) {
@@ -186,7 +207,8 @@ template <int I> int h_copy(void *dst, const void *src)
 	}
 	return inner_hash(I)->copy(dst, src);
 }
-template <int I> void h_clear(void *st)
+template <int I>
+void h_clear(void *st)
 {
 	unlatch(st);
 	inner_hash(I)->clear(st);
@@ -195,7 +217,8 @@ template <int I> void h_clear(void *st)
 // The fused HMAC finish counts as one call; a latched inner or outer state
 // fails it as final() would.  On failure mac is left dirty (the library must
 // wipe it: kgss_crypto.h) and the inner state dead.
-template <int I> int h_hmac_finish(void *inner, const void *outer, uint8_t *mac)
+template <int I>
+int h_hmac_finish(void *inner, const void *outer, uint8_t *mac)
 {
 	const bool failed = tick("hash hmac_finish") || is_latched(inner) || is_latched(outer);
 	unlatch(inner);
@@ -207,7 +230,8 @@ template <int I> int h_hmac_finish(void *inner, const void *outer, uint8_t *mac)
 	return inner_hash(I)->hmac_finish(inner, outer, mac);
 }
 
-template <int I> const kgss_hash_class *wrap_hash()
+template <int I>
+const kgss_hash_class *wrap_hash()
 {
 	static kgss_hash_class h;
 	const kgss_hash_class *in = inner_hash(I);

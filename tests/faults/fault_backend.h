@@ -22,10 +22,10 @@
 namespace kf {
 
 struct fault_plan {
-	long calls = 0;    // counted calls since the last reset
-	long fail_at = 0;  // call number that fails; 0: none
+	long calls = 0;     // counted calls since the last reset
+	long fail_at = 0;   // call number that fails; 0: none
 	long fail_also = 0; // a second call number that fails; 0: none
-	long failures = 0; // failures injected since the last reset
+	long failures = 0;  // failures injected since the last reset
 	void reset(long fail = 0, long also = 0)
 	{
 		calls = 0;

@@ -29,11 +29,9 @@ struct etype_need {
 };
 // RFC 3961 / 3962 / 8009 / 6803 / 4757 facts.
 const etype_need kNeeds[] = {
-	{16, 24, true, "des3", "sha1"},          {17, 16, false, "aes128", "sha1"},
-	{18, 32, false, "aes256", "sha1"},       {19, 16, false, "aes128", "sha256"},
-	{20, 32, false, "aes256", "sha384"},     {23, 16, true, "rc4", "md5"},
-	{24, 16, true, "rc4", "md5"},            {25, 16, false, "camellia128", ""},
-	{26, 32, false, "camellia256", ""},
+	{16, 24, true, "des3", "sha1"},      {17, 16, false, "aes128", "sha1"},   {18, 32, false, "aes256", "sha1"},
+	{19, 16, false, "aes128", "sha256"}, {20, 32, false, "aes256", "sha384"}, {23, 16, true, "rc4", "md5"},
+	{24, 16, true, "rc4", "md5"},        {25, 16, false, "camellia128", ""},  {26, 32, false, "camellia256", ""},
 };
 
 int prng_gen(void *ctx, uint8_t *out, size_t len)
@@ -92,20 +90,29 @@ kgss_status import_and_use(const etype_need &e, const kgss_crypto_backend *b)
 
 const kgss_block_cipher_class **cipher_slot(kgss_crypto_backend &b, const std::string &s)
 {
-	if (s == "aes128") return &b.aes128;
-	if (s == "aes256") return &b.aes256;
-	if (s == "camellia128") return &b.camellia128;
-	if (s == "camellia256") return &b.camellia256;
-	if (s == "des3") return &b.des3;
+	if (s == "aes128")
+		return &b.aes128;
+	if (s == "aes256")
+		return &b.aes256;
+	if (s == "camellia128")
+		return &b.camellia128;
+	if (s == "camellia256")
+		return &b.camellia256;
+	if (s == "des3")
+		return &b.des3;
 	return nullptr;
 }
 
 const kgss_hash_class **hash_slot(kgss_crypto_backend &b, const std::string &s)
 {
-	if (s == "md5") return &b.md5;
-	if (s == "sha1") return &b.sha1;
-	if (s == "sha256") return &b.sha256;
-	if (s == "sha384") return &b.sha384;
+	if (s == "md5")
+		return &b.md5;
+	if (s == "sha1")
+		return &b.sha1;
+	if (s == "sha256")
+		return &b.sha256;
+	if (s == "sha384")
+		return &b.sha384;
 	return nullptr;
 }
 

@@ -38,8 +38,8 @@ struct etype_info {
 };
 // RFC 3961 key lengths (facts, not read from the library).
 const etype_info kEnctypes[] = {
-	{16, 24, true},  {17, 16, false}, {18, 32, false}, {19, 16, false}, {20, 32, false},
-	{23, 16, true},  {24, 16, true},  {25, 16, false}, {26, 32, false},
+	{16, 24, true}, {17, 16, false}, {18, 32, false}, {19, 16, false}, {20, 32, false},
+	{23, 16, true}, {24, 16, true},  {25, 16, false}, {26, 32, false},
 };
 
 bytes key_for(int32_t etype, size_t len)
@@ -238,7 +238,8 @@ kgss_status do_unwrap_iov(side &snd, side &rcv, bool conf, bool expect_ok)
 	if (st == KGSS_S_COMPLETE)
 		CHECK(m.data_is_msg());
 	else if (!expect_ok && conf)
-		CHECK_TEXT(!contains(m.d2, bytes(kMsg.begin() + 37, kMsg.begin() + 45)), "failed IOV unwrap released plaintext");
+		CHECK_TEXT(!contains(m.d2, bytes(kMsg.begin() + 37, kMsg.begin() + 45)),
+			   "failed IOV unwrap released plaintext");
 	return st;
 }
 
@@ -266,12 +267,18 @@ struct op {
 	bool flag; // conf, or verify
 };
 const op kOps[] = {
-	{"wrap sealed", do_wrap, true},       {"wrap integ", do_wrap, false},
-	{"unwrap sealed", do_unwrap, true},   {"unwrap integ", do_unwrap, false},
-	{"get_mic", do_mic, false},           {"verify_mic", do_mic, true},
-	{"wrap_iov sealed", do_wrap_iov, true}, {"wrap_iov integ", do_wrap_iov, false},
-	{"unwrap_iov sealed", do_unwrap_iov, true}, {"unwrap_iov integ", do_unwrap_iov, false},
-	{"get_mic_iov", do_mic_iov, false},   {"verify_mic_iov", do_mic_iov, true},
+	{"wrap sealed", do_wrap, true},
+	{"wrap integ", do_wrap, false},
+	{"unwrap sealed", do_unwrap, true},
+	{"unwrap integ", do_unwrap, false},
+	{"get_mic", do_mic, false},
+	{"verify_mic", do_mic, true},
+	{"wrap_iov sealed", do_wrap_iov, true},
+	{"wrap_iov integ", do_wrap_iov, false},
+	{"unwrap_iov sealed", do_unwrap_iov, true},
+	{"unwrap_iov integ", do_unwrap_iov, false},
+	{"get_mic_iov", do_mic_iov, false},
+	{"verify_mic_iov", do_mic_iov, true},
 };
 
 struct pair_ctx {
@@ -287,10 +294,10 @@ struct pair_ctx {
 
 } // namespace
 
-TEST_GROUP(backend_faults)
-{
-	void teardown() override { kf::plan().reset(); }
-};
+TEST_GROUP(backend_faults){void teardown() override{kf::plan().reset();
+}
+}
+;
 
 // A failing primitive during an import: FAILURE, no context, no key byte left.
 TEST(backend_faults, import_every_call_fails_cleanly)
@@ -321,7 +328,8 @@ TEST(backend_faults, import_every_call_fails_cleanly)
 			CHECK_TEXT(all_zero(s.mem.data(), s.mem.size()), ("key bytes left after " + what).c_str());
 			total++;
 		}
-		printf("faults: etype %d import: %ld primitive calls, each failed once, all clean\n", (int)e.etype, calls);
+		printf("faults: etype %d import: %ld primitive calls, each failed once, all clean\n", (int)e.etype,
+		       calls);
 	}
 	CHECK(total > 0);
 }
@@ -352,7 +360,8 @@ TEST(backend_faults, every_operation_every_call_fails_cleanly)
 				CHECK(p.ok);
 				kf::plan().reset(n);
 				st = o.run(p.snd, p.rcv, o.flag, false);
-				std::string what = base + ", call " + std::to_string(n) + " of " + std::to_string(calls);
+				std::string what =
+					base + ", call " + std::to_string(n) + " of " + std::to_string(calls);
 				LONGS_EQUAL_TEXT(1, kf::plan().failures, what.c_str());
 				LONGS_EQUAL_TEXT(KGSS_S_FAILURE, st, what.c_str());
 				// The same contexts, no fault: the operation works.

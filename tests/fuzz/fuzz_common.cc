@@ -106,8 +106,8 @@ void make_options(kgss_options *o, bool window, bool with_alloc)
 
 // ---- contexts ----------------------------------------------------------------------
 
-void make_lucid(kgss_lucid_context_v1 *l, size_t et, bool initiator, bool subkey, uint64_t send_seq,
-		uint64_t recv_seq, uint8_t *key_store)
+void make_lucid(kgss_lucid_context_v1 *l, size_t et, bool initiator, bool subkey, uint64_t send_seq, uint64_t recv_seq,
+		uint8_t *key_store)
 {
 	const etype_info &e = kEtypes[et];
 	uint8_t *k0 = key_store, *k1 = key_store + 64;
@@ -218,7 +218,8 @@ void one_way(kgss_ctx *from, kgss_ctx *to, const char *what)
 			fail(what, st);
 		kgss_buffer o = {sizeof(out), out};
 		st = kgss_unwrap(to, &t, &o, &conf_state, nullptr);
-		if (KGSS_ERROR(st) || o.length != sizeof(msg) || memcmp(out, msg, sizeof(msg)) != 0 || conf_state != conf)
+		if (KGSS_ERROR(st) || o.length != sizeof(msg) || memcmp(out, msg, sizeof(msg)) != 0 ||
+		    conf_state != conf)
 			fail(what, st);
 	}
 	kgss_buffer in = {sizeof(msg), msg}, t = {sizeof(tok), tok};
@@ -272,8 +273,7 @@ size_t import_need()
 	return need;
 }
 
-bool import_accepted(kgss_status st_into, kgss_status st_alloc, const kgss_ctx *a, const kgss_ctx *b,
-		     const char *api)
+bool import_accepted(kgss_status st_into, kgss_status st_alloc, const kgss_ctx *a, const kgss_ctx *b, const char *api)
 {
 	record(st_into);
 	if (st_into != st_alloc)

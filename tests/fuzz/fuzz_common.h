@@ -26,10 +26,10 @@ namespace kf {
 
 // The nine enctypes, as a lucid context names them.
 struct etype_info {
-	int32_t etype;      // 16, 17, 18, 19, 20, 23, 24, 25, 26
-	uint32_t protocol;  // 0: RFC 1964, 1: RFC 4121
+	int32_t etype;     // 16, 17, 18, 19, 20, 23, 24, 25, 26
+	uint32_t protocol; // 0: RFC 1964, 1: RFC 4121
 	uint32_t key_len;
-	uint32_t sign_alg;  // protocol 0 only
+	uint32_t sign_alg; // protocol 0 only
 	uint32_t seal_alg;
 };
 constexpr size_t kNumEtypes = 9;
@@ -37,10 +37,10 @@ extern const etype_info kEtypes[kNumEtypes];
 
 // What the selector byte (first input byte of the token targets) chooses.
 struct config {
-	size_t et;       // index into kEtypes
-	bool initiator;  // role of the receiving (attacked) context
-	bool subkey;     // RFC 4121: acceptor subkey; RFC 1964 DES3: key type 16 instead of 6
-	bool window;     // KGSS_OPT_REPLAY_DETECT | KGSS_OPT_SEQUENCE_DETECT on the receiver
+	size_t et;      // index into kEtypes
+	bool initiator; // role of the receiving (attacked) context
+	bool subkey;    // RFC 4121: acceptor subkey; RFC 1964 DES3: key type 16 instead of 6
+	bool window;    // KGSS_OPT_REPLAY_DETECT | KGSS_OPT_SEQUENCE_DETECT on the receiver
 };
 constexpr unsigned kNumConfigs = kNumEtypes * 8;
 config config_of(uint8_t selector);
@@ -62,8 +62,8 @@ pair &pair_for(const config &c);
 
 // A lucid context for enctype kEtypes[et] with this module's fixed keys.
 // key_store must hold 2 * 64 bytes and outlive the struct.
-void make_lucid(kgss_lucid_context_v1 *l, size_t et, bool initiator, bool subkey, uint64_t send_seq,
-		uint64_t recv_seq, uint8_t *key_store);
+void make_lucid(kgss_lucid_context_v1 *l, size_t et, bool initiator, bool subkey, uint64_t send_seq, uint64_t recv_seq,
+		uint8_t *key_store);
 
 // Options: builtin crypto, a deterministic never-failing PRNG, optional
 // receive window; alloc/free through malloc/free with a live-block count.
@@ -92,8 +92,7 @@ size_t import_need();
 // The two imports agree (else abort naming `api`); a failure leaves *ctx_out
 // NULL, nothing allocated, and is DEFECTIVE_TOKEN or UNAVAILABLE.  Records
 // st_into for the replay driver.  True when the input was accepted.
-bool import_accepted(kgss_status st_into, kgss_status st_alloc, const kgss_ctx *a, const kgss_ctx *b,
-		     const char *api);
+bool import_accepted(kgss_status st_into, kgss_status st_alloc, const kgss_ctx *a, const kgss_ctx *b, const char *api);
 // The end of an accepted import of `what` ("downcall", "lucid context"...):
 // the peer import (peer_st) succeeded and round-trips tokens with a and b;
 // freeing all three leaves nothing allocated; the freed *_into context a

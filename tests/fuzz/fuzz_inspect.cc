@@ -75,7 +75,8 @@ void inspect(const bytes &tok, const kcli::receiver &rx, kgss_ctx *ctx, const by
 	const kgss_status unset = 0xffffffffu; // no libkgss status has every bit set
 	kgss_status st = unset;
 	if (ctx)
-		rc = kcli::inspect_verify(out, out, ctx, copy.empty() ? nullptr : copy.data(), copy.size(), r, msg, &st);
+		rc = kcli::inspect_verify(out, out, ctx, copy.empty() ? nullptr : copy.data(), copy.size(), r, msg,
+					  &st);
 	const bool st_set = st != unset;
 	if (fclose(out) != 0)
 		kf::fail("fclose of the memory stream");
@@ -98,7 +99,8 @@ void inspect(const bytes &tok, const kcli::receiver &rx, kgss_ctx *ctx, const by
 	if (rc == kcli::EXIT_USAGE) {
 		// a MIC token and no message: nothing verified, the user told why
 		if (msg || r.kind == kcli::TK_WRAP || st_set ||
-		    lines_starting(s, "kgss inspect: a MIC token covers a message") != 1 || lines_starting(s, "result: ") != 0)
+		    lines_starting(s, "kgss inspect: a MIC token covers a message") != 1 ||
+		    lines_starting(s, "result: ") != 0)
 			kf::fail("inspect_verify asked for a message it had or did not need");
 		return;
 	}
@@ -108,7 +110,8 @@ void inspect(const bytes &tok, const kcli::receiver &rx, kgss_ctx *ctx, const by
 	const bool verified = lines_starting(s, "result: VERIFIED\n") == 1;
 	if (lines_starting(s, "result: ") != 1)
 		kf::fail("not exactly one result line", st);
-	if ((rc == kcli::EXIT_OK) != (st == KGSS_S_COMPLETE && r.violations.empty()) || verified != (rc == kcli::EXIT_OK))
+	if ((rc == kcli::EXIT_OK) != (st == KGSS_S_COMPLETE && r.violations.empty()) ||
+	    verified != (rc == kcli::EXIT_OK))
 		kf::fail("result line disagrees with libkgss and the violations", st);
 	if (rc != kcli::EXIT_OK && rc != kcli::EXIT_VERIFY)
 		kf::fail("inspect_verify returned an unexpected exit code", st);
@@ -181,7 +184,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				kf::fail("base64_decode failed but changed its output");
 			if (ok) {
 				bytes back;
-				if (b.size() > pn * 3 / 4 || !kcli::base64_decode(kf::base64_text(b, 2), &back) || back != b)
+				if (b.size() > pn * 3 / 4 || !kcli::base64_decode(kf::base64_text(b, 2), &back) ||
+				    back != b)
 					kf::fail("base64_decode result does not re-encode to itself");
 			}
 			break;
@@ -189,8 +193,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			b.assign(pl, pl + pn);
 			std::string how;
 			kcli::decode_contents(b, &how);
-			ok = how == ", raw bytes" ? b == bytes(pl, pl + pn)
-						  : (how == ", hex text" || how == ", base64 text") && !b.empty() && b.size() < pn;
+			ok = how == ", raw bytes"
+				     ? b == bytes(pl, pl + pn)
+				     : (how == ", hex text" || how == ", base64 text") && !b.empty() && b.size() < pn;
 			if (!ok)
 				kf::fail("decode_contents: result and description disagree");
 			break;

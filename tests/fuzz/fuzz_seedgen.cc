@@ -289,7 +289,8 @@ void peer_variant_seeds()
 			put("unwrap", "ok-" + n + "-der-nonminimal", cat({{sel}, reframe(body_of(w), 2)}));
 			put("unwrap", "ok-" + n + "-bare", cat({{sel}, body_of(w)}));
 			put("verify_mic", "ok-" + n + "-bare", cat({{sel}, m_len, m, body_of(mm)}));
-			put("verify_mic", "ok-" + n + "-tail2", cat({{sel}, m_len, m, reframe(cat({body_of(mm), {0, 0}}), 0)}));
+			put("verify_mic", "ok-" + n + "-tail2",
+			    cat({{sel}, m_len, m, reframe(cat({body_of(mm), {0, 0}}), 0)}));
 		}
 	}
 }

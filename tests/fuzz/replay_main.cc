@@ -65,7 +65,8 @@ int main(int argc, char **argv)
 				buf.insert(buf.end(), chunk, chunk + r);
 			fclose(f);
 			const int et = import_target ? etype_in_name(n)
-						     : buf.empty() ? 0 : kf::kEtypes[kf::config_of(buf[0]).et].etype;
+				       : buf.empty() ? 0
+						     : kf::kEtypes[kf::config_of(buf[0]).et].etype;
 			const bool out = kt::enctype_compiled_out(et);
 			if (out && !import_target) {
 				not_applicable[et]++;
@@ -81,7 +82,8 @@ int main(int argc, char **argv)
 				ok++;
 				unavailable[et]++;
 				if (!kf::last_status_set || kf::last_status != KGSS_S_UNAVAILABLE) {
-					fprintf(stderr, "FAIL %s: enctype %d compiled out: expected UNAVAILABLE, got 0x%08x\n",
+					fprintf(stderr,
+						"FAIL %s: enctype %d compiled out: expected UNAVAILABLE, got 0x%08x\n",
 						path.c_str(), et, (unsigned)kf::last_status);
 					wrong++;
 				}
@@ -111,8 +113,8 @@ int main(int argc, char **argv)
 		na += e.second;
 	}
 	for (auto &e : unavailable)
-		printf("compiled out: %s (%d): %s ok-* inputs x%zu -> UNAVAILABLE checked\n", kt::family_of(e.first), e.first,
-		       KGSS_FUZZ_TARGET, e.second);
+		printf("compiled out: %s (%d): %s ok-* inputs x%zu -> UNAVAILABLE checked\n", kt::family_of(e.first),
+		       e.first, KGSS_FUZZ_TARGET, e.second);
 	if (na)
 		printf("%zu inputs not applicable (compiled out)\n", na);
 	printf("replayed %zu files (%zu ok-*, %zu bad-*, %zu others); %zu unexpected outcomes\n", files, ok, bad, other,

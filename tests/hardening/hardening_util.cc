@@ -18,7 +18,7 @@ size_t et_index_of(int32_t etype)
 }
 
 pair::pair(size_t et, bool self_initiator_, bool subkey_, bool window)
-	: et_index(et), self_initiator(self_initiator_), subkey(subkey_)
+    : et_index(et), self_initiator(self_initiator_), subkey(subkey_)
 {
 	// A case needing an enctype whose family is compiled out (families.h):
 	// its import is asserted UNAVAILABLE and the test ends there.
@@ -35,10 +35,7 @@ pair::pair(size_t et, bool self_initiator_, bool subkey_, bool window)
 	LONGS_EQUAL(KGSS_S_COMPLETE, kgss_import_lucid_v1_into(mem_peer.data(), mem_peer.size(), &l, &o, &peer));
 }
 
-const uint8_t *pair::key() const
-{
-	return (kf::kEtypes[et_index].protocol == 1 && subkey) ? keys + 64 : keys;
-}
+const uint8_t *pair::key() const { return (kf::kEtypes[et_index].protocol == 1 && subkey) ? keys + 64 : keys; }
 
 bytes msg(size_t n, uint8_t salt)
 {

@@ -59,7 +59,7 @@ bytes cfx_header(const hu::pair &p, uint16_t tok_id, bool sealed, uint16_t ec, u
 {
 	uint8_t f = (peer_is_initiator(p) ? 0 : 0x01) | (sealed ? 0x02 : 0) | (p.subkey ? 0x04 : 0);
 	bytes h = {(uint8_t)(tok_id >> 8), (uint8_t)tok_id, f, 0xff, (uint8_t)(ec >> 8), (uint8_t)ec,
-		   (uint8_t)(rrc >> 8), (uint8_t)rrc};
+		   (uint8_t)(rrc >> 8),    (uint8_t)rrc};
 	for (int i = 7; i >= 0; i--)
 		h.push_back((uint8_t)(seq >> (8 * i)));
 	if (tok_id == 0x0404)
@@ -138,7 +138,8 @@ bytes des3_wrap(const hu::pair &p, bool sealed, const bytes &data_and_pad, uint3
 	kgss::mac_key_clear(mk);
 	delete mk;
 	kgss::cipher_key *ck3 = new kgss::cipher_key();
-	LONGS_EQUAL(KGSS_S_COMPLETE, kgss::cipher_key_init(ck3, kgss::backend_cipher(be, kgss::CIPHER_DES3), p.keys, 24));
+	LONGS_EQUAL(KGSS_S_COMPLETE,
+		    kgss::cipher_key_init(ck3, kgss::backend_cipher(be, kgss::CIPHER_DES3), p.keys, 24));
 	uint8_t dir = peer_is_initiator(p) ? 0x00 : 0xff;
 	bytes blk = {(uint8_t)seq, (uint8_t)(seq >> 8), (uint8_t)(seq >> 16), (uint8_t)(seq >> 24), dir, dir, dir, dir};
 	uint8_t iv[8];
@@ -188,8 +189,10 @@ TEST(cve, mit_2014_4341_rfc1964_header_shorter_than_22_after_tok_id)
 		const size_t off = 2 + kOid.size(); // TOK_ID
 		for (size_t keep = 0; keep < 22; keep++) {
 			// DER length made consistent, so only the short header is wrong.
-			LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN, hu::verify_mic(p.self, m, reframe(bytes(mic.begin(), mic.begin() + off + keep))));
-			LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN, unwrap_st(p.self, reframe(bytes(wr.begin(), wr.begin() + off + keep))));
+			LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN,
+				    hu::verify_mic(p.self, m, reframe(bytes(mic.begin(), mic.begin() + off + keep))));
+			LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN,
+				    unwrap_st(p.self, reframe(bytes(wr.begin(), wr.begin() + off + keep))));
 		}
 	}
 }
@@ -219,9 +222,11 @@ TEST(cve, mit_2014_4342_ciphertext_shorter_than_confounder)
 		const bytes w = hu::wrap(p.peer, true, hu::msg(0));
 		const size_t conf_start = 2 + kOid.size() + 16 + (e == 16 ? 20 : 8);
 		for (size_t k = 0; k < 8; k++)
-			LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN, unwrap_st(p.self, reframe(bytes(w.begin(), w.begin() + conf_start + k))));
+			LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN,
+				    unwrap_st(p.self, reframe(bytes(w.begin(), w.begin() + conf_start + k))));
 		// confounder complete, but no room for the pad
-		LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN, unwrap_st(p.self, reframe(bytes(w.begin(), w.begin() + conf_start + 8))));
+		LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN,
+			    unwrap_st(p.self, reframe(bytes(w.begin(), w.begin() + conf_start + 8))));
 	}
 }
 
@@ -239,13 +244,17 @@ TEST(cve, mit_2014_4342_pad_larger_than_plaintext_under_good_checksum)
 		// pad length (the last byte) beyond the data | pad, beyond the
 		// plaintext, or zero: BAD_SIG, like a bad checksum (no oracle)
 		const bytes bad[] = {
-			bytes(8, 0x09), bytes(8, 0x20), bytes(16, 0xff), bytes(8, 0x00),
+			bytes(8, 0x09),
+			bytes(8, 0x20),
+			bytes(16, 0xff),
+			bytes(8, 0x00),
 		};
 		for (const bytes &dp : bad)
 			LONGS_EQUAL(KGSS_S_BAD_SIG, unwrap_st(p.self, des3_wrap(p, sealed, dp, 5001)));
 		// Only the last byte counts, as MIT (k5unseal.c): pad bytes that
 		// differ from it are not looked at; the length is still bounded.
-		LONGS_EQUAL(KGSS_S_COMPLETE, hu::unwrap(p.self, des3_wrap(p, sealed, {0x41, 7, 7, 7, 7, 7, 6, 7}, 5002), &o, &l));
+		LONGS_EQUAL(KGSS_S_COMPLETE,
+			    hu::unwrap(p.self, des3_wrap(p, sealed, {0x41, 7, 7, 7, 7, 7, 6, 7}, 5002), &o, &l));
 		LONGS_EQUAL(1, l);
 		LONGS_EQUAL(0x41, o[0]);
 	}
@@ -280,8 +289,9 @@ TEST(cve, mit_2024_37370_ec_changed_in_the_clear)
 		bytes o;
 		size_t l = 0;
 		LONGS_EQUAL(KGSS_S_COMPLETE,
-			    hu::unwrap(p.self, cfx_seal(p, cfx_header(p, 0x0504, true, 4, 0, 5000),
-						       cat({m, bytes(4, 0xff), cfx_header(p, 0x0504, true, 4, 0, 5000)})),
+			    hu::unwrap(p.self,
+				       cfx_seal(p, cfx_header(p, 0x0504, true, 4, 0, 5000),
+						cat({m, bytes(4, 0xff), cfx_header(p, 0x0504, true, 4, 0, 5000)})),
 				       &o, &l));
 		LONGS_EQUAL(m.size(), l); // the filler is not released as message
 		// EC raised in the clear only: would truncate the message by 8 bytes.
@@ -289,7 +299,8 @@ TEST(cve, mit_2024_37370_ec_changed_in_the_clear)
 		for (uint16_t ec : {1, 8, 12})
 			LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN,
 				    unwrap_st(p.self, cfx_seal(p, cfx_header(p, 0x0504, true, ec, 0, 5001),
-							       cat({m, bytes(4, 0xff), cfx_header(p, 0x0504, true, 4, 0, 5001)}))));
+							       cat({m, bytes(4, 0xff),
+								    cfx_header(p, 0x0504, true, 4, 0, 5001)}))));
 		// and on a token the library made
 		bytes w = hu::wrap(p.peer, true, m);
 		w[5] ^= 0x04;
@@ -312,7 +323,8 @@ TEST(cve, mit_2024_37371_plaintext_shorter_than_16_plus_ec)
 		// fit in the token)
 		const kgss::enctype *et = et_of(p);
 		const bytes m = hu::msg(3);
-		for (uint16_t ec : {(uint16_t)0, (uint16_t)(et->cksum_len - 1), (uint16_t)(et->cksum_len + 1), (uint16_t)0xffff}) {
+		for (uint16_t ec :
+		     {(uint16_t)0, (uint16_t)(et->cksum_len - 1), (uint16_t)(et->cksum_len + 1), (uint16_t)0xffff}) {
 			bytes h = cfx_header(p, 0x0504, false, ec, 0, 5000);
 			const bytes ck = cfx_cksum(p, kUsageAcceptorSeal, m, cfx_header(p, 0x0504, false, 0, 0, 5000));
 			const bool fits = ec <= m.size() + ck.size();
@@ -323,7 +335,9 @@ TEST(cve, mit_2024_37371_plaintext_shorter_than_16_plus_ec)
 		size_t l = 0;
 		const bytes ck = cfx_cksum(p, kUsageAcceptorSeal, m, cfx_header(p, 0x0504, false, 0, 0, 5000));
 		LONGS_EQUAL(KGSS_S_COMPLETE,
-			    hu::unwrap(p.self, cat({cfx_header(p, 0x0504, false, (uint16_t)et->cksum_len, 0, 5000), m, ck}), &o, &l));
+			    hu::unwrap(p.self,
+				       cat({cfx_header(p, 0x0504, false, (uint16_t)et->cksum_len, 0, 5000), m, ck}), &o,
+				       &l));
 		LONGS_EQUAL(m.size(), l);
 	}
 }
@@ -364,7 +378,8 @@ TEST(cve, mit_2025_57736_mic_filler_not_ff_under_good_checksum)
 		for (size_t i = 3; i < 8; i++) {
 			bytes hb = h;
 			hb[i] = 0x00; // forged filler, checksum computed over it
-			LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN, hu::verify_mic(p.self, m, cat({hb, cfx_cksum(p, usage, m, hb)})));
+			LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN,
+				    hu::verify_mic(p.self, m, cat({hb, cfx_cksum(p, usage, m, hb)})));
 		}
 		bytes t = cat({h, cfx_cksum(p, usage, m, h)});
 		t.back() ^= 0x80; // wrong checksum
@@ -486,7 +501,8 @@ TEST(cve, empty_checksum_never_accepted)
 		hu::pair p(idx(e), true, false);
 		const bytes m = hu::msg(3);
 		const bytes mic = hu::get_mic(p.peer, m);
-		LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN, hu::verify_mic(p.self, m, reframe(bytes(mic.begin(), mic.begin() + 2 + 11 + 16))));
+		LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN,
+			    hu::verify_mic(p.self, m, reframe(bytes(mic.begin(), mic.begin() + 2 + 11 + 16))));
 	}
 }
 
@@ -585,7 +601,8 @@ TEST(cve, sealed_flag_on_a_mic)
 		h[2] |= 0x02; // Sealed, with a checksum computed over it: MIT ignores the flag
 		LONGS_EQUAL(KGSS_S_COMPLETE, hu::verify_mic(p.self, m, cat({h, cfx_cksum(p, usage, m, h)})));
 		// set in transit (outside a new checksum): BAD_SIG
-		bytes t = cat({cfx_header(p, 0x0404, false, 0, 0, 5001), cfx_cksum(p, usage, m, cfx_header(p, 0x0404, false, 0, 0, 5001))});
+		bytes t = cat({cfx_header(p, 0x0404, false, 0, 0, 5001),
+			       cfx_cksum(p, usage, m, cfx_header(p, 0x0404, false, 0, 0, 5001))});
 		t[2] |= 0x02;
 		LONGS_EQUAL(KGSS_S_BAD_SIG, hu::verify_mic(p.self, m, t));
 	}
@@ -639,8 +656,8 @@ TEST(cve, der_wrapper_variants)
 			{0x60, 0x84},
 			{0x60, 0x40, 0x06},
 			{0x60, 0x40, 0x06, 0x09},
-			{0x60, 0x80},                         // indefinite length
-			{0x60, 0x85, 1, 0, 0, 0, 0},          // five length octets
+			{0x60, 0x80},                // indefinite length
+			{0x60, 0x85, 1, 0, 0, 0, 0}, // five length octets
 		};
 		for (const bytes &t : bad) {
 			LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN, hu::verify_mic(p.self, m, t));
@@ -649,17 +666,21 @@ TEST(cve, der_wrapper_variants)
 		for (const bytes *tok : {&mic, &w}) {
 			bytes t = *tok;
 			t[1] = (uint8_t)(t[1] + 1); // length past the end
-			LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN, tok == &mic ? hu::verify_mic(p.self, m, t) : unwrap_st(p.self, t));
+			LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN,
+				    tok == &mic ? hu::verify_mic(p.self, m, t) : unwrap_st(p.self, t));
 			t[1] = (uint8_t)(t[1] - 2); // shorter than what follows
-			LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN, tok == &mic ? hu::verify_mic(p.self, m, t) : unwrap_st(p.self, t));
+			LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN,
+				    tok == &mic ? hu::verify_mic(p.self, m, t) : unwrap_st(p.self, t));
 			// long form for a short length (not minimal DER): MIT accepts it,
 			// so do we (the framing is outside every checksum and length check)
 			bytes lf = {0x60, 0x81, (*tok)[1]};
 			lf.insert(lf.end(), tok->begin() + 2, tok->end());
-			LONGS_EQUAL(KGSS_S_COMPLETE, tok == &mic ? hu::verify_mic(p.self, m, lf) : unwrap_st(p.self, lf));
+			LONGS_EQUAL(KGSS_S_COMPLETE,
+				    tok == &mic ? hu::verify_mic(p.self, m, lf) : unwrap_st(p.self, lf));
 			bytes oid = *tok;
 			oid[2 + 10] ^= 1; // another mechanism's OID
-			LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN, tok == &mic ? hu::verify_mic(p.self, m, oid) : unwrap_st(p.self, oid));
+			LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN,
+				    tok == &mic ? hu::verify_mic(p.self, m, oid) : unwrap_st(p.self, oid));
 		}
 	}
 }
@@ -669,7 +690,8 @@ TEST(cve, refused_token_never_moves_the_receive_window)
 	for (int32_t e : kt::compiled_in({16, 17, 20, 23, 26})) {
 		hu::pair p(idx(e), true, false, true); // replay + sequence detection
 		const bytes m = hu::msg(5);
-		const bytes t1 = hu::wrap(p.peer, true, m), t2 = hu::get_mic(p.peer, m), t3 = hu::wrap(p.peer, false, m);
+		const bytes t1 = hu::wrap(p.peer, true, m), t2 = hu::get_mic(p.peer, m),
+			    t3 = hu::wrap(p.peer, false, m);
 		// the later tokens, tampered (their checksums fail), first
 		bytes b3 = t3, b2 = t2;
 		b3.back() ^= 1;

@@ -254,7 +254,8 @@ void run_enctype(int32_t etype)
 			iov_case(p, true, false, 0, c);
 			iov_case(p, false, false, 1, c);
 		}
-	printf("\n  tamper enctype %2d: %lu tokens, %lu attempts (%lu accepted-by-design rewrites), all others refused\n",
+	printf("\n  tamper enctype %2d: %lu tokens, %lu attempts (%lu accepted-by-design rewrites), all others "
+	       "refused\n",
 	       etype, c.tokens, c.attempts, c.benign);
 	total.attempts += c.attempts;
 	total.benign += c.benign;

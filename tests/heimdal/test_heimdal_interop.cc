@@ -70,37 +70,47 @@ std::map<std::string, tally> g_by_case;
 std::map<int, tally> g_by_enctype;
 std::vector<std::string> g_failures;
 long g_tokens = 0;
-std::vector<std::string> g_traits; // observed Heimdal facts, printed once
-std::string g_deferred;            // the running case's first non-fatal failure
+std::vector<std::string> g_traits;  // observed Heimdal facts, printed once
+std::string g_deferred;             // the running case's first non-fatal failure
 std::set<std::string> g_des3_tails; // the 2 octets after SGN_CKSUM in Heimdal's DES3 MICs
 
-void note_trait(const std::string &s) {
+void note_trait(const std::string &s)
+{
 	for (auto &t : g_traits)
-		if (t == s) return;
+		if (t == s)
+			return;
 	g_traits.push_back(s);
 }
 
 struct report {
-	~report() {
+	~report()
+	{
 		printf("\ntest_heimdal_interop: Heimdal facts observed in this run:\n");
-		for (auto &t : g_traits) printf("  - %s\n", t.c_str());
+		for (auto &t : g_traits)
+			printf("  - %s\n", t.c_str());
 		if (!g_des3_tails.empty()) {
-			printf("  - the 2 octets after SGN_CKSUM in Heimdal's DES3 MICs took %zu values:", g_des3_tails.size());
-			for (auto &v : g_des3_tails) printf(" %s", v.c_str());
+			printf("  - the 2 octets after SGN_CKSUM in Heimdal's DES3 MICs took %zu values:",
+			       g_des3_tails.size());
+			for (auto &v : g_des3_tails)
+				printf(" %s", v.c_str());
 			printf("\n");
 		}
 		printf("test_heimdal_interop: per enctype x libkgss role x backend x import (cases run / passed; the\n"
 		       "  two cases of a row are mutual auth off and on):\n");
-		for (auto &kv : g_by_case) printf("  %-48s %3d / %3d\n", kv.first.c_str(), kv.second.run, kv.second.passed);
+		for (auto &kv : g_by_case)
+			printf("  %-48s %3d / %3d\n", kv.first.c_str(), kv.second.run, kv.second.passed);
 		printf("test_heimdal_interop: per enctype (cases run / passed):\n");
 		int run = 0, passed = 0;
 		for (auto &kv : g_by_enctype) {
-			printf("  %2d %-28s %3d / %3d\n", kv.first, heim_enctype_name(kv.first), kv.second.run, kv.second.passed);
+			printf("  %2d %-28s %3d / %3d\n", kv.first, heim_enctype_name(kv.first), kv.second.run,
+			       kv.second.passed);
 			run += kv.second.run;
 			passed += kv.second.passed;
 		}
-		printf("test_heimdal_interop: %d cases, %d passed, %ld tokens exchanged with Heimdal\n", run, passed, g_tokens);
-		for (auto &f : g_failures) printf("  FAILED %s\n", f.c_str());
+		printf("test_heimdal_interop: %d cases, %d passed, %ld tokens exchanged with Heimdal\n", run, passed,
+		       g_tokens);
+		for (auto &f : g_failures)
+			printf("  FAILED %s\n", f.c_str());
 	}
 } g_report;
 
@@ -108,16 +118,20 @@ struct report {
 struct case_failure : std::runtime_error {
 	using std::runtime_error::runtime_error;
 };
-void req(bool ok, const std::string &what) {
-	if (!ok) throw case_failure(what);
+void req(bool ok, const std::string &what)
+{
+	if (!ok)
+		throw case_failure(what);
 }
 
-std::string st_str(kgss_status s) {
+std::string st_str(kgss_status s)
+{
 	char buf[32];
 	snprintf(buf, sizeof buf, "0x%08x ", (unsigned)s);
 	return buf + std::string(kgss_status_string(s));
 }
-std::string hex_head(const bytes &b, size_t max = 64) {
+std::string hex_head(const bytes &b, size_t max = 64)
+{
 	std::string h = kt::to_hex(b.data(), b.size() < max ? b.size() : max);
 	return h + (b.size() > max ? "..." : "") + " (" + std::to_string(b.size()) + " bytes)";
 }
@@ -131,7 +145,8 @@ struct kctx {
 	~kctx() { kgss_ctx_free(c); }
 };
 
-void import_side(import_kind imp, const backend_desc &be, uint32_t flags, const heim_pair &p, kctx *k) {
+void import_side(import_kind imp, const backend_desc &be, uint32_t flags, const heim_pair &p, kctx *k)
+{
 	kgss_options o;
 	kgss_options_init_user(&o);
 	req(o.prng != nullptr && o.alloc != nullptr, "kgss_options_init_user: no PRNG or allocator");
@@ -153,7 +168,8 @@ void import_side(import_kind imp, const backend_desc &be, uint32_t flags, const 
 }
 
 // token -> plaintext; returns the status (plaintext only on success)
-kgss_status k_unwrap(kgss_ctx *k, const bytes &tok, bytes *pt, int *conf) {
+kgss_status k_unwrap(kgss_ctx *k, const bytes &tok, bytes *pt, int *conf)
+{
 	bytes in = tok; // the library's input is const, but keep the caller's bytes apart anyway
 	bytes out(tok.size() + 1);
 	kgss_buffer ib = {in.size(), in.empty() ? nullptr : in.data()};
@@ -161,16 +177,20 @@ kgss_status k_unwrap(kgss_ctx *k, const bytes &tok, bytes *pt, int *conf) {
 	uint32_t qop = 99;
 	kgss_status st = kgss_unwrap(k, &ib, &ob, conf, &qop);
 	out.resize(ob.length);
-	if (pt) *pt = out;
-	if (!KGSS_ERROR(st)) req(qop == 0, "kgss_unwrap: qop_state " + std::to_string(qop));
+	if (pt)
+		*pt = out;
+	if (!KGSS_ERROR(st))
+		req(qop == 0, "kgss_unwrap: qop_state " + std::to_string(qop));
 	return st;
 }
-kgss_status k_verify(kgss_ctx *k, const bytes &msg, const bytes &tok) {
+kgss_status k_verify(kgss_ctx *k, const bytes &msg, const bytes &tok)
+{
 	kgss_buffer m = {msg.size(), const_cast<uint8_t *>(msg.data())};
 	kgss_buffer t = {tok.size(), const_cast<uint8_t *>(tok.data())};
 	return kgss_verify_mic(k, &m, &t, nullptr);
 }
-bytes k_wrap(kgss_ctx *k, int conf, const bytes &msg) {
+bytes k_wrap(kgss_ctx *k, int conf, const bytes &msg)
+{
 	size_t tl = 0;
 	kgss_status st = kgss_wrap_size(k, conf, msg.size(), &tl);
 	req(st == KGSS_S_COMPLETE, "kgss_wrap_size: " + st_str(st));
@@ -183,7 +203,8 @@ bytes k_wrap(kgss_ctx *k, int conf, const bytes &msg) {
 	req(ob.length == tl && cs == conf, "kgss_wrap: length or conf_state");
 	return out;
 }
-bytes k_mic(kgss_ctx *k, const bytes &msg) {
+bytes k_mic(kgss_ctx *k, const bytes &msg)
+{
 	size_t tl = 0;
 	kgss_status st = kgss_mic_size(k, msg.size(), &tl);
 	req(st == KGSS_S_COMPLETE, "kgss_mic_size: " + st_str(st));
@@ -195,36 +216,43 @@ bytes k_mic(kgss_ctx *k, const bytes &msg) {
 	return out;
 }
 // kgss_wrap_iov over HEADER | DATA | PADDING [| TRAILER]: the buffers after the call
-std::vector<bytes> k_wrap_iov_parts(kgss_ctx *k, int conf, const bytes &msg, bool with_trailer = true) {
+std::vector<bytes> k_wrap_iov_parts(kgss_ctx *k, int conf, const bytes &msg, bool with_trailer = true)
+{
 	const size_t n = with_trailer ? 4 : 3;
 	std::vector<bytes> part(n);
 	part[1] = msg;
 	const uint32_t types[4] = {KGSS_IOV_HEADER, KGSS_IOV_DATA, KGSS_IOV_PADDING, KGSS_IOV_TRAILER};
 	kgss_iov iov[4];
-	for (size_t i = 0; i < n; i++) iov[i] = kgss_iov{types[i], {part[i].size(), part[i].empty() ? nullptr : part[i].data()}};
+	for (size_t i = 0; i < n; i++)
+		iov[i] = kgss_iov{types[i], {part[i].size(), part[i].empty() ? nullptr : part[i].data()}};
 	int cs = -1;
 	kgss_status st = kgss_wrap_iov_length(k, conf, 0, &cs, iov, n);
 	req(st == KGSS_S_COMPLETE, "kgss_wrap_iov_length: " + st_str(st));
 	for (size_t i = 0; i < n; i++) {
-		if (i == 1) continue;
+		if (i == 1)
+			continue;
 		part[i].assign(iov[i].buffer.length, 0);
 		iov[i].buffer.value = part[i].empty() ? nullptr : part[i].data();
 	}
 	st = kgss_wrap_iov(k, conf, 0, &cs, iov, n);
 	req(st == KGSS_S_COMPLETE && cs == conf, "kgss_wrap_iov: " + st_str(st));
-	for (size_t i = 0; i < n; i++) part[i].resize(iov[i].buffer.length);
+	for (size_t i = 0; i < n; i++)
+		part[i].resize(iov[i].buffer.length);
 	return part;
 }
 // ... without TRAILER (RRC != 0 for CFX), as one token
-bytes k_wrap_iov_token(kgss_ctx *k, int conf, const bytes &msg) {
+bytes k_wrap_iov_token(kgss_ctx *k, int conf, const bytes &msg)
+{
 	bytes tok;
-	for (auto &b : k_wrap_iov_parts(k, conf, msg, false)) tok.insert(tok.end(), b.begin(), b.end());
+	for (auto &b : k_wrap_iov_parts(k, conf, msg, false))
+		tok.insert(tok.end(), b.begin(), b.end());
 	return tok;
 }
 
 // ---- checks in each direction ------------------------------------------------------------
 void heim_to_kgss_unwrap(kgss_ctx *k, const heim_result &w, const bytes &msg, int conf, bool exact,
-			 const std::string &t) {
+			 const std::string &t)
+{
 	req(w.ok(), t + ": Heimdal: " + heim_status_string(w.major, w.minor));
 	bytes pt;
 	int cs = -1;
@@ -248,7 +276,8 @@ struct heim_rx {
 	bool gap_next;
 };
 
-void check_heim_status(heim_rx &rx, const heim_result &r, const bytes *msg, const std::string &t, const bytes &tok) {
+void check_heim_status(heim_rx &rx, const heim_result &r, const bytes *msg, const std::string &t, const bytes &tok)
+{
 	const OM_uint32 want = rx.gap_next ? GSS_S_GAP_TOKEN : GSS_S_COMPLETE;
 	req(r.major == want, t + ": Heimdal on a kgss token: " + heim_status_string(r.major, r.minor) + " (want " +
 				     heim_status_string(want, 0) + ") token " + hex_head(tok));
@@ -258,7 +287,8 @@ void check_heim_status(heim_rx &rx, const heim_result &r, const bytes *msg, cons
 			// releases the plaintext (the message is lost to the caller).
 			req(r.out.empty() || r.out == *msg, t + ": Heimdal plaintext differs (GAP)");
 			if (r.out.empty())
-				note_trait(std::string(heim_enctype_name(rx.enctype)) + ": Heimdal's gss_unwrap returns "
+				note_trait(std::string(heim_enctype_name(rx.enctype)) +
+					   ": Heimdal's gss_unwrap returns "
 					   "GSS_S_GAP_TOKEN without the plaintext (RFC 4121: with it)");
 		} else {
 			req(r.out == *msg, t + ": Heimdal plaintext differs");
@@ -268,16 +298,20 @@ void check_heim_status(heim_rx &rx, const heim_result &r, const bytes *msg, cons
 	g_tokens++;
 }
 
-void kgss_to_heim_unwrap(heim_rx &rx, const bytes &tok, const bytes &msg, int conf, const std::string &t) {
+void kgss_to_heim_unwrap(heim_rx &rx, const bytes &tok, const bytes &msg, int conf, const std::string &t)
+{
 	heim_result r = heim_unwrap(rx.peer, tok);
 	const bool gap = rx.gap_next;
 	check_heim_status(rx, r, &msg, t, tok);
-	if (!(gap && rx.protocol == 0)) req(r.conf_state == conf, t + ": Heimdal conf_state");
+	if (!(gap && rx.protocol == 0))
+		req(r.conf_state == conf, t + ": Heimdal conf_state");
 }
 
-bytes random_msg(uint64_t &seed, size_t n) {
+bytes random_msg(uint64_t &seed, size_t n)
+{
 	bytes m(n);
-	if (n) kt::fill_random(seed, m.data(), n);
+	if (n)
+		kt::fill_random(seed, m.data(), n);
 	return m;
 }
 
@@ -291,7 +325,8 @@ struct case_desc {
 };
 
 // The traits of the exported lucid context, asserted (docs/interop.md).
-void check_lucid(const case_desc &c, const heim_pair &p) {
+void check_lucid(const case_desc &c, const heim_pair &p)
+{
 	const gss_krb5_lucid_context_v1_t *l = heim_lucid(p);
 	req(l != nullptr && l->version == 1, c.tag + ": lucid version");
 	req(l->initiate == (c.kgss_initiator ? 1u : 0u), c.tag + ": lucid initiate");
@@ -306,24 +341,28 @@ void check_lucid(const case_desc &c, const heim_pair &p) {
 		req(l->rfc1964_kd.ctx_key.type == 23 && l->rfc1964_kd.ctx_key.length == 16, c.tag + ": RC4 lucid key");
 		req(l->rfc1964_kd.sign_alg == 0x11 && l->rfc1964_kd.seal_alg == 0x10, c.tag + ": RC4 sign/seal alg");
 		if (c.mutual)
-			note_trait("RC4 with mutual auth: both Heimdal sides export protocol 0 (RFC 1964) and the live side "
+			note_trait("RC4 with mutual auth: both Heimdal sides export protocol 0 (RFC 1964) and the live "
+				   "side "
 				   "sends RFC 1964 tokens (no RFC 4121 under an RC4 subkey in this build)");
 	} else {
 		req(l->cfx_kd.ctx_key.type == (uint32_t)c.enctype, c.tag + ": cfx ctx_key type");
 		req(l->cfx_kd.have_acceptor_subkey == (c.mutual ? 1u : 0u), c.tag + ": have_acceptor_subkey");
-		if (c.mutual) req(l->cfx_kd.acceptor_subkey.type == (uint32_t)c.enctype, c.tag + ": acceptor subkey type");
+		if (c.mutual)
+			req(l->cfx_kd.acceptor_subkey.type == (uint32_t)c.enctype, c.tag + ": acceptor subkey type");
 		if (c.enctype == 19 || c.enctype == 20)
 			note_trait(std::string("Heimdal 7.8 (Debian 7.8.git20221117) negotiates and exports ") +
 				   heim_enctype_name(c.enctype) + " (" + std::to_string(c.enctype) + ")");
 	}
 	if (c.kgss_initiator && !c.mutual) {
-		req(l->recv_seq == 0, c.tag + ": Heimdal initiator without mutual: recv_seq " + std::to_string(l->recv_seq));
+		req(l->recv_seq == 0,
+		    c.tag + ": Heimdal initiator without mutual: recv_seq " + std::to_string(l->recv_seq));
 		note_trait("an initiator without mutual auth exports recv_seq 0; its acceptor numbers from the "
 			   "initiator's send_seq: receive window without GAP detection there");
 	}
 }
 
-void run_case(const case_desc &c) {
+void run_case(const case_desc &c)
+{
 	heim_establish_opts eo;
 	eo.enctype = c.enctype;
 	eo.mutual = c.mutual;
@@ -359,7 +398,8 @@ void run_case(const case_desc &c) {
 		for (int conf = 1; conf >= 0; conf--) {
 			heim_result w = heim_wrap(p.peer, conf, msg);
 			req(w.conf_state == conf, t + ": Heimdal conf_state");
-			heim_to_kgss_unwrap(k.c, w, msg, conf, !kgss_gap_next, t + (conf ? " Heimdal wrap conf" : " Heimdal wrap integ"));
+			heim_to_kgss_unwrap(k.c, w, msg, conf, !kgss_gap_next,
+					    t + (conf ? " Heimdal wrap conf" : " Heimdal wrap integ"));
 			kgss_gap_next = false;
 		}
 		heim_result m = heim_get_mic(p.peer, msg);
@@ -368,8 +408,10 @@ void run_case(const case_desc &c) {
 			req(m.out.size() == 51 && m.out[1] == 49, t + ": Heimdal DES3 MIC length " + hex_head(m.out));
 			static bool shown = false;
 			if (!shown)
-				note_trait("DES3 MIC tokens are 51 bytes: DER length 49 covers 2 bytes after the 20-byte "
-					   "SGN_CKSUM (e.g. " + hex_head(m.out, 51) + ")");
+				note_trait(
+					"DES3 MIC tokens are 51 bytes: DER length 49 covers 2 bytes after the 20-byte "
+					"SGN_CKSUM (e.g. " +
+					hex_head(m.out, 51) + ")");
 			shown = true;
 			g_des3_tails.insert(kt::to_hex(m.out.data() + 49, 2));
 		}
@@ -377,7 +419,8 @@ void run_case(const case_desc &c) {
 		kgss_status st = k_verify(k.c, msg, m.out);
 		if (st != KGSS_S_COMPLETE) {
 			if (deferred.empty())
-				deferred = t + ": kgss_verify_mic of Heimdal MIC: " + st_str(st) + " token " + hex_head(m.out);
+				deferred = t + ": kgss_verify_mic of Heimdal MIC: " + st_str(st) + " token " +
+					   hex_head(m.out);
 			kgss_gap_next = true; // the rejected MIC's number was never entered in the window
 		}
 		g_tokens++;
@@ -386,18 +429,21 @@ void run_case(const case_desc &c) {
 			heim_result w = heim_wrap_iov_token(p.peer, conf, msg, false);
 			if (des3) {
 				req(GSS_ERROR(w.major), t + ": Heimdal gss_wrap_iov for DES3 now works: cover it");
-				note_trait("DES3: Heimdal's gss_wrap_iov fails (" + heim_status_string(w.major, w.minor) +
-					   "); RC4 and RFC 4121 have it");
+				note_trait("DES3: Heimdal's gss_wrap_iov fails (" +
+					   heim_status_string(w.major, w.minor) + "); RC4 and RFC 4121 have it");
 				continue;
 			}
 			if (l->protocol == 1) {
-				req(w.out.size() >= 16 && (w.out[6] << 8 | w.out[7]) != 0, t + ": Heimdal IOV token RRC 0");
+				req(w.out.size() >= 16 && (w.out[6] << 8 | w.out[7]) != 0,
+				    t + ": Heimdal IOV token RRC 0");
 			}
-			heim_to_kgss_unwrap(k.c, w, msg, conf, true, t + (conf ? " Heimdal wrap_iov conf" : " Heimdal wrap_iov integ"));
+			heim_to_kgss_unwrap(k.c, w, msg, conf, true,
+					    t + (conf ? " Heimdal wrap_iov conf" : " Heimdal wrap_iov integ"));
 		}
 		// libkgss -> Heimdal
 		for (int conf = 1; conf >= 0; conf--)
-			kgss_to_heim_unwrap(rx, k_wrap(k.c, conf, msg), msg, conf, t + (conf ? " kgss wrap conf" : " kgss wrap integ"));
+			kgss_to_heim_unwrap(rx, k_wrap(k.c, conf, msg), msg, conf,
+					    t + (conf ? " kgss wrap conf" : " kgss wrap integ"));
 		bytes mic = k_mic(k.c, msg);
 		check_heim_status(rx, heim_verify_mic(p.peer, msg, mic), nullptr, t + " kgss get_mic", mic);
 		for (int conf = 1; conf >= 0; conf--)
@@ -408,9 +454,12 @@ void run_case(const case_desc &c) {
 		for (int conf = 1; conf >= 0 && !des3; conf--) {
 			std::vector<bytes> parts = k_wrap_iov_parts(k.c, conf, msg);
 			bytes tok;
-			for (auto &b : parts) tok.insert(tok.end(), b.begin(), b.end());
+			for (auto &b : parts)
+				tok.insert(tok.end(), b.begin(), b.end());
 			heim_result r = heim_unwrap_iov_parts(p.peer, parts[0], parts[1], parts[2], parts[3]);
-			check_heim_status(rx, r, &msg, t + (conf ? " kgss wrap_iov+trailer conf" : " kgss wrap_iov+trailer integ"), tok);
+			check_heim_status(rx, r, &msg,
+					  t + (conf ? " kgss wrap_iov+trailer conf" : " kgss wrap_iov+trailer integ"),
+					  tok);
 			req(r.conf_state == conf, t + ": Heimdal gss_unwrap_iov conf_state");
 		}
 	}
@@ -420,7 +469,8 @@ void run_case(const case_desc &c) {
 		heim_result w = heim_wrap(p.peer, 1, msg);
 		heim_to_kgss_unwrap(k.c, w, msg, 1, !kgss_gap_next, c.tag + " replay (first)");
 		kgss_status st = k_unwrap(k.c, w.out, nullptr, nullptr);
-		req(st == (KGSS_S_COMPLETE | KGSS_S_DUPLICATE_TOKEN), c.tag + ": replayed Heimdal token: " + st_str(st));
+		req(st == (KGSS_S_COMPLETE | KGSS_S_DUPLICATE_TOKEN),
+		    c.tag + ": replayed Heimdal token: " + st_str(st));
 	}
 	for (int conf = 1; conf >= 0; conf--) {
 		heim_result w = heim_wrap(p.peer, conf, msg);
@@ -457,18 +507,22 @@ void run_case(const case_desc &c) {
 		heim_result r2 = heim_unwrap(p.peer, good);
 		const bool rc4 = c.enctype == 23;
 		const OM_uint32 want = rc4 ? GSS_S_GAP_TOKEN : GSS_S_DUPLICATE_TOKEN;
-		req(r2.major == want, c.tag + ": genuine token after its tampered copy: " + heim_status_string(r2.major, r2.minor) +
-					      " (want " + heim_status_string(want, 0) + ")");
+		req(r2.major == want,
+		    c.tag + ": genuine token after its tampered copy: " + heim_status_string(r2.major, r2.minor) +
+			    " (want " + heim_status_string(want, 0) + ")");
 		if (!rc4)
-			note_trait("RFC 4121 and DES3: Heimdal enters a token's sequence number in its replay window before "
-				   "checking the token: after a tampered copy is rejected (BAD_MIC) the genuine token is a "
+			note_trait("RFC 4121 and DES3: Heimdal enters a token's sequence number in its replay window "
+				   "before "
+				   "checking the token: after a tampered copy is rejected (BAD_MIC) the genuine token "
+				   "is a "
 				   "DUPLICATE (RC4 checks first)");
 	}
 	kgss_to_heim_unwrap(rx, k_wrap(k.c, 1, msg), msg, 1, c.tag + " after negatives");
 	req(deferred.empty(), deferred);
 }
 
-void run_enctype(int e) {
+void run_enctype(int e)
+{
 	int failed_before = (int)g_failures.size();
 	for (const backend_desc &be : k_backends)
 		for (int imp = 0; imp < 2; imp++)
@@ -478,8 +532,9 @@ void run_enctype(int e) {
 					const std::string role = init ? "kgss=initiator" : "kgss=acceptor";
 					const std::string key = std::to_string(e) + " " + role + " " + be.name + " " +
 								(imp == IMPORT_LUCID ? "lucid" : "downcall");
-					c.tag = "[Heimdal " + std::string(heim_enctype_name(e)) + " " + role + " " + be.name + " " +
-						(imp == IMPORT_LUCID ? "lucid" : "downcall") + " mutual=" + std::to_string(mutual) + "]";
+					c.tag = "[Heimdal " + std::string(heim_enctype_name(e)) + " " + role + " " +
+						be.name + " " + (imp == IMPORT_LUCID ? "lucid" : "downcall") +
+						" mutual=" + std::to_string(mutual) + "]";
 					g_by_case[key].run++;
 					g_by_enctype[e].run++;
 					try {
@@ -487,26 +542,29 @@ void run_enctype(int e) {
 						g_by_case[key].passed++;
 						g_by_enctype[e].passed++;
 					} catch (const case_failure &f) {
-						g_failures.push_back(std::string(f.what()) +
-								     (g_deferred.empty() ? "" : " [earlier: " + g_deferred + "]"));
+						g_failures.push_back(
+							std::string(f.what()) +
+							(g_deferred.empty() ? "" : " [earlier: " + g_deferred + "]"));
 					}
 				}
 	if ((int)g_failures.size() != failed_before) {
 		std::string all;
-		for (size_t i = failed_before; i < g_failures.size() && i < (size_t)failed_before + 4; i++) all += g_failures[i] + "\n";
+		for (size_t i = failed_before; i < g_failures.size() && i < (size_t)failed_before + 4; i++)
+			all += g_failures[i] + "\n";
 		FAIL((std::to_string(g_failures.size() - failed_before) + " case(s) of enctype " + std::to_string(e) +
-		      " failed, first ones:\n" + all).c_str());
+		      " failed, first ones:\n" + all)
+			     .c_str());
 	}
 }
 
 } // namespace
 
-TEST_GROUP(heimdal) {
-	void setup() override {
-		std::string err;
-		if (!heim_env_load("", &err)) FAIL(("KDC fixture not available: " + err).c_str());
-	}
-};
+TEST_GROUP(heimdal){void setup() override{std::string err;
+if (!heim_env_load("", &err))
+	FAIL(("KDC fixture not available: " + err).c_str());
+}
+}
+;
 
 TEST(heimdal, des3_cbc_sha1) { run_enctype(16); }
 TEST(heimdal, aes128_cts_hmac_sha1_96) { run_enctype(17); }
@@ -519,7 +577,8 @@ TEST(heimdal, arcfour_hmac) { run_enctype(23); }
 // above is complete for what Heimdal can do (docs/interop.md).  Heimdal ignores an
 // allowable enctype it does not know (Camellia) and negotiates its default instead;
 // 24 (arcfour-hmac-exp) its acceptor refuses.
-TEST(heimdal, enctypes_heimdal_lacks) {
+TEST(heimdal, enctypes_heimdal_lacks)
+{
 	const int lacking[] = {24, 25, 26};
 	for (int e : lacking) {
 		heim_establish_opts eo;
@@ -534,7 +593,9 @@ TEST(heimdal, enctypes_heimdal_lacks) {
 		uint32_t got = l->protocol == 0 ? l->rfc1964_kd.ctx_key.type : l->cfx_kd.ctx_key.type;
 		if (got == (uint32_t)e)
 			FAIL(("Heimdal now negotiates enctype " + std::to_string(e) + ": cover it").c_str());
-		note_trait("enctype " + std::to_string(e) + " requested with gss_krb5_set_allowable_enctypes: Heimdal 7.8 "
-			   "ignores it and negotiates enctype " + std::to_string(got));
+		note_trait("enctype " + std::to_string(e) +
+			   " requested with gss_krb5_set_allowable_enctypes: Heimdal 7.8 "
+			   "ignores it and negotiates enctype " +
+			   std::to_string(got));
 	}
 }

@@ -11,9 +11,8 @@
 namespace it {
 
 const etinfo all_enctypes[] = {
-	{16, 24, 0, 4, 2},       {17, 16, 1, 0, 0},       {18, 32, 1, 0, 0},
-	{19, 16, 1, 0, 0},       {20, 32, 1, 0, 0},       {23, 16, 0, 0x11, 0x10},
-	{24, 16, 0, 0x11, 0x10}, {25, 16, 1, 0, 0},       {26, 32, 1, 0, 0},
+	{16, 24, 0, 4, 2},       {17, 16, 1, 0, 0},       {18, 32, 1, 0, 0}, {19, 16, 1, 0, 0}, {20, 32, 1, 0, 0},
+	{23, 16, 0, 0x11, 0x10}, {24, 16, 0, 0x11, 0x10}, {25, 16, 1, 0, 0}, {26, 32, 1, 0, 0},
 };
 const size_t n_enctypes = sizeof(all_enctypes) / sizeof(all_enctypes[0]);
 
@@ -106,7 +105,8 @@ const etinfo &rep(int32_t want)
 		return *find(want);
 	for (int pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < n_enctypes; i++)
-			if (kt::enctype_compiled_in(all_enctypes[i].etype) && (pass == 1 || all_enctypes[i].protocol == 1))
+			if (kt::enctype_compiled_in(all_enctypes[i].etype) &&
+			    (pass == 1 || all_enctypes[i].protocol == 1))
 				return all_enctypes[i];
 	FAIL("no enctype compiled in");
 	return all_enctypes[0];
@@ -156,7 +156,8 @@ bool compiled_out(int32_t etype)
 		CHECK_EQUAL(KGSS_S_UNAVAILABLE, kgss_import_downcall(d.data(), d.size(), &o, &c));
 		POINTERS_EQUAL(nullptr, c);
 		c = sentinel;
-		CHECK_EQUAL(KGSS_S_UNAVAILABLE, kgss_import_downcall_into(mem.data(), mem.size(), d.data(), d.size(), &o, &c));
+		CHECK_EQUAL(KGSS_S_UNAVAILABLE,
+			    kgss_import_downcall_into(mem.data(), mem.size(), d.data(), d.size(), &o, &c));
 		POINTERS_EQUAL(nullptr, c);
 
 		// serialized, written by hand (gss-kernel-lib/import.h layout, big endian)
@@ -166,9 +167,9 @@ bool compiled_out(int32_t etype)
 				s[off + i] = (uint8_t)(v >> (8 * (n - 1 - i)));
 		};
 		memcpy(&s[0], "KGSS", 4);
-		be(4, 1, 2);                        // version
-		be(6, 1u | (sub ? 2u : 0u), 2);     // flags: initiator, acceptor subkey
-		be(8, s.size(), 4);                 // total length
+		be(4, 1, 2);                    // version
+		be(6, 1u | (sub ? 2u : 0u), 2); // flags: initiator, acceptor subkey
+		be(8, s.size(), 4);             // total length
 		be(12, e->protocol, 4);
 		be(16, endtime, 8);
 		be(24, seq, 8);
@@ -183,7 +184,8 @@ bool compiled_out(int32_t etype)
 		CHECK_EQUAL(KGSS_S_UNAVAILABLE, kgss_import_serialized(s.data(), s.size(), &o, &c));
 		POINTERS_EQUAL(nullptr, c);
 		c = sentinel;
-		CHECK_EQUAL(KGSS_S_UNAVAILABLE, kgss_import_serialized_into(mem.data(), mem.size(), s.data(), s.size(), &o, &c));
+		CHECK_EQUAL(KGSS_S_UNAVAILABLE,
+			    kgss_import_serialized_into(mem.data(), mem.size(), s.data(), s.size(), &o, &c));
 		POINTERS_EQUAL(nullptr, c);
 		CHECK_EQUAL(0, ca.allocs);
 	}

@@ -64,8 +64,8 @@ TEST(downcall, writer_matches_format_and_imports_for_every_enctype)
 				CHECK_EQUAL(KGSS_S_COMPLETE, kgss_lucid_to_downcall(&h.l, b.data(), &len));
 				CHECK_EQUAL(20 + e.key_len, len);
 				uint32_t flags = (init ? 1u : 0u) | (e.protocol == 1 ? 2u : 0u) | (sub ? 4u : 0u);
-				std::vector<uint8_t> want =
-					by_hand(flags, h.l.endtime, h.l.send_seq, (uint32_t)e.etype, sub ? h.subkey : h.key);
+				std::vector<uint8_t> want = by_hand(flags, h.l.endtime, h.l.send_seq, (uint32_t)e.etype,
+								    sub ? h.subkey : h.key);
 				CHECK(want == b);
 
 				kgss_ctx_info info;

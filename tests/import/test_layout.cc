@@ -9,8 +9,8 @@
 
 #include "kgss.h"
 
-#define SAME_FIELD(ours, theirs, f)                                                   \
-	static_assert(offsetof(ours, f) == offsetof(theirs, f), #f " offset differs");   \
+#define SAME_FIELD(ours, theirs, f)                                                    \
+	static_assert(offsetof(ours, f) == offsetof(theirs, f), #f " offset differs"); \
 	static_assert(sizeof(((ours *)0)->f) == sizeof(((theirs *)0)->f), #f " size differs")
 
 static_assert(sizeof(kgss_lucid_key) == sizeof(gss_krb5_lucid_key_t), "lucid key size");

@@ -391,8 +391,9 @@ TEST(lifecycle, status_strings)
 	STRCMP_EQUAL("COMPLETE+UNSEQ_TOKEN", kgss_status_string(KGSS_S_UNSEQ_TOKEN));
 	STRCMP_EQUAL("COMPLETE+GAP_TOKEN", kgss_status_string(KGSS_S_GAP_TOKEN));
 	STRCMP_EQUAL("COMPLETE+OLD_TOKEN+UNSEQ_TOKEN", kgss_status_string(KGSS_S_OLD_TOKEN | KGSS_S_UNSEQ_TOKEN));
-	STRCMP_EQUAL("COMPLETE+DUPLICATE_TOKEN+OLD_TOKEN+UNSEQ_TOKEN+GAP_TOKEN",
-		     kgss_status_string(KGSS_S_DUPLICATE_TOKEN | KGSS_S_OLD_TOKEN | KGSS_S_UNSEQ_TOKEN | KGSS_S_GAP_TOKEN));
+	STRCMP_EQUAL(
+		"COMPLETE+DUPLICATE_TOKEN+OLD_TOKEN+UNSEQ_TOKEN+GAP_TOKEN",
+		kgss_status_string(KGSS_S_DUPLICATE_TOKEN | KGSS_S_OLD_TOKEN | KGSS_S_UNSEQ_TOKEN | KGSS_S_GAP_TOKEN));
 	// Every combination names exactly its bits.
 	const char *names[4] = {"DUPLICATE_TOKEN", "OLD_TOKEN", "UNSEQ_TOKEN", "GAP_TOKEN"};
 	for (uint32_t m = 0; m < 16; m++) {
@@ -402,10 +403,10 @@ TEST(lifecycle, status_strings)
 				want += std::string("+") + names[b];
 		STRCMP_EQUAL(want.c_str(), kgss_status_string(m << 1));
 	}
-	STRCMP_EQUAL("UNKNOWN_STATUS", kgss_status_string(1));            // CONTINUE_NEEDED: never ours
+	STRCMP_EQUAL("UNKNOWN_STATUS", kgss_status_string(1)); // CONTINUE_NEEDED: never ours
 	STRCMP_EQUAL("UNKNOWN_STATUS", kgss_status_string(1u << 5));
 	STRCMP_EQUAL("UNKNOWN_STATUS", kgss_status_string(19u << 16));
-	STRCMP_EQUAL("UNKNOWN_STATUS", kgss_status_string(1u << 24));      // calling error
+	STRCMP_EQUAL("UNKNOWN_STATUS", kgss_status_string(1u << 24)); // calling error
 	STRCMP_EQUAL("FAILURE", kgss_status_string(KGSS_S_FAILURE | KGSS_S_GAP_TOKEN));
 }
 
@@ -674,7 +675,8 @@ TEST(lifecycle, import_into_the_memory_it_reads_from)
 		o.prng = &prng;
 		std::vector<uint8_t> peer_mem(kgss_ctx_size());
 		kgss_ctx *p = nullptr;
-		CHECK_EQUAL(KGSS_S_COMPLETE, kgss_import_lucid_v1_into(peer_mem.data(), peer_mem.size(), &peer.l, &o, &p));
+		CHECK_EQUAL(KGSS_S_COMPLETE,
+			    kgss_import_lucid_v1_into(peer_mem.data(), peer_mem.size(), &peer.l, &o, &p));
 
 		for (int format = 0; format < 3; format++) {
 			std::vector<uint8_t> mem(kgss_ctx_size() + 256);
@@ -695,7 +697,8 @@ TEST(lifecycle, import_into_the_memory_it_reads_from)
 				k->data = mem.data() + 40;
 				st = kgss_import_lucid_v1_into(mem.data(), mem.size(), &l, &o, &c);
 			}
-			const std::string what = "etype " + std::to_string(e.etype) + " format " + std::to_string(format);
+			const std::string what =
+				"etype " + std::to_string(e.etype) + " format " + std::to_string(format);
 			CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, st, what.c_str());
 			// Tokens both ways with the peer built from a separate copy.
 			uint8_t msg[33], tok[256], out[256];
@@ -882,7 +885,8 @@ TEST(lifecycle, backend_missing_each_class)
 				CHECK_EQUAL(0, ca.allocs);
 				c = (kgss_ctx *)&o;
 				CHECK_EQUAL_TEXT(KGSS_S_UNAVAILABLE,
-						 kgss_import_lucid_v1_into(mem.data(), mem.size(), &h.l, &o, &c), what.c_str());
+						 kgss_import_lucid_v1_into(mem.data(), mem.size(), &h.l, &o, &c),
+						 what.c_str());
 				POINTERS_EQUAL(nullptr, c);
 				continue;
 			}
@@ -944,7 +948,8 @@ TEST(lifecycle, prng_failing_midway_fails_wrap_cleanly)
 		if (it::compiled_out(e.etype))
 			continue;
 		for (int conf_req = 0; conf_req < 2; conf_req++) {
-			const std::string what = "etype " + std::to_string(e.etype) + " conf " + std::to_string(conf_req);
+			const std::string what =
+				"etype " + std::to_string(e.etype) + " conf " + std::to_string(conf_req);
 			flaky f = {2};
 			kgss_prng prng = {flaky_gen, &f};
 			kgss_options o = it::plain_opts();
@@ -965,13 +970,15 @@ TEST(lifecycle, prng_failing_midway_fails_wrap_cleanly)
 					CHECK_EQUAL_TEXT(seq, pr.ci->send_seq, what.c_str());
 					for (size_t j = 0; j < sizeof tok; j++)
 						if (tok[j] != 0x3c && tok[j] != 0) // untouched or wiped
-							FAIL((what + ": failed wrap left bytes in the token buffer").c_str());
+							FAIL((what + ": failed wrap left bytes in the token buffer")
+								     .c_str());
 					continue;
 				}
 				CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, st, what.c_str());
 				CHECK_EQUAL_TEXT(seq + 1, pr.ci->send_seq, what.c_str());
 				kgss_buffer pl = {sizeof out, out};
-				CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, kgss_unwrap(pr.ca, &t, &pl, nullptr, nullptr), what.c_str());
+				CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, kgss_unwrap(pr.ca, &t, &pl, nullptr, nullptr),
+						 what.c_str());
 				CHECK(pl.length == sizeof msg && memcmp(out, msg, sizeof msg) == 0);
 			}
 			// MICs never need the generator.

@@ -188,7 +188,7 @@ TEST(lucid, sign_seal_alg_must_match)
 		int32_t et;
 		uint32_t sign, seal;
 	} bad[] = {
-		{16, 0x11, 2}, {16, 4, 0x10}, {16, 0x11, 0x10}, {16, 0, 0}, {16, 4, 0xffff},
+		{16, 0x11, 2}, {16, 4, 0x10}, {16, 0x11, 0x10}, {16, 0, 0},    {16, 4, 0xffff},
 		{23, 4, 0x10}, {23, 0x11, 2}, {23, 4, 2},       {24, 0, 0x10}, {24, 0x11, 0},
 	};
 	for (auto &b : bad) {
@@ -262,7 +262,8 @@ TEST(lucid, into_caller_memory)
 		kgss_ctx_free(c);
 	}
 	// Too small: FAILURE and the buffer untouched.
-	uint8_t *aligned = buf.data() + (alignof(kgss_ctx) - (uintptr_t)buf.data() % alignof(kgss_ctx)) % alignof(kgss_ctx);
+	uint8_t *aligned =
+		buf.data() + (alignof(kgss_ctx) - (uintptr_t)buf.data() % alignof(kgss_ctx)) % alignof(kgss_ctx);
 	for (size_t len : {(size_t)0, (size_t)1, sizeof(kgss_ctx) / 2, sizeof(kgss_ctx) - 1}) {
 		memset(buf.data(), 0xA5, buf.size());
 		kgss_ctx *c = SENTINEL;

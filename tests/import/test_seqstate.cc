@@ -22,9 +22,9 @@ constexpr kgss_status GAP = KGSS_S_GAP_TOKEN;
 
 struct step {
 	uint64_t seq;
-	kgss_status rs;   // replay + sequence
-	kgss_status r;    // replay only
-	kgss_status s;    // sequence only
+	kgss_status rs; // replay + sequence
+	kgss_status r;  // replay only
+	kgss_status s;  // sequence only
 };
 
 void run_table(const char *name, uint64_t base, bool wide, const std::vector<step> &steps)
@@ -54,39 +54,39 @@ TEST_GROUP(seqstate){};
 TEST(seqstate, in_order_duplicate_gap_unseq_old)
 {
 	run_table("basic", 0, true,
-	    {
-		    {0, OK, OK, OK},
-		    {1, OK, OK, OK},
-		    {1, DUP, DUP, UNSEQ},      // replay of the newest
-		    {3, GAP, OK, GAP},         // 2 skipped
-		    {2, UNSEQ, OK, UNSEQ},     // late but in the window, first time
-		    {2, DUP, DUP, UNSEQ},      // and again
-		    {0, DUP, DUP, UNSEQ},      // oldest seen so far
-		    {4, OK, OK, OK},           // back in order
-		    {100, GAP, OK, GAP},       // next = 101
-		    {37, UNSEQ, OK, UNSEQ},    // 101 - 37 = 64: last slot of the window
-		    {37, DUP, DUP, UNSEQ},
-		    {36, UNSEQ, OLD, UNSEQ}, // 65 behind: too old to tell
-		    {4, UNSEQ, OLD, UNSEQ},
-		    {101, OK, OK, OK},
-	    });
+		  {
+			  {0, OK, OK, OK},
+			  {1, OK, OK, OK},
+			  {1, DUP, DUP, UNSEQ},   // replay of the newest
+			  {3, GAP, OK, GAP},      // 2 skipped
+			  {2, UNSEQ, OK, UNSEQ},  // late but in the window, first time
+			  {2, DUP, DUP, UNSEQ},   // and again
+			  {0, DUP, DUP, UNSEQ},   // oldest seen so far
+			  {4, OK, OK, OK},        // back in order
+			  {100, GAP, OK, GAP},    // next = 101
+			  {37, UNSEQ, OK, UNSEQ}, // 101 - 37 = 64: last slot of the window
+			  {37, DUP, DUP, UNSEQ},
+			  {36, UNSEQ, OLD, UNSEQ}, // 65 behind: too old to tell
+			  {4, UNSEQ, OLD, UNSEQ},
+			  {101, OK, OK, OK},
+		  });
 }
 
 TEST(seqstate, nonzero_base)
 {
 	run_table("base", 1000, false,
-	    {
-		    {1000, OK, OK, OK},
-		    {1002, GAP, OK, GAP},
-		    {1001, UNSEQ, OK, UNSEQ},
-		    {1001, DUP, DUP, UNSEQ},
-		    // Before base: 2^32 - 1 relative, i.e. 4 behind next (1003) on the
-		    // 32-bit circle: in the window, never seen.  (MIT compares plain
-		    // integers and calls it far ahead: GAP, then every later token old.)
-		    {999, UNSEQ, OK, UNSEQ},
-		    {999, DUP, DUP, UNSEQ},
-		    {1003, OK, OK, OK},
-	    });
+		  {
+			  {1000, OK, OK, OK},
+			  {1002, GAP, OK, GAP},
+			  {1001, UNSEQ, OK, UNSEQ},
+			  {1001, DUP, DUP, UNSEQ},
+			  // Before base: 2^32 - 1 relative, i.e. 4 behind next (1003) on the
+			  // 32-bit circle: in the window, never seen.  (MIT compares plain
+			  // integers and calls it far ahead: GAP, then every later token old.)
+			  {999, UNSEQ, OK, UNSEQ},
+			  {999, DUP, DUP, UNSEQ},
+			  {1003, OK, OK, OK},
+		  });
 }
 
 // The window's `next` comes round the circle after 2^32 RFC 1964 numbers (a
@@ -97,61 +97,61 @@ TEST(seqstate, nonzero_base)
 TEST(seqstate, numbers_behind_a_wrapped_next_are_behind)
 {
 	run_table("wrapnext32", 0, false,
-	    {
-		    {0xfffffffeu, GAP, OK, GAP}, // first token: taken as the start
-		    {0xffffffffu, OK, OK, OK},   // next wraps to 0
-		    {0, OK, OK, OK},
-		    {1, OK, OK, OK},
-		    {0xffffffffu, DUP, DUP, UNSEQ}, // replay from before the wrap
-		    {0xfffffffeu, DUP, DUP, UNSEQ},
-		    {2, OK, OK, OK},                // the window did not move
-		    {0, DUP, DUP, UNSEQ},
-		    {0xfffffff0u, UNSEQ, OK, UNSEQ}, // never seen, 18 behind: in the window
-		    {0xffffff00u, UNSEQ, OLD, UNSEQ}, // 259 behind
-		    {0x80000003u, UNSEQ, OLD, UNSEQ}, // 2^31 behind
-		    {0x80000002u, GAP, OK, GAP},    // 2^31 - 1 ahead of next (3): ahead
-	    });
+		  {
+			  {0xfffffffeu, GAP, OK, GAP}, // first token: taken as the start
+			  {0xffffffffu, OK, OK, OK},   // next wraps to 0
+			  {0, OK, OK, OK},
+			  {1, OK, OK, OK},
+			  {0xffffffffu, DUP, DUP, UNSEQ}, // replay from before the wrap
+			  {0xfffffffeu, DUP, DUP, UNSEQ},
+			  {2, OK, OK, OK}, // the window did not move
+			  {0, DUP, DUP, UNSEQ},
+			  {0xfffffff0u, UNSEQ, OK, UNSEQ},  // never seen, 18 behind: in the window
+			  {0xffffff00u, UNSEQ, OLD, UNSEQ}, // 259 behind
+			  {0x80000003u, UNSEQ, OLD, UNSEQ}, // 2^31 behind
+			  {0x80000002u, GAP, OK, GAP},      // 2^31 - 1 ahead of next (3): ahead
+		  });
 	const uint64_t top = ~(uint64_t)0;
 	run_table("wrapnext64", 0, true,
-	    {
-		    {top, GAP, OK, GAP},
-		    {0, OK, OK, OK},
-		    {top, DUP, DUP, UNSEQ},
-		    {1, OK, OK, OK},
-		    {top - 100, UNSEQ, OLD, UNSEQ},
-		    {((uint64_t)1 << 63) + 2, UNSEQ, OLD, UNSEQ}, // 2^63 behind next (2)
-		    {((uint64_t)1 << 63) + 1, GAP, OK, GAP}, // 2^63 - 1 ahead: ahead
-	    });
+		  {
+			  {top, GAP, OK, GAP},
+			  {0, OK, OK, OK},
+			  {top, DUP, DUP, UNSEQ},
+			  {1, OK, OK, OK},
+			  {top - 100, UNSEQ, OLD, UNSEQ},
+			  {((uint64_t)1 << 63) + 2, UNSEQ, OLD, UNSEQ}, // 2^63 behind next (2)
+			  {((uint64_t)1 << 63) + 1, GAP, OK, GAP},      // 2^63 - 1 ahead: ahead
+		  });
 }
 
 TEST(seqstate, wraps_at_2_32_for_rfc1964)
 {
 	run_table("wrap32", 0xfffffffeu, false,
-	    {
-		    {0xfffffffeu, OK, OK, OK},
-		    {0xffffffffu, OK, OK, OK},
-		    {0, OK, OK, OK},
-		    {2, GAP, OK, GAP},
-		    {1, UNSEQ, OK, UNSEQ},
-		    {0xffffffffu, DUP, DUP, UNSEQ},
-		    {0, DUP, DUP, UNSEQ},
-		    {3, OK, OK, OK},
-	    });
+		  {
+			  {0xfffffffeu, OK, OK, OK},
+			  {0xffffffffu, OK, OK, OK},
+			  {0, OK, OK, OK},
+			  {2, GAP, OK, GAP},
+			  {1, UNSEQ, OK, UNSEQ},
+			  {0xffffffffu, DUP, DUP, UNSEQ},
+			  {0, DUP, DUP, UNSEQ},
+			  {3, OK, OK, OK},
+		  });
 }
 
 TEST(seqstate, wraps_at_2_64_for_rfc4121)
 {
 	const uint64_t top = ~(uint64_t)0;
 	run_table("wrap64", top - 1, true,
-	    {
-		    {top - 1, OK, OK, OK},
-		    {top, OK, OK, OK},
-		    {0, OK, OK, OK},
-		    {2, GAP, OK, GAP},
-		    {1, UNSEQ, OK, UNSEQ},
-		    {top, DUP, DUP, UNSEQ},
-		    {3, OK, OK, OK},
-	    });
+		  {
+			  {top - 1, OK, OK, OK},
+			  {top, OK, OK, OK},
+			  {0, OK, OK, OK},
+			  {2, GAP, OK, GAP},
+			  {1, UNSEQ, OK, UNSEQ},
+			  {top, DUP, DUP, UNSEQ},
+			  {3, OK, OK, OK},
+		  });
 	// RFC 1964 numbers are 32 bits: 2^32 is the same as 0 there, not in RFC 4121.
 	seqstate a, b;
 	kgss::seqstate_init(&a, 0, R, false);
@@ -167,30 +167,35 @@ TEST(seqstate, wraps_at_2_64_for_rfc4121)
 TEST(seqstate, jumps_of_63_and_more_clear_the_window)
 {
 	run_table("jump63", 0, true,
-	    {
-		    {0, OK, OK, OK}, {1, OK, OK, OK}, {2, OK, OK, OK}, {3, OK, OK, OK}, {4, OK, OK, OK}, {5, OK, OK, OK},
-		    {69, GAP, OK, GAP},     // offset 63 from next (6)
-		    {68, UNSEQ, OK, UNSEQ}, // never seen: must not be a duplicate
-		    {67, UNSEQ, OK, UNSEQ},
-		    {64, UNSEQ, OK, UNSEQ},
-		    {6, UNSEQ, OK, UNSEQ},  // 64 behind next (70): in the window
-		    {5, UNSEQ, OLD, UNSEQ},
-	    });
+		  {
+			  {0, OK, OK, OK},
+			  {1, OK, OK, OK},
+			  {2, OK, OK, OK},
+			  {3, OK, OK, OK},
+			  {4, OK, OK, OK},
+			  {5, OK, OK, OK},
+			  {69, GAP, OK, GAP},     // offset 63 from next (6)
+			  {68, UNSEQ, OK, UNSEQ}, // never seen: must not be a duplicate
+			  {67, UNSEQ, OK, UNSEQ},
+			  {64, UNSEQ, OK, UNSEQ},
+			  {6, UNSEQ, OK, UNSEQ}, // 64 behind next (70): in the window
+			  {5, UNSEQ, OLD, UNSEQ},
+		  });
 	run_table("jump62", 0, true,
-	    {
-		    {0, OK, OK, OK},
-		    {63, GAP, OK, GAP}, // offset 62: shift by 63, 0 lands on the last bit
-		    {0, DUP, DUP, UNSEQ},
-		    {1, UNSEQ, OK, UNSEQ},
-	    });
+		  {
+			  {0, OK, OK, OK},
+			  {63, GAP, OK, GAP}, // offset 62: shift by 63, 0 lands on the last bit
+			  {0, DUP, DUP, UNSEQ},
+			  {1, UNSEQ, OK, UNSEQ},
+		  });
 	run_table("jump64+", 0, true,
-	    {
-		    {0, OK, OK, OK},
-		    {1000, GAP, OK, GAP},
-		    {999, UNSEQ, OK, UNSEQ},
-		    {937, UNSEQ, OK, UNSEQ},            // 1001 - 937 = 64: last slot
-		    {936, UNSEQ, OLD, UNSEQ}, // 65 behind
-	    });
+		  {
+			  {0, OK, OK, OK},
+			  {1000, GAP, OK, GAP},
+			  {999, UNSEQ, OK, UNSEQ},
+			  {937, UNSEQ, OK, UNSEQ},  // 1001 - 937 = 64: last slot
+			  {936, UNSEQ, OLD, UNSEQ}, // 65 behind
+		  });
 }
 
 TEST(seqstate, window_edge_exact)

@@ -88,20 +88,23 @@ std::map<int, tally> g_tally;
 tally *g_cur = nullptr;
 
 struct report {
-	~report() {
+	~report()
+	{
 		tally all;
-		printf("\ntest_interop_iov: per enctype (contexts | MIT->kgss tokens | kgss->MIT tokens | length checks | negatives | cases)\n");
+		printf("\ntest_interop_iov: per enctype (contexts | MIT->kgss tokens | kgss->MIT tokens | length "
+		       "checks | negatives | cases)\n");
 		for (auto &e : g_tally) {
 			const tally &t = e.second;
-			printf("  %-28s %4ld | %6ld | %6ld | %5ld | %5ld | %6ld\n", mit_enctype_name(e.first), t.contexts,
-			       t.mit_to_kgss, t.kgss_to_mit, t.lengths, t.negatives, t.total());
+			printf("  %-28s %4ld | %6ld | %6ld | %5ld | %5ld | %6ld\n", mit_enctype_name(e.first),
+			       t.contexts, t.mit_to_kgss, t.kgss_to_mit, t.lengths, t.negatives, t.total());
 			all.contexts += t.contexts;
 			all.mit_to_kgss += t.mit_to_kgss;
 			all.kgss_to_mit += t.kgss_to_mit;
 			all.lengths += t.lengths;
 			all.negatives += t.negatives;
 		}
-		printf("test_interop_iov: %ld live contexts, %ld cases (%ld MIT->kgss, %ld kgss->MIT, %ld length checks, "
+		printf("test_interop_iov: %ld live contexts, %ld cases (%ld MIT->kgss, %ld kgss->MIT, %ld length "
+		       "checks, "
 		       "%ld negatives)\n",
 		       all.contexts, all.total(), all.mit_to_kgss, all.kgss_to_mit, all.lengths, all.negatives);
 	}
@@ -118,13 +121,15 @@ const backend_desc k_backends[] = {
 	{"openssl", kgss_crypto_openssl, true},
 };
 
-std::string st_str(kgss_status s) {
+std::string st_str(kgss_status s)
+{
 	char buf[32];
 	snprintf(buf, sizeof buf, "0x%08x ", (unsigned)s);
 	return buf + std::string(kgss_status_string(s));
 }
 
-std::string mit_str(OM_uint32 major, OM_uint32 minor) {
+std::string mit_str(OM_uint32 major, OM_uint32 minor)
+{
 	char buf[32];
 	snprintf(buf, sizeof buf, "0x%08x ", (unsigned)major);
 	return buf + mit_status_string(major, minor);
@@ -152,12 +157,14 @@ struct split_desc {
 	std::vector<piece> pieces;
 };
 
-std::vector<split_desc> make_splits() {
+std::vector<split_desc> make_splits()
+{
 	std::vector<split_desc> s;
 	auto nfs = [](const char *name, int pages) {
 		split_desc d{name, {}};
 		d.pieces.push_back({KGSS_IOV_DATA, 100});
-		for (int i = 0; i < pages; i++) d.pieces.push_back({KGSS_IOV_DATA, 4096});
+		for (int i = 0; i < pages; i++)
+			d.pieces.push_back({KGSS_IOV_DATA, 4096});
 		d.pieces.push_back({KGSS_IOV_DATA, 3});
 		return d;
 	};
@@ -165,7 +172,8 @@ std::vector<split_desc> make_splits() {
 	s.push_back(nfs("nfs1", 1));
 	s.push_back(nfs("nfs16", 16));
 	split_desc b{"bytes37", {}};
-	for (int i = 0; i < 37; i++) b.pieces.push_back({KGSS_IOV_DATA, 1});
+	for (int i = 0; i < 37; i++)
+		b.pieces.push_back({KGSS_IOV_DATA, 1});
 	s.push_back(b);
 	s.push_back(split_desc{"holes",
 			       {{KGSS_IOV_DATA, 0},
@@ -186,21 +194,26 @@ std::vector<split_desc> make_splits() {
 }
 const std::vector<split_desc> k_splits = make_splits();
 
-bool has_data(const split_desc &s) {
+bool has_data(const split_desc &s)
+{
 	for (const piece &p : s.pieces)
-		if (p.type == KGSS_IOV_DATA) return true;
+		if (p.type == KGSS_IOV_DATA)
+			return true;
 	return false;
 }
 
-size_t split_total(const split_desc &s) {
+size_t split_total(const split_desc &s)
+{
 	size_t n = 0;
 	for (const piece &p : s.pieces)
-		if (p.type == KGSS_IOV_DATA) n += p.len;
+		if (p.type == KGSS_IOV_DATA)
+			n += p.len;
 	return n;
 }
 
 enum layout_kind { L_STD, L_SIGN_BEFORE, L_SIGN_AFTER, L_NO_TRAILER, L_SIGN_BOTH, L_COUNT };
-const char *layout_name(int l) {
+const char *layout_name(int l)
+{
 	static const char *n[] = {"STD", "SIGN_BEFORE", "SIGN_AFTER", "NO_TRAILER", "SIGN_BOTH"};
 	return n[l];
 }
@@ -213,10 +226,12 @@ struct message {
 	bytes junk;   // the contents of non-empty EMPTY buffers
 };
 
-message make_message(uint64_t &seed, const split_desc &s) {
+message make_message(uint64_t &seed, const split_desc &s)
+{
 	message m;
 	m.msg.resize(split_total(s));
-	if (!m.msg.empty()) kt::fill_random(seed, m.msg.data(), m.msg.size());
+	if (!m.msg.empty())
+		kt::fill_random(seed, m.msg.data(), m.msg.size());
 	m.assoc1.resize(28); // an RPC call header's worth
 	kt::fill_random(seed, m.assoc1.data(), m.assoc1.size());
 	m.assoc2.resize(5);
@@ -225,7 +240,8 @@ message make_message(uint64_t &seed, const split_desc &s) {
 	return m;
 }
 
-void push(blist &b, uint32_t type, const bytes &d = bytes()) {
+void push(blist &b, uint32_t type, const bytes &d = bytes())
+{
 	mit_iov_buf x;
 	x.type = type;
 	x.data = d;
@@ -233,7 +249,8 @@ void push(blist &b, uint32_t type, const bytes &d = bytes()) {
 }
 
 // The DATA (and EMPTY) pieces of a split, filled from the message.
-void push_pieces(blist &b, const split_desc &s, const message &m) {
+void push_pieces(blist &b, const split_desc &s, const message &m)
+{
 	size_t off = 0;
 	for (const piece &p : s.pieces) {
 		if (p.type == KGSS_IOV_DATA) {
@@ -246,18 +263,23 @@ void push_pieces(blist &b, const split_desc &s, const message &m) {
 }
 
 // A wrap layout: HEADER, PADDING, TRAILER are empty (sized later).
-blist wrap_layout(int l, const split_desc &s, const message &m) {
+blist wrap_layout(int l, const split_desc &s, const message &m)
+{
 	blist b;
 	push(b, KGSS_IOV_HEADER);
-	if (l == L_SIGN_BEFORE || l == L_SIGN_BOTH) push(b, KGSS_IOV_SIGN_ONLY, m.assoc1);
+	if (l == L_SIGN_BEFORE || l == L_SIGN_BOTH)
+		push(b, KGSS_IOV_SIGN_ONLY, m.assoc1);
 	push_pieces(b, s, m);
-	if (l == L_SIGN_AFTER || l == L_SIGN_BOTH) push(b, KGSS_IOV_SIGN_ONLY, m.assoc2);
+	if (l == L_SIGN_AFTER || l == L_SIGN_BOTH)
+		push(b, KGSS_IOV_SIGN_ONLY, m.assoc2);
 	push(b, KGSS_IOV_PADDING);
-	if (layout_has_trailer(l)) push(b, KGSS_IOV_TRAILER);
+	if (layout_has_trailer(l))
+		push(b, KGSS_IOV_TRAILER);
 	return b;
 }
 
-std::vector<kgss_iov> kview(blist &b) {
+std::vector<kgss_iov> kview(blist &b)
+{
 	std::vector<kgss_iov> v(b.size());
 	for (size_t i = 0; i < b.size(); i++) {
 		v[i].type = b[i].type;
@@ -267,22 +289,27 @@ std::vector<kgss_iov> kview(blist &b) {
 	return v;
 }
 
-bytes concat_type(const blist &b, uint32_t type) {
+bytes concat_type(const blist &b, uint32_t type)
+{
 	bytes out;
 	for (const mit_iov_buf &x : b)
-		if (x.type == type) out.insert(out.end(), x.data.begin(), x.data.end());
+		if (x.type == type)
+			out.insert(out.end(), x.data.begin(), x.data.end());
 	return out;
 }
 
-bool is_token_part(uint32_t t) {
+bool is_token_part(uint32_t t)
+{
 	return t == KGSS_IOV_HEADER || t == KGSS_IOV_PADDING || t == KGSS_IOV_TRAILER || t == KGSS_IOV_MIC_TOKEN;
 }
 
 // Every DATA / SIGN_ONLY / EMPTY buffer of `got` equals the one of `want`.
-void check_payload(const blist &got, const blist &want, const std::string &tag) {
+void check_payload(const blist &got, const blist &want, const std::string &tag)
+{
 	UNSIGNED_LONGS_EQUAL_TEXT(want.size(), got.size(), tag.c_str());
 	for (size_t i = 0; i < want.size(); i++) {
-		if (is_token_part(want[i].type)) continue;
+		if (is_token_part(want[i].type))
+			continue;
 		if (got[i].data != want[i].data)
 			FAIL((tag + ": buffer " + std::to_string(i) + " (type " + std::to_string(want[i].type) +
 			      ") differs from the original")
@@ -291,7 +318,8 @@ void check_payload(const blist &got, const blist &want, const std::string &tag) 
 }
 
 // ---- MIT length calls on a layout -------------------------------------------------------
-std::vector<gss_iov_buffer_desc> gss_view(blist &b) {
+std::vector<gss_iov_buffer_desc> gss_view(blist &b)
+{
 	std::vector<gss_iov_buffer_desc> g(b.size());
 	for (size_t i = 0; i < b.size(); i++) {
 		g[i].type = b[i].type;
@@ -301,16 +329,20 @@ std::vector<gss_iov_buffer_desc> gss_view(blist &b) {
 	return g;
 }
 
-size_t index_of(const blist &b, uint32_t type) {
+size_t index_of(const blist &b, uint32_t type)
+{
 	for (size_t i = 0; i < b.size(); i++)
-		if (b[i].type == type) return i;
+		if (b[i].type == type)
+			return i;
 	FAIL("buffer type not in list");
 	return 0;
 }
 
-bool list_has_data(const blist &b) {
+bool list_has_data(const blist &b)
+{
 	for (const mit_iov_buf &x : b)
-		if (x.type == KGSS_IOV_DATA) return true;
+		if (x.type == KGSS_IOV_DATA)
+			return true;
 	return false;
 }
 
@@ -335,21 +367,28 @@ struct live {
 	OM_uint32 mit_expect = GSS_S_COMPLETE;
 };
 
-void establish(const ctx_case &c, live *L) {
+void establish(const ctx_case &c, live *L)
+{
 	std::string err;
-	if (!mit_establish(c.enctype, c.mutual, c.kgss_initiator, &L->p, &err)) FAIL((c.tag + ": " + err).c_str());
+	if (!mit_establish(c.enctype, c.mutual, c.kgss_initiator, &L->p, &err))
+		FAIL((c.tag + ": " + err).c_str());
 	kgss_options o;
 	kgss_options_init_user(&o);
-	if (o.prng == nullptr) FAIL("kgss_options_init_user: no PRNG");
+	if (o.prng == nullptr)
+		FAIL("kgss_options_init_user: no PRNG");
 	o.crypto = c.be->get();
-	if (o.crypto == nullptr) FAIL((c.tag + ": backend returned NULL").c_str());
-	if (c.be->openssl) o.prng = kgss_prng_openssl();
+	if (o.crypto == nullptr)
+		FAIL((c.tag + ": backend returned NULL").c_str());
+	if (c.be->openssl)
+		o.prng = kgss_prng_openssl();
 	o.flags = KGSS_OPT_REPLAY_DETECT | KGSS_OPT_SEQUENCE_DETECT;
 	kgss_status st = kgss_import_lucid_v1(mit_lucid_kgss(L->p), &o, &L->k.c);
-	if (st != KGSS_S_COMPLETE) FAIL((c.tag + ": kgss_import_lucid_v1: " + st_str(st)).c_str());
+	if (st != KGSS_S_COMPLETE)
+		FAIL((c.tag + ": kgss_import_lucid_v1: " + st_str(st)).c_str());
 	kgss_ctx_info info;
 	st = kgss_ctx_inquire(L->k.c, &info);
-	if (st != KGSS_S_COMPLETE) FAIL((c.tag + ": kgss_ctx_inquire: " + st_str(st)).c_str());
+	if (st != KGSS_S_COMPLETE)
+		FAIL((c.tag + ": kgss_ctx_inquire: " + st_str(st)).c_str());
 	LONGS_EQUAL_TEXT(c.enctype, info.enctype, c.tag.c_str());
 	STRCMP_EQUAL_TEXT(c.be->get()->name, info.backend_name, c.tag.c_str());
 	L->cfx = mit_lucid(L->p)->protocol == 1;
@@ -357,10 +396,12 @@ void establish(const ctx_case &c, live *L) {
 }
 
 // kgss_unwrap_iov on a list, status must be what the window expects next.
-void kgss_unwrap_expect_ok(live &L, blist &b, int conf, const std::string &tag) {
+void kgss_unwrap_expect_ok(live &L, blist &b, int conf, const std::string &tag)
+{
 	std::vector<kgss_iov> v = kview(b);
 	std::vector<void *> ptrs;
-	for (auto &x : v) ptrs.push_back(x.buffer.value);
+	for (auto &x : v)
+		ptrs.push_back(x.buffer.value);
 	int cs = -1;
 	uint32_t qop = 99;
 	kgss_status st = kgss_unwrap_iov(L.k.c, &cs, &qop, v.data(), v.size());
@@ -371,29 +412,36 @@ void kgss_unwrap_expect_ok(live &L, blist &b, int conf, const std::string &tag) 
 	UNSIGNED_LONGS_EQUAL_TEXT(0, qop, tag.c_str());
 	for (size_t i = 0; i < v.size(); i++) {
 		POINTERS_EQUAL_TEXT(ptrs[i], v[i].buffer.value, (tag + ": buffer moved by unwrap").c_str());
-		UNSIGNED_LONGS_EQUAL_TEXT(b[i].data.size(), v[i].buffer.length, (tag + ": buffer length changed").c_str());
+		UNSIGNED_LONGS_EQUAL_TEXT(b[i].data.size(), v[i].buffer.length,
+					  (tag + ": buffer length changed").c_str());
 	}
 	g_cur->mit_to_kgss++;
 }
 
-void mit_status_expect_ok(live &L, OM_uint32 major, OM_uint32 minor, const std::string &tag, const char *what) {
+void mit_status_expect_ok(live &L, OM_uint32 major, OM_uint32 minor, const std::string &tag, const char *what)
+{
 	if (major != L.mit_expect)
-		FAIL((tag + ": MIT " + what + ": " + mit_str(major, minor) + ", expected " + mit_str(L.mit_expect, 0)).c_str());
+		FAIL((tag + ": MIT " + what + ": " + mit_str(major, minor) + ", expected " + mit_str(L.mit_expect, 0))
+			     .c_str());
 	L.mit_expect = GSS_S_COMPLETE;
 }
 
 // ---- MIT gss_wrap_iov -> kgss_unwrap_iov ---------------------------------------------------
-void mit_to_kgss_iov(live &L, int lay, const split_desc &s, const message &m, int conf_req, const std::string &tag) {
+void mit_to_kgss_iov(live &L, int lay, const split_desc &s, const message &m, int conf_req, const std::string &tag)
+{
 	const int conf = has_data(s) ? conf_req : 0; // what is applied (MIT kg_integ_only_iov)
 	blist b = wrap_layout(lay, s, m);
 	const blist orig = b;
 	mit_result r = mit_wrap_iov(L.p.peer, conf_req, b);
-	if (r.major != GSS_S_COMPLETE) FAIL((tag + ": MIT gss_wrap_iov: " + mit_str(r.major, r.minor)).c_str());
+	if (r.major != GSS_S_COMPLETE)
+		FAIL((tag + ": MIT gss_wrap_iov: " + mit_str(r.major, r.minor)).c_str());
 	LONGS_EQUAL_TEXT(conf, r.conf_state, tag.c_str());
 	// MIT worked in place too: the DATA now holds ciphertext iff sealed
 	bytes wire = concat_type(b, KGSS_IOV_DATA);
-	if (conf && m.msg.size() >= 8) CHECK_TEXT(wire != m.msg, (tag + ": MIT left DATA in the clear").c_str());
-	if (!conf) CHECK_TEXT(wire == m.msg, (tag + ": MIT changed integrity-only DATA").c_str());
+	if (conf && m.msg.size() >= 8)
+		CHECK_TEXT(wire != m.msg, (tag + ": MIT left DATA in the clear").c_str());
+	if (!conf)
+		CHECK_TEXT(wire == m.msg, (tag + ": MIT changed integrity-only DATA").c_str());
 	if (L.cfx && !layout_has_trailer(lay)) {
 		const bytes &h = b[0].data;
 		CHECK_TEXT(h.size() >= 16, tag.c_str());
@@ -405,7 +453,8 @@ void mit_to_kgss_iov(live &L, int lay, const split_desc &s, const message &m, in
 		std::vector<kgss_iov> kv = kview(kb);
 		int cs = -1;
 		kgss_status st = kgss_wrap_iov_length(L.k.c, conf, 0, &cs, kv.data(), kv.size());
-		if (st != KGSS_S_COMPLETE) FAIL((tag + ": kgss_wrap_iov_length: " + st_str(st)).c_str());
+		if (st != KGSS_S_COMPLETE)
+			FAIL((tag + ": kgss_wrap_iov_length: " + st_str(st)).c_str());
 		LONGS_EQUAL_TEXT(conf, cs, (tag + ": conf_state of kgss_wrap_iov_length").c_str());
 		for (size_t i = 0; i < kv.size(); i++)
 			if (kv[i].buffer.length != b[i].data.size())
@@ -426,16 +475,21 @@ void mit_to_kgss_iov(live &L, int lay, const split_desc &s, const message &m, in
 // longer than the HEADER its gss_wrap_iov writes (and shrinks to).  libkgss reports the
 // header that is written (checked against MIT's gss_wrap_iov output in mit_to_kgss_iov).
 // Returns the exact excess MIT's length call must show for this layout.
-size_t mit_len_quirk(const live &L, const std::vector<kgss_iov> &v) {
-	if (L.cfx) return 0;
+size_t mit_len_quirk(const live &L, const std::vector<kgss_iov> &v)
+{
+	if (L.cfx)
+		return 0;
 	size_t token = 0, assoc = 0;
 	for (const kgss_iov &x : v) {
-		if (x.type == KGSS_IOV_SIGN_ONLY) assoc += x.buffer.length;
-		else if (x.type != KGSS_IOV_EMPTY) token += x.buffer.length;
+		if (x.type == KGSS_IOV_SIGN_ONLY)
+			assoc += x.buffer.length;
+		else if (x.type != KGSS_IOV_EMPTY)
+			token += x.buffer.length;
 	}
 	size_t inner = 0;
 	for (size_t n = 1; n <= 5; n++)
-		if (token > 1 + n && der_len_size(token - 1 - n) == n) inner = token - 1 - n;
+		if (token > 1 + n && der_len_size(token - 1 - n) == n)
+			inner = token - 1 - n;
 	CHECK(inner != 0);
 	return der_len_size(inner + assoc) - der_len_size(inner);
 }
@@ -443,19 +497,23 @@ size_t mit_len_quirk(const live &L, const std::vector<kgss_iov> &v) {
 // ---- kgss_wrap_iov -> MIT gss_unwrap_iov -------------------------------------------------
 // Sizes the token buffers with kgss_wrap_iov_length, compares with MIT's
 // gss_wrap_iov_length for the same layout, and wraps in place.
-void kgss_wrap_list(live &L, blist &b, int conf, const std::string &tag) {
+void kgss_wrap_list(live &L, blist &b, int conf, const std::string &tag)
+{
 	std::vector<kgss_iov> v = kview(b);
 	int cs = -1;
 	kgss_status st = kgss_wrap_iov_length(L.k.c, conf, 0, &cs, v.data(), v.size());
-	if (st != KGSS_S_COMPLETE) FAIL((tag + ": kgss_wrap_iov_length: " + st_str(st)).c_str());
+	if (st != KGSS_S_COMPLETE)
+		FAIL((tag + ": kgss_wrap_iov_length: " + st_str(st)).c_str());
 	LONGS_EQUAL_TEXT(conf, cs, tag.c_str());
 	{
 		blist mb = b;
 		std::vector<gss_iov_buffer_desc> g = gss_view(mb);
 		OM_uint32 minor = 0;
 		int mcs = -1;
-		OM_uint32 major = gss_wrap_iov_length(&minor, L.p.peer, conf, GSS_C_QOP_DEFAULT, &mcs, g.data(), (int)g.size());
-		if (major != GSS_S_COMPLETE) FAIL((tag + ": MIT gss_wrap_iov_length: " + mit_str(major, minor)).c_str());
+		OM_uint32 major =
+			gss_wrap_iov_length(&minor, L.p.peer, conf, GSS_C_QOP_DEFAULT, &mcs, g.data(), (int)g.size());
+		if (major != GSS_S_COMPLETE)
+			FAIL((tag + ": MIT gss_wrap_iov_length: " + mit_str(major, minor)).c_str());
 		// Known difference (reported): a list without any DATA buffer.  MIT downgrades a
 		// sealing request to integrity (kg_integ_only_iov, conf_state 0); libkgss honours
 		// conf_req and seals the empty payload (conf_state 1), a token MIT accepts (below).
@@ -467,7 +525,8 @@ void kgss_wrap_list(live &L, blist &b, int conf, const std::string &tag) {
 			cmp = kview(ib);
 			int ics = -1;
 			st = kgss_wrap_iov_length(L.k.c, 0, 0, &ics, cmp.data(), cmp.size());
-			if (st != KGSS_S_COMPLETE || ics != 0) FAIL((tag + ": kgss_wrap_iov_length (integ): " + st_str(st)).c_str());
+			if (st != KGSS_S_COMPLETE || ics != 0)
+				FAIL((tag + ": kgss_wrap_iov_length (integ): " + st_str(st)).c_str());
 		} else {
 			LONGS_EQUAL_TEXT(mcs, cs, (tag + ": conf_state of the length calls").c_str());
 		}
@@ -476,40 +535,48 @@ void kgss_wrap_list(live &L, blist &b, int conf, const std::string &tag) {
 		for (size_t i = 0; i < v.size(); i++)
 			if (g[i].buffer.length != cmp[i].buffer.length + (i == hi ? mit_hdr_extra : 0))
 				FAIL((tag + ": wrap_iov_length of buffer " + std::to_string(i) + " (type " +
-				      std::to_string(v[i].type) + "): kgss " + std::to_string(cmp[i].buffer.length) + ", MIT " +
-				      std::to_string(g[i].buffer.length))
+				      std::to_string(v[i].type) + "): kgss " + std::to_string(cmp[i].buffer.length) +
+				      ", MIT " + std::to_string(g[i].buffer.length))
 					     .c_str());
 		g_cur->lengths++;
 	}
 	for (size_t i = 0; i < b.size(); i++)
-		if (is_token_part(b[i].type)) b[i].data.assign(v[i].buffer.length, 0xEE);
+		if (is_token_part(b[i].type))
+			b[i].data.assign(v[i].buffer.length, 0xEE);
 	const std::vector<size_t> want_len = [&] {
 		std::vector<size_t> w;
-		for (auto &x : v) w.push_back(x.buffer.length);
+		for (auto &x : v)
+			w.push_back(x.buffer.length);
 		return w;
 	}();
 	const blist before = b;
 	v = kview(b);
 	std::vector<void *> ptrs;
-	for (auto &x : v) ptrs.push_back(x.buffer.value);
+	for (auto &x : v)
+		ptrs.push_back(x.buffer.value);
 	cs = -1;
 	st = kgss_wrap_iov(L.k.c, conf, 0, &cs, v.data(), v.size());
-	if (st != KGSS_S_COMPLETE) FAIL((tag + ": kgss_wrap_iov: " + st_str(st)).c_str());
+	if (st != KGSS_S_COMPLETE)
+		FAIL((tag + ": kgss_wrap_iov: " + st_str(st)).c_str());
 	LONGS_EQUAL_TEXT(conf, cs, tag.c_str());
 	for (size_t i = 0; i < v.size(); i++) {
 		POINTERS_EQUAL_TEXT(ptrs[i], v[i].buffer.value, (tag + ": buffer moved by wrap").c_str());
-		UNSIGNED_LONGS_EQUAL_TEXT(want_len[i], v[i].buffer.length, (tag + ": written length != wrap_iov_length").c_str());
+		UNSIGNED_LONGS_EQUAL_TEXT(want_len[i], v[i].buffer.length,
+					  (tag + ": written length != wrap_iov_length").c_str());
 	}
 	// in place: DATA turned into ciphertext iff sealed; SIGN_ONLY and EMPTY untouched
 	bytes plain = concat_type(before, KGSS_IOV_DATA), wire = concat_type(b, KGSS_IOV_DATA);
-	if (conf && plain.size() >= 8) CHECK_TEXT(wire != plain, (tag + ": kgss_wrap_iov left DATA in the clear").c_str());
-	if (!conf) CHECK_TEXT(wire == plain, (tag + ": kgss_wrap_iov changed integrity-only DATA").c_str());
+	if (conf && plain.size() >= 8)
+		CHECK_TEXT(wire != plain, (tag + ": kgss_wrap_iov left DATA in the clear").c_str());
+	if (!conf)
+		CHECK_TEXT(wire == plain, (tag + ": kgss_wrap_iov changed integrity-only DATA").c_str());
 	for (size_t i = 0; i < b.size(); i++)
 		if (b[i].type == KGSS_IOV_SIGN_ONLY || b[i].type == KGSS_IOV_EMPTY)
 			CHECK_TEXT(b[i].data == before[i].data, (tag + ": SIGN_ONLY/EMPTY changed by wrap").c_str());
 }
 
-void kgss_to_mit_iov(live &L, int lay, const split_desc &s, const message &m, int conf, const std::string &tag) {
+void kgss_to_mit_iov(live &L, int lay, const split_desc &s, const message &m, int conf, const std::string &tag)
+{
 	blist b = wrap_layout(lay, s, m);
 	const blist orig = b;
 	kgss_wrap_list(L, b, conf, tag);
@@ -526,20 +593,24 @@ void kgss_to_mit_iov(live &L, int lay, const split_desc &s, const message &m, in
 
 // ---- plain tokens <-> IOV ---------------------------------------------------------------
 // The offset of the message in a whole token: the HEADER of the TRAILER layout.
-size_t header_len_for(live &L, int conf, size_t n) {
+size_t header_len_for(live &L, int conf, size_t n)
+{
 	bytes d(n);
 	kgss_iov v[4] = {{KGSS_IOV_HEADER, {0, nullptr}},
 			 {KGSS_IOV_DATA, {n, n ? d.data() : nullptr}},
 			 {KGSS_IOV_PADDING, {0, nullptr}},
 			 {KGSS_IOV_TRAILER, {0, nullptr}}};
 	kgss_status st = kgss_wrap_iov_length(L.k.c, conf, 0, nullptr, v, 4);
-	if (st != KGSS_S_COMPLETE) FAIL(("kgss_wrap_iov_length: " + st_str(st)).c_str());
+	if (st != KGSS_S_COMPLETE)
+		FAIL(("kgss_wrap_iov_length: " + st_str(st)).c_str());
 	return v[0].buffer.length;
 }
 
-void mit_wrap_to_stream(live &L, const message &m, int conf, const std::string &tag) {
+void mit_wrap_to_stream(live &L, const message &m, int conf, const std::string &tag)
+{
 	mit_result w = mit_wrap(L.p.peer, conf, m.msg);
-	if (w.major != GSS_S_COMPLETE) FAIL((tag + ": MIT gss_wrap: " + mit_str(w.major, w.minor)).c_str());
+	if (w.major != GSS_S_COMPLETE)
+		FAIL((tag + ": MIT gss_wrap: " + mit_str(w.major, w.minor)).c_str());
 	bytes stream = w.out;
 	const size_t off = header_len_for(L, conf, m.msg.size());
 	kgss_iov v[2] = {{KGSS_IOV_STREAM, {stream.size(), stream.data()}}, {KGSS_IOV_DATA, {0, nullptr}}};
@@ -547,14 +618,16 @@ void mit_wrap_to_stream(live &L, const message &m, int conf, const std::string &
 	uint32_t qop = 99;
 	kgss_status st = kgss_unwrap_iov(L.k.c, &cs, &qop, v, 2);
 	if (st != L.kgss_expect)
-		FAIL((tag + ": kgss_unwrap_iov(STREAM|DATA): " + st_str(st) + ", expected " + st_str(L.kgss_expect)).c_str());
+		FAIL((tag + ": kgss_unwrap_iov(STREAM|DATA): " + st_str(st) + ", expected " + st_str(L.kgss_expect))
+			     .c_str());
 	L.kgss_expect = KGSS_S_COMPLETE;
 	LONGS_EQUAL_TEXT(conf, cs, tag.c_str());
 	UNSIGNED_LONGS_EQUAL_TEXT(0, qop, tag.c_str());
 	POINTERS_EQUAL_TEXT(stream.data(), v[0].buffer.value, (tag + ": STREAM moved").c_str());
 	UNSIGNED_LONGS_EQUAL_TEXT(stream.size(), v[0].buffer.length, (tag + ": STREAM length changed").c_str());
 	// DATA points into STREAM, exactly at the plaintext
-	POINTERS_EQUAL_TEXT(stream.data() + off, v[1].buffer.value, (tag + ": DATA is not at the plaintext in STREAM").c_str());
+	POINTERS_EQUAL_TEXT(stream.data() + off, v[1].buffer.value,
+			    (tag + ": DATA is not at the plaintext in STREAM").c_str());
 	UNSIGNED_LONGS_EQUAL_TEXT(m.msg.size(), v[1].buffer.length, tag.c_str());
 	CHECK_TEXT(m.msg.empty() || memcmp(v[1].buffer.value, m.msg.data(), m.msg.size()) == 0,
 		   (tag + ": STREAM plaintext differs").c_str());
@@ -563,18 +636,23 @@ void mit_wrap_to_stream(live &L, const message &m, int conf, const std::string &
 
 // kgss_wrap_iov over buffers laid out back to back in ONE allocation, in the order
 // HEADER | DATA.. | PADDING [| TRAILER]: the allocation is then the token for gss_unwrap.
-void kgss_flat_to_mit(live &L, const split_desc &s, const message &m, int conf, bool with_trailer, const std::string &tag) {
+void kgss_flat_to_mit(live &L, const split_desc &s, const message &m, int conf, bool with_trailer,
+		      const std::string &tag)
+{
 	blist shape = wrap_layout(with_trailer ? L_STD : L_NO_TRAILER, s, m);
 	std::vector<kgss_iov> v = kview(shape);
 	int cs = -1;
 	kgss_status st = kgss_wrap_iov_length(L.k.c, conf, 0, &cs, v.data(), v.size());
-	if (st != KGSS_S_COMPLETE) FAIL((tag + ": kgss_wrap_iov_length: " + st_str(st)).c_str());
+	if (st != KGSS_S_COMPLETE)
+		FAIL((tag + ": kgss_wrap_iov_length: " + st_str(st)).c_str());
 	size_t total = 0;
 	for (auto &x : v)
-		if (x.type != KGSS_IOV_EMPTY) total += x.buffer.length;
+		if (x.type != KGSS_IOV_EMPTY)
+			total += x.buffer.length;
 	size_t plain_len = 0;
 	st = kgss_wrap_size(L.k.c, conf, m.msg.size(), &plain_len);
-	if (st != KGSS_S_COMPLETE) FAIL((tag + ": kgss_wrap_size: " + st_str(st)).c_str());
+	if (st != KGSS_S_COMPLETE)
+		FAIL((tag + ": kgss_wrap_size: " + st_str(st)).c_str());
 	UNSIGNED_LONGS_EQUAL_TEXT(plain_len, total, (tag + ": flattened IOV token length != kgss_wrap_size").c_str());
 	bytes flat(total + 1, 0xEE); // +1: a guard byte that must stay
 	bytes junk = m.junk;         // EMPTY buffers live outside the token
@@ -586,18 +664,21 @@ void kgss_flat_to_mit(live &L, const split_desc &s, const message &m, int conf, 
 		}
 		x.buffer.value = flat.data() + off;
 		if (x.type == KGSS_IOV_DATA) {
-			if (x.buffer.length) memcpy(flat.data() + off, m.msg.data() + moff, x.buffer.length);
+			if (x.buffer.length)
+				memcpy(flat.data() + off, m.msg.data() + moff, x.buffer.length);
 			moff += x.buffer.length;
 		}
 		off += x.buffer.length;
 	}
 	st = kgss_wrap_iov(L.k.c, conf, 0, &cs, v.data(), v.size());
-	if (st != KGSS_S_COMPLETE) FAIL((tag + ": kgss_wrap_iov (flat): " + st_str(st)).c_str());
+	if (st != KGSS_S_COMPLETE)
+		FAIL((tag + ": kgss_wrap_iov (flat): " + st_str(st)).c_str());
 	LONGS_EQUAL_TEXT(conf, cs, tag.c_str());
 	UNSIGNED_LONGS_EQUAL_TEXT(0xEE, flat[total], (tag + ": wrote past the token").c_str());
 	CHECK_TEXT(junk == m.junk, (tag + ": EMPTY buffer written").c_str());
 	flat.resize(total);
-	if (L.cfx && !with_trailer) CHECK_TEXT(((unsigned)flat[6] << 8 | flat[7]) != 0, (tag + ": RRC 0 without TRAILER").c_str());
+	if (L.cfx && !with_trailer)
+		CHECK_TEXT(((unsigned)flat[6] << 8 | flat[7]) != 0, (tag + ": RRC 0 without TRAILER").c_str());
 	mit_result r = mit_unwrap(L.p.peer, flat);
 	mit_status_expect_ok(L, r.major, r.minor, tag, "gss_unwrap (flattened IOV token)");
 	LONGS_EQUAL_TEXT(conf, r.conf_state, tag.c_str());
@@ -606,29 +687,35 @@ void kgss_flat_to_mit(live &L, const split_desc &s, const message &m, int conf, 
 }
 
 // ---- MIC ------------------------------------------------------------------------------------
-blist mic_layout(bool sign, const split_desc &s, const message &m) {
+blist mic_layout(bool sign, const split_desc &s, const message &m)
+{
 	blist b;
-	if (sign) push(b, KGSS_IOV_SIGN_ONLY, m.assoc1);
+	if (sign)
+		push(b, KGSS_IOV_SIGN_ONLY, m.assoc1);
 	push_pieces(b, s, m);
-	if (sign) push(b, KGSS_IOV_SIGN_ONLY, m.assoc2);
+	if (sign)
+		push(b, KGSS_IOV_SIGN_ONLY, m.assoc2);
 	push(b, KGSS_IOV_MIC_TOKEN);
 	return b;
 }
 
-void mic_both_ways(live &L, bool sign, const split_desc &s, const message &m, const std::string &tag) {
+void mic_both_ways(live &L, bool sign, const split_desc &s, const message &m, const std::string &tag)
+{
 	size_t mit_written = 0; // the length of the MIC token MIT actually wrote
 	// MIT gss_get_mic_iov -> kgss_verify_mic_iov
 	{
 		blist b = mic_layout(sign, s, m);
 		const blist orig = b;
 		mit_result r = mit_get_mic_iov(L.p.peer, b);
-		if (r.major != GSS_S_COMPLETE) FAIL((tag + ": MIT gss_get_mic_iov: " + mit_str(r.major, r.minor)).c_str());
+		if (r.major != GSS_S_COMPLETE)
+			FAIL((tag + ": MIT gss_get_mic_iov: " + mit_str(r.major, r.minor)).c_str());
 		mit_written = b.back().data.size();
 		std::vector<kgss_iov> v = kview(b);
 		uint32_t qop = 99;
 		kgss_status st = kgss_verify_mic_iov(L.k.c, &qop, v.data(), v.size());
 		if (st != L.kgss_expect)
-			FAIL((tag + ": kgss_verify_mic_iov: " + st_str(st) + ", expected " + st_str(L.kgss_expect)).c_str());
+			FAIL((tag + ": kgss_verify_mic_iov: " + st_str(st) + ", expected " + st_str(L.kgss_expect))
+				     .c_str());
 		L.kgss_expect = KGSS_S_COMPLETE;
 		UNSIGNED_LONGS_EQUAL_TEXT(0, qop, tag.c_str());
 		check_payload(b, orig, tag + " MIT get_mic_iov -> kgss_verify_mic_iov");
@@ -640,19 +727,23 @@ void mic_both_ways(live &L, bool sign, const split_desc &s, const message &m, co
 		const blist orig = b;
 		std::vector<kgss_iov> v = kview(b);
 		kgss_status st = kgss_get_mic_iov_length(L.k.c, 0, v.data(), v.size());
-		if (st != KGSS_S_COMPLETE) FAIL((tag + ": kgss_get_mic_iov_length: " + st_str(st)).c_str());
+		if (st != KGSS_S_COMPLETE)
+			FAIL((tag + ": kgss_get_mic_iov_length: " + st_str(st)).c_str());
 		{
 			blist mb = b;
 			std::vector<gss_iov_buffer_desc> g = gss_view(mb);
 			OM_uint32 minor = 0;
-			OM_uint32 major = gss_get_mic_iov_length(&minor, L.p.peer, GSS_C_QOP_DEFAULT, g.data(), (int)g.size());
-			if (major != GSS_S_COMPLETE) FAIL((tag + ": MIT gss_get_mic_iov_length: " + mit_str(major, minor)).c_str());
+			OM_uint32 major =
+				gss_get_mic_iov_length(&minor, L.p.peer, GSS_C_QOP_DEFAULT, g.data(), (int)g.size());
+			if (major != GSS_S_COMPLETE)
+				FAIL((tag + ": MIT gss_get_mic_iov_length: " + mit_str(major, minor)).c_str());
 			// kgss reports exactly the token MIT writes.  MIT's own gss_get_mic_iov_length
 			// over-reports RFC 1964 MICs by the 8-byte confounder size (kg_seal_iov_length
 			// adds kg_confounder_size() for every proto-0 token, MIC included; the MIC it
 			// then writes has no confounder): pinned here so a change on either side shows.
-			UNSIGNED_LONGS_EQUAL_TEXT(mit_written, v.back().buffer.length,
-						  (tag + ": get_mic_iov_length differs from the MIC MIT writes").c_str());
+			UNSIGNED_LONGS_EQUAL_TEXT(
+				mit_written, v.back().buffer.length,
+				(tag + ": get_mic_iov_length differs from the MIC MIT writes").c_str());
 			UNSIGNED_LONGS_EQUAL_TEXT(v.back().buffer.length + (L.cfx ? 0 : 8), g.back().buffer.length,
 						  (tag + ": MIT gss_get_mic_iov_length").c_str());
 			g_cur->lengths++;
@@ -661,7 +752,8 @@ void mic_both_ways(live &L, bool sign, const split_desc &s, const message &m, co
 		b.back().data.assign(want, 0xEE);
 		v = kview(b);
 		st = kgss_get_mic_iov(L.k.c, 0, v.data(), v.size());
-		if (st != KGSS_S_COMPLETE) FAIL((tag + ": kgss_get_mic_iov: " + st_str(st)).c_str());
+		if (st != KGSS_S_COMPLETE)
+			FAIL((tag + ": kgss_get_mic_iov: " + st_str(st)).c_str());
 		UNSIGNED_LONGS_EQUAL_TEXT(want, v.back().buffer.length, (tag + ": MIC length").c_str());
 		check_payload(b, orig, tag + " kgss_get_mic_iov changed the message");
 		mit_result r = mit_verify_mic_iov(L.p.peer, b);
@@ -671,33 +763,41 @@ void mic_both_ways(live &L, bool sign, const split_desc &s, const message &m, co
 }
 
 // ---- negative cases ---------------------------------------------------------------------------
-void expect_status(kgss_status got, kgss_status want, const std::string &tag) {
-	if (got != want) FAIL((tag + ": " + st_str(got) + ", expected " + st_str(want)).c_str());
+void expect_status(kgss_status got, kgss_status want, const std::string &tag)
+{
+	if (got != want)
+		FAIL((tag + ": " + st_str(got) + ", expected " + st_str(want)).c_str());
 	g_cur->negatives++;
 }
 
 // A list with its token buffers sized by kgss_wrap_iov_length and filled with 0xEE.
-blist sized_wrap_list(live &L, int lay, const split_desc &s, const message &m, int conf, const std::string &tag) {
+blist sized_wrap_list(live &L, int lay, const split_desc &s, const message &m, int conf, const std::string &tag)
+{
 	blist b = wrap_layout(lay, s, m);
 	std::vector<kgss_iov> v = kview(b);
 	kgss_status st = kgss_wrap_iov_length(L.k.c, conf, 0, nullptr, v.data(), v.size());
-	if (st != KGSS_S_COMPLETE) FAIL((tag + ": kgss_wrap_iov_length: " + st_str(st)).c_str());
+	if (st != KGSS_S_COMPLETE)
+		FAIL((tag + ": kgss_wrap_iov_length: " + st_str(st)).c_str());
 	for (size_t i = 0; i < b.size(); i++)
-		if (is_token_part(b[i].type)) b[i].data.assign(v[i].buffer.length, 0xEE);
+		if (is_token_part(b[i].type))
+			b[i].data.assign(v[i].buffer.length, 0xEE);
 	return b;
 }
 
 // kgss_wrap_iov (and its _length) on a malformed list: exact status, and not one byte
 // of any buffer written.
-void wrap_refused(live &L, blist b, int conf, kgss_status want, bool length_too, const std::string &tag) {
+void wrap_refused(live &L, blist b, int conf, kgss_status want, bool length_too, const std::string &tag)
+{
 	const blist before = b;
 	std::vector<kgss_iov> v = kview(b);
 	int cs = 77;
 	kgss_status st = kgss_wrap_iov(L.k.c, conf, 0, &cs, v.data(), v.size());
 	expect_status(st, want, tag + " kgss_wrap_iov");
 	for (size_t i = 0; i < b.size(); i++) {
-		CHECK_TEXT(b[i].data == before[i].data, (tag + ": buffer " + std::to_string(i) + " written by a refused wrap").c_str());
-		UNSIGNED_LONGS_EQUAL_TEXT(before[i].data.size(), v[i].buffer.length, (tag + ": length changed by a refused wrap").c_str());
+		CHECK_TEXT(b[i].data == before[i].data,
+			   (tag + ": buffer " + std::to_string(i) + " written by a refused wrap").c_str());
+		UNSIGNED_LONGS_EQUAL_TEXT(before[i].data.size(), v[i].buffer.length,
+					  (tag + ": length changed by a refused wrap").c_str());
 	}
 	if (length_too) {
 		v = kview(b);
@@ -707,16 +807,19 @@ void wrap_refused(live &L, blist b, int conf, kgss_status want, bool length_too,
 }
 
 // kgss_unwrap_iov on a malformed view of an MIT token: exact status, DATA untouched.
-void unwrap_refused(live &L, blist b, kgss_status want, const std::string &tag) {
+void unwrap_refused(live &L, blist b, kgss_status want, const std::string &tag)
+{
 	const blist before = b;
 	std::vector<kgss_iov> v = kview(b);
 	kgss_status st = kgss_unwrap_iov(L.k.c, nullptr, nullptr, v.data(), v.size());
 	expect_status(st, want, tag + " kgss_unwrap_iov");
 	for (size_t i = 0; i < b.size(); i++)
-		CHECK_TEXT(b[i].data == before[i].data, (tag + ": buffer " + std::to_string(i) + " written by a refused unwrap").c_str());
+		CHECK_TEXT(b[i].data == before[i].data,
+			   (tag + ": buffer " + std::to_string(i) + " written by a refused unwrap").c_str());
 }
 
-blist with_extra(const blist &b, size_t at, uint32_t type, const bytes &d) {
+blist with_extra(const blist &b, size_t at, uint32_t type, const bytes &d)
+{
 	blist out = b;
 	mit_iov_buf x;
 	x.type = type;
@@ -726,7 +829,8 @@ blist with_extra(const blist &b, size_t at, uint32_t type, const bytes &d) {
 }
 
 // DER length + 1 of an RFC 2743 token whose framing starts at t[0].
-void bump_der_length(bytes &t) {
+void bump_der_length(bytes &t)
+{
 	CHECK(t.size() >= 2 && t[0] == 0x60);
 	if (t[1] < 0x7f) {
 		t[1]++;
@@ -735,12 +839,14 @@ void bump_der_length(bytes &t) {
 	CHECK(t[1] & 0x80);
 	size_t n = t[1] & 0x7f;
 	for (size_t i = 1 + n; i >= 2; i--) {
-		if (++t[i] != 0) return;
+		if (++t[i] != 0)
+			return;
 	}
 	FAIL("DER length overflow");
 }
 
-void negatives(live &L, uint64_t &seed, const std::string &tag0) {
+void negatives(live &L, uint64_t &seed, const std::string &tag0)
+{
 	const split_desc &nfs1 = k_splits[1];
 	const split_desc &nfs0 = k_splits[0];
 	for (int conf = 1; conf >= 0; conf--) {
@@ -753,10 +859,10 @@ void negatives(live &L, uint64_t &seed, const std::string &tag0) {
 			const size_t h = index_of(good, KGSS_IOV_HEADER), t = index_of(good, KGSS_IOV_TRAILER);
 			wrap_refused(L, with_extra(good, 1, KGSS_IOV_HEADER, good[h].data), conf, KGSS_S_FAILURE, true,
 				     tag + " two HEADERs");
-			wrap_refused(L, with_extra(good, good.size(), KGSS_IOV_TRAILER, good[t].data), conf, KGSS_S_FAILURE, true,
-				     tag + " two TRAILERs");
-			wrap_refused(L, with_extra(good, 1, KGSS_IOV_STREAM, bytes(64, 0xEE)), conf, KGSS_S_FAILURE, true,
-				     tag + " STREAM in a wrap");
+			wrap_refused(L, with_extra(good, good.size(), KGSS_IOV_TRAILER, good[t].data), conf,
+				     KGSS_S_FAILURE, true, tag + " two TRAILERs");
+			wrap_refused(L, with_extra(good, 1, KGSS_IOV_STREAM, bytes(64, 0xEE)), conf, KGSS_S_FAILURE,
+				     true, tag + " STREAM in a wrap");
 			blist nohdr = good;
 			nohdr.erase(nohdr.begin() + (long)h);
 			wrap_refused(L, nohdr, conf, KGSS_S_FAILURE, true, tag + " no HEADER");
@@ -786,10 +892,13 @@ void negatives(live &L, uint64_t &seed, const std::string &tag0) {
 			blist b = wrap_layout(L_STD, nfs1, m);
 			const blist orig = b;
 			mit_result r = mit_wrap_iov(L.p.peer, conf, b);
-			if (r.major != GSS_S_COMPLETE) FAIL((tag + ": MIT gss_wrap_iov: " + mit_str(r.major, r.minor)).c_str());
+			if (r.major != GSS_S_COMPLETE)
+				FAIL((tag + ": MIT gss_wrap_iov: " + mit_str(r.major, r.minor)).c_str());
 			const size_t h = index_of(b, KGSS_IOV_HEADER), t = index_of(b, KGSS_IOV_TRAILER);
-			unwrap_refused(L, with_extra(b, 1, KGSS_IOV_HEADER, b[h].data), KGSS_S_FAILURE, tag + " two HEADERs");
-			unwrap_refused(L, with_extra(b, b.size(), KGSS_IOV_TRAILER, b[t].data), KGSS_S_FAILURE, tag + " two TRAILERs");
+			unwrap_refused(L, with_extra(b, 1, KGSS_IOV_HEADER, b[h].data), KGSS_S_FAILURE,
+				       tag + " two HEADERs");
+			unwrap_refused(L, with_extra(b, b.size(), KGSS_IOV_TRAILER, b[t].data), KGSS_S_FAILURE,
+				       tag + " two TRAILERs");
 			blist nohdr = b;
 			nohdr.erase(nohdr.begin() + (long)h);
 			unwrap_refused(L, nohdr, KGSS_S_FAILURE, tag + " no HEADER");
@@ -811,7 +920,8 @@ void negatives(live &L, uint64_t &seed, const std::string &tag0) {
 		// ---- STREAM: repeated, short, DER length too long --------------------------
 		{
 			mit_result w = mit_wrap(L.p.peer, conf, m.msg);
-			if (w.major != GSS_S_COMPLETE) FAIL((tag + ": MIT gss_wrap: " + mit_str(w.major, w.minor)).c_str());
+			if (w.major != GSS_S_COMPLETE)
+				FAIL((tag + ": MIT gss_wrap: " + mit_str(w.major, w.minor)).c_str());
 			blist b;
 			push(b, KGSS_IOV_STREAM, w.out);
 			push(b, KGSS_IOV_STREAM, w.out);
@@ -822,20 +932,25 @@ void negatives(live &L, uint64_t &seed, const std::string &tag0) {
 				blist s;
 				push(s, KGSS_IOV_STREAM, bytes(w.out.begin(), w.out.begin() + (long)n));
 				push(s, KGSS_IOV_DATA);
-				unwrap_refused(L, s, KGSS_S_DEFECTIVE_TOKEN, tag + " STREAM of " + std::to_string(n) + " bytes");
+				unwrap_refused(L, s, KGSS_S_DEFECTIVE_TOKEN,
+					       tag + " STREAM of " + std::to_string(n) + " bytes");
 			}
 			if (!L.cfx) {
 				blist s;
 				push(s, KGSS_IOV_STREAM, w.out);
 				push(s, KGSS_IOV_DATA);
 				bump_der_length(s[0].data);
-				unwrap_refused(L, s, KGSS_S_DEFECTIVE_TOKEN, tag + " STREAM DER length past the buffer");
+				unwrap_refused(L, s, KGSS_S_DEFECTIVE_TOKEN,
+					       tag + " STREAM DER length past the buffer");
 			}
 			bytes stream = w.out;
-			kgss_iov v[2] = {{KGSS_IOV_STREAM, {stream.size(), stream.data()}}, {KGSS_IOV_DATA, {0, nullptr}}};
+			kgss_iov v[2] = {{KGSS_IOV_STREAM, {stream.size(), stream.data()}},
+					 {KGSS_IOV_DATA, {0, nullptr}}};
 			kgss_status st = kgss_unwrap_iov(L.k.c, nullptr, nullptr, v, 2);
-			if (st != KGSS_S_COMPLETE) FAIL((tag + ": STREAM after refusals: " + st_str(st)).c_str());
-			CHECK_TEXT(v[1].buffer.length == m.msg.size() && memcmp(v[1].buffer.value, m.msg.data(), m.msg.size()) == 0,
+			if (st != KGSS_S_COMPLETE)
+				FAIL((tag + ": STREAM after refusals: " + st_str(st)).c_str());
+			CHECK_TEXT(v[1].buffer.length == m.msg.size() &&
+					   memcmp(v[1].buffer.value, m.msg.data(), m.msg.size()) == 0,
 				   (tag + ": STREAM plaintext after refusals").c_str());
 			g_cur->mit_to_kgss++;
 		}
@@ -844,10 +959,12 @@ void negatives(live &L, uint64_t &seed, const std::string &tag0) {
 		{
 			blist b = wrap_layout(L_STD, nfs1, m);
 			mit_result r = mit_wrap_iov(L.p.peer, conf, b);
-			if (r.major != GSS_S_COMPLETE) FAIL((tag + ": MIT gss_wrap_iov: " + mit_str(r.major, r.minor)).c_str());
+			if (r.major != GSS_S_COMPLETE)
+				FAIL((tag + ": MIT gss_wrap_iov: " + mit_str(r.major, r.minor)).c_str());
 			size_t page = 0;
 			for (size_t i = 0; i < b.size(); i++)
-				if (b[i].type == KGSS_IOV_DATA && b[i].data.size() == 4096) page = i;
+				if (b[i].type == KGSS_IOV_DATA && b[i].data.size() == 4096)
+					page = i;
 			CHECK(page != 0);
 			b[page].data[2000] ^= 0x10;
 			const blist tampered = b;
@@ -856,12 +973,14 @@ void negatives(live &L, uint64_t &seed, const std::string &tag0) {
 			kgss_status st = kgss_unwrap_iov(L.k.c, &cs, nullptr, v.data(), v.size());
 			expect_status(st, KGSS_S_BAD_SIG, tag + " flipped bit in a DATA page");
 			for (size_t i = 0; i < b.size(); i++) {
-				if (b[i].type != KGSS_IOV_DATA) continue;
+				if (b[i].type != KGSS_IOV_DATA)
+					continue;
 				if (conf)
 					CHECK_TEXT(b[i].data == bytes(b[i].data.size(), 0),
 						   (tag + ": DATA not zeroed after a failed sealed unwrap").c_str());
 				else
-					CHECK_TEXT(b[i].data == tampered[i].data, (tag + ": integrity-only DATA changed by a failed unwrap").c_str());
+					CHECK_TEXT(b[i].data == tampered[i].data,
+						   (tag + ": integrity-only DATA changed by a failed unwrap").c_str());
 			}
 			// the context keeps working; the lost token shows as exactly one GAP
 			L.kgss_expect = KGSS_S_COMPLETE | KGSS_S_GAP_TOKEN;
@@ -873,11 +992,13 @@ void negatives(live &L, uint64_t &seed, const std::string &tag0) {
 			kgss_wrap_list(L, b, conf, tag + " tamper kgss->MIT");
 			size_t page = 0;
 			for (size_t i = 0; i < b.size(); i++)
-				if (b[i].type == KGSS_IOV_DATA && b[i].data.size() == 4096) page = i;
+				if (b[i].type == KGSS_IOV_DATA && b[i].data.size() == 4096)
+					page = i;
 			b[page].data[7] ^= 0x01;
 			mit_result r = mit_unwrap_iov(L.p.peer, b);
 			if (r.major != GSS_S_BAD_SIG)
-				FAIL((tag + ": MIT on a tampered kgss IOV token: " + mit_str(r.major, r.minor)).c_str());
+				FAIL((tag + ": MIT on a tampered kgss IOV token: " + mit_str(r.major, r.minor))
+					     .c_str());
 			g_cur->negatives++;
 			L.mit_expect = GSS_S_COMPLETE | GSS_S_GAP_TOKEN;
 			kgss_to_mit_iov(L, L_STD, nfs0, make_message(seed, nfs0), conf, tag + " after tamper");
@@ -888,33 +1009,39 @@ void negatives(live &L, uint64_t &seed, const std::string &tag0) {
 		message m = make_message(seed, nfs1);
 		blist b = mic_layout(true, nfs1, m);
 		mit_result r = mit_get_mic_iov(L.p.peer, b);
-		if (r.major != GSS_S_COMPLETE) FAIL((tag0 + ": MIT gss_get_mic_iov: " + mit_str(r.major, r.minor)).c_str());
+		if (r.major != GSS_S_COMPLETE)
+			FAIL((tag0 + ": MIT gss_get_mic_iov: " + mit_str(r.major, r.minor)).c_str());
 		CHECK(b[2].type == KGSS_IOV_DATA && b[2].data.size() == 4096); // SIGN_ONLY | head | page | tail | ...
 		b[2].data[100] ^= 0x04;
 		std::vector<kgss_iov> v = kview(b);
-		expect_status(kgss_verify_mic_iov(L.k.c, nullptr, v.data(), v.size()), KGSS_S_BAD_SIG, tag0 + " MIC over a changed page");
+		expect_status(kgss_verify_mic_iov(L.k.c, nullptr, v.data(), v.size()), KGSS_S_BAD_SIG,
+			      tag0 + " MIC over a changed page");
 		L.kgss_expect = KGSS_S_COMPLETE | KGSS_S_GAP_TOKEN;
 		mic_both_ways(L, true, nfs0, make_message(seed, nfs0), tag0 + " MIC after tamper");
 	}
 }
 
 // ---- a whole context ---------------------------------------------------------------------------
-void run_context(const ctx_case &c) {
+void run_context(const ctx_case &c)
+{
 	live L;
 	establish(c, &L);
 	g_cur = &g_tally[c.enctype];
 	g_cur->contexts++;
-	uint64_t seed = 0x696f7669ull ^ (uint64_t)(c.enctype * 16 + c.mutual * 4 + c.kgss_initiator * 2 + c.be->openssl);
+	uint64_t seed =
+		0x696f7669ull ^ (uint64_t)(c.enctype * 16 + c.mutual * 4 + c.kgss_initiator * 2 + c.be->openssl);
 
 	for (const split_desc &s : k_splits) {
 		for (int conf = 1; conf >= 0; conf--) {
 			for (int lay = 0; lay < L_COUNT; lay++) {
-				const std::string t = c.tag + " " + s.name + " " + layout_name(lay) + (conf ? " conf" : " integ");
+				const std::string t =
+					c.tag + " " + s.name + " " + layout_name(lay) + (conf ? " conf" : " integ");
 				message m = make_message(seed, s);
 				mit_to_kgss_iov(L, lay, s, m, conf, t);
 				kgss_to_mit_iov(L, lay, s, m, conf, t);
 			}
-			if (!has_data(s)) continue; // a plain token always has its (maybe empty) DATA
+			if (!has_data(s))
+				continue; // a plain token always has its (maybe empty) DATA
 			const std::string t = c.tag + " " + s.name + (conf ? " conf" : " integ");
 			message m = make_message(seed, s);
 			mit_wrap_to_stream(L, m, conf, t + " MIT gss_wrap -> STREAM");
@@ -933,16 +1060,19 @@ void run_context(const ctx_case &c) {
 	kgss_to_mit_iov(L, L_STD, k_splits[0], m, 1, c.tag + " final");
 }
 
-void run_enctype(int e) {
+void run_enctype(int e)
+{
 	std::string err;
-	if (!mit_env_load("", &err)) FAIL(("KDC fixture not available: " + err).c_str());
+	if (!mit_env_load("", &err))
+		FAIL(("KDC fixture not available: " + err).c_str());
 	const bool cfx = !(e == 16 || e == 23 || e == 24);
 	long before = g_tally[e].contexts;
 	for (const backend_desc &be : k_backends)
 		for (int mutual = cfx ? 0 : 1; mutual < 2; mutual++)
 			for (int init = 1; init >= 0; init--) {
 				ctx_case c{e, mutual != 0, init != 0, &be, ""};
-				c.tag = std::string("[") + be.name + " " + mit_enctype_name(e) + " mutual=" + std::to_string(mutual) +
+				c.tag = std::string("[") + be.name + " " + mit_enctype_name(e) +
+					" mutual=" + std::to_string(mutual) +
 					" kgss=" + (init ? "initiator" : "acceptor") + "]";
 				run_context(c);
 			}

@@ -35,29 +35,45 @@ struct case_report {
 
 bool is_rfc1964(int e) { return e == 16 || e == 23 || e == 24; }
 
-uint32_t key_len(int e) {
+uint32_t key_len(int e)
+{
 	switch (e) {
-	case 16: return 24;
-	case 17: case 19: case 23: case 24: case 25: return 16;
-	case 18: case 20: case 26: return 32;
-	default: return 0;
+	case 16:
+		return 24;
+	case 17:
+	case 19:
+	case 23:
+	case 24:
+	case 25:
+		return 16;
+	case 18:
+	case 20:
+	case 26:
+		return 32;
+	default:
+		return 0;
 	}
 }
 
-bool all_zero(const void *p, size_t n) {
+bool all_zero(const void *p, size_t n)
+{
 	const uint8_t *b = static_cast<const uint8_t *>(p);
 	for (size_t i = 0; i < n; i++)
-		if (b[i]) return false;
+		if (b[i])
+			return false;
 	return true;
 }
 
-void load_env() {
+void load_env()
+{
 	std::string err;
-	if (!mit_env_load("", &err)) FAIL(("KDC fixture not available: " + err).c_str());
+	if (!mit_env_load("", &err))
+		FAIL(("KDC fixture not available: " + err).c_str());
 }
 
 // Checks one exported lucid context against what the establishment asked for.
-void check_lucid(const gss_krb5_lucid_context_v1_t *l, int e, bool mutual, bool initiator, const std::string &tag) {
+void check_lucid(const gss_krb5_lucid_context_v1_t *l, int e, bool mutual, bool initiator, const std::string &tag)
+{
 	CHECK_TEXT(l != nullptr, tag.c_str());
 	UNSIGNED_LONGS_EQUAL_TEXT(1, l->version, tag.c_str());
 	UNSIGNED_LONGS_EQUAL_TEXT(initiator ? 1 : 0, l->initiate, tag.c_str());
@@ -93,7 +109,8 @@ void check_lucid(const gss_krb5_lucid_context_v1_t *l, int e, bool mutual, bool 
 		UNSIGNED_LONGS_EQUAL_TEXT(key_len(e), c.ctx_key.length, tag.c_str());
 		CHECK_TEXT(c.ctx_key.data != nullptr, tag.c_str());
 		CHECK_TEXT(!all_zero(c.ctx_key.data, c.ctx_key.length), (tag + " zero ctx key").c_str());
-		UNSIGNED_LONGS_EQUAL_TEXT(mutual ? 1 : 0, c.have_acceptor_subkey, (tag + " have_acceptor_subkey").c_str());
+		UNSIGNED_LONGS_EQUAL_TEXT(mutual ? 1 : 0, c.have_acceptor_subkey,
+					  (tag + " have_acceptor_subkey").c_str());
 		if (mutual) {
 			UNSIGNED_LONGS_EQUAL_TEXT(e, c.acceptor_subkey.type, tag.c_str());
 			UNSIGNED_LONGS_EQUAL_TEXT(key_len(e), c.acceptor_subkey.length, tag.c_str());
@@ -102,22 +119,25 @@ void check_lucid(const gss_krb5_lucid_context_v1_t *l, int e, bool mutual, bool 
 			// a fresh subkey, not the initiator's
 			CHECK_TEXT(memcmp(c.acceptor_subkey.data, c.ctx_key.data, c.ctx_key.length) != 0, tag.c_str());
 		}
-		CHECK_TEXT(all_zero(&l->rfc1964_kd, sizeof l->rfc1964_kd), (tag + " rfc1964_kd not zero on protocol 1").c_str());
+		CHECK_TEXT(all_zero(&l->rfc1964_kd, sizeof l->rfc1964_kd),
+			   (tag + " rfc1964_kd not zero on protocol 1").c_str());
 	}
 }
 
-bool same_key(const gss_krb5_lucid_key_t &a, const gss_krb5_lucid_key_t &b) {
-	return a.type == b.type && a.length == b.length &&
-	       (a.length == 0 || memcmp(a.data, b.data, a.length) == 0);
+bool same_key(const gss_krb5_lucid_key_t &a, const gss_krb5_lucid_key_t &b)
+{
+	return a.type == b.type && a.length == b.length && (a.length == 0 || memcmp(a.data, b.data, a.length) == 0);
 }
 
 } // namespace
 
-TEST_GROUP(mit_fixture) {
-	void setup() override { load_env(); }
-};
+TEST_GROUP(mit_fixture){void setup() override{load_env();
+}
+}
+;
 
-TEST(mit_fixture, env_points_at_the_loopback_realm) {
+TEST(mit_fixture, env_points_at_the_loopback_realm)
+{
 	const mit_env *e = mit_env_get();
 	CHECK(e != nullptr);
 	const char *cfg = getenv("KRB5_CONFIG");
@@ -129,7 +149,8 @@ TEST(mit_fixture, env_points_at_the_loopback_realm) {
 	g_cases++;
 }
 
-TEST(mit_fixture, missing_env_file_is_an_error) {
+TEST(mit_fixture, missing_env_file_is_an_error)
+{
 	std::string err;
 	CHECK_FALSE(mit_env_load("/nonexistent/kgss/env", &err));
 	CHECK(err.find("/nonexistent/kgss/env") != std::string::npos);
@@ -138,16 +159,29 @@ TEST(mit_fixture, missing_env_file_is_an_error) {
 	g_cases++;
 }
 
-TEST(mit_fixture, lucid_layout_matches_mit_at_run_time) {
-#define SAME(f) UNSIGNED_LONGS_EQUAL_TEXT(offsetof(gss_krb5_lucid_context_v1_t, f), \
-					   offsetof(kgss_lucid_context_v1, f), #f)
+TEST(mit_fixture, lucid_layout_matches_mit_at_run_time)
+{
+#define SAME(f) \
+	UNSIGNED_LONGS_EQUAL_TEXT(offsetof(gss_krb5_lucid_context_v1_t, f), offsetof(kgss_lucid_context_v1, f), #f)
 	UNSIGNED_LONGS_EQUAL(sizeof(gss_krb5_lucid_context_v1_t), sizeof(kgss_lucid_context_v1));
 	UNSIGNED_LONGS_EQUAL(sizeof(gss_krb5_lucid_key_t), sizeof(kgss_lucid_key));
-	SAME(version); SAME(initiate); SAME(endtime); SAME(send_seq); SAME(recv_seq); SAME(protocol);
-	SAME(rfc1964_kd.sign_alg); SAME(rfc1964_kd.seal_alg); SAME(rfc1964_kd.ctx_key.type);
-	SAME(rfc1964_kd.ctx_key.length); SAME(rfc1964_kd.ctx_key.data);
-	SAME(cfx_kd.have_acceptor_subkey); SAME(cfx_kd.ctx_key.type); SAME(cfx_kd.ctx_key.length);
-	SAME(cfx_kd.ctx_key.data); SAME(cfx_kd.acceptor_subkey.type); SAME(cfx_kd.acceptor_subkey.length);
+	SAME(version);
+	SAME(initiate);
+	SAME(endtime);
+	SAME(send_seq);
+	SAME(recv_seq);
+	SAME(protocol);
+	SAME(rfc1964_kd.sign_alg);
+	SAME(rfc1964_kd.seal_alg);
+	SAME(rfc1964_kd.ctx_key.type);
+	SAME(rfc1964_kd.ctx_key.length);
+	SAME(rfc1964_kd.ctx_key.data);
+	SAME(cfx_kd.have_acceptor_subkey);
+	SAME(cfx_kd.ctx_key.type);
+	SAME(cfx_kd.ctx_key.length);
+	SAME(cfx_kd.ctx_key.data);
+	SAME(cfx_kd.acceptor_subkey.type);
+	SAME(cfx_kd.acceptor_subkey.length);
 	SAME(cfx_kd.acceptor_subkey.data);
 #undef SAME
 	g_cases++;
@@ -156,12 +190,14 @@ TEST(mit_fixture, lucid_layout_matches_mit_at_run_time) {
 // Every enctype x mutual on/off x exported side: negotiate with the KDC, check the
 // lucid, then export the peer as well and check that the two sides agree (same keys,
 // crossed sequence numbers, opposite roles).
-TEST(mit_fixture, every_enctype_negotiates_and_exports) {
+TEST(mit_fixture, every_enctype_negotiates_and_exports)
+{
 	int n = 0;
 	for (int e : mit_all_enctypes) {
 		for (int mutual = 0; mutual < 2; mutual++) {
 			for (int exp_init = 0; exp_init < 2; exp_init++) {
-				std::string tag = std::string(mit_enctype_name(e)) + " mutual=" + std::to_string(mutual) +
+				std::string tag = std::string(mit_enctype_name(e)) +
+						  " mutual=" + std::to_string(mutual) +
 						  " export=" + (exp_init ? "initiator" : "acceptor");
 				mit_pair p;
 				std::string err;
@@ -171,7 +207,8 @@ TEST(mit_fixture, every_enctype_negotiates_and_exports) {
 				CHECK_EQUAL_TEXT(exp_init != 0, p.lucid_is_initiator, tag.c_str());
 				CHECK_TEXT(p.rounds >= 1 && p.rounds <= 2, tag.c_str());
 				// MIT granted what was asked
-				OM_uint32 want = GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG | GSS_C_REPLAY_FLAG | GSS_C_SEQUENCE_FLAG;
+				OM_uint32 want =
+					GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG | GSS_C_REPLAY_FLAG | GSS_C_SEQUENCE_FLAG;
 				CHECK_TEXT((p.init_ret_flags & want) == want, tag.c_str());
 				CHECK_TEXT((p.acc_ret_flags & want) == want, tag.c_str());
 				CHECK_EQUAL_TEXT(mutual != 0, (p.init_ret_flags & GSS_C_MUTUAL_FLAG) != 0, tag.c_str());
@@ -181,15 +218,18 @@ TEST(mit_fixture, every_enctype_negotiates_and_exports) {
 				POINTERS_EQUAL(p.lucid, mit_lucid_kgss(p));
 				const gss_krb5_lucid_key_t *mk = mit_lucid_message_key(p);
 				CHECK(mk != nullptr);
-				if (!is_rfc1964(e) && mutual) POINTERS_EQUAL(&l->cfx_kd.acceptor_subkey, mk);
+				if (!is_rfc1964(e) && mutual)
+					POINTERS_EQUAL(&l->cfx_kd.acceptor_subkey, mk);
 
 				// export the peer too (consumes it) and compare the two halves
 				void *other = nullptr;
 				OM_uint32 min = 0;
 				OM_uint32 maj = gss_krb5_export_lucid_sec_context(&min, &p.peer, 1, &other);
-				if (GSS_ERROR(maj)) FAIL((tag + ": exporting the peer: " + mit_status_string(maj, min)).c_str());
+				if (GSS_ERROR(maj))
+					FAIL((tag + ": exporting the peer: " + mit_status_string(maj, min)).c_str());
 				p.peer = GSS_C_NO_CONTEXT;
-				const gss_krb5_lucid_context_v1_t *o = static_cast<const gss_krb5_lucid_context_v1_t *>(other);
+				const gss_krb5_lucid_context_v1_t *o =
+					static_cast<const gss_krb5_lucid_context_v1_t *>(other);
 				check_lucid(o, e, mutual != 0, exp_init == 0, tag + " (peer)");
 				UNSIGNED_LONGS_EQUAL_TEXT(l->send_seq, o->recv_seq, tag.c_str());
 				UNSIGNED_LONGS_EQUAL_TEXT(l->recv_seq, o->send_seq, tag.c_str());
@@ -198,7 +238,8 @@ TEST(mit_fixture, every_enctype_negotiates_and_exports) {
 					CHECK_TEXT(same_key(l->rfc1964_kd.ctx_key, o->rfc1964_kd.ctx_key), tag.c_str());
 				} else {
 					CHECK_TEXT(same_key(l->cfx_kd.ctx_key, o->cfx_kd.ctx_key), tag.c_str());
-					CHECK_TEXT(same_key(l->cfx_kd.acceptor_subkey, o->cfx_kd.acceptor_subkey), tag.c_str());
+					CHECK_TEXT(same_key(l->cfx_kd.acceptor_subkey, o->cfx_kd.acceptor_subkey),
+						   tag.c_str());
 				}
 				gss_krb5_free_lucid_sec_context(&min, other);
 				n++;
@@ -210,11 +251,13 @@ TEST(mit_fixture, every_enctype_negotiates_and_exports) {
 }
 
 // A pair survives as a live peer: MIT on the peer side produces tokens for it.
-TEST(mit_fixture, peer_is_live) {
+TEST(mit_fixture, peer_is_live)
+{
 	for (int e : mit_all_enctypes) {
 		mit_pair p;
 		std::string err;
-		if (!mit_establish(e, true, true, &p, &err)) FAIL(err.c_str());
+		if (!mit_establish(e, true, true, &p, &err))
+			FAIL(err.c_str());
 		kmit::bytes msg(100, 0x5a);
 		mit_result w = mit_wrap(p.peer, true, msg);
 		CHECK_TEXT(w.ok(), mit_status_string(w.major, w.minor).c_str());

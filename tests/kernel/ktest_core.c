@@ -24,17 +24,17 @@
 #include "ktest_core.h"
 #include "ktest_env.h"
 
-#define KT_BUF 4096u        /* token / plaintext scratch buffers            */
-#define KT_HEAD 2048u       /* the "RPC head": HEADER and the first DATA    */
-#define KT_TAIL 2048u       /* the tail: last DATA, PADDING, TRAILER or MIC */
-#define KT_PAGES 17u        /* 16 for the big round trip, +1 for a crossing */
+#define KT_BUF     4096u /* token / plaintext scratch buffers            */
+#define KT_HEAD    2048u /* the "RPC head": HEADER and the first DATA    */
+#define KT_TAIL    2048u /* the tail: last DATA, PADDING, TRAILER or MIC */
+#define KT_PAGES   17u   /* 16 for the big round trip, +1 for a crossing */
 #define KT_IOV_MAX (KT_PAGES + 6u)
-#define KT_PAINT 0xA5u      /* unwrap output prefill: no message holds it  */
+#define KT_PAINT   0xA5u /* unwrap output prefill: no message holds it  */
 
 static const char *const kt_call_names[KTEST_CALLS] = {
-	"kgss_import_lucid_v1", "kgss_import_downcall", "kgss_wrap",        "kgss_unwrap",
-	"kgss_get_mic",         "kgss_verify_mic",      "kgss_wrap_iov_length", "kgss_wrap_iov",
-	"kgss_unwrap_iov",      "kgss_get_mic_iov",     "kgss_verify_mic_iov",  "kgss_ctx_free",
+	"kgss_import_lucid_v1", "kgss_import_downcall", "kgss_wrap",     "kgss_unwrap",     "kgss_get_mic",
+	"kgss_verify_mic",      "kgss_wrap_iov_length", "kgss_wrap_iov", "kgss_unwrap_iov", "kgss_get_mic_iov",
+	"kgss_verify_mic_iov",  "kgss_ctx_free",
 };
 
 /* What an NFS-shaped layout is for. */
@@ -56,10 +56,10 @@ struct kt {
 	char line[KTEST_LINE_MAX + 100];
 	uint32_t pos;
 	int overflow;
-	uint8_t *tok;  /* token copies / wrap output            */
-	uint8_t *out;  /* unwrap output                         */
-	uint8_t *cat;  /* an IOV token laid out flat, to print  */
-	uint8_t *msg;  /* a writable copy of the message        */
+	uint8_t *tok; /* token copies / wrap output            */
+	uint8_t *out; /* unwrap output                         */
+	uint8_t *cat; /* an IOV token laid out flat, to print  */
+	uint8_t *msg; /* a writable copy of the message        */
 	uint8_t *head;
 	uint8_t *tail;
 	uint8_t *page[KT_PAGES];
@@ -136,10 +136,7 @@ static void kt_x32(struct kt *t, uint32_t v)
 	kt_hex(t, b, 4);
 }
 
-static void kt_end(struct kt *t)
-{
-	t->env->print(t->env->ctx, t->line);
-}
+static void kt_end(struct kt *t) { t->env->print(t->env->ctx, t->line); }
 
 /* Where we are: "<case> <import> <backend>". */
 static void kt_where(struct kt *t)
@@ -224,10 +221,7 @@ static void kt_print_token(struct kt *t, const char *kind, const uint8_t *p, siz
 }
 
 /* ---- stack probe -------------------------------------------------------------- */
-static uintptr_t kt_probe_begin(struct kt *t)
-{
-	return t->env->stack_begin ? t->env->stack_begin(t->env->ctx) : 0;
-}
+static uintptr_t kt_probe_begin(struct kt *t) { return t->env->stack_begin ? t->env->stack_begin(t->env->ctx) : 0; }
 
 static void kt_probe_end(struct kt *t, enum ktest_call call, uintptr_t mark)
 {
@@ -243,11 +237,11 @@ static void kt_probe_end(struct kt *t, enum ktest_call call, uintptr_t mark)
 	t->stack_seen[call]++;
 }
 
-#define KT_PROBED(t, call, st, expr)                       \
-	do {                                               \
-		uintptr_t kt_mark_ = kt_probe_begin(t);    \
-		(st) = (expr);                             \
-		kt_probe_end((t), (call), kt_mark_);       \
+#define KT_PROBED(t, call, st, expr)                    \
+	do {                                            \
+		uintptr_t kt_mark_ = kt_probe_begin(t); \
+		(st) = (expr);                          \
+		kt_probe_end((t), (call), kt_mark_);    \
 	} while (0)
 
 static void kt_free_ctx(struct kt *t, kgss_ctx **ctx)
@@ -270,15 +264,9 @@ static void kt_yield(struct kt *t)
 
 /* ---- helpers ------------------------------------------------------------------ */
 /* The big round trip's data: not a message, a function of the offset. */
-static uint8_t kt_pattern(size_t i)
-{
-	return (uint8_t)((i * 131u) ^ (i >> 7) ^ 0x3cu);
-}
+static uint8_t kt_pattern(size_t i) { return (uint8_t)((i * 131u) ^ (i >> 7) ^ 0x3cu); }
 
-static uint8_t kt_src_byte(const struct kt *t, size_t i)
-{
-	return t->src ? t->src[i] : kt_pattern(i);
-}
+static uint8_t kt_src_byte(const struct kt *t, size_t i) { return t->src ? t->src[i] : kt_pattern(i); }
 
 /* 1 if needle[0..n) occurs in hay[0..len). */
 static int kt_contains(const uint8_t *hay, size_t len, const uint8_t *needle, size_t n)
@@ -361,8 +349,8 @@ static void kt_check_info(struct kt *t, kgss_ctx *ctx, const struct ktest_lucid 
 	kt_check(t, info.enctype == t->c->enctype, "inquire enctype", NULL, st);
 	kt_check(t, info.protocol == d->protocol, "inquire protocol", NULL, st);
 	kt_check(t, info.initiator == d->initiate, "inquire initiator", NULL, st);
-	kt_check(t, info.acceptor_subkey == (d->protocol ? d->have_acceptor_subkey : 0u),
-		 "inquire acceptor_subkey", NULL, st);
+	kt_check(t, info.acceptor_subkey == (d->protocol ? d->have_acceptor_subkey : 0u), "inquire acceptor_subkey",
+		 NULL, st);
 }
 
 /* ---- the tokens MIT made ------------------------------------------------------------ */
@@ -370,15 +358,9 @@ static const char *const kt_mit_names[KTEST_MIT_KINDS] = {
 	"mit-wrap-conf", "mit-wrap-integ", "mit-mic", "mit-iov-rrc-conf", "mit-iov-rrc-integ",
 };
 
-static int kt_mit_conf(uint32_t kind)
-{
-	return kind == KTEST_MIT_WRAP_CONF || kind == KTEST_MIT_IOV_RRC_CONF;
-}
+static int kt_mit_conf(uint32_t kind) { return kind == KTEST_MIT_WRAP_CONF || kind == KTEST_MIT_IOV_RRC_CONF; }
 
-static void kt_copy_msg(struct kt *t)
-{
-	memcpy(t->msg, t->c->message.data, t->c->message.len);
-}
+static void kt_copy_msg(struct kt *t) { memcpy(t->msg, t->c->message.data, t->c->message.len); }
 
 static void kt_mit_unwrap(struct kt *t, kgss_ctx *ctx, uint32_t kind)
 {
@@ -545,8 +527,7 @@ static void kt_tampers(struct kt *t, kgss_ctx *ctx)
  * page_base on (crossing page boundaries), then tail_len in the tail.  The
  * iov gets HEADER | DATA... | PADDING [| TRAILER], or DATA... | MIC_TOKEN.
  * Lengths of HEADER / PADDING / TRAILER / MIC_TOKEN are 0 until *_length. */
-static int kt_layout(struct kt *t, enum kt_shape shape, size_t len, size_t head_len, size_t page_base,
-		     size_t tail_len)
+static int kt_layout(struct kt *t, enum kt_shape shape, size_t len, size_t head_len, size_t page_base, size_t tail_len)
 {
 	size_t page_len, ps = t->env->page_size, off;
 	uint32_t n = 0, p;
@@ -720,8 +701,7 @@ static void kt_iov_round_trip(struct kt *t, kgss_ctx *from, kgss_ctx *to, int co
 
 	if (!kt_check(t, kt_layout(t, shape, t->src_len, head_len, page_base, tail_len), "layout", what, 0))
 		return;
-	KT_PROBED(t, KTEST_CALL_WRAP_IOV_LENGTH, st,
-		  kgss_wrap_iov_length(from, conf_req, 0, &conf, t->iov, t->niov));
+	KT_PROBED(t, KTEST_CALL_WRAP_IOV_LENGTH, st, kgss_wrap_iov_length(from, conf_req, 0, &conf, t->iov, t->niov));
 	if (!kt_status(t, st, KGSS_S_COMPLETE, "kgss_wrap_iov_length", what))
 		return;
 	if (!kt_check(t, kt_place(t), "layout does not fit", what, 0))
@@ -746,8 +726,8 @@ static void kt_iov_round_trip(struct kt *t, kgss_ctx *from, kgss_ctx *to, int co
 	kt_check(t, kt_data_is_source(t), "peer kgss_unwrap_iov: data differs", what, st);
 }
 
-static void kt_iov_mic(struct kt *t, kgss_ctx *from, kgss_ctx *to, size_t head_len, size_t page_base,
-		       size_t tail_len, const char *kind)
+static void kt_iov_mic(struct kt *t, kgss_ctx *from, kgss_ctx *to, size_t head_len, size_t page_base, size_t tail_len,
+		       const char *kind)
 {
 	const char *what = kind ? kind : "big-mic-iov";
 	const kgss_iov *mic;
@@ -797,8 +777,8 @@ static void kt_wrap(struct kt *t, kgss_ctx *ctx, kgss_ctx *peer, int conf_req, c
 	kt_check(t, conf == conf_req, "kgss_wrap conf_state", kind, st);
 	kt_check(t, memcmp(t->msg, m->data, m->len) == 0, "kgss_wrap changed its input", kind, st);
 	if (conf_req)
-		kt_check(t, !kt_contains(t->tok, out.length, m->data, 16), "sealed token holds the plaintext",
-			 kind, st);
+		kt_check(t, !kt_contains(t->tok, out.length, m->data, 16), "sealed token holds the plaintext", kind,
+			 st);
 	kt_print_token(t, kind, t->tok, out.length);
 
 	back.length = KT_BUF;
@@ -884,8 +864,8 @@ static void kt_big(struct kt *t, kgss_ctx *from, kgss_ctx *to)
 
 	t->src = NULL;
 	t->src_len = KT_BIG_HEAD + page_len + KT_BIG_TAIL;
-	kt_iov_round_trip(t, from, to, 1, cfx ? KT_WRAP_TRAILER : KT_WRAP_RRC, KT_BIG_HEAD, KT_BIG_BASE,
-			  KT_BIG_TAIL, NULL);
+	kt_iov_round_trip(t, from, to, 1, cfx ? KT_WRAP_TRAILER : KT_WRAP_RRC, KT_BIG_HEAD, KT_BIG_BASE, KT_BIG_TAIL,
+			  NULL);
 	kt_yield(t);
 	kt_iov_round_trip(t, from, to, 0, KT_WRAP_RRC, KT_BIG_HEAD, KT_BIG_BASE, KT_BIG_TAIL, NULL);
 	kt_yield(t);
@@ -894,8 +874,8 @@ static void kt_big(struct kt *t, kgss_ctx *from, kgss_ctx *to)
 
 	/* a sealed token with one byte changed in the 8th page: BAD_SIG and
 	 * nothing but zeros in every DATA buffer */
-	if (!kt_check(t, kt_layout(t, KT_WRAP_RRC, t->src_len, KT_BIG_HEAD, KT_BIG_BASE, KT_BIG_TAIL),
-		      "layout", "big-tamper", 0))
+	if (!kt_check(t, kt_layout(t, KT_WRAP_RRC, t->src_len, KT_BIG_HEAD, KT_BIG_BASE, KT_BIG_TAIL), "layout",
+		      "big-tamper", 0))
 		return;
 	st = kgss_wrap_iov_length(from, 1, 0, &conf, t->iov, t->niov);
 	if (!kt_status(t, st, KGSS_S_COMPLETE, "kgss_wrap_iov_length", "big-tamper") ||
@@ -930,8 +910,8 @@ struct kt_job {
 };
 
 static const char *const kt_job_steps[6] = {
-	"kgss_wrap", "peer kgss_unwrap", "kgss_get_mic", "peer kgss_verify_mic", "kgss_wrap_iov",
-	"peer kgss_unwrap_iov",
+	"kgss_wrap",     "peer kgss_unwrap",     "kgss_get_mic", "peer kgss_verify_mic",
+	"kgss_wrap_iov", "peer kgss_unwrap_iov",
 };
 
 static void kt_job_fn(void *arg)
@@ -951,8 +931,7 @@ static void kt_job_fn(void *arg)
 	back.value = t->out;
 	j->st[0] = kgss_wrap(j->a, 1, 0, &in, &conf, &out);
 	j->st[1] = j->st[0] ? KGSS_S_FAILURE : kgss_unwrap(j->b, &out, &back, &conf, &qop);
-	j->plain_ok = j->st[1] == KGSS_S_COMPLETE && back.length == m->len &&
-		      memcmp(back.value, m->data, m->len) == 0;
+	j->plain_ok = j->st[1] == KGSS_S_COMPLETE && back.length == m->len && memcmp(back.value, m->data, m->len) == 0;
 	mic.length = KT_BUF;
 	mic.value = t->cat;
 	j->st[2] = kgss_get_mic(j->a, 0, &in, &mic);
@@ -976,8 +955,9 @@ static void kt_where_run(struct kt *t, enum ktest_where where, kgss_ctx *a, kgss
 	kt_copy_msg(t);
 	t->src = m->data;
 	t->src_len = m->len;
-	if (!kt_check(t, kt_layout(t, t->c->lucid.protocol == 1 ? KT_WRAP_TRAILER : KT_WRAP_RRC, m->len, m->len / 3,
-				   t->env->page_size - 8, m->len / 4),
+	if (!kt_check(t,
+		      kt_layout(t, t->c->lucid.protocol == 1 ? KT_WRAP_TRAILER : KT_WRAP_RRC, m->len, m->len / 3,
+				t->env->page_size - 8, m->len / 4),
 		      "layout", wn, 0))
 		return;
 	st = kgss_wrap_iov_length(a, 1, 0, &conf, t->iov, t->niov);
@@ -1153,8 +1133,9 @@ static void kt_kat(struct kt *t, const struct ktest_kat *k)
 		out.value = t->out;
 		KT_PROBED(t, KTEST_CALL_UNWRAP, st, kgss_unwrap(ctx, &in, &out, &conf, &qop));
 		if (kt_status(t, st, k->expect, "known-answer kgss_unwrap", k->id) && st == KGSS_S_COMPLETE) {
-			kt_check(t, out.length == k->message.len &&
-				 memcmp(out.value, k->message.data, k->message.len) == 0,
+			kt_check(t,
+				 out.length == k->message.len &&
+					 memcmp(out.value, k->message.data, k->message.len) == 0,
 				 "known-answer plaintext", k->id, st);
 			kt_check(t, conf == 0, "known-answer conf_state", k->id, st);
 		}

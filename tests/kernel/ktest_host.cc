@@ -69,14 +69,18 @@ std::string hex(const bytes &b) { return hex(b.data(), b.size()); }
 bool unhex(const std::string &s, bytes *out)
 {
 	out->clear();
-	if (s.size() % 2) return false;
+	if (s.size() % 2)
+		return false;
 	for (size_t i = 0; i < s.size(); i += 2) {
 		int v = 0;
 		for (int k = 0; k < 2; k++) {
 			char c = s[i + k];
-			int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10
-				: (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
-			if (d < 0) return false;
+			int d = (c >= '0' && c <= '9')   ? c - '0'
+				: (c >= 'a' && c <= 'f') ? c - 'a' + 10
+				: (c >= 'A' && c <= 'F') ? c - 'A' + 10
+							 : -1;
+			if (d < 0)
+				return false;
 			v = v * 16 + d;
 		}
 		out->push_back((uint8_t)v);
@@ -90,20 +94,23 @@ std::vector<std::string> split(const std::string &s, char sep)
 	std::string cur;
 	for (char c : s) {
 		if (c == sep) {
-			if (!cur.empty()) v.push_back(cur);
+			if (!cur.empty())
+				v.push_back(cur);
 			cur.clear();
 		} else {
 			cur += c;
 		}
 	}
-	if (!cur.empty()) v.push_back(cur);
+	if (!cur.empty())
+		v.push_back(cur);
 	return v;
 }
 
 bool write_file(const std::string &path, const void *p, size_t n)
 {
 	FILE *f = fopen(path.c_str(), "wb");
-	if (!f) return false;
+	if (!f)
+		return false;
 	bool ok = fwrite(p, 1, n, f) == n;
 	ok = (fclose(f) == 0) && ok;
 	return ok;
@@ -112,7 +119,8 @@ bool write_file(const std::string &path, const void *p, size_t n)
 bool read_file(const std::string &path, bytes *out)
 {
 	std::ifstream in(path, std::ios::binary);
-	if (!in) return false;
+	if (!in)
+		return false;
 	out->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 	return true;
 }
@@ -122,8 +130,8 @@ bool read_file(const std::string &path, bytes *out)
 std::vector<std::string> kernel_kinds(int protocol)
 {
 	if (protocol == 1)
-		return {"wrap-conf", "wrap-integ", "mic", "iov-conf", "iov-integ", "iov-conf-rrc", "iov-integ-rrc",
-			"mic-iov"};
+		return {"wrap-conf", "wrap-integ",   "mic",           "iov-conf",
+			"iov-integ", "iov-conf-rrc", "iov-integ-rrc", "mic-iov"};
 	return {"wrap-conf", "wrap-integ", "mic", "iov-conf", "iov-integ", "mic-iov"};
 }
 
@@ -220,7 +228,8 @@ kgss_status user_check(kgss_ctx *ctx, bool mic, bool stream, const bytes &msg, c
 	bytes o(t.size() + 64);
 	kgss_buffer in = {t.size(), t.data()}, ob = {o.size(), o.data()};
 	st = kgss_unwrap(ctx, &in, &ob, &conf, &qop);
-	if (st == KGSS_S_COMPLETE && out) out->assign(o.begin(), o.begin() + ob.length);
+	if (st == KGSS_S_COMPLETE && out)
+		out->assign(o.begin(), o.begin() + ob.length);
 	return st;
 }
 
@@ -231,17 +240,20 @@ struct cwriter {
 	{
 		s += "static const uint8_t " + name + "[" + std::to_string(b.empty() ? 1 : b.size()) + "] = {";
 		for (size_t i = 0; i < b.size(); i++) {
-			if (i % 16 == 0) s += "\n\t";
+			if (i % 16 == 0)
+				s += "\n\t";
 			char x[8];
 			snprintf(x, sizeof x, "0x%02x,", b[i]);
 			s += x;
 		}
-		if (b.empty()) s += "0";
+		if (b.empty())
+			s += "0";
 		s += "\n};\n";
 	}
 	static std::string ref(const std::string &name, size_t len)
 	{
-		if (len == 0) return "{ NULL, 0 }";
+		if (len == 0)
+			return "{ NULL, 0 }";
 		return "{ " + name + ", " + std::to_string(len) + "u }";
 	}
 	static std::string key(const kgss_lucid_key &k)
@@ -253,7 +265,8 @@ struct cwriter {
 			snprintf(x, sizeof x, "0x%02x,", p[i]);
 			r += x;
 		}
-		if (k.length == 0) r += "0";
+		if (k.length == 0)
+			r += "0";
 		return r + " } }";
 	}
 	static constexpr uint32_t KTEST_KEY_MAX_HOST = 32;
@@ -271,7 +284,8 @@ struct cwriter {
 		r += ".seal_alg = " + std::to_string(cfx ? 0 : l.rfc1964_kd.seal_alg) + "u, ";
 		r += ".have_acceptor_subkey = " + std::to_string(cfx ? l.cfx_kd.have_acceptor_subkey : 0) + "u,\n\t  ";
 		r += ".ctx_key = " + key(cfx ? l.cfx_kd.ctx_key : l.rfc1964_kd.ctx_key) + ",\n\t  ";
-		r += ".acceptor_subkey = " + key(cfx && l.cfx_kd.have_acceptor_subkey ? l.cfx_kd.acceptor_subkey : none);
+		r += ".acceptor_subkey = " +
+		     key(cfx && l.cfx_kd.have_acceptor_subkey ? l.cfx_kd.acceptor_subkey : none);
 		return r + " }";
 	}
 };
@@ -281,11 +295,15 @@ const char *mit_kind_names[5] = {"wrap_conf", "wrap_integ", "mic", "iov_rrc_conf
 // Offset of TOK_ID: 0 for RFC 4121, after the DER framing and OID for RFC 1964.
 size_t tokid_offset(const bytes &t, int protocol)
 {
-	if (protocol == 1) return 0;
-	if (t.size() < 4 || t[0] != 0x60) return 0;
+	if (protocol == 1)
+		return 0;
+	if (t.size() < 4 || t[0] != 0x60)
+		return 0;
 	size_t off = 2;
-	if (t[1] & 0x80) off += t[1] & 0x7f;
-	if (off + 2 > t.size() || t[off] != 0x06) return 0;
+	if (t[1] & 0x80)
+		off += t[1] & 0x7f;
+	if (off + 2 > t.size() || t[off] != 0x06)
+		return 0;
 	return off + 2 + t[off + 1];
 }
 
@@ -360,8 +378,10 @@ bool load_kats(const std::string &path, std::vector<kat> *out)
 	std::vector<std::map<std::string, std::string>> blocks;
 	std::string line;
 	for (int n = 0; std::getline(in, line) && n < 100000; n++) {
-		if (!line.empty() && line.back() == '\r') line.pop_back();
-		if (line.empty() || line[0] == '#') continue;
+		if (!line.empty() && line.back() == '\r')
+			line.pop_back();
+		if (line.empty() || line[0] == '#')
+			continue;
 		if (line == "[gss_token]") {
 			blocks.emplace_back();
 			continue;
@@ -377,8 +397,8 @@ bool load_kats(const std::string &path, std::vector<kat> *out)
 		auto &b = blocks[i];
 		kat k;
 		k.id = "gokrb5-" + std::to_string(i + 1);
-		for (const char *f : {"enctype", "key", "protocol", "role_of_sender", "token_kind", "message", "token",
-				      "expected"})
+		for (const char *f :
+		     {"enctype", "key", "protocol", "role_of_sender", "token_kind", "message", "token", "expected"})
 			if (!b.count(f)) {
 				fail(path + ": block " + std::to_string(i + 1) + " lacks " + f);
 				return false;
@@ -396,8 +416,10 @@ bool load_kats(const std::string &path, std::vector<kat> *out)
 			return false;
 		}
 		const std::string &e = b["expected"];
-		k.expect = e == "ok" ? KGSS_S_COMPLETE : e == "bad_sig" ? KGSS_S_BAD_SIG
-			 : e == "defective_token" ? KGSS_S_DEFECTIVE_TOKEN : 0xffffffffu;
+		k.expect = e == "ok"                ? KGSS_S_COMPLETE
+			   : e == "bad_sig"         ? KGSS_S_BAD_SIG
+			   : e == "defective_token" ? KGSS_S_DEFECTIVE_TOKEN
+						    : 0xffffffffu;
 		if (k.expect == 0xffffffffu) {
 			fail(path + ": unknown expected " + e);
 			return false;
@@ -413,7 +435,8 @@ struct lucid_holder {
 	~lucid_holder()
 	{
 		OM_uint32 m;
-		if (p) gss_krb5_free_lucid_sec_context(&m, p);
+		if (p)
+			gss_krb5_free_lucid_sec_context(&m, p);
 	}
 	const kgss_lucid_context_v1 *l() const { return (const kgss_lucid_context_v1 *)p; }
 };
@@ -430,7 +453,8 @@ int prepare(const std::string &dir, const std::string &vectors)
 	user_backends[2] = kgss_crypto_openssl();
 
 	std::vector<kat> kats;
-	if (!load_kats(vectors, &kats)) return 1;
+	if (!load_kats(vectors, &kats))
+		return 1;
 
 	cwriter w;
 	w.s = "/* Generated by tests/kernel/ktest_host prepare: do not edit.\n"
@@ -478,7 +502,8 @@ int prepare(const std::string &dir, const std::string &vectors)
 		}
 		for (int k = 0; k < (protocol == 1 ? 5 : 3); k++) {
 			if (!r[k].ok()) {
-				fail(cs.id + ": MIT " + mit_kind_names[k] + ": " + kmit::mit_status_string(r[k].major, r[k].minor));
+				fail(cs.id + ": MIT " + mit_kind_names[k] + ": " +
+				     kmit::mit_status_string(r[k].major, r[k].minor));
 				return 1;
 			}
 			mit[k] = r[k].out;
@@ -503,30 +528,34 @@ int prepare(const std::string &dir, const std::string &vectors)
 			ukgss u;
 			kgss_status st = user_import(l, user_backends[b], &u);
 			if (st != KGSS_S_COMPLETE) {
-				fail(cs.id + ": user-space import with " + user_backend_names[b] + ": " + kgss_status_string(st));
+				fail(cs.id + ": user-space import with " + user_backend_names[b] + ": " +
+				     kgss_status_string(st));
 				return 1;
 			}
 			for (int k = 0; k < (protocol == 1 ? 5 : 3); k++) {
 				bytes pt;
 				st = user_check(u.ctx, k == 2, false, cs.message, mit[k], &pt);
 				if (st != KGSS_S_COMPLETE || (k != 2 && pt != cs.message)) {
-					fail(cs.id + ": user-space " + user_backend_names[b] + " rejects MIT " + mit_kind_names[k] +
-					     ": " + kgss_status_string(st));
+					fail(cs.id + ": user-space " + user_backend_names[b] + " rejects MIT " +
+					     mit_kind_names[k] + ": " + kgss_status_string(st));
 					return 1;
 				}
 			}
 			for (tamper &t : tampers) {
 				kgss_status s1 = user_check(u.ctx, t.kind == 2, false, cs.message, t.token, nullptr);
-				kgss_status s2 = t.kind == 2 ? s1 : user_check(u.ctx, false, true, cs.message, t.token, nullptr);
+				kgss_status s2 =
+					t.kind == 2 ? s1 : user_check(u.ctx, false, true, cs.message, t.token, nullptr);
 				if (!KGSS_ERROR(s1) || !KGSS_ERROR(s2)) {
-					fail(cs.id + ": " + t.what + " accepted by user-space " + user_backend_names[b]);
+					fail(cs.id + ": " + t.what + " accepted by user-space " +
+					     user_backend_names[b]);
 					return 1;
 				}
 				if (b == 0) {
 					t.expect = s1;
 					t.expect_stream = s2;
 				} else if (t.expect != s1 || t.expect_stream != s2) {
-					fail(cs.id + ": " + t.what + ": user-space backends disagree (" + user_backend_names[b] + ")");
+					fail(cs.id + ": " + t.what + ": user-space backends disagree (" +
+					     user_backend_names[b] + ")");
 					return 1;
 				}
 			}
@@ -579,11 +608,14 @@ int prepare(const std::string &dir, const std::string &vectors)
 
 		// the C data
 		w.s += "/* " + cs.id + ": " + kmit::mit_enctype_name(cs.enctype) + ", lucid side " +
-		       (cs.lucid_initiator ? "initiator" : "acceptor") + ", mutual " + (cs.mutual ? "on" : "off") + " */\n";
+		       (cs.lucid_initiator ? "initiator" : "acceptor") + ", mutual " + (cs.mutual ? "on" : "off") +
+		       " */\n";
 		w.array(pre + "msg", cs.message);
 		w.array(pre + "downcall", downcall);
-		for (int k = 0; k < (protocol == 1 ? 5 : 3); k++) w.array(pre + mit_kind_names[k], mit[k]);
-		for (size_t i = 0; i < tampers.size(); i++) w.array(pre + "t" + std::to_string(i), tampers[i].token);
+		for (int k = 0; k < (protocol == 1 ? 5 : 3); k++)
+			w.array(pre + mit_kind_names[k], mit[k]);
+		for (size_t i = 0; i < tampers.size(); i++)
+			w.array(pre + "t" + std::to_string(i), tampers[i].token);
 		w.s += "static const struct ktest_tamper " + pre + "tampers[] = {\n";
 		static const char *kind_enum[5] = {"KTEST_MIT_WRAP_CONF", "KTEST_MIT_WRAP_INTEG", "KTEST_MIT_MIC",
 						   "KTEST_MIT_IOV_RRC_CONF", "KTEST_MIT_IOV_RRC_INTEG"};
@@ -602,14 +634,18 @@ int prepare(const std::string &dir, const std::string &vectors)
 		cases_c += "\t  .downcall = " + cwriter::ref(pre + "downcall", downcall.size()) + ",\n";
 		cases_c += "\t  .message = " + cwriter::ref(pre + "msg", cs.message.size()) + ",\n";
 		cases_c += "\t  .mit = { ";
-		for (int k = 0; k < 5; k++) cases_c += cwriter::ref(pre + mit_kind_names[k], mit[k].size()) + ", ";
-		cases_c += "},\n\t  .tampers = " + pre + "tampers, .ntampers = " + std::to_string(tampers.size()) + "u },\n";
+		for (int k = 0; k < 5; k++)
+			cases_c += cwriter::ref(pre + mit_kind_names[k], mit[k].size()) + ", ";
+		cases_c += "},\n\t  .tampers = " + pre + "tampers, .ntampers = " + std::to_string(tampers.size()) +
+			   "u },\n";
 
 		manifest += cs.id + " " + std::to_string(cs.enctype) + " " + std::to_string(protocol) + " " +
-			    (cs.lucid_initiator ? "1" : "0") + " " + (cs.mutual ? "1" : "0") + " " + hex(cs.message) + "\n";
+			    (cs.lucid_initiator ? "1" : "0") + " " + (cs.mutual ? "1" : "0") + " " + hex(cs.message) +
+			    "\n";
 		printf("prepared %-10s %-28s lucid=%s subkey=%u message=%zu tampers=%zu downcall=%zu\n", cs.id.c_str(),
 		       kmit::mit_enctype_name(cs.enctype), cs.lucid_initiator ? "initiator" : "acceptor",
-		       protocol == 1 ? l->cfx_kd.have_acceptor_subkey : 0u, cs.message.size(), tampers.size(), downcall.size());
+		       protocol == 1 ? l->cfx_kd.have_acceptor_subkey : 0u, cs.message.size(), tampers.size(),
+		       downcall.size());
 	}
 	cases_c += "};\n\n";
 
@@ -629,7 +665,8 @@ int prepare(const std::string &dir, const std::string &vectors)
 		l.cfx_kd.ctx_key.data = key.data();
 		ukgss u;
 		kgss_status st = user_import(&l, kgss_crypto_builtin(), &u);
-		if (st == KGSS_S_COMPLETE) st = user_check(u.ctx, k.mic, false, k.message, k.token, nullptr);
+		if (st == KGSS_S_COMPLETE)
+			st = user_check(u.ctx, k.mic, false, k.message, k.token, nullptr);
 		if (st != k.expect) {
 			fail(k.id + ": user-space libkgss answers " + kgss_status_string(st));
 			return 1;
@@ -641,10 +678,10 @@ int prepare(const std::string &dir, const std::string &vectors)
 		snprintf(x, sizeof x, "0x%08xu", k.expect);
 		kgss_lucid_key lk = {(uint32_t)k.enctype, (uint32_t)key.size(), key.data()};
 		kats_c += "\t{ .id = \"" + k.id + "\", .enctype = " + std::to_string(k.enctype) +
-			  ", .receiver_initiate = " + std::to_string(k.receiver_initiate) + "u, .mic = " +
-			  std::to_string(k.mic) + "u,\n\t  .key = " + cwriter::key(lk) + ",\n\t  .message = " +
-			  cwriter::ref(pre + "msg", k.message.size()) + ", .token = " + cwriter::ref(pre + "tok", k.token.size()) +
-			  ", .expect = " + x + " },\n";
+			  ", .receiver_initiate = " + std::to_string(k.receiver_initiate) +
+			  "u, .mic = " + std::to_string(k.mic) + "u,\n\t  .key = " + cwriter::key(lk) +
+			  ",\n\t  .message = " + cwriter::ref(pre + "msg", k.message.size()) +
+			  ", .token = " + cwriter::ref(pre + "tok", k.token.size()) + ", .expect = " + x + " },\n";
 	}
 	kats_c += "};\n\n";
 
@@ -672,9 +709,9 @@ struct vcase {
 };
 
 const char *stack_calls[] = {
-	"kgss_import_lucid_v1", "kgss_import_downcall", "kgss_wrap",        "kgss_unwrap",
-	"kgss_get_mic",         "kgss_verify_mic",      "kgss_wrap_iov_length", "kgss_wrap_iov",
-	"kgss_unwrap_iov",      "kgss_get_mic_iov",     "kgss_verify_mic_iov",  "kgss_ctx_free",
+	"kgss_import_lucid_v1", "kgss_import_downcall", "kgss_wrap",     "kgss_unwrap",     "kgss_get_mic",
+	"kgss_verify_mic",      "kgss_wrap_iov_length", "kgss_wrap_iov", "kgss_unwrap_iov", "kgss_get_mic_iov",
+	"kgss_verify_mic_iov",  "kgss_ctx_free",
 };
 
 int verify(const std::string &dir, const std::string &console, const std::vector<std::string> &backends,
@@ -696,7 +733,8 @@ int verify(const std::string &dir, const std::string &console, const std::vector
 			vcase c;
 			int init = 0, mutual = 0;
 			std::string mh;
-			if (!(ls >> c.id >> c.enctype >> c.protocol >> init >> mutual >> mh) || !unhex(mh, &c.message)) {
+			if (!(ls >> c.id >> c.enctype >> c.protocol >> init >> mutual >> mh) ||
+			    !unhex(mh, &c.message)) {
 				fail(dir + "/cases.txt: bad line: " + line);
 				return 1;
 			}
@@ -722,12 +760,15 @@ int verify(const std::string &dir, const std::string &console, const std::vector
 	int nfail_lines = 0, nresult = 0, ntokens = 0;
 	std::string line;
 	for (long n = 0; std::getline(in, line) && n < 10000000; n++) {
-		while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
+		while (!line.empty() && (line.back() == '\r' || line.back() == '\n'))
+			line.pop_back();
 		size_t at = line.find("KGSS-");
-		if (at == std::string::npos) continue;
+		if (at == std::string::npos)
+			continue;
 		line = line.substr(at);
 		std::vector<std::string> f = split(line, ' ');
-		if (f.empty()) continue;
+		if (f.empty())
+			continue;
 		if (f[0] == "KGSS-FAIL") {
 			nfail_lines++;
 			fail("console: " + line);
@@ -737,12 +778,14 @@ int verify(const std::string &dir, const std::string &console, const std::vector
 			counts.push_back(line);
 		} else if (f[0] == "KGSS-CONTEXT") {
 			counts.push_back(line);
-			if (f.size() >= 5 && f[3].rfind("runs=", 0) == 0) context_runs[f[1] + " " + f[2]] = atoi(f[3].c_str() + 5);
+			if (f.size() >= 5 && f[3].rfind("runs=", 0) == 0)
+				context_runs[f[1] + " " + f[2]] = atoi(f[3].c_str() + 5);
 		} else if (f[0] == "KGSS-RESULT") {
 			nresult++;
 			printf("%s\n", line.c_str());
 			std::string want = "backends=";
-			for (size_t i = 0; i < backends.size(); i++) want += (i ? "," : "") + backends[i];
+			for (size_t i = 0; i < backends.size(); i++)
+				want += (i ? "," : "") + backends[i];
 			if (f.size() != 4 || f[2] != "fail=0" || f[3] != want || f[1] == "pass=0")
 				fail("result line: " + line + " (want fail=0, pass>0, " + want + ")");
 		} else if (f[0] == "KGSS-TOKEN") {
@@ -760,7 +803,8 @@ int verify(const std::string &dir, const std::string &console, const std::vector
 			vcase &c = it->second;
 			std::vector<std::string> kinds = kernel_kinds(c.protocol);
 			bool kind_ok = false;
-			for (auto &k : kinds) kind_ok = kind_ok || k == kind;
+			for (auto &k : kinds)
+				kind_ok = kind_ok || k == kind;
 			if ((imp != "lucid" && imp != "downcall") || !bset.count(be) || !kind_ok) {
 				fail("unexpected token line: " + line.substr(0, 120));
 				continue;
@@ -784,7 +828,9 @@ int verify(const std::string &dir, const std::string &console, const std::vector
 					OM_uint32 min = 0;
 					gss_buffer_desc b = {blob.size(), blob.data()};
 					OM_uint32 maj = gss_import_sec_context(&min, &b, &c.peer);
-					if (GSS_ERROR(maj)) fail(c.id + ": gss_import_sec_context: " + kmit::mit_status_string(maj, min));
+					if (GSS_ERROR(maj))
+						fail(c.id +
+						     ": gss_import_sec_context: " + kmit::mit_status_string(maj, min));
 				}
 			}
 			if (c.peer == GSS_C_NO_CONTEXT) {
@@ -808,7 +854,8 @@ int verify(const std::string &dir, const std::string &console, const std::vector
 			verified[c.enctype][be]++;
 		}
 	}
-	if (nresult != 1) fail("expected exactly one KGSS-RESULT line, found " + std::to_string(nresult));
+	if (nresult != 1)
+		fail("expected exactly one KGSS-RESULT line, found " + std::to_string(nresult));
 
 	// every token that must be there
 	int missing = 0;
@@ -819,11 +866,13 @@ int verify(const std::string &dir, const std::string &console, const std::vector
 				for (const std::string &k : kernel_kinds(c.protocol)) {
 					std::string key = id + " " + imp + " " + be + " " + k;
 					if (!seen.count(key)) {
-						if (missing++ < 20) fail("missing token: " + key);
+						if (missing++ < 20)
+							fail("missing token: " + key);
 					}
 				}
 	}
-	if (missing) fail(std::to_string(missing) + " expected tokens missing");
+	if (missing)
+		fail(std::to_string(missing) + " expected tokens missing");
 
 	// stack
 	for (const char *call : stack_calls) {
@@ -833,14 +882,17 @@ int verify(const std::string &dir, const std::string &console, const std::vector
 			continue;
 		}
 		if (it->second == "n/a") {
-			if (stack_limit > 0) fail(std::string("stack of ") + call + " not measured");
+			if (stack_limit > 0)
+				fail(std::string("stack of ") + call + " not measured");
 			continue;
 		}
 		char *end = nullptr;
 		long v = strtol(it->second.c_str(), &end, 10);
-		if (!end || *end || v <= 0) fail(std::string("bad stack figure for ") + call + ": " + it->second);
+		if (!end || *end || v <= 0)
+			fail(std::string("bad stack figure for ") + call + ": " + it->second);
 		else if (stack_limit > 0 && v > stack_limit)
-			fail(std::string("stack of ") + call + " " + it->second + " > limit " + std::to_string(stack_limit));
+			fail(std::string("stack of ") + call + " " + it->second + " > limit " +
+			     std::to_string(stack_limit));
 	}
 
 	// softirq / hard-IRQ runs, when asked for
@@ -850,15 +902,18 @@ int verify(const std::string &dir, const std::string &console, const std::vector
 			if (it == context_runs.end() || it->second <= 0)
 				fail("no " + where + " runs for backend " + be);
 			else if (it->second != (int)(sizeof kmit::mit_all_enctypes / sizeof kmit::mit_all_enctypes[0]))
-				fail(where + " runs for backend " + be + ": " + std::to_string(it->second) + ", want one per enctype");
+				fail(where + " runs for backend " + be + ": " + std::to_string(it->second) +
+				     ", want one per enctype");
 		}
 
-	for (auto &s : counts) printf("%s\n", s.c_str());
+	for (auto &s : counts)
+		printf("%s\n", s.c_str());
 	printf("stack (bytes below the caller, deepest call of each kind):\n");
 	for (const char *call : stack_calls)
 		printf("  %-22s %s\n", call, stack.count(call) ? stack[call].c_str() : "missing");
 	printf("tokens MIT verified (enctype x backend), of %d printed:\n  %-28s", ntokens, "enctype");
-	for (auto &b : backends) printf(" %10s", b.c_str());
+	for (auto &b : backends)
+		printf(" %10s", b.c_str());
 	printf("\n");
 	int total = 0;
 	for (int e : kmit::mit_all_enctypes) {
@@ -874,17 +929,17 @@ int verify(const std::string &dir, const std::string &console, const std::vector
 	       g_failed ? "FAIL" : "PASS");
 	for (auto &kv : cases) {
 		OM_uint32 m;
-		if (kv.second.peer != GSS_C_NO_CONTEXT) gss_delete_sec_context(&m, &kv.second.peer, GSS_C_NO_BUFFER);
+		if (kv.second.peer != GSS_C_NO_CONTEXT)
+			gss_delete_sec_context(&m, &kv.second.peer, GSS_C_NO_BUFFER);
 	}
 	return g_failed ? 1 : 0;
 }
 
 int usage()
 {
-	fprintf(stderr,
-		"usage: ktest_host prepare --out DIR [--vectors FILE]\n"
-		"       ktest_host verify --in DIR --console LOG [--backends a,b,c] [--stack-limit BYTES]\n"
-		"                         [--contexts softirq,hardirq,hardirq-in-fpu]\n");
+	fprintf(stderr, "usage: ktest_host prepare --out DIR [--vectors FILE]\n"
+			"       ktest_host verify --in DIR --console LOG [--backends a,b,c] [--stack-limit BYTES]\n"
+			"                         [--contexts softirq,hardirq,hardirq-in-fpu]\n");
 	return 2;
 }
 
@@ -892,26 +947,38 @@ int usage()
 
 int main(int argc, char **argv)
 {
-	if (argc < 2) return usage();
+	if (argc < 2)
+		return usage();
 	std::string cmd = argv[1], dir, console, vectors = KTEST_VECTOR_FILE, backends = "default,builtin,linux";
 	std::string contexts;
 	long stack_limit = 0;
 	for (int i = 2; i < argc; i++) {
 		std::string a = argv[i];
-		if (i + 1 >= argc) return usage();
+		if (i + 1 >= argc)
+			return usage();
 		std::string v = argv[++i];
-		if (a == "--out" || a == "--in") dir = v;
-		else if (a == "--console") console = v;
-		else if (a == "--vectors") vectors = v;
-		else if (a == "--backends") backends = v;
-		else if (a == "--stack-limit") stack_limit = atol(v.c_str());
-		else if (a == "--contexts") contexts = v;
-		else return usage();
+		if (a == "--out" || a == "--in")
+			dir = v;
+		else if (a == "--console")
+			console = v;
+		else if (a == "--vectors")
+			vectors = v;
+		else if (a == "--backends")
+			backends = v;
+		else if (a == "--stack-limit")
+			stack_limit = atol(v.c_str());
+		else if (a == "--contexts")
+			contexts = v;
+		else
+			return usage();
 	}
-	if (dir.empty()) return usage();
-	if (cmd == "prepare") return prepare(dir, vectors);
+	if (dir.empty())
+		return usage();
+	if (cmd == "prepare")
+		return prepare(dir, vectors);
 	if (cmd == "verify") {
-		if (console.empty()) return usage();
+		if (console.empty())
+			return usage();
 		return verify(dir, console, split(backends, ','), stack_limit, split(contexts, ','));
 	}
 	return usage();

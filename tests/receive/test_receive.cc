@@ -59,10 +59,7 @@ struct lucid {
 
 kgss_options opts() { return rx::user_opts(kgss_crypto_openssl()); }
 
-void make(const lucid &x, rx::owned_ctx *c)
-{
-	CHECK_EQUAL(KGSS_S_COMPLETE, rx::import(x.l, opts(), c));
-}
+void make(const lucid &x, rx::owned_ctx *c) { CHECK_EQUAL(KGSS_S_COMPLETE, rx::import(x.l, opts(), c)); }
 
 bytes msg_of(size_t n)
 {
@@ -117,8 +114,9 @@ TEST(receive, rfc1964_mic_with_extra_octets_verifies)
 			bad[16] ^= 1;
 			CHECK_EQUAL(KGSS_S_BAD_SIG, rx::verify_mic(acc.c, m, rx::frame(bad)));
 			const size_t ck = e == 16 ? 20 : 8;
-			CHECK_EQUAL(KGSS_S_DEFECTIVE_TOKEN,
-				    rx::verify_mic(acc.c, m, rx::frame(bytes(body.begin(), body.begin() + 16 + ck - 1))));
+			CHECK_EQUAL(
+				KGSS_S_DEFECTIVE_TOKEN,
+				rx::verify_mic(acc.c, m, rx::frame(bytes(body.begin(), body.begin() + 16 + ck - 1))));
 		}
 	}
 }
@@ -129,7 +127,8 @@ TEST(receive, heimdal_des3_mic_token_parses)
 {
 	if (!kt::enctype_compiled_in(16))
 		return;
-	const bytes tok = kt::hex("603106092a864886f71201020201010400ffffffff8d2ad4252be1621b2a37572ccd60d4711c5055c15b8294089afef0c90000");
+	const bytes tok = kt::hex("603106092a864886f71201020201010400ffffffff8d2ad4252be1621b2a37572ccd60d4711c5055c15b"
+				  "8294089afef0c90000");
 	CHECK_EQUAL(51u, tok.size());
 	lucid la(16, false, false);
 	rx::owned_ctx acc;
@@ -150,8 +149,8 @@ TEST(receive, rfc1964_non_minimal_der_and_bare_tokens)
 		for (int kind = 0; kind < 3; kind++) {
 			const bytes tok = rx::send(ini.c, kind, m);
 			const bytes body = rx::unframe(tok);
-			const bytes variants[] = {rx::frame(body, 1), rx::frame(body, 2), rx::frame(body, 3), rx::frame(body, 4),
-						  body};
+			const bytes variants[] = {rx::frame(body, 1), rx::frame(body, 2), rx::frame(body, 3),
+						  rx::frame(body, 4), body};
 			for (const bytes &v : variants) {
 				bytes out;
 				kgss_status st = rx::receive(acc.c, kind, m, v, &out);
@@ -182,7 +181,8 @@ TEST(receive, rfc1964_non_minimal_der_and_bare_tokens)
 		bytes h(body.begin(), body.begin() + hdr), d(body.begin() + hdr, body.end());
 		kgss_iov iov[2] = {{KGSS_IOV_HEADER, {h.size(), h.data()}}, {KGSS_IOV_DATA, {d.size(), d.data()}}};
 		CHECK_EQUAL(KGSS_S_COMPLETE, kgss_unwrap_iov(acc.c, nullptr, nullptr, iov, 2));
-		CHECK(bytes((uint8_t *)iov[1].buffer.value, (uint8_t *)iov[1].buffer.value + iov[1].buffer.length) == m);
+		CHECK(bytes((uint8_t *)iov[1].buffer.value, (uint8_t *)iov[1].buffer.value + iov[1].buffer.length) ==
+		      m);
 	}
 }
 
@@ -216,7 +216,8 @@ TEST(receive, rfc4121_tokens_in_a_framing_header)
 			const bytes whole = rx::frame(cat(h, d));
 			const size_t pre = whole.size() - h.size() - d.size();
 			bytes fh(whole.begin(), whole.begin() + pre + h.size()), fd = d;
-			kgss_iov r[2] = {{KGSS_IOV_HEADER, {fh.size(), fh.data()}}, {KGSS_IOV_DATA, {fd.size(), fd.data()}}};
+			kgss_iov r[2] = {{KGSS_IOV_HEADER, {fh.size(), fh.data()}},
+					 {KGSS_IOV_DATA, {fd.size(), fd.data()}}};
 			CHECK_EQUAL(KGSS_S_COMPLETE, kgss_unwrap_iov(acc.c, nullptr, nullptr, r, 2));
 			CHECK(fd == m);
 			// and through the plain call and STREAM
@@ -277,8 +278,7 @@ TEST(receive, context_key_tokens_on_a_subkey_context)
 			tok = rx::send(ini.c, kind, m);
 			CHECK_EQUAL(0x04, tok[2] & 0x04);
 			CHECK_EQUAL(KGSS_S_COMPLETE, rx::receive(acc.c, kind, m, tok, &out));
-			CHECK_EQUAL(KGSS_S_COMPLETE,
-				    rx::receive(acc_dc.c, kind, m, tok, &out));
+			CHECK_EQUAL(KGSS_S_COMPLETE, rx::receive(acc_dc.c, kind, m, tok, &out));
 			// A token under the context key that claims the subkey: BAD_SIG.
 			if (kind == 1) {
 				CHECK_EQUAL(KGSS_S_COMPLETE, rx::wrap(tx.c, false, m, &tok));
@@ -371,7 +371,7 @@ TEST(receive, in_place_wrap_failure_leaves_the_message)
 					continue;
 				}
 				CHECK_EQUAL(prng_kind == 0 ? KGSS_S_UNAVAILABLE : KGSS_S_FAILURE, st);
-				CHECK(buf == before); // the caller's message, in place, intact
+				CHECK(buf == before);        // the caller's message, in place, intact
 				CHECK_EQUAL(0u, out.length); // no token
 				CHECK_EQUAL(m.size(), in.length);
 			}

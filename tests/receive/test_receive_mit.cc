@@ -155,7 +155,8 @@ TEST(receive_mit, context_key_tokens_on_a_subkey_context)
 			CHECK_EQUAL_TEXT(0, tok[2] & 0x04, tag(e, "no AcceptorSubkey flag").c_str());
 			// MIT takes it (the context key), ...
 			mit_result r = mit_receive(p.peer, kind, m, tok);
-			CHECK_EQUAL_TEXT(0u, r.major, (tag(e, "MIT accepts") + " " + mit_status_string(r.major, r.minor)).c_str());
+			CHECK_EQUAL_TEXT(0u, r.major,
+					 (tag(e, "MIT accepts") + " " + mit_status_string(r.major, r.minor)).c_str());
 			if (rx::is_wrap(kind))
 				CHECK(r.out == m);
 			// ... so does libkgss holding both keys, ...
@@ -205,8 +206,10 @@ TEST(receive_mit, subkey_flag_on_a_context_without_subkey)
 			CHECK_EQUAL(0x04, tok[2] & 0x04);
 			mit_result r = mit_receive(p.peer, kind, m, tok);
 			kgss_status st = rx::receive(acc.c, kind, m, tok, &out);
-			CHECK_EQUAL_TEXT((kgss_status)r.major, st, (tag(e, "same verdict as MIT, MIT said ") +
-								  mit_status_string(r.major, r.minor)).c_str());
+			CHECK_EQUAL_TEXT(
+				(kgss_status)r.major, st,
+				(tag(e, "same verdict as MIT, MIT said ") + mit_status_string(r.major, r.minor))
+					.c_str());
 			CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, st, tag(e, "accepted under the context key").c_str());
 		}
 	}
@@ -225,7 +228,8 @@ TEST(receive_mit, framed_rfc4121_tokens)
 			bytes out;
 			mit_result w = mit_wrap(p.peer, conf, m);
 			CHECK_EQUAL(0u, w.major);
-			CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, rx::unwrap(ini.c, rx::frame(w.out), &out), tag(e, "framed wrap").c_str());
+			CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, rx::unwrap(ini.c, rx::frame(w.out), &out),
+					 tag(e, "framed wrap").c_str());
 			CHECK(out == m);
 			mit_result wi = mit_wrap_iov_token(p.peer, conf, m, false);
 			CHECK_EQUAL(0u, wi.major);
@@ -240,15 +244,18 @@ TEST(receive_mit, framed_rfc4121_tokens)
 		const bytes m = msg_of(9, 3);
 		mit_result mic = mit_get_mic(p.peer, m);
 		CHECK_EQUAL(0u, mic.major);
-		CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, rx::verify_mic(ini.c, m, rx::frame(mic.out)), tag(e, "framed MIC").c_str());
+		CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, rx::verify_mic(ini.c, m, rx::frame(mic.out)),
+				 tag(e, "framed MIC").c_str());
 		// libkgss -> MIT: MIT's plain calls take the framed tokens too (and so
 		// does a libkgss acceptor: the same verdict).
 		for (int conf = 0; conf <= 1; conf++) {
 			bytes tok, out;
 			CHECK_EQUAL(KGSS_S_COMPLETE, rx::wrap(ini.c, conf, m, &tok));
 			mit_result r = mit_unwrap_copy(p.peer, rx::frame(tok));
-			CHECK_EQUAL_TEXT(0u, r.major, (tag(e, "MIT plain unwrap of a framed token: ") +
-						       mit_status_string(r.major, r.minor)).c_str());
+			CHECK_EQUAL_TEXT(
+				0u, r.major,
+				(tag(e, "MIT plain unwrap of a framed token: ") + mit_status_string(r.major, r.minor))
+					.c_str());
 			CHECK(r.out == m);
 			CHECK_EQUAL(KGSS_S_COMPLETE, rx::unwrap(acc.c, rx::frame(tok), &out));
 		}
@@ -258,7 +265,8 @@ TEST(receive_mit, framed_rfc4121_tokens)
 			if (rrc == 0) {
 				CHECK_EQUAL(KGSS_S_COMPLETE, rx::wrap(ini.c, true, m, &tok));
 			} else {
-				kgss_iov w[2] = {{KGSS_IOV_HEADER, {0, nullptr}}, {KGSS_IOV_DATA, {d.size(), d.data()}}};
+				kgss_iov w[2] = {{KGSS_IOV_HEADER, {0, nullptr}},
+						 {KGSS_IOV_DATA, {d.size(), d.data()}}};
 				CHECK_EQUAL(KGSS_S_COMPLETE, kgss_wrap_iov_length(ini.c, 1, 0, nullptr, w, 2));
 				bytes h(w[0].buffer.length);
 				w[0].buffer.value = h.data();
@@ -270,12 +278,14 @@ TEST(receive_mit, framed_rfc4121_tokens)
 			// (DEFECTIVE_TOKEN on this machine: it un-rotates from the start
 			// of the buffer, framing included) -- libkgss takes it on both.
 			mit_result rp = mit_unwrap_copy(p.peer, rx::frame(tok));
-			CHECK_TEXT(mit_accepts(rp), (tag(e, "MIT plain unwrap, framed, RRC ") + std::to_string(rrc) + ": " +
-						     mit_status_string(rp.major, rp.minor)).c_str());
+			CHECK_TEXT(mit_accepts(rp), (tag(e, "MIT plain unwrap, framed, RRC ") + std::to_string(rrc) +
+						     ": " + mit_status_string(rp.major, rp.minor))
+							    .c_str());
 			mit_result rs = mit_unwrap_iov_stream_copy(p.peer, rx::frame(tok));
 			if (e == k_cfx[0])
-				printf("\n%s: MIT gss_unwrap_iov(STREAM) of a framed token, RRC %s: %s\n", mit_enctype_name(e),
-				       rrc ? "!= 0" : "0", mit_status_string(rs.major, rs.minor).c_str());
+				printf("\n%s: MIT gss_unwrap_iov(STREAM) of a framed token, RRC %s: %s\n",
+				       mit_enctype_name(e), rrc ? "!= 0" : "0",
+				       mit_status_string(rs.major, rs.minor).c_str());
 			bytes out;
 			CHECK_EQUAL(KGSS_S_COMPLETE, rx::unwrap_stream(acc.c, rx::frame(tok), &out));
 		}
@@ -361,18 +371,21 @@ TEST(receive_mit, header_copy_status_per_path)
 			v[1].data.assign(tok.begin() + head, tok.end() - tail);
 			v[2].type = GSS_IOV_BUFFER_TYPE_TRAILER;
 			v[2].data.assign(tok.end() - tail, tok.end());
-			const mit_result r[3] = {mit_unwrap_copy(lv.p.peer, tok), mit_unwrap_iov_stream_copy(lv.p.peer, tok),
+			const mit_result r[3] = {mit_unwrap_copy(lv.p.peer, tok),
+						 mit_unwrap_iov_stream_copy(lv.p.peer, tok),
 						 mit_unwrap_iov(lv.p.peer, v)};
 			bytes out, h(tok.begin(), tok.begin() + head), d(m.size()), t(tok.end() - tail, tok.end());
 			memcpy(d.data(), tok.data() + head, d.size());
-			kgss_iov split[3] = {{KGSS_IOV_HEADER, {h.size(), h.data()}}, {KGSS_IOV_DATA, {d.size(), d.data()}},
+			kgss_iov split[3] = {{KGSS_IOV_HEADER, {h.size(), h.data()}},
+					     {KGSS_IOV_DATA, {d.size(), d.data()}},
 					     {KGSS_IOV_TRAILER, {t.size(), t.data()}}};
-			const kgss_status ours[3] = {rx::unwrap(lv.acc.c, tok, &out), rx::unwrap_stream(lv.acc.c, tok, &out),
+			const kgss_status ours[3] = {rx::unwrap(lv.acc.c, tok, &out),
+						     rx::unwrap_stream(lv.acc.c, tok, &out),
 						     kgss_unwrap_iov(lv.acc.c, nullptr, nullptr, split, 3)};
 			const char *path[3] = {"plain", "STREAM", "HEADER|DATA|TRAILER"};
 			for (int i = 0; i < 3; i++) {
-				const std::string what = tag(e, path[i]) + " field " + std::to_string(field) + ", MIT: " +
-							  mit_status_string(r[i].major, r[i].minor);
+				const std::string what = tag(e, path[i]) + " field " + std::to_string(field) +
+							 ", MIT: " + mit_status_string(r[i].major, r[i].minor);
 				CHECK_EQUAL_TEXT(field == 99, !GSS_ERROR(r[i].major), what.c_str());
 				if (field == 99)
 					CHECK_TEXT(!KGSS_ERROR(ours[i]), what.c_str());
@@ -395,7 +408,8 @@ TEST(receive_mit, rfc1964_framing_and_mic_tail)
 		// MIT -> libkgss, re-framed three ways each.
 		for (int kind = 0; kind < 3; kind++) {
 			for (int how = 0; how < 3; how++) {
-				mit_result t = rx::is_wrap(kind) ? mit_wrap(p.peer, kind == rx::SEALED, m) : mit_get_mic(p.peer, m);
+				mit_result t = rx::is_wrap(kind) ? mit_wrap(p.peer, kind == rx::SEALED, m)
+								 : mit_get_mic(p.peer, m);
 				CHECK_EQUAL(0u, t.major);
 				const bytes body = rx::unframe(t.out);
 				const bytes tok = how == 0 ? rx::frame(body, 2) : how == 1 ? rx::frame(body, 4) : body;
@@ -416,8 +430,9 @@ TEST(receive_mit, rfc1964_framing_and_mic_tail)
 					body.insert(body.end(), e == 16 ? 2 : 7, 0);
 				const bytes t = how == 0 ? rx::frame(body, 2) : how == 1 ? body : rx::frame(body);
 				mit_result r = mit_receive(p.peer, kind, m, t);
-				CHECK_TEXT(mit_accepts(r), (tag(e, "MIT accepts the rewrite ") + std::to_string(how) + ": " +
-							    mit_status_string(r.major, r.minor)).c_str());
+				CHECK_TEXT(mit_accepts(r), (tag(e, "MIT accepts the rewrite ") + std::to_string(how) +
+							    ": " + mit_status_string(r.major, r.minor))
+								   .c_str());
 				kgss_status st = rx::receive(acc.c, kind, m, t, &out);
 				CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, st, tag(e, "libkgss accepts the rewrite").c_str());
 			}
@@ -464,8 +479,8 @@ TEST(receive_mit, rfc1964_pad_rule)
 				mit_result r = mit_unwrap_copy(lv.p.peer, tok);
 				bytes out;
 				kgss_status st = rx::unwrap(lv.acc.c, tok, &out);
-				const std::string what = tag(e, "pad ") + kt::to_hex(pc.pad) + ", MIT: " +
-							 mit_status_string(r.major, r.minor);
+				const std::string what = tag(e, "pad ") + kt::to_hex(pc.pad) +
+							 ", MIT: " + mit_status_string(r.major, r.minor);
 				if (pc.want_len >= 0) {
 					CHECK_TEXT(mit_accepts(r), what.c_str());
 					CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, st, what.c_str());
@@ -498,8 +513,8 @@ TEST(receive_mit, rfc4121_mic_of_the_wrong_length)
 		longer.push_back(0);
 		for (const bytes *t : {&longer, &shorter}) {
 			mit_result r = mit_verify_mic(lv.p.peer, m, *t);
-			const std::string what = tag(e, t == &longer ? "longer" : "shorter") + ", MIT: " +
-						 mit_status_string(r.major, r.minor);
+			const std::string what = tag(e, t == &longer ? "longer" : "shorter") +
+						 ", MIT: " + mit_status_string(r.major, r.minor);
 			CHECK_EQUAL_TEXT((OM_uint32)GSS_S_BAD_SIG, GSS_ERROR(r.major), what.c_str());
 			CHECK_EQUAL_TEXT(KGSS_S_DEFECTIVE_TOKEN, rx::verify_mic(lv.acc.c, m, *t), what.c_str());
 		}

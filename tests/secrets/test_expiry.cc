@@ -74,7 +74,8 @@ struct ctxs {
 			k->data = key.data();
 			std::vector<uint8_t> &m = side == 0 ? mi : ma;
 			m.resize(kgss_ctx_size());
-			CHECK_EQUAL(KGSS_S_COMPLETE, kgss_import_lucid_v1_into(m.data(), m.size(), &l, &o, side == 0 ? &ci : &ca));
+			CHECK_EQUAL(KGSS_S_COMPLETE,
+				    kgss_import_lucid_v1_into(m.data(), m.size(), &l, &o, side == 0 ? &ci : &ca));
 		}
 	}
 	~ctxs()
@@ -122,7 +123,8 @@ TEST(expiry, wrap_unwrap_and_iov_calls_through_the_api)
 			CHECK(iov[0].buffer.length <= sizeof hdr && iov[2].buffer.length <= sizeof pad);
 			CHECK_EQUAL(KGSS_S_COMPLETE, kgss_wrap_iov(c.ci, conf, 0, nullptr, iov, 3));
 			uint8_t mic[128];
-			kgss_iov miov[2] = {{KGSS_IOV_DATA, {sizeof msg, msg}}, {KGSS_IOV_MIC_TOKEN, {sizeof mic, mic}}};
+			kgss_iov miov[2] = {{KGSS_IOV_DATA, {sizeof msg, msg}},
+					    {KGSS_IOV_MIC_TOKEN, {sizeof mic, mic}}};
 			CHECK_EQUAL(KGSS_S_COMPLETE, kgss_get_mic_iov_length(c.ci, 0, miov, 2));
 			CHECK_EQUAL(KGSS_S_COMPLETE, kgss_get_mic_iov(c.ci, 0, miov, 2));
 
@@ -137,7 +139,8 @@ TEST(expiry, wrap_unwrap_and_iov_calls_through_the_api)
 						    {KGSS_IOV_DATA, {sizeof d2, d2}},
 						    {tail_type, {sizeof p2, p2}}};
 				CHECK_EQUAL(KGSS_S_CONTEXT_EXPIRED, kgss_wrap_iov(c.ci, conf, 0, nullptr, iov2, 3));
-				kgss_iov miov2[2] = {{KGSS_IOV_DATA, {sizeof msg, msg}}, {KGSS_IOV_MIC_TOKEN, {sizeof mic, mic}}};
+				kgss_iov miov2[2] = {{KGSS_IOV_DATA, {sizeof msg, msg}},
+						     {KGSS_IOV_MIC_TOKEN, {sizeof mic, mic}}};
 				CHECK_EQUAL(KGSS_S_CONTEXT_EXPIRED, kgss_get_mic_iov(c.ci, 0, miov2, 2));
 				CHECK_EQUAL(seq, c.next_seq()); // nothing consumed
 				// Receive side: no plaintext released.

@@ -144,7 +144,8 @@ std::vector<secret> secrets_of(const etinfo &e, const bytes &key)
 	CHECK(et != nullptr && et->ops->derive_raw != nullptr);
 	const kgss_crypto_backend *be = kgss_crypto_builtin_portable();
 	const bool hmac = e.etype != 25 && e.etype != 26; // Camellia: CMAC keys
-	std::vector<uint32_t> usages = e.protocol == 1 ? std::vector<uint32_t>{22, 23, 24, 25} : std::vector<uint32_t>{23};
+	std::vector<uint32_t> usages =
+		e.protocol == 1 ? std::vector<uint32_t>{22, 23, 24, 25} : std::vector<uint32_t>{23};
 	for (uint32_t u : usages) {
 		for (kgss::derive_kind kind : {kgss::DERIVE_KC, kgss::DERIVE_KE, kgss::DERIVE_KI}) {
 			if (e.protocol == 0 && kind != kgss::DERIVE_KC)
@@ -154,7 +155,10 @@ std::vector<secret> secrets_of(const etinfo &e, const bytes &key)
 			CHECK_EQUAL(KGSS_S_COMPLETE, et->derive_raw(be, key.data(), u, kind, out, &n));
 			CHECK(n == 16 || n == 24 || n == 32);
 			char nm[32];
-			snprintf(nm, sizeof nm, "%s(%u)", kind == kgss::DERIVE_KC ? "Kc" : kind == kgss::DERIVE_KE ? "Ke" : "Ki",
+			snprintf(nm, sizeof nm, "%s(%u)",
+				 kind == kgss::DERIVE_KC   ? "Kc"
+				 : kind == kgss::DERIVE_KE ? "Ke"
+							   : "Ki",
 				 u);
 			add_with_pads(s, nm, bytes(out, out + n), hmac && kind != kgss::DERIVE_KE);
 		}
@@ -299,8 +303,8 @@ TEST(secrets, freed_context_holds_no_key_material)
 			for (size_t i = 4; i < pa.at_free.size(); i++)
 				nonzero += pa.at_free[i] != 0;
 			CHECK_EQUAL(0, nonzero);
-			printf("\n    %s etype %d: %zu of %zu secrets visible in the live context, 0 after free", b.name,
-			       e.etype, live, sec.size());
+			printf("\n    %s etype %d: %zu of %zu secrets visible in the live context, 0 after free",
+			       b.name, e.etype, live, sec.size());
 			// Positive control: OpenSSL block schedules hold their key raw
 			// (crypto/openssl/block.cc), so the live context must show it.
 			if (strcmp(b.name, "openssl") == 0 && e.etype != 23 && e.etype != 24)
@@ -311,7 +315,8 @@ TEST(secrets, freed_context_holds_no_key_material)
 		}
 	}
 	printf("\n  %zu (backend, enctype) cases, %zu secrets searched in freed blocks: 0 found; "
-	       "positive control: %zu found in live contexts\n", cases, searched, live_hits_total);
+	       "positive control: %zu found in live contexts\n",
+	       cases, searched, live_hits_total);
 	if (kt::with_all_families)
 		CHECK(cases >= 16);
 }
@@ -360,10 +365,10 @@ __attribute__((noinline)) void leave_marker()
 	__asm__ __volatile__("" : : "r"(buf) : "memory");
 }
 
-#define JOB_CHECK(x)                                                                                              \
-	do {                                                                                                       \
-		if (!(x))                                                                                          \
-			j->failures++;                                                                             \
+#define JOB_CHECK(x)                   \
+	do {                           \
+		if (!(x))              \
+			j->failures++; \
 	} while (0)
 
 void *stack_job_main(void *arg)
@@ -392,18 +397,21 @@ void *stack_job_main(void *arg)
 		kgss_buffer m = {sizeof msg, msg};
 		for (int kind = 0; kind < 3; kind++) { // MIC, integrity wrap, sealed wrap
 			kgss_buffer t = {sizeof tok, tok};
-			kgss_status st = kind == 0 ? kgss_get_mic(ci, 0, &m, &t) : kgss_wrap(ci, kind == 2, 0, &m, nullptr, &t);
+			kgss_status st =
+				kind == 0 ? kgss_get_mic(ci, 0, &m, &t) : kgss_wrap(ci, kind == 2, 0, &m, nullptr, &t);
 			JOB_CHECK(st == KGSS_S_COMPLETE);
 			if (st != KGSS_S_COMPLETE)
 				continue;
 			j->tokens.push_back(bytes(tok, tok + t.length));
 			kgss_buffer o2 = {sizeof out, out};
-			st = kind == 0 ? kgss_verify_mic(ca, &m, &t, nullptr) : kgss_unwrap(ca, &t, &o2, nullptr, nullptr);
+			st = kind == 0 ? kgss_verify_mic(ca, &m, &t, nullptr)
+				       : kgss_unwrap(ca, &t, &o2, nullptr, nullptr);
 			JOB_CHECK(st == KGSS_S_COMPLETE);
 			// A bad token too: the failure paths must wipe as well.
 			tok[t.length - 1] ^= 1;
 			o2.length = sizeof out;
-			st = kind == 0 ? kgss_verify_mic(ca, &m, &t, nullptr) : kgss_unwrap(ca, &t, &o2, nullptr, nullptr);
+			st = kind == 0 ? kgss_verify_mic(ca, &m, &t, nullptr)
+				       : kgss_unwrap(ca, &t, &o2, nullptr, nullptr);
 			JOB_CHECK(st == KGSS_S_BAD_SIG || st == KGSS_S_DEFECTIVE_TOKEN);
 		}
 		// The IOV forms as well (sealed, header + data + trailer/padding).
@@ -465,65 +473,73 @@ TEST(secrets, stack_temporaries_are_wiped)
 		if (control_etype == 0 && kt::enctype_compiled_in(e.etype))
 			control_etype = e.etype;
 	for (int control = 1; control >= 0; control--)
-	for (const backend_case &b : bes) {
-		for (const etinfo &e : kEnctypes) {
-			if (kt::skip_enctype(e.etype))
-				continue;
-			// The control runs once, with the first compiled-in enctype.
-			if (control && (e.etype != control_etype || b.be != kgss_crypto_builtin_portable()))
-				continue;
-			std::unique_ptr<uint8_t, void (*)(void *)> owner((uint8_t *)aligned_alloc(4096, kStack), free);
-			uint8_t *stack = owner.get();
-			CHECK(stack != nullptr);
-			memset(stack, kPaint, kStack);
-			stack_job j{e, b.be, key_for(e.etype, e.key_len), {}, 0, control != 0};
-			pthread_attr_t at;
-			pthread_attr_init(&at);
-			CHECK_EQUAL(0, pthread_attr_setstack(&at, stack, kStack));
-			pthread_t th;
-			CHECK_EQUAL(0, pthread_create(&th, &at, stack_job_main, &j));
-			CHECK_EQUAL(0, pthread_join(th, nullptr));
-			pthread_attr_destroy(&at);
-			CHECK_EQUAL(0, j.failures);
-			// Under valgrind the dead thread's stack is no-access / undefined;
-			// its bytes are still there, and reading them is the point.
-			(void)VALGRIND_MAKE_MEM_DEFINED(stack, kStack);
+		for (const backend_case &b : bes) {
+			for (const etinfo &e : kEnctypes) {
+				if (kt::skip_enctype(e.etype))
+					continue;
+				// The control runs once, with the first compiled-in enctype.
+				if (control && (e.etype != control_etype || b.be != kgss_crypto_builtin_portable()))
+					continue;
+				std::unique_ptr<uint8_t, void (*)(void *)> owner((uint8_t *)aligned_alloc(4096, kStack),
+										 free);
+				uint8_t *stack = owner.get();
+				CHECK(stack != nullptr);
+				memset(stack, kPaint, kStack);
+				stack_job j{e, b.be, key_for(e.etype, e.key_len), {}, 0, control != 0};
+				pthread_attr_t at;
+				pthread_attr_init(&at);
+				CHECK_EQUAL(0, pthread_attr_setstack(&at, stack, kStack));
+				pthread_t th;
+				CHECK_EQUAL(0, pthread_create(&th, &at, stack_job_main, &j));
+				CHECK_EQUAL(0, pthread_join(th, nullptr));
+				pthread_attr_destroy(&at);
+				CHECK_EQUAL(0, j.failures);
+				// Under valgrind the dead thread's stack is no-access / undefined;
+				// its bytes are still there, and reading them is the point.
+				(void)VALGRIND_MAKE_MEM_DEFINED(stack, kStack);
 
-			std::vector<secret> sec = secrets_of(e, j.key);
-			if (e.etype == 23 || e.etype == 24)
-				rc4_message_keys(j, sec);
-			// How much of the stack the job used, and the positive control.
-			size_t used = 0;
-			while (used < kStack && stack[used] == kPaint)
-				used++;
-			const long marker = find_run(stack, kStack, bytes(kMarker, kMarker + 8));
-			if (kEnforceStack)
-				CHECK_TEXT(marker >= 0, "positive control: a dead frame's bytes must be visible");
-			// Below the first byte the job touched the paint is intact: scan
-			// from there (the stack grows down from stack + kStack).
-			const size_t from = used >= 8 ? used - 8 : 0;
-			const size_t hits = report_hits((std::string(control ? "CONTROL " : "") + b.name + " etype " +
-							 std::to_string(e.etype) + " stack").c_str(),
-							stack + from, kStack - from, sec, true);
-			if (control) {
-				// The planted copy of the key must be found: the scan works
-				// (on the builds where the check is enforced; instrumented
-				// builds may keep frames elsewhere, e.g. ASan's fake stacks).
+				std::vector<secret> sec = secrets_of(e, j.key);
+				if (e.etype == 23 || e.etype == 24)
+					rc4_message_keys(j, sec);
+				// How much of the stack the job used, and the positive control.
+				size_t used = 0;
+				while (used < kStack && stack[used] == kPaint)
+					used++;
+				const long marker = find_run(stack, kStack, bytes(kMarker, kMarker + 8));
 				if (kEnforceStack)
-					CHECK_TEXT(hits >= 1, "positive control: a key left in a dead frame is found");
-				else
-					printf("\n  control (not enforced in this build): planted key %s", hits ? "found" : "NOT found");
-				continue;
+					CHECK_TEXT(marker >= 0,
+						   "positive control: a dead frame's bytes must be visible");
+				// Below the first byte the job touched the paint is intact: scan
+				// from there (the stack grows down from stack + kStack).
+				const size_t from = used >= 8 ? used - 8 : 0;
+				const size_t hits = report_hits((std::string(control ? "CONTROL " : "") + b.name +
+								 " etype " + std::to_string(e.etype) + " stack")
+									.c_str(),
+								stack + from, kStack - from, sec, true);
+				if (control) {
+					// The planted copy of the key must be found: the scan works
+					// (on the builds where the check is enforced; instrumented
+					// builds may keep frames elsewhere, e.g. ASan's fake stacks).
+					if (kEnforceStack)
+						CHECK_TEXT(hits >= 1,
+							   "positive control: a key left in a dead frame is found");
+					else
+						printf("\n  control (not enforced in this build): planted key %s",
+						       hits ? "found" : "NOT found");
+					continue;
+				}
+				if (kEnforceStack)
+					CHECK_EQUAL_TEXT(
+						0, hits,
+						(std::string(b.name) + " etype " + std::to_string(e.etype)).c_str());
+				total_hits += hits;
+				if (cases == 0)
+					printf("\n  stack painted %zu KiB, job used the top %zu bytes", kStack / 1024,
+					       kStack - used);
+				cases++;
+				searched += sec.size();
 			}
-			if (kEnforceStack)
-				CHECK_EQUAL_TEXT(0, hits, (std::string(b.name) + " etype " + std::to_string(e.etype)).c_str());
-			total_hits += hits;
-			if (cases == 0)
-				printf("\n  stack painted %zu KiB, job used the top %zu bytes", kStack / 1024, kStack - used);
-			cases++;
-			searched += sec.size();
 		}
-	}
 	printf("\n  %zu (backend, enctype) cases, %zu secrets searched on the stack: %zu found%s\n", cases, searched,
 	       total_hits, kEnforceStack ? "" : " (NOT ENFORCED: sanitizer-instrumented or unoptimised build)");
 }

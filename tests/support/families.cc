@@ -137,8 +137,8 @@ int families_finish(int rc)
 			na += f.second;
 			detail += (detail.empty() ? "" : ", ") + f.first + " x" + std::to_string(f.second);
 		}
-		std::printf("%s: %ld vectors ran, %ld not applicable (compiled out%s%s)\n", s.first.c_str(), s.second, na,
-			    detail.empty() ? "" : ": ", detail.c_str());
+		std::printf("%s: %ld vectors ran, %ld not applicable (compiled out%s%s)\n", s.first.c_str(), s.second,
+			    na, detail.empty() ? "" : ": ", detail.c_str());
 		if (s.second == 0) {
 			std::printf("%s: FAIL: zero vectors ran\n", s.first.c_str());
 			rc = rc ? rc : 1;

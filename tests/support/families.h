@@ -37,12 +37,23 @@ constexpr bool with_all_families = with_des3 && with_aes_sha1 && with_aes_sha2 &
 inline const char *family_of(int etype)
 {
 	switch (etype) {
-	case 6: case 16: return "des3";
-	case 17: case 18: return "aes-sha1";
-	case 19: case 20: return "aes-sha2";
-	case 23: case 24: return "rc4";
-	case 25: case 26: return "camellia";
-	default: return nullptr;
+	case 6:
+	case 16:
+		return "des3";
+	case 17:
+	case 18:
+		return "aes-sha1";
+	case 19:
+	case 20:
+		return "aes-sha2";
+	case 23:
+	case 24:
+		return "rc4";
+	case 25:
+	case 26:
+		return "camellia";
+	default:
+		return nullptr;
 	}
 }
 
@@ -51,12 +62,23 @@ inline const char *family_of(int etype)
 inline bool enctype_compiled_in(int etype)
 {
 	switch (etype) {
-	case 6: case 16: return with_des3;
-	case 17: case 18: return with_aes_sha1;
-	case 19: case 20: return with_aes_sha2;
-	case 23: case 24: return with_rc4;
-	case 25: case 26: return with_camellia;
-	default: return false;
+	case 6:
+	case 16:
+		return with_des3;
+	case 17:
+	case 18:
+		return with_aes_sha1;
+	case 19:
+	case 20:
+		return with_aes_sha2;
+	case 23:
+	case 24:
+		return with_rc4;
+	case 25:
+	case 26:
+		return with_camellia;
+	default:
+		return false;
 	}
 }
 

@@ -20,11 +20,11 @@ inline std::string to_hex(const bytes &b) { return to_hex(b.data(), b.size()); }
 // One block of a vector file (see tests/vectors/README.md): its kind,
 // its fields in order, and the comment lines above it (provenance).
 struct vector_block {
-	std::string kind;                        // e.g. "encrypt"
-	std::map<std::string, std::string> f;    // field -> raw value
-	std::vector<std::string> comments;       // '#' lines before the block
-	int line = 0;                            // line of the [kind] header
-	const std::string &get(const std::string &k) const;   // fails the test when absent
+	std::string kind;                                   // e.g. "encrypt"
+	std::map<std::string, std::string> f;               // field -> raw value
+	std::vector<std::string> comments;                  // '#' lines before the block
+	int line = 0;                                       // line of the [kind] header
+	const std::string &get(const std::string &k) const; // fails the test when absent
 	bool has(const std::string &k) const { return f.count(k) != 0; }
 	bytes hexf(const std::string &k) const { return hex(get(k)); }
 	long num(const std::string &k) const;

@@ -11,8 +11,8 @@ TEST_GROUP(iov_classify){};
 TEST(iov_classify, standard_layout)
 {
 	uint8_t a[10], b[3], h[32];
-	kgss_iov v[] = {{KGSS_IOV_HEADER, {32, h}}, {KGSS_IOV_SIGN_ONLY, {3, b}}, {KGSS_IOV_DATA, {10, a}},
-			{KGSS_IOV_EMPTY, {0, nullptr}}, {KGSS_IOV_DATA, {3, b}},  {KGSS_IOV_PADDING, {0, nullptr}},
+	kgss_iov v[] = {{KGSS_IOV_HEADER, {32, h}},      {KGSS_IOV_SIGN_ONLY, {3, b}}, {KGSS_IOV_DATA, {10, a}},
+			{KGSS_IOV_EMPTY, {0, nullptr}},  {KGSS_IOV_DATA, {3, b}},      {KGSS_IOV_PADDING, {0, nullptr}},
 			{KGSS_IOV_TRAILER, {0, nullptr}}};
 	iov_layout l;
 	CHECK_EQUAL(KGSS_S_COMPLETE, iov_classify(v, 7, &l));

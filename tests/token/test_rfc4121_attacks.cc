@@ -198,16 +198,16 @@ TEST(rfc4121_attacks, rrc_variants)
 	for (int conf = 0; conf <= 1; conf++) {
 		exchange s(20, conf, 50, false, WINDOW);
 		const size_t body = s.token.size() - 16;
-		for (size_t rrc : {(size_t)1, (size_t)15, (size_t)16, (size_t)28, (size_t)40, (size_t)64, (size_t)65, body - 1, body,
-				   body + 1, body + 70, 3 * body + 7, (size_t)0xFFFF}) {
+		for (size_t rrc : {(size_t)1, (size_t)15, (size_t)16, (size_t)28, (size_t)40, (size_t)64, (size_t)65,
+				   body - 1, body, body + 1, body + 70, 3 * body + 7, (size_t)0xFFFF}) {
 			if (rrc > 0xFFFF)
 				continue;
 			bytes t = rotate_body_right(s.token, rrc);
 			put_be16(t, 6, (uint16_t)rrc);
 			bytes back;
 			std::string where = "rrc=" + std::to_string(rrc);
-			CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, unwrap(*s.p.acc, t, &back) & ~(uint32_t)KGSS_S_DUPLICATE_TOKEN,
-					 where.c_str());
+			CHECK_EQUAL_TEXT(KGSS_S_COMPLETE,
+					 unwrap(*s.p.acc, t, &back) & ~(uint32_t)KGSS_S_DUPLICATE_TOKEN, where.c_str());
 			CHECK_TEXT(back == s.msg, where.c_str());
 			// A wrong RRC (off by one) is not silently accepted.
 			bytes wrong = t;
@@ -223,7 +223,11 @@ TEST(rfc4121_attacks, rrc_variants)
 TEST(rfc4121_attacks, iov_rrc_and_lengths_are_exact)
 {
 	for (int conf = 0; conf <= 1; conf++) {
-		context tx([] { ctx_spec s; s.send_seq = 1; return s; }());
+		context tx([] {
+			ctx_spec s;
+			s.send_seq = 1;
+			return s;
+		}());
 		iov_set w;
 		w.add(KGSS_IOV_HEADER);
 		w.add(KGSS_IOV_DATA, pattern(32));
@@ -299,7 +303,8 @@ TEST(rfc4121_attacks, truncated_and_extended_tokens)
 			bytes mic;
 			CHECK_EQUAL(KGSS_S_COMPLETE, get_mic(*s.p.init, s.msg, &mic));
 			for (size_t n = 0; n < mic.size(); n++)
-				CHECK_EQUAL(KGSS_S_DEFECTIVE_TOKEN, verify_mic(*s.p.acc, s.msg, bytes(mic.begin(), mic.begin() + n)));
+				CHECK_EQUAL(KGSS_S_DEFECTIVE_TOKEN,
+					    verify_mic(*s.p.acc, s.msg, bytes(mic.begin(), mic.begin() + n)));
 			bytes longmic = mic;
 			longmic.push_back(0);
 			CHECK_EQUAL(KGSS_S_DEFECTIVE_TOKEN, verify_mic(*s.p.acc, s.msg, longmic));

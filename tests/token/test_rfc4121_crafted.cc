@@ -119,8 +119,18 @@ TEST(rfc4121_crafted, header_copy_must_match_the_clear_header)
 		{header(0x02, 0, 0, SEQ + 1), "SND_SEQ"},
 		{header(0x03, 0, 0, SEQ), "flags"},
 		{header(0x06, 0, 0, SEQ), "subkey flag"},
-		{[] { bytes c = header(0x02, 0, 0, SEQ); c[3] = 0x00; return c; }(), "filler"},
-		{[] { bytes c = header(0x02, 0, 0, SEQ); c[0] = 0x04; return c; }(), "TOK_ID"},
+		{[] {
+			 bytes c = header(0x02, 0, 0, SEQ);
+			 c[3] = 0x00;
+			 return c;
+		 }(),
+		 "filler"},
+		{[] {
+			 bytes c = header(0x02, 0, 0, SEQ);
+			 c[0] = 0x04;
+			 return c;
+		 }(),
+		 "TOK_ID"},
 	};
 	for (auto &c : cases) {
 		bytes back;
@@ -137,7 +147,8 @@ TEST(rfc4121_crafted, header_copy_must_match_the_clear_header)
 		r.add(KGSS_IOV_HEADER, bytes(tok.begin(), tok.begin() + 16 + conf));
 		r.add(KGSS_IOV_DATA, bytes(tok.begin() + 16 + conf, tok.end() - tail));
 		r.add(KGSS_IOV_TRAILER, bytes(tok.end() - tail, tok.end()));
-		CHECK_EQUAL_TEXT(KGSS_S_DEFECTIVE_TOKEN, kgss_unwrap_iov(*acceptor(), nullptr, nullptr, r.bind(), r.count()), c.what);
+		CHECK_EQUAL_TEXT(KGSS_S_DEFECTIVE_TOKEN,
+				 kgss_unwrap_iov(*acceptor(), nullptr, nullptr, r.bind(), r.count()), c.what);
 		CHECK_TEXT(r.data() == bytes(msg.size(), 0), c.what);
 	}
 	// EC = 16 in the clear, 0 inside: the last 16 message bytes would be

@@ -75,7 +75,8 @@ void check_layout(int32_t etype, bool conf, iov_set &s, const std::string &where
 		context rx(receiver(etype));
 		iov_set r = receiver_copy(s);
 		int cs = -1;
-		CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, kgss_unwrap_iov(rx, &cs, nullptr, r.bind(), r.count()), where.c_str());
+		CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, kgss_unwrap_iov(rx, &cs, nullptr, r.bind(), r.count()),
+				 where.c_str());
 		CHECK_EQUAL_TEXT(conf ? 1 : 0, cs, where.c_str());
 		CHECK_TEXT(r.data() == msg, where.c_str());
 	}
@@ -101,7 +102,8 @@ TEST(rfc4121_iov, header_data_padding_trailer)
 			s.add(KGSS_IOV_DATA, pattern(77));
 			s.add(KGSS_IOV_PADDING);
 			s.add(KGSS_IOV_TRAILER);
-			check_layout(cfx_enctypes[i].etype, conf, s, "standard " + std::to_string(cfx_enctypes[i].etype));
+			check_layout(cfx_enctypes[i].etype, conf, s,
+				     "standard " + std::to_string(cfx_enctypes[i].etype));
 			CHECK_EQUAL(0u, s.store[2].size()); // RFC 4121 needs no padding
 		}
 }
@@ -176,7 +178,8 @@ TEST(rfc4121_iov, sign_only_before_and_after_data)
 		for (int conf = 0; conf <= 1; conf++)
 			for (int trailer = 0; trailer <= 1; trailer++) {
 				const int32_t etype = cfx_enctypes[i].etype;
-				const bytes before = pattern(13, 0x51), after = pattern(40, 0x52), msg = pattern(100, 0x53);
+				const bytes before = pattern(13, 0x51), after = pattern(40, 0x52),
+					    msg = pattern(100, 0x53);
 				iov_set s;
 				s.add(KGSS_IOV_SIGN_ONLY, before);
 				s.add(KGSS_IOV_HEADER);
@@ -201,7 +204,8 @@ TEST(rfc4121_iov, sign_only_before_and_after_data)
 					context rx2(receiver(etype));
 					iov_set bad = receiver_copy(s);
 					bad.store[which][1] ^= 0x80;
-					CHECK_EQUAL(KGSS_S_BAD_SIG, kgss_unwrap_iov(rx2, &cs, nullptr, bad.bind(), bad.count()));
+					CHECK_EQUAL(KGSS_S_BAD_SIG,
+						    kgss_unwrap_iov(rx2, &cs, nullptr, bad.bind(), bad.count()));
 					if (conf)
 						CHECK(bad.store[2] == bytes(msg.size(), 0));
 				}
@@ -215,7 +219,8 @@ TEST(rfc4121_iov, sign_only_before_and_after_data)
 					swapped.add(KGSS_IOV_SIGN_ONLY, before);
 					if (trailer)
 						swapped.add(KGSS_IOV_TRAILER, s.store[4]);
-					CHECK_EQUAL(KGSS_S_BAD_SIG, kgss_unwrap_iov(rx3, &cs, nullptr, swapped.bind(), swapped.count()));
+					CHECK_EQUAL(KGSS_S_BAD_SIG, kgss_unwrap_iov(rx3, &cs, nullptr, swapped.bind(),
+										    swapped.count()));
 				}
 				// The token (without the SIGN_ONLY bytes) also opens as a STREAM,
 				// with the SIGN_ONLY buffers passed alongside.
@@ -229,7 +234,8 @@ TEST(rfc4121_iov, sign_only_before_and_after_data)
 							 {KGSS_IOV_SIGN_ONLY, {b1.size(), b1.data()}}};
 					CHECK_EQUAL(KGSS_S_COMPLETE, kgss_unwrap_iov(rx4, &cs, nullptr, v, 4));
 					CHECK_EQUAL(msg.size(), v[2].buffer.length);
-					CHECK(bytes((uint8_t *)v[2].buffer.value, (uint8_t *)v[2].buffer.value + msg.size()) == msg);
+					CHECK(bytes((uint8_t *)v[2].buffer.value,
+						    (uint8_t *)v[2].buffer.value + msg.size()) == msg);
 				}
 			}
 }
@@ -243,7 +249,8 @@ TEST(rfc4121_iov, stream_points_data_inside_the_token)
 			token = rotate_body_right(token, rrc);
 			put_be16(token, 6, (uint16_t)rrc);
 			context rx(receiver(17));
-			kgss_iov v[2] = {{KGSS_IOV_STREAM, {token.size(), token.data()}}, {KGSS_IOV_DATA, {0, nullptr}}};
+			kgss_iov v[2] = {{KGSS_IOV_STREAM, {token.size(), token.data()}},
+					 {KGSS_IOV_DATA, {0, nullptr}}};
 			int cs = -1;
 			CHECK_EQUAL(KGSS_S_COMPLETE, kgss_unwrap_iov(rx, &cs, nullptr, v, 2));
 			uint8_t *p = (uint8_t *)v[1].buffer.value;
@@ -259,10 +266,12 @@ TEST(rfc4121_iov, stream_needs_exactly_one_data_buffer)
 	uint8_t x[4];
 	kgss_iov none[1] = {{KGSS_IOV_STREAM, {token.size(), token.data()}}};
 	CHECK_EQUAL(KGSS_S_FAILURE, kgss_unwrap_iov(rx, nullptr, nullptr, none, 1));
-	kgss_iov two[3] = {{KGSS_IOV_STREAM, {token.size(), token.data()}}, {KGSS_IOV_DATA, {0, nullptr}},
+	kgss_iov two[3] = {{KGSS_IOV_STREAM, {token.size(), token.data()}},
+			   {KGSS_IOV_DATA, {0, nullptr}},
 			   {KGSS_IOV_DATA, {4, x}}};
 	CHECK_EQUAL(KGSS_S_FAILURE, kgss_unwrap_iov(rx, nullptr, nullptr, two, 3));
-	kgss_iov with_header[3] = {{KGSS_IOV_HEADER, {4, x}}, {KGSS_IOV_STREAM, {token.size(), token.data()}},
+	kgss_iov with_header[3] = {{KGSS_IOV_HEADER, {4, x}},
+				   {KGSS_IOV_STREAM, {token.size(), token.data()}},
 				   {KGSS_IOV_DATA, {0, nullptr}}};
 	CHECK_EQUAL(KGSS_S_FAILURE, kgss_unwrap_iov(rx, nullptr, nullptr, with_header, 3));
 }
@@ -318,7 +327,8 @@ TEST(rfc4121_iov, failed_check_zeroes_sealed_data_and_keeps_integrity_data)
 	for (size_t i : cfx_indices())
 		for (int conf = 0; conf <= 1; conf++)
 			for (int with_trailer = 0; with_trailer <= 1; with_trailer++)
-				for (int forge = 0; forge < 2; forge++) { // 0: last checksum byte, 1: first message byte
+				for (int forge = 0; forge < 2;
+				     forge++) { // 0: last checksum byte, 1: first message byte
 					const int32_t et = cfx_enctypes[i].etype;
 					iov_set s;
 					s.add(KGSS_IOV_HEADER);
@@ -332,7 +342,9 @@ TEST(rfc4121_iov, failed_check_zeroes_sealed_data_and_keeps_integrity_data)
 					iov_set r = receiver_copy(s);
 					if (forge == 0) {
 						bytes &b = with_trailer ? r.store[3] : r.store[0];
-						size_t at = with_trailer ? b.size() - 1 : 16; // no TRAILER: the tail follows the header
+						size_t at = with_trailer
+								    ? b.size() - 1
+								    : 16; // no TRAILER: the tail follows the header
 						b[at] ^= 0x01;
 					} else {
 						r.store[1][0] ^= 0x80;
@@ -340,8 +352,9 @@ TEST(rfc4121_iov, failed_check_zeroes_sealed_data_and_keeps_integrity_data)
 					const bytes as_received = r.data();
 					context rx(receiver(et));
 					int cs = -1;
-					const std::string where = "etype " + std::to_string(et) + " conf " + std::to_string(conf) +
-								  " trailer " + std::to_string(with_trailer) + " forge " +
+					const std::string where = "etype " + std::to_string(et) + " conf " +
+								  std::to_string(conf) + " trailer " +
+								  std::to_string(with_trailer) + " forge " +
 								  std::to_string(forge);
 					kgss_status st = kgss_unwrap_iov(rx, &cs, nullptr, r.iov.data(), r.count());
 					CHECK_EQUAL_TEXT(KGSS_S_BAD_SIG, st, where.c_str());
@@ -349,8 +362,10 @@ TEST(rfc4121_iov, failed_check_zeroes_sealed_data_and_keeps_integrity_data)
 					CHECK_TEXT(r.data() == (conf ? bytes(33, 0) : as_received), where.c_str());
 					// The untouched token still unwraps afterwards.
 					iov_set good = receiver_copy(s);
-					CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, kgss_unwrap_iov(rx, &cs, nullptr, good.iov.data(), good.count()),
-							 where.c_str());
+					CHECK_EQUAL_TEXT(
+						KGSS_S_COMPLETE,
+						kgss_unwrap_iov(rx, &cs, nullptr, good.iov.data(), good.count()),
+						where.c_str());
 					CHECK_TEXT(good.data() == msg, where.c_str());
 				}
 }

@@ -30,7 +30,9 @@ TEST(rfc4121_kat, gokrb5_tokens)
 		CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, c.import_status, where.c_str());
 		bytes msg = v.hexf("message"), token = v.hexf("token");
 		const std::string kind = v.get("token_kind"), expect = v.get("expected");
-		kgss_status want = expect == "ok" ? KGSS_S_COMPLETE : expect == "bad_sig" ? KGSS_S_BAD_SIG : KGSS_S_DEFECTIVE_TOKEN;
+		kgss_status want = expect == "ok"        ? KGSS_S_COMPLETE
+				   : expect == "bad_sig" ? KGSS_S_BAD_SIG
+							 : KGSS_S_DEFECTIVE_TOKEN;
 		kgss_status st;
 		if (kind == "mic") {
 			st = verify_mic(c, msg, token);

@@ -25,8 +25,9 @@ void one_direction(context &tx, context &rx, bool tx_is_acceptor, bool subkey, c
 {
 	for (int conf = 0; conf <= 1; conf++) {
 		for (size_t n : sizes) {
-			std::string where = "etype " + std::to_string(e.etype) + (tx_is_acceptor ? " acc->init" : " init->acc") +
-					    (subkey ? " subkey" : "") + (conf ? " conf" : " integ") + " n=" + std::to_string(n);
+			std::string where = "etype " + std::to_string(e.etype) +
+					    (tx_is_acceptor ? " acc->init" : " init->acc") + (subkey ? " subkey" : "") +
+					    (conf ? " conf" : " integ") + " n=" + std::to_string(n);
 			bytes msg = pattern(n, (uint8_t)e.etype), token, back;
 			uint64_t seq = tx.send_seq();
 			CHECK_EQUAL_TEXT(KGSS_S_COMPLETE, wrap(tx, conf, msg, &token), where.c_str());
@@ -39,10 +40,11 @@ void one_direction(context &tx, context &rx, bool tx_is_acceptor, bool subkey, c
 			CHECK_EQUAL_TEXT(want_flags, token[2], where.c_str());
 			CHECK_EQUAL_TEXT(0xFF, token[3], where.c_str());
 			CHECK_EQUAL_TEXT(conf ? 0u : e.tag_len, be16(token, 4), where.c_str()); // EC
-			CHECK_EQUAL_TEXT(0u, be16(token, 6), where.c_str());                     // RRC: plain wrap has a trailer
+			CHECK_EQUAL_TEXT(0u, be16(token, 6), where.c_str()); // RRC: plain wrap has a trailer
 			CHECK_EQUAL_TEXT(seq, be64(token, 8), where.c_str());
 			if (conf && n >= 16) // the message does not appear in the clear
-				CHECK_TEXT(std::search(token.begin(), token.end(), msg.begin(), msg.begin() + 16) == token.end(),
+				CHECK_TEXT(std::search(token.begin(), token.end(), msg.begin(), msg.begin() + 16) ==
+						   token.end(),
 					   where.c_str());
 			if (!conf) // integrity only: header | message | checksum
 				CHECK_TEXT(std::equal(msg.begin(), msg.end(), token.begin() + 16), where.c_str());

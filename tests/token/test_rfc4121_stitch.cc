@@ -46,7 +46,8 @@ int count_decrypt(const void *ks, uint8_t *iv, void *st, uint8_t *data, size_t n
 	E->units += nunits;
 	return E->real->decrypt(ks, iv, st, data, nunits, hash_output);
 }
-template <engine_count *E> const kgss_cbc_hash_class *wrap_engine(const kgss_cbc_hash_class *real)
+template <engine_count *E>
+const kgss_cbc_hash_class *wrap_engine(const kgss_cbc_hash_class *real)
 {
 	E->real = real;
 	E->encrypts = E->decrypts = E->units = 0;
@@ -147,8 +148,9 @@ kgss_status unwrap_iov(kgss_ctx *c, iov_set &r)
 	return kgss_unwrap_iov(c, &conf, &qop, r.bind(), r.count());
 }
 
-const size_t kSizes[] = {0, 1, 15, 16, 17, 31, 32, 47, 48, 63, 64, 65, 79, 80, 127, 128, 129, 200, 1000, 4032,
-			 4063, 4064, 4065, 4095, 4096, 4097, 8191, 65536, 65537, 100000, 1048576};
+const size_t kSizes[] = {0,    1,    15,   16,   17,   31,    32,    47,     48,     63,   64,
+			 65,   79,   80,   127,  128,  129,   200,   1000,   4032,   4063, 4064,
+			 4065, 4095, 4096, 4097, 8191, 65536, 65537, 100000, 1048576};
 
 } // namespace
 
@@ -215,7 +217,8 @@ TEST(stitch, tampered_tokens_fail_alike)
 				kgss_buffer in = {bad.size(), bad.data()}, ob = {area.size(), area.data()};
 				LONGS_EQUAL(KGSS_S_BAD_SIG, kgss_unwrap(*q.s_rcv, &in, &ob, nullptr, nullptr));
 				LONGS_EQUAL(0, ob.length);
-				CHECK(std::search(area.begin(), area.end(), msg.begin(), msg.begin() + 16) == area.end());
+				CHECK(std::search(area.begin(), area.end(), msg.begin(), msg.begin() + 16) ==
+				      area.end());
 			}
 		}
 	}
@@ -258,7 +261,8 @@ TEST(stitch, iov_random_splits_identical)
 				for (size_t i = 0; i < rb.count(); i++)
 					if (rb.types[i] == KGSS_IOV_DATA || rb.types[i] == KGSS_IOV_SIGN_ONLY)
 						plain.insert(plain.end(), (uint8_t *)rb.iov[i].buffer.value,
-							     (uint8_t *)rb.iov[i].buffer.value + rb.iov[i].buffer.length);
+							     (uint8_t *)rb.iov[i].buffer.value +
+								     rb.iov[i].buffer.length);
 				CHECK_TRUE(plain == msg);
 				checked++;
 			}

@@ -41,12 +41,12 @@ struct test_prng {
 
 struct ctx_spec {
 	int32_t etype = 17;
-	bytes key;                 // empty: a synthetic key for etype
+	bytes key; // empty: a synthetic key for etype
 	bool initiator = true;
 	bool acceptor_subkey = false;
 	uint64_t send_seq = 1000;
 	uint64_t recv_seq = 5000;
-	uint32_t flags = 0;        // KGSS_OPT_*
+	uint32_t flags = 0; // KGSS_OPT_*
 	bool with_prng = true;
 	uint64_t prng_seed = 42;
 	const kgss_crypto_backend *crypto = nullptr; // NULL: OpenSSL backend
@@ -98,7 +98,11 @@ struct iov_set {
 	std::vector<uint32_t> types;
 	std::vector<bytes> store;
 	std::vector<kgss_iov> iov;
-	void add(uint32_t type, const bytes &b = bytes()) { types.push_back(type); store.push_back(b); }
+	void add(uint32_t type, const bytes &b = bytes())
+	{
+		types.push_back(type);
+		store.push_back(b);
+	}
 	// Points iov[] at store[] with the stored lengths.
 	kgss_iov *bind();
 	size_t count() const { return types.size(); }

@@ -293,9 +293,9 @@ bytes ref_body(const cfg &c, const bytes &key, const ref_params &p)
 			bytes klocal = key;
 			for (auto &b : klocal)
 				b ^= 0xf0;
-			bytes kcrypt = hmac_md5(rc4_stage1(c, klocal),
-						bytes{(uint8_t)(p.seq >> 24), (uint8_t)(p.seq >> 16), (uint8_t)(p.seq >> 8),
-						      (uint8_t)p.seq});
+			bytes kcrypt =
+				hmac_md5(rc4_stage1(c, klocal), bytes{(uint8_t)(p.seq >> 24), (uint8_t)(p.seq >> 16),
+								      (uint8_t)(p.seq >> 8), (uint8_t)p.seq});
 			rc4(kcrypt, body.data(), body.size());
 		}
 	}

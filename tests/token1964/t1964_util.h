@@ -87,12 +87,12 @@ uint64_t send_seq_of(const kgss_ctx *c);
 // is explicit so malformed-but-authentic tokens can be built.
 struct ref_params {
 	bool mic = false;
-	bool sealed = true;       // wrap: SEAL_ALG != FF FF
+	bool sealed = true; // wrap: SEAL_ALG != FF FF
 	bool sender_initiator = true;
 	uint32_t seq = 0;
-	bytes conf;               // wrap: 8 bytes
+	bytes conf; // wrap: 8 bytes
 	bytes data;
-	bytes pad;                // wrap: exact pad bytes (may be wrong on purpose)
+	bytes pad;                 // wrap: exact pad bytes (may be wrong on purpose)
 	int64_t dir_override = -1; // >= 0: the 4 direction bytes as this 32-bit BE value
 };
 // The token body after the OID (TOK_ID ..), and the framed token.

@@ -36,8 +36,7 @@ std::string what(const cfg &c, const backend &b, const char *extra = "", size_t 
 struct pair {
 	ctx ini, acc;
 	void make(const cfg &c, const kgss_crypto_backend *be, uint32_t flags = 0,
-		  ctx_opts::prng_kind prng = ctx_opts::PRNG_RANDOM, uint64_t iseq = 0,
-		  uint64_t aseq = 0)
+		  ctx_opts::prng_kind prng = ctx_opts::PRNG_RANDOM, uint64_t iseq = 0, uint64_t aseq = 0)
 	{
 		bytes key = test_key(c);
 		ctx_opts o;
@@ -98,7 +97,8 @@ TEST(rfc1964_kat, wrap_and_mic_match_reference_both_roles_both_backends)
 						rp.data = m;
 						rp.pad = good_pad(c, n);
 						bytes ref = ref_token(c, key, rp);
-						CHECK_TEXT(ref == tok, what(c, b, conf ? "wrap conf" : "wrap integ", n).c_str());
+						CHECK_TEXT(ref == tok,
+							   what(c, b, conf ? "wrap conf" : "wrap integ", n).c_str());
 
 						bytes mic;
 						LONGS_EQUAL(KGSS_S_COMPLETE, get_mic(x, m, &mic));
@@ -170,8 +170,8 @@ TEST(rfc1964_round_trip, plain_both_directions_all_sizes)
 						bytes m = message(n, n * 3 + dir), tok, out, mic;
 						LONGS_EQUAL(KGSS_S_COMPLETE, wrap(tx, conf, m, &tok));
 						if (conf && n >= 16)
-							CHECK(std::search(tok.begin(), tok.end(), m.begin(), m.begin() + 16) ==
-							      tok.end());
+							CHECK(std::search(tok.begin(), tok.end(), m.begin(),
+									  m.begin() + 16) == tok.end());
 						int cs = -1;
 						LONGS_EQUAL_TEXT(KGSS_S_COMPLETE, unwrap(rx, tok, &out, &cs),
 								 what(c, b, "unwrap", n).c_str());
@@ -286,7 +286,8 @@ kgss_status iov_unwrap(kgss_ctx *x, const bytes &tok, size_t hdr_len, size_t pie
 	plain->clear();
 	for (auto &e : v)
 		if (e.type == KGSS_IOV_DATA)
-			plain->insert(plain->end(), (uint8_t *)e.buffer.value, (uint8_t *)e.buffer.value + e.buffer.length);
+			plain->insert(plain->end(), (uint8_t *)e.buffer.value,
+				      (uint8_t *)e.buffer.value + e.buffer.length);
 	return st;
 }
 
@@ -306,12 +307,13 @@ TEST(rfc1964_iov, split_layouts_all_agree)
 						LONGS_EQUAL(c.des3() ? 8 - n % 8 : 1, pad.size());
 						// 1. the same layout
 						LONGS_EQUAL_TEXT(KGSS_S_COMPLETE,
-								 iov_unwrap(p.acc.c, tok, hdr.size(), piece, pad.size(), true, &out),
+								 iov_unwrap(p.acc.c, tok, hdr.size(), piece, pad.size(),
+									    true, &out),
 								 what(c, b, "iov same", n).c_str());
 						CHECK(out == m);
 						// 2. the pad at the end of DATA, no PADDING buffer
-						LONGS_EQUAL(KGSS_S_COMPLETE,
-							    iov_unwrap(p.acc.c, tok, hdr.size(), piece, 0, false, &out));
+						LONGS_EQUAL(KGSS_S_COMPLETE, iov_unwrap(p.acc.c, tok, hdr.size(), piece,
+											0, false, &out));
 						CHECK(out == m);
 						// 3. the pad at the end of DATA, an empty PADDING (MIT style)
 						LONGS_EQUAL(KGSS_S_COMPLETE,
@@ -322,9 +324,11 @@ TEST(rfc1964_iov, split_layouts_all_agree)
 						CHECK(out == m);
 						// 5. STREAM | DATA through the IOV API
 						bytes s = tok;
-						kgss_iov v[2] = {{KGSS_IOV_STREAM, {s.size(), s.data()}}, {KGSS_IOV_DATA, {0, nullptr}}};
+						kgss_iov v[2] = {{KGSS_IOV_STREAM, {s.size(), s.data()}},
+								 {KGSS_IOV_DATA, {0, nullptr}}};
 						int cs = -1;
-						LONGS_EQUAL(KGSS_S_COMPLETE, kgss_unwrap_iov(p.acc.c, &cs, nullptr, v, 2));
+						LONGS_EQUAL(KGSS_S_COMPLETE,
+							    kgss_unwrap_iov(p.acc.c, &cs, nullptr, v, 2));
 						LONGS_EQUAL(conf, cs);
 						LONGS_EQUAL(n, v[1].buffer.length);
 						CHECK(n == 0 || memcmp(v[1].buffer.value, m.data(), n) == 0);
@@ -598,7 +602,8 @@ TEST(rfc1964_cve, cve_2014_4342_cve_2022_3437_pad_length_larger_than_plaintext)
 				// data 2 bytes, pad claims 8: only the last byte counts (MIT), and 8
 				// fits in data | pad: the (authenticated) message is empty
 				bytes out;
-				LONGS_EQUAL(KGSS_S_COMPLETE, unwrap(v.p.acc.c, v.ref(bytes(2, 0x41), bytes(6, 8), sealed, 2), &out));
+				LONGS_EQUAL(KGSS_S_COMPLETE,
+					    unwrap(v.p.acc.c, v.ref(bytes(2, 0x41), bytes(6, 8), sealed, 2), &out));
 				CHECK(out.empty());
 				// a pad value that would underflow a 1-block body in a naive size_t
 				LONGS_EQUAL(KGSS_S_BAD_SIG, v.rx(v.ref(bytes(7, 1), bytes(1, 0xf0), sealed)));
@@ -626,21 +631,26 @@ TEST(rfc1964_cve, pad_length_is_the_last_byte)
 				uint32_t seq = 1;
 				auto accepts = [&](const bytes &data, const bytes &pad, size_t want_len) {
 					out.clear();
-					LONGS_EQUAL(KGSS_S_COMPLETE, unwrap(v.p.acc.c, v.ref(data, pad, sealed, seq++), &out));
+					LONGS_EQUAL(KGSS_S_COMPLETE,
+						    unwrap(v.p.acc.c, v.ref(data, pad, sealed, seq++), &out));
 					LONGS_EQUAL(want_len, out.size());
 				};
 				if (c.des3()) {
 					accepts(bytes(5, 1), kt::hex("030304"), 4);
 					accepts(bytes(5, 1), kt::hex("040303"), 5);
 					accepts(bytes(0), kt::hex("0808080808080807"), 1);
-					LONGS_EQUAL(KGSS_S_BAD_SIG, v.rx(v.ref(bytes(5, 1), kt::hex("030300"), sealed, seq++)));
+					LONGS_EQUAL(KGSS_S_BAD_SIG,
+						    v.rx(v.ref(bytes(5, 1), kt::hex("030300"), sealed, seq++)));
 				} else {
 					accepts(bytes(5, 1), kt::hex("02"), 4);
-					LONGS_EQUAL(KGSS_S_BAD_SIG, v.rx(v.ref(bytes(4, 1), kt::hex("00"), sealed, seq++)));
-					LONGS_EQUAL(KGSS_S_BAD_SIG, v.rx(v.ref(bytes(4, 1), kt::hex("06"), sealed, seq++)));
+					LONGS_EQUAL(KGSS_S_BAD_SIG,
+						    v.rx(v.ref(bytes(4, 1), kt::hex("00"), sealed, seq++)));
+					LONGS_EQUAL(KGSS_S_BAD_SIG,
+						    v.rx(v.ref(bytes(4, 1), kt::hex("06"), sealed, seq++)));
 				}
 				// The IOV path zeroes decrypted data on a bad pad length.
-				bytes tok = v.ref(bytes(13, 0x5a), c.des3() ? kt::hex("0303ff") : kt::hex("ff"), sealed, seq++);
+				bytes tok = v.ref(bytes(13, 0x5a), c.des3() ? kt::hex("0303ff") : kt::hex("ff"), sealed,
+						  seq++);
 				size_t hdr = body_offset(tok) + 16 + c.cksum_len() + 8;
 				LONGS_EQUAL(KGSS_S_BAD_SIG, iov_unwrap(v.p.acc.c, tok, hdr, 0, 0, false, &out));
 				if (sealed)
@@ -722,8 +732,8 @@ TEST(rfc1964_cve, der_wrapper_variants)
 {
 	for (const cfg &c : cfgs()) {
 		victim v(c);
-		const char *cuts[] = {"60", "6084", "604006", "60400609", "6000", "6080", "608500000000ff",
-				      "6081", "60820000", "60840000"};
+		const char *cuts[] = {"60",   "6084",           "604006", "60400609", "6000",
+				      "6080", "608500000000ff", "6081",   "60820000", "60840000"};
 		for (const char *h : cuts) {
 			LONGS_EQUAL_TEXT(KGSS_S_DEFECTIVE_TOKEN, v.rx(kt::hex(h)), h);
 			LONGS_EQUAL_TEXT(KGSS_S_DEFECTIVE_TOKEN, verify_mic(v.p.acc.c, {}, kt::hex(h)), h);
@@ -773,11 +783,13 @@ TEST(rfc1964_cve, iov_der_length_longer_than_the_header)
 		kgss_iov one[1] = {{KGSS_IOV_HEADER, {h.size(), h.data()}}};
 		LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN, kgss_unwrap_iov(v.p.acc.c, nullptr, nullptr, one, 1));
 		// DATA one byte short of what the DER length says
-		LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN,
-			    iov_unwrap(v.p.acc.c, bytes(tok.begin(), tok.end() - 1), hdr.size(), 0, pad.size() - 1, true, &out));
+		LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN, iov_unwrap(v.p.acc.c, bytes(tok.begin(), tok.end() - 1), hdr.size(),
+							       0, pad.size() - 1, true, &out));
 		// HEADER shorter / longer than framing .. confounder (same total)
-		LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN, iov_unwrap(v.p.acc.c, tok, hdr.size() - 1, 0, pad.size(), true, &out));
-		LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN, iov_unwrap(v.p.acc.c, tok, hdr.size() + 1, 0, pad.size(), true, &out));
+		LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN,
+			    iov_unwrap(v.p.acc.c, tok, hdr.size() - 1, 0, pad.size(), true, &out));
+		LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN,
+			    iov_unwrap(v.p.acc.c, tok, hdr.size() + 1, 0, pad.size(), true, &out));
 		// A HEADER cut inside the DER length octets
 		bytes big = iov_wrap(v.p.ini.c, true, message(300), 0, &hdr, &data, &pad);
 		for (size_t hl = 0; hl < 4; hl++) {
@@ -819,8 +831,9 @@ TEST(rfc1964_cve, header_fields_checked)
 		// The other enctype's algorithms.
 		const cfg &other = c.des3() ? kCfgs[2] : kCfgs[0];
 		if (!compiled_out(other)) { // the reference builder needs the other enctype
-			bytes foreign = ref_token(other, test_key(other), ref_params{false, true, true, 0, bytes(8, 1),
-										  message(4), good_pad(other, 4), -1});
+			bytes foreign = ref_token(
+				other, test_key(other),
+				ref_params{false, true, true, 0, bytes(8, 1), message(4), good_pad(other, 4), -1});
 			LONGS_EQUAL(KGSS_S_DEFECTIVE_TOKEN, v.rx(foreign));
 		}
 		v.still_usable();
@@ -987,11 +1000,14 @@ TEST(rfc1964_iov, failed_check_zeroes_sealed_data_and_keeps_integrity_data)
 				bad[at] ^= 0x04;
 				const bytes as_received(bad.begin() + hdr.size(), bad.begin() + hdr.size() + m.size());
 				bytes plain;
-				const std::string where = what(c, backends()[0], conf ? "sealed" : "integrity", (size_t)forge);
+				const std::string where =
+					what(c, backends()[0], conf ? "sealed" : "integrity", (size_t)forge);
 				LONGS_EQUAL_TEXT(KGSS_S_BAD_SIG,
-						 iov_unwrap(p.acc.c, bad, hdr.size(), 0, pad.size(), true, &plain), where.c_str());
+						 iov_unwrap(p.acc.c, bad, hdr.size(), 0, pad.size(), true, &plain),
+						 where.c_str());
 				CHECK_TEXT(plain == (conf ? bytes(m.size(), 0) : as_received), where.c_str());
-				LONGS_EQUAL_TEXT(KGSS_S_COMPLETE, iov_unwrap(p.acc.c, tok, hdr.size(), 0, pad.size(), true, &plain),
+				LONGS_EQUAL_TEXT(KGSS_S_COMPLETE,
+						 iov_unwrap(p.acc.c, tok, hdr.size(), 0, pad.size(), true, &plain),
 						 where.c_str());
 				CHECK_TEXT(plain == m, where.c_str());
 			}

@@ -56,7 +56,8 @@ bytes msg_of(size_t n, uint64_t seed)
 
 void run_case(int enctype, bool kgss_initiator, const kgss_crypto_backend *be)
 {
-	const std::string tag = std::string(mit_enctype_name(enctype)) + (kgss_initiator ? " kgss=initiator " : " kgss=acceptor ") + be->name;
+	const std::string tag = std::string(mit_enctype_name(enctype)) +
+				(kgss_initiator ? " kgss=initiator " : " kgss=acceptor ") + be->name;
 	mit_pair p;
 	std::string err;
 	if (!mit_establish(enctype, true, kgss_initiator, &p, &err))
@@ -85,7 +86,8 @@ void run_case(int enctype, bool kgss_initiator, const kgss_crypto_backend *be)
 					 {KGSS_IOV_DATA, {iov[1].data.size(), iov[1].data.data()}},
 					 {KGSS_IOV_PADDING, {iov[2].data.size(), iov[2].data.data()}}};
 			int cs = -1;
-			LONGS_EQUAL_TEXT(KGSS_S_COMPLETE, kgss_unwrap_iov(k.c, &cs, nullptr, v, 3), (t + " MIT iov").c_str());
+			LONGS_EQUAL_TEXT(KGSS_S_COMPLETE, kgss_unwrap_iov(k.c, &cs, nullptr, v, 3),
+					 (t + " MIT iov").c_str());
 			LONGS_EQUAL_TEXT(conf, cs, t.c_str());
 			CHECK_TEXT(v[1].buffer.length == n && (n == 0 || memcmp(v[1].buffer.value, m.data(), n) == 0),
 				   t.c_str());
@@ -104,7 +106,9 @@ void run_case(int enctype, bool kgss_initiator, const kgss_crypto_backend *be)
 			r[2].type = GSS_IOV_BUFFER_TYPE_PADDING;
 			r[2].data.assign(pd.begin(), pd.begin() + u[2].buffer.length);
 			mit_result un = mit_unwrap_iov(p.peer, r);
-			CHECK_TEXT(un.ok(), (t + ": gss_unwrap_iov of kgss token: " + mit_status_string(un.major, un.minor)).c_str());
+			CHECK_TEXT(un.ok(),
+				   (t + ": gss_unwrap_iov of kgss token: " + mit_status_string(un.major, un.minor))
+					   .c_str());
 			CHECK_TEXT(r[1].data == m, (t + ": MIT plaintext").c_str());
 			LONGS_EQUAL_TEXT(conf, un.conf_state, t.c_str());
 		}
@@ -118,21 +122,19 @@ void run_case(int enctype, bool kgss_initiator, const kgss_crypto_backend *be)
 		LONGS_EQUAL(KGSS_S_COMPLETE, kgss_get_mic(k.c, 0, &mb, &kb));
 		km.resize(kb.length);
 		mit_result vr = mit_verify_mic(p.peer, m, km);
-		CHECK_TEXT(vr.ok(), (t + ": gss_verify_mic of kgss MIC: " + mit_status_string(vr.major, vr.minor)).c_str());
+		CHECK_TEXT(vr.ok(),
+			   (t + ": gss_verify_mic of kgss MIC: " + mit_status_string(vr.major, vr.minor)).c_str());
 	}
 }
 
 } // namespace
 
-TEST_GROUP(rfc1964_mit)
-{
-	void setup() override
-	{
-		std::string err;
-		if (!mit_env_load("", &err))
-			FAIL(("KDC fixture not available: " + err).c_str());
-	}
-};
+TEST_GROUP(rfc1964_mit){void setup() override{std::string err;
+if (!mit_env_load("", &err))
+	FAIL(("KDC fixture not available: " + err).c_str());
+}
+}
+;
 
 TEST(rfc1964_mit, des3)
 {

@@ -68,7 +68,7 @@ struct options {
 	bool quick = false;
 	bool cpu_clock = false; // --cpu-clock: time loops by this thread's CPU time
 	std::string json, plot;
-	std::string kdc_dir; // empty: a fresh temporary directory
+	std::string kdc_dir;          // empty: a fresh temporary directory
 	std::vector<std::string> ops; // empty: all
 	bool want(const char *op) const
 	{
@@ -90,7 +90,8 @@ double median(std::vector<double> v);
 
 // op() performs one operation and returns false on failure.  prep (optional)
 // runs before each op; its cost is measured alone the same way and subtracted.
-template <class F> double time_loop(F &op, uint64_t iters, bool *ok)
+template <class F>
+double time_loop(F &op, uint64_t iters, bool *ok)
 {
 	double t0 = loop_ns();
 	for (uint64_t i = 0; i < iters; i++)
@@ -101,7 +102,8 @@ template <class F> double time_loop(F &op, uint64_t iters, bool *ok)
 	return (loop_ns() - t0) / (double)iters;
 }
 
-template <class F> sample measure(const options &o, const char *name, F op)
+template <class F>
+sample measure(const options &o, const char *name, F op)
 {
 	sample s;
 	bool ok = true;
@@ -176,7 +178,7 @@ struct result {
 	int enctype;
 	std::string op; // wrap unwrap get_mic verify_mic wrap_iov ...
 	size_t size;
-	sample s;            // s.ns: median over all passes
+	sample s;              // s.ns: median over all passes
 	std::vector<double> v; // ns per op of every pass
 };
 extern std::vector<result> g_results;
@@ -199,8 +201,8 @@ void import(const void *lucid, const kgss_crypto_backend *be, kctx *k);
 // The tokens a peer sends to the libkgss side, and the libkgss side's own tokens
 // for the peer to check.
 struct peer_tokens {
-	bytes wrap;            // plain wrap token of the message
-	bytes mic;             // MIC token of the message
+	bytes wrap;             // plain wrap token of the message
+	bytes mic;              // MIC token of the message
 	std::vector<bytes> iov; // HEADER, DATA, PADDING[, TRAILER] of a wrap_iov
 	std::vector<uint32_t> iov_types;
 };

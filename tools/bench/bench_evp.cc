@@ -67,7 +67,7 @@ struct evp_limit {
 		mac = EVP_MAC_CTX_new(macalg);
 		OSSL_PARAM p[2];
 		p[0] = OSSL_PARAM_construct_utf8_string(strcmp(ei.mac, "HMAC") == 0 ? OSSL_MAC_PARAM_DIGEST
-										: OSSL_MAC_PARAM_CIPHER,
+										    : OSSL_MAC_PARAM_CIPHER,
 							(char *)ei.mac_alg, 0);
 		p[1] = OSSL_PARAM_construct_end();
 		if (!mac || !EVP_MAC_init(mac, key, ei.mac_key_len, p))
@@ -119,7 +119,8 @@ void bench_limit(const options &o, int e, size_t n)
 		    return L.cipher_pass(true, buf.data(), pl.cipher) && L.mac_pass(buf.data(), pl.mac);
 	    }));
 	size_t ml = mic_len(e, n);
-	sample m = measure(o, (o.want("get_mic") || o.want("verify_mic")) ? nullptr : "get_mic", [&] { return L.mac_pass(buf.data(), ml); });
+	sample m = measure(o, (o.want("get_mic") || o.want("verify_mic")) ? nullptr : "get_mic",
+			   [&] { return L.mac_pass(buf.data(), ml); });
 	add("limit", e, "get_mic", n, m);
 	add("limit", e, "verify_mic", n, m);
 }
@@ -137,10 +138,14 @@ namespace {
 const char *ossl_stitched_name(int e)
 {
 	switch (e) {
-	case 17: return "AES-128-CBC-HMAC-SHA1";
-	case 18: return "AES-256-CBC-HMAC-SHA1";
-	case 19: return "AES-128-CBC-HMAC-SHA256";
-	default: return nullptr;
+	case 17:
+		return "AES-128-CBC-HMAC-SHA1";
+	case 18:
+		return "AES-256-CBC-HMAC-SHA1";
+	case 19:
+		return "AES-128-CBC-HMAC-SHA256";
+	default:
+		return nullptr;
 	}
 }
 
@@ -196,10 +201,8 @@ void bench_ossl_stitched(const options &o, int e, size_t n)
 	}
 	pass_len pl = wrap_lens(e, n);
 	bytes buf(pl.cipher + 64, 0x5a);
-	add("ossl-stitched", e, "wrap", n,
-	    measure(o, "wrap", [&] { return S.pass(false, buf.data(), pl.cipher); }));
-	add("ossl-stitched", e, "unwrap", n,
-	    measure(o, "unwrap", [&] { return S.pass(true, buf.data(), pl.cipher); }));
+	add("ossl-stitched", e, "wrap", n, measure(o, "wrap", [&] { return S.pass(false, buf.data(), pl.cipher); }));
+	add("ossl-stitched", e, "unwrap", n, measure(o, "unwrap", [&] { return S.pass(true, buf.data(), pl.cipher); }));
 }
 
 } // namespace kbench

@@ -166,8 +166,9 @@ void bench_kgss(const options &o, const std::string &impl, int e, kgss_ctx *c, s
 	    measure(o, "get_mic_iov", [&] { return kgss_get_mic_iov(c, 0, mv.data(), mv.size()) == KGSS_S_COMPLETE; }));
 	std::vector<kgss_iov> vv(mv);
 	vv.back().buffer = kgss_buffer{pt.mic.size(), (void *)pt.mic.data()};
-	add(impl, e, "verify_mic_iov", n,
-	    measure(o, "verify_mic_iov", [&] { return kgss_verify_mic_iov(c, nullptr, vv.data(), vv.size()) == KGSS_S_COMPLETE; }));
+	add(impl, e, "verify_mic_iov", n, measure(o, "verify_mic_iov", [&] {
+		    return kgss_verify_mic_iov(c, nullptr, vv.data(), vv.size()) == KGSS_S_COMPLETE;
+	    }));
 }
 
 // ---- MIT side ---------------------------------------------------------------------------
@@ -230,9 +231,8 @@ peer_tokens kgss_tokens(kgss_ctx *peer, bool cfx, const bytes &msg)
 	size_t hl, pl, tr;
 	wrap_iov_lengths(peer, n, cfx, &hl, &pl, &tr);
 	bytes h(hl), d(msg), p(pl), tt(tr);
-	std::vector<kgss_iov> v = {{KGSS_IOV_HEADER, {hl, h.data()}},
-				   {KGSS_IOV_DATA, {n, d.data()}},
-				   {KGSS_IOV_PADDING, {pl, p.data()}}};
+	std::vector<kgss_iov> v = {
+		{KGSS_IOV_HEADER, {hl, h.data()}}, {KGSS_IOV_DATA, {n, d.data()}}, {KGSS_IOV_PADDING, {pl, p.data()}}};
 	if (cfx)
 		v.push_back(kgss_iov{KGSS_IOV_TRAILER, {tr, tt.data()}});
 	if (kgss_wrap_iov(peer, 1, 0, &cs, v.data(), v.size()) != KGSS_S_COMPLETE)

@@ -99,8 +99,8 @@ std::string fmt_size(size_t n)
 
 void print_table(const options &o)
 {
-	const char *ops[] = {"wrap", "unwrap", "get_mic", "verify_mic", "wrap_iov", "unwrap_iov", "get_mic_iov",
-			     "verify_mic_iov"};
+	const char *ops[] = {"wrap",     "unwrap",     "get_mic",     "verify_mic",
+			     "wrap_iov", "unwrap_iov", "get_mic_iov", "verify_mic_iov"};
 	printf("\n%-6s %-4s %-14s %10s %9s %10s %9s %10s %9s %10s %9s %7s %7s %7s %7s %s\n", "enc", "size", "op",
 	       "builtin", "MB/s", "openssl", "MB/s", "mit", "MB/s", "limit", "MB/s", "bi/mit", "os/mit", "bi/lim",
 	       "os/lim", "allocs bi/os/mit");
@@ -166,7 +166,8 @@ void print_stitched(const options &o)
 		any |= r.impl == "kgss-builtin-2pass" || r.impl == "ossl-stitched";
 	if (!any)
 		return;
-	printf("\nstitched CBC + HMAC (builtin) vs two-pass; c/B = TSC cycles per message byte at %.2f GHz\n", g_tsc_ghz);
+	printf("\nstitched CBC + HMAC (builtin) vs two-pass; c/B = TSC cycles per message byte at %.2f GHz\n",
+	       g_tsc_ghz);
 	printf("%-6s %-4s %-11s %10s %6s %10s %6s %10s %6s %10s %6s %8s %8s %9s\n", "enc", "size", "op", "stitched",
 	       "c/B", "2pass", "c/B", "limit", "c/B", "ossl-st", "c/B", "st/2pass", "x limit", "x ossl-st");
 	for (int e : o.enctypes)
@@ -175,8 +176,9 @@ void print_stitched(const options &o)
 				std::string base = op;
 				if (base.size() > 4 && base.compare(base.size() - 4, 4, "_iov") == 0)
 					base.resize(base.size() - 4);
-				const result *b = find("kgss-builtin", e, op, n), *t = find("kgss-builtin-2pass", e, op, n),
-					     *l = find("limit", e, base, n), *x = find("ossl-stitched", e, base, n);
+				const result *b = find("kgss-builtin", e, op, n),
+					     *t = find("kgss-builtin-2pass", e, op, n), *l = find("limit", e, base, n),
+					     *x = find("ossl-stitched", e, base, n);
 				if (!b || (!t && !x))
 					continue;
 				auto col = [&](const result *r) {
@@ -210,36 +212,45 @@ void write_json(const options &o, const meta &m)
 	FILE *f = fopen(o.json.c_str(), "w");
 	if (!f)
 		die("cannot write " + o.json + ": " + strerror(errno));
-	fprintf(f, "{\n \"meta\": {\"date\": %s, \"cpu\": %s, \"cpu_flags\": %s, \"compiler\": %s, "
-		   "\"openssl\": %s, \"mit\": %s,\n  \"builtin_classes\": {\"aes128\": %s, \"sha1\": %s, \"sha256\": %s, \"sha384\": %s, \"stitch\": %s},\n  \"tsc_ghz\": %.3f,\n"
-		   "  \"loop_clock\": %s, \"loadavg_before\": %s, \"loadavg_after\": %s,\n  \"reps\": %d, \"loop_ms\": %g, \"quick\": %s, \"with_mit\": %s,\n  \"enctypes\": [",
+	fprintf(f,
+		"{\n \"meta\": {\"date\": %s, \"cpu\": %s, \"cpu_flags\": %s, \"compiler\": %s, "
+		"\"openssl\": %s, \"mit\": %s,\n  \"builtin_classes\": {\"aes128\": %s, \"sha1\": %s, \"sha256\": %s, "
+		"\"sha384\": %s, \"stitch\": %s},\n  \"tsc_ghz\": %.3f,\n"
+		"  \"loop_clock\": %s, \"loadavg_before\": %s, \"loadavg_after\": %s,\n  \"reps\": %d, \"loop_ms\": "
+		"%g, \"quick\": %s, \"with_mit\": %s,\n  \"enctypes\": [",
 		json_str(m.date).c_str(), json_str(m.cpu).c_str(), json_str(m.flags).c_str(),
 		json_str(m.compiler).c_str(), json_str(m.openssl).c_str(), json_str(m.mit).c_str(),
 		json_str(m.builtin_aes).c_str(), json_str(m.builtin_sha1).c_str(), json_str(m.builtin_sha256).c_str(),
-		json_str(m.builtin_sha384).c_str(), json_str(m.builtin_stitch).c_str(), g_tsc_ghz, o.cpu_clock ? "\"thread-cpu\"" : "\"wall\"", json_str(m.load_before).c_str(), json_str(m.load_after).c_str(), o.reps, o.ms, o.quick ? "true" : "false", o.mit ? "true" : "false");
+		json_str(m.builtin_sha384).c_str(), json_str(m.builtin_stitch).c_str(), g_tsc_ghz,
+		o.cpu_clock ? "\"thread-cpu\"" : "\"wall\"", json_str(m.load_before).c_str(),
+		json_str(m.load_after).c_str(), o.reps, o.ms, o.quick ? "true" : "false", o.mit ? "true" : "false");
 	for (size_t i = 0; i < o.enctypes.size(); i++)
 		fprintf(f, "%s%d", i ? ", " : "", o.enctypes[i]);
 	fprintf(f, "], \"sizes\": [");
 	for (size_t i = 0; i < o.sizes.size(); i++)
 		fprintf(f, "%s%zu", i ? ", " : "", o.sizes[i]);
-	fprintf(f, "]},\n \"ctx_size\": %zu,\n \"stack\": {\"max_frame\": %ld, \"max_frame_function\": %s, "
-		   "\"max_per_message_frame\": %ld, \"max_per_message_function\": %s},\n",
+	fprintf(f,
+		"]},\n \"ctx_size\": %zu,\n \"stack\": {\"max_frame\": %ld, \"max_frame_function\": %s, "
+		"\"max_per_message_frame\": %ld, \"max_per_message_function\": %s},\n",
 		m.ctx_size, m.max_frame, json_str(m.max_frame_fn).c_str(), m.max_pm, json_str(m.max_pm_fn).c_str());
 	fprintf(f, " \"scaling\": [");
 	for (size_t i = 0; i < g_scaling.size(); i++) {
 		const scaling &s = g_scaling[i];
-		fprintf(f, "%s\n  {\"enctype\": %d, \"backend\": %s, \"op\": \"wrap\", \"size\": %zu, "
-			   "\"ops_per_s_1\": %.0f, \"ops_per_s_2\": %.0f, \"ratio\": %.3f}",
-			i ? "," : "", s.e, json_str(s.backend).c_str(), s.size, s.one, s.two, s.one > 0 ? s.two / s.one : 0);
+		fprintf(f,
+			"%s\n  {\"enctype\": %d, \"backend\": %s, \"op\": \"wrap\", \"size\": %zu, "
+			"\"ops_per_s_1\": %.0f, \"ops_per_s_2\": %.0f, \"ratio\": %.3f}",
+			i ? "," : "", s.e, json_str(s.backend).c_str(), s.size, s.one, s.two,
+			s.one > 0 ? s.two / s.one : 0);
 	}
 	fprintf(f, "],\n \"results\": [");
 	bool first = true;
 	for (auto &r : g_results) {
 		if (!r.s.ok)
 			continue;
-		fprintf(f, "%s\n  {\"impl\": %s, \"enctype\": %d, \"op\": %s, \"size\": %zu, \"ns_per_op\": %.1f, "
-			   "\"mb_per_s\": %.2f, \"allocs_per_op\": %g, \"kgss_hook_allocs_per_op\": %g, "
-			   "\"iters\": %llu, \"min_ns\": %.1f, \"passes\": %zu}",
+		fprintf(f,
+			"%s\n  {\"impl\": %s, \"enctype\": %d, \"op\": %s, \"size\": %zu, \"ns_per_op\": %.1f, "
+			"\"mb_per_s\": %.2f, \"allocs_per_op\": %g, \"kgss_hook_allocs_per_op\": %g, "
+			"\"iters\": %llu, \"min_ns\": %.1f, \"passes\": %zu}",
 			first ? "" : ",", json_str(r.impl).c_str(), r.enctype, json_str(r.op).c_str(), r.size, r.s.ns,
 			mbps(r.size, r.s.ns), r.s.allocs, r.s.hook_allocs, (unsigned long long)r.s.iters,
 			*std::min_element(r.v.begin(), r.v.end()), r.v.size());
@@ -264,8 +275,8 @@ void write_plot(const options &o)
 		fprintf(f, "# %d %s\n", e, enc(e).name);
 		for (size_t n : o.sizes) {
 			fprintf(f, "%zu", n);
-			for (const char *impl : {"kgss-builtin", "kgss-openssl", "mit", "limit", "kgss-builtin-2pass",
-						 "ossl-stitched"}) {
+			for (const char *impl :
+			     {"kgss-builtin", "kgss-openssl", "mit", "limit", "kgss-builtin-2pass", "ossl-stitched"}) {
 				const result *r = find(impl, e, "wrap", n);
 				fprintf(f, " %.2f", r ? mbps(n, r->s.ns) : NAN);
 			}
@@ -285,10 +296,11 @@ void write_plot(const options &o)
 	int cols = 4, rows = ((int)o.enctypes.size() + cols - 1) / cols;
 	fprintf(f, "set terminal pngcairo size %d,%d font ',9'\nset output '%s'\n", 300 * cols, 260 * rows + 30,
 		o.plot.c_str());
-	fprintf(f, "set datafile missing NaN\nset logscale xy\nset grid\nset key top left font ',7'\n"
-		   "set format x '10^{%%L}'\nset xrange [32:2e6]\n"
-		   "set xlabel 'message bytes'\nset ylabel 'wrap MB/s'\n"
-		   "set multiplot layout %d,%d title 'kgss-bench: wrap (conf) throughput'\n",
+	fprintf(f,
+		"set datafile missing NaN\nset logscale xy\nset grid\nset key top left font ',7'\n"
+		"set format x '10^{%%L}'\nset xrange [32:2e6]\n"
+		"set xlabel 'message bytes'\nset ylabel 'wrap MB/s'\n"
+		"set multiplot layout %d,%d title 'kgss-bench: wrap (conf) throughput'\n",
 		rows, cols);
 	for (size_t i = 0; i < o.enctypes.size(); i++)
 		fprintf(f,

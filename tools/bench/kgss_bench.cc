@@ -199,12 +199,10 @@ void on_exit_stop_kdc()
 		g_kdc->stop();
 }
 
-
 } // namespace
 } // namespace kbench
 
 using namespace kbench;
-
 
 int main(int argc, char **argv)
 {
@@ -248,10 +246,10 @@ int main(int argc, char **argv)
 
 	printf("kgss-bench  %s\n  cpu: %s [%s], %u online\n  compiler: %s\n  openssl: %s\n  mit: %s\n"
 	       "  builtin classes: %s %s %s %s; stitched: %s\n  reps %d x %g ms loops (median), %s clock\n",
-	       m.date.c_str(), m.cpu.c_str(), m.flags.c_str(), std::thread::hardware_concurrency(),
-	       m.compiler.c_str(), m.openssl.c_str(), m.mit.empty() ? "-" : m.mit.c_str(), m.builtin_aes.c_str(),
-	       m.builtin_sha1.c_str(), m.builtin_sha256.c_str(), m.builtin_sha384.c_str(), m.builtin_stitch.c_str(),
-	       o.reps, o.ms, o.cpu_clock ? "thread CPU-time" : "wall");
+	       m.date.c_str(), m.cpu.c_str(), m.flags.c_str(), std::thread::hardware_concurrency(), m.compiler.c_str(),
+	       m.openssl.c_str(), m.mit.empty() ? "-" : m.mit.c_str(), m.builtin_aes.c_str(), m.builtin_sha1.c_str(),
+	       m.builtin_sha256.c_str(), m.builtin_sha384.c_str(), m.builtin_stitch.c_str(), o.reps, o.ms,
+	       o.cpu_clock ? "thread CPU-time" : "wall");
 
 	kdc_guard kdc;
 	if (o.mit) {
@@ -321,7 +319,8 @@ int main(int argc, char **argv)
 			bytes msg(n);
 			for (size_t i = 0; i < n; i++)
 				msg[i] = (uint8_t)(i * 131 + 7);
-			peer_tokens pt = o.mit ? mit_tokens(pair.peer, ei.cfx, msg) : kgss_tokens(peer_k.ctx, ei.cfx, msg);
+			peer_tokens pt =
+				o.mit ? mit_tokens(pair.peer, ei.cfx, msg) : kgss_tokens(peer_k.ctx, ei.cfx, msg);
 			// --reps passes over every implementation, one timed loop each per
 			// pass: load changes on a shared machine hit all columns alike.
 			options o1 = o;

@@ -47,7 +47,7 @@ struct heim_establish_opts {
 	// GSS flags besides MUTUAL.  Default: the live Heimdal peer checks the
 	// sequence numbers of what it receives.
 	OM_uint32 req_flags = GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG | GSS_C_REPLAY_FLAG | GSS_C_SEQUENCE_FLAG;
-	int max_rounds = 8;           // bound on init/accept round trips
+	int max_rounds = 8; // bound on init/accept round trips
 };
 
 struct heim_pair {
@@ -79,7 +79,7 @@ const kgss_lucid_context_v1 *heim_lucid_kgss(const heim_pair &p);
 struct heim_result {
 	OM_uint32 major = 0;
 	OM_uint32 minor = 0;
-	bytes out;           // token (wrap, get_mic) or plaintext (unwrap)
+	bytes out; // token (wrap, get_mic) or plaintext (unwrap)
 	int conf_state = -1;
 	gss_qop_t qop = 0;
 	bool ok() const { return major == GSS_S_COMPLETE; }

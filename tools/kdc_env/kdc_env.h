@@ -12,17 +12,17 @@
 namespace kenv {
 
 struct kdc_env {
-	std::string path;          // the env file
-	std::string dir;           // its directory (the KDC's DIR)
-	std::string krb5_config;   // KRB5_CONFIG
-	std::string kdc_profile;   // KRB5_KDC_PROFILE
-	std::string ktname;        // KRB5_KTNAME
-	std::string ccname;        // KRB5CCNAME
-	std::string realm;         // KGSS_REALM
-	std::string user;          // KGSS_USER (user@REALM)
-	std::string password;      // KGSS_PASSWORD
-	std::string service;       // KGSS_SERVICE (nfs/localhost@REALM): every enctype but 24
-	std::string service_exp;   // KGSS_SERVICE_EXP: the arcfour-hmac-exp (24) only principal
+	std::string path;        // the env file
+	std::string dir;         // its directory (the KDC's DIR)
+	std::string krb5_config; // KRB5_CONFIG
+	std::string kdc_profile; // KRB5_KDC_PROFILE
+	std::string ktname;      // KRB5_KTNAME
+	std::string ccname;      // KRB5CCNAME
+	std::string realm;       // KGSS_REALM
+	std::string user;        // KGSS_USER (user@REALM)
+	std::string password;    // KGSS_PASSWORD
+	std::string service;     // KGSS_SERVICE (nfs/localhost@REALM): every enctype but 24
+	std::string service_exp; // KGSS_SERVICE_EXP: the arcfour-hmac-exp (24) only principal
 	int kdc_port = 0;
 	int kdc_pid = 0;
 };

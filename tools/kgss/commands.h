@@ -29,8 +29,10 @@ struct opt_reader {
 
 	opt_reader(const char *c, int ac, char **av) : cmd(c), argc(ac), argv(av) {}
 	// Next item; false at the end.  *arg receives the raw argument.
-	bool next(std::string *arg) {
-		if (i >= argc) return false;
+	bool next(std::string *arg)
+	{
+		if (i >= argc)
+			return false;
 		std::string a = argv[i++];
 		has_inline = false;
 		inline_v.clear();
@@ -55,27 +57,31 @@ struct opt_reader {
 		return true;
 	}
 	// The value of the current option; false (with a message) if missing.
-	bool value(std::string *v) {
+	bool value(std::string *v)
+	{
 		if (has_inline) {
 			*v = inline_v;
 			return true;
 		}
 		if (i >= argc) {
-			fprintf(stderr, "kgss %s: option %s needs a value (see kgss %s --help)\n", cmd, name.c_str(), cmd);
+			fprintf(stderr, "kgss %s: option %s needs a value (see kgss %s --help)\n", cmd, name.c_str(),
+				cmd);
 			return false;
 		}
 		*v = argv[i++];
 		return true;
 	}
 	// For flags: a flag given a value is a usage error.
-	bool no_value() {
+	bool no_value()
+	{
 		if (has_inline) {
 			fprintf(stderr, "kgss %s: option %s takes no value\n", cmd, name.c_str());
 			return false;
 		}
 		return true;
 	}
-	int unknown(const std::string &arg) {
+	int unknown(const std::string &arg)
+	{
 		fprintf(stderr, "kgss %s: unknown option '%s' (see kgss %s --help)\n", cmd, arg.c_str(), cmd);
 		return 2;
 	}

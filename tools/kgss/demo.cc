@@ -97,7 +97,8 @@ struct kdc_state {
 	char *rm_argv[4] = {nullptr, nullptr, nullptr, nullptr};
 } g_kdc;
 
-void run_quiet(char *const *argv) {
+void run_quiet(char *const *argv)
+{
 	pid_t p = fork();
 	if (p == 0) {
 		int fd = open("/dev/null", O_WRONLY);
@@ -115,14 +116,17 @@ void run_quiet(char *const *argv) {
 	}
 }
 
-void kdc_stop_now() {
-	if (!g_kdc.started || g_kdc.stopped || g_kdc.keep) return;
+void kdc_stop_now()
+{
+	if (!g_kdc.started || g_kdc.stopped || g_kdc.keep)
+		return;
 	g_kdc.stopped = true;
 	run_quiet(g_kdc.stop_argv);
 	run_quiet(g_kdc.rm_argv);
 }
 
-void on_signal(int sig) {
+void on_signal(int sig)
+{
 	kdc_stop_now();
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -131,11 +135,14 @@ void on_signal(int sig) {
 void at_exit() { kdc_stop_now(); }
 
 // Runs argv, capturing stdout+stderr; returns the exit status (or -1).
-int run_capture(const std::vector<std::string> &args, std::string *output) {
+int run_capture(const std::vector<std::string> &args, std::string *output)
+{
 	int pfd[2];
-	if (pipe(pfd) != 0) return -1;
+	if (pipe(pfd) != 0)
+		return -1;
 	std::vector<char *> av;
-	for (const auto &s : args) av.push_back(const_cast<char *>(s.c_str()));
+	for (const auto &s : args)
+		av.push_back(const_cast<char *>(s.c_str()));
 	av.push_back(nullptr);
 	pid_t p = fork();
 	if (p < 0) {
@@ -156,19 +163,23 @@ int run_capture(const std::vector<std::string> &args, std::string *output) {
 	char buf[4096];
 	for (;;) {
 		ssize_t n = read(pfd[0], buf, sizeof buf);
-		if (n < 0 && errno == EINTR) continue;
-		if (n <= 0) break;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
 		output->append(buf, (size_t)n);
 	}
 	close(pfd[0]);
 	int st = 0;
 	while (waitpid(p, &st, 0) < 0) {
-		if (errno != EINTR) return -1;
+		if (errno != EINTR)
+			return -1;
 	}
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-std::string find_kdc_script() {
+std::string find_kdc_script()
+{
 	std::vector<std::string> cands;
 	std::string d = exe_dir();
 	if (!d.empty()) {
@@ -176,37 +187,47 @@ std::string find_kdc_script() {
 		cands.push_back(d + "/../../../../scripts/kdc.sh");
 		cands.push_back(d + "/../../../scripts/kdc.sh");
 	}
-	if (KGSS_SOURCE_DIR[0]) cands.push_back(std::string(KGSS_SOURCE_DIR) + "/scripts/kdc.sh");
+	if (KGSS_SOURCE_DIR[0])
+		cands.push_back(std::string(KGSS_SOURCE_DIR) + "/scripts/kdc.sh");
 	for (const auto &c : cands)
 		if (access(c.c_str(), R_OK) == 0) {
 			char buf[4096];
-			if (realpath(c.c_str(), buf)) return buf;
+			if (realpath(c.c_str(), buf))
+				return buf;
 			return c;
 		}
 	return "";
 }
 
 // The KDC tools kdc.sh needs, with the Debian package that has each.
-bool check_kdc_packages(std::string *missing) {
+bool check_kdc_packages(std::string *missing)
+{
 	struct {
 		const char *bin, *pkg;
-	} need[] = {{"krb5kdc", "krb5-kdc"}, {"kdb5_util", "krb5-kdc"}, {"kadmin.local", "krb5-admin-server"},
-		    {"kinit", "krb5-user"}, {"klist", "krb5-user"}};
+	} need[] = {{"krb5kdc", "krb5-kdc"},
+		    {"kdb5_util", "krb5-kdc"},
+		    {"kadmin.local", "krb5-admin-server"},
+		    {"kinit", "krb5-user"},
+		    {"klist", "krb5-user"}};
 	std::string pkgs;
 	for (auto &n : need) {
 		bool found = !find_in_path(n.bin).empty();
 		for (const char *dir : {"/usr/sbin/", "/sbin/", "/usr/bin/", "/bin/"})
-			if (!found && access((std::string(dir) + n.bin).c_str(), X_OK) == 0) found = true;
+			if (!found && access((std::string(dir) + n.bin).c_str(), X_OK) == 0)
+				found = true;
 		if (!found) {
 			*missing += std::string(missing->empty() ? "" : ", ") + n.bin + " (package " + n.pkg + ")";
-			if (pkgs.find(n.pkg) == std::string::npos) pkgs += std::string(" ") + n.pkg;
+			if (pkgs.find(n.pkg) == std::string::npos)
+				pkgs += std::string(" ") + n.pkg;
 		}
 	}
-	if (!missing->empty()) *missing += "; install with: apt-get install" + pkgs;
+	if (!missing->empty())
+		*missing += "; install with: apt-get install" + pkgs;
 	return missing->empty();
 }
 
-double now_s() {
+double now_s()
+{
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
@@ -214,7 +235,8 @@ double now_s() {
 
 // ---- one case ------------------------------------------------------------------------
 enum import_path { IMP_LUCID, IMP_DOWNCALL, IMP_SERIALIZED };
-const char *import_name(import_path p) {
+const char *import_name(import_path p)
+{
 	return p == IMP_LUCID ? "lucid" : p == IMP_DOWNCALL ? "downcall" : "serialized";
 }
 
@@ -228,11 +250,13 @@ struct case_result {
 
 constexpr int k_ops_per_case = 19;
 
-bool import_ctx(import_path ip, const kgss_lucid_context_v1 *l, const kgss_options &o, ctx_holder *k, std::string *err) {
+bool import_ctx(import_path ip, const kgss_lucid_context_v1 *l, const kgss_options &o, ctx_holder *k, std::string *err)
+{
 	kgss_status st;
 	if (ip == IMP_LUCID) {
 		st = kgss_import_lucid_v1(l, &o, &k->c);
-		if (st != KGSS_S_COMPLETE) *err = "kgss_import_lucid_v1: " + status_str(st);
+		if (st != KGSS_S_COMPLETE)
+			*err = "kgss_import_lucid_v1: " + status_str(st);
 		return st == KGSS_S_COMPLETE;
 	}
 	const bool ser = ip == IMP_SERIALIZED;
@@ -251,7 +275,8 @@ bool import_ctx(import_path ip, const kgss_lucid_context_v1 *l, const kgss_optio
 		wipe(buf);
 		return false;
 	}
-	st = ser ? kgss_import_serialized(buf.data(), len, &o, &k->c) : kgss_import_downcall(buf.data(), len, &o, &k->c);
+	st = ser ? kgss_import_serialized(buf.data(), len, &o, &k->c)
+		 : kgss_import_downcall(buf.data(), len, &o, &k->c);
 	wipe(buf);
 	if (st != KGSS_S_COMPLETE) {
 		*err = std::string(ser ? "kgss_import_serialized: " : "kgss_import_downcall: ") + status_str(st);
@@ -260,7 +285,8 @@ bool import_ctx(import_path ip, const kgss_lucid_context_v1 *l, const kgss_optio
 	return true;
 }
 
-bool kgss_wrap_tok(kgss_ctx *c, int conf, const bytes &msg, bytes *tok, std::string *err) {
+bool kgss_wrap_tok(kgss_ctx *c, int conf, const bytes &msg, bytes *tok, std::string *err)
+{
 	size_t tl = 0;
 	kgss_status st = kgss_wrap_size(c, conf, msg.size(), &tl);
 	if (st != KGSS_S_COMPLETE) {
@@ -280,7 +306,8 @@ bool kgss_wrap_tok(kgss_ctx *c, int conf, const bytes &msg, bytes *tok, std::str
 	return true;
 }
 
-case_result run_case(int et, bool kgss_init, bool mutual, const std::string &backend, import_path ip, uint64_t *seed) {
+case_result run_case(int et, bool kgss_init, bool mutual, const std::string &backend, import_path ip, uint64_t *seed)
+{
 	case_result r;
 	kmit::mit_pair p;
 	std::string err;
@@ -299,7 +326,8 @@ case_result run_case(int et, bool kgss_init, bool mutual, const std::string &bac
 	// The downcall buffer carries no receive sequence number: replay detection only.
 	o.flags = ip == IMP_DOWNCALL ? KGSS_OPT_REPLAY_DETECT : KGSS_OPT_REPLAY_DETECT | KGSS_OPT_SEQUENCE_DETECT;
 	ctx_holder k;
-	if (!import_ctx(ip, l, o, &k, &r.err)) return r;
+	if (!import_ctx(ip, l, o, &k, &r.err))
+		return r;
 	kgss_ctx_info info;
 	memset(&info, 0, sizeof info);
 	kgss_status st = kgss_ctx_inquire(k.c, &info);
@@ -339,9 +367,10 @@ case_result run_case(int et, bool kgss_init, bool mutual, const std::string &bac
 			uint32_t qop = 9;
 			st = kgss_unwrap(k.c, &in, &ob, &cs, &qop);
 			if (st != KGSS_S_COMPLETE)
-				return fail("kgss_unwrap of MIT gss_wrap(conf=" + std::to_string(conf) + ")" + sz + ": " + status_str(st));
-			if (ob.length != msg.size() || (msg.size() && memcmp(out.data(), msg.data(), msg.size()) != 0) ||
-			    cs != conf || qop != 0)
+				return fail("kgss_unwrap of MIT gss_wrap(conf=" + std::to_string(conf) + ")" + sz +
+					    ": " + status_str(st));
+			if (ob.length != msg.size() ||
+			    (msg.size() && memcmp(out.data(), msg.data(), msg.size()) != 0) || cs != conf || qop != 0)
 				return fail("kgss_unwrap of MIT gss_wrap(conf=" + std::to_string(conf) + ")" + sz +
 					    ": wrong plaintext / conf_state / qop");
 			r.ops++;
@@ -353,17 +382,19 @@ case_result run_case(int et, bool kgss_init, bool mutual, const std::string &bac
 			kgss_buffer mb = {msg.size(), const_cast<uint8_t *>(msg.data())};
 			kgss_buffer tb = {m.out.size(), m.out.data()};
 			st = kgss_verify_mic(k.c, &mb, &tb, nullptr);
-			if (st != KGSS_S_COMPLETE) return fail("kgss_verify_mic of MIT gss_get_mic" + sz + ": " + status_str(st));
+			if (st != KGSS_S_COMPLETE)
+				return fail("kgss_verify_mic of MIT gss_get_mic" + sz + ": " + status_str(st));
 			r.ops++;
 		}
 		// libkgss -> MIT
 		for (int conf = 1; conf >= 0; conf--) {
 			bytes tok;
-			if (!kgss_wrap_tok(k.c, conf, msg, &tok, &err)) return fail(err + sz);
+			if (!kgss_wrap_tok(k.c, conf, msg, &tok, &err))
+				return fail(err + sz);
 			kmit::mit_result u = kmit::mit_unwrap(p.peer, tok);
 			if (u.major != GSS_S_COMPLETE)
-				return fail("MIT gss_unwrap of kgss_wrap(conf=" + std::to_string(conf) + ")" + sz + ": " +
-					    kmit::mit_status_string(u.major, u.minor));
+				return fail("MIT gss_unwrap of kgss_wrap(conf=" + std::to_string(conf) + ")" + sz +
+					    ": " + kmit::mit_status_string(u.major, u.minor));
 			if (u.out != msg || u.conf_state != conf)
 				return fail("MIT gss_unwrap of kgss_wrap(conf=" + std::to_string(conf) + ")" + sz +
 					    ": wrong plaintext / conf_state");
@@ -372,23 +403,27 @@ case_result run_case(int et, bool kgss_init, bool mutual, const std::string &bac
 		{
 			size_t tl = 0;
 			st = kgss_mic_size(k.c, msg.size(), &tl);
-			if (st != KGSS_S_COMPLETE) return fail("kgss_mic_size: " + status_str(st));
+			if (st != KGSS_S_COMPLETE)
+				return fail("kgss_mic_size: " + status_str(st));
 			bytes tok(tl);
 			kgss_buffer mb = {msg.size(), const_cast<uint8_t *>(msg.data())};
 			kgss_buffer tb = {tok.size(), tok.data()};
 			st = kgss_get_mic(k.c, 0, &mb, &tb);
-			if (st != KGSS_S_COMPLETE) return fail("kgss_get_mic" + sz + ": " + status_str(st));
+			if (st != KGSS_S_COMPLETE)
+				return fail("kgss_get_mic" + sz + ": " + status_str(st));
 			tok.resize(tb.length);
 			kmit::mit_result v = kmit::mit_verify_mic(p.peer, msg, tok);
 			if (v.major != GSS_S_COMPLETE)
-				return fail("MIT gss_verify_mic of kgss_get_mic" + sz + ": " + kmit::mit_status_string(v.major, v.minor));
+				return fail("MIT gss_verify_mic of kgss_get_mic" + sz + ": " +
+					    kmit::mit_status_string(v.major, v.minor));
 			r.ops++;
 		}
 	}
 	// a tampered MIT token must be rejected with BAD_SIG and no plaintext
 	{
 		kmit::mit_result w = kmit::mit_wrap(p.peer, 1, msgs[1]);
-		if (w.major != GSS_S_COMPLETE) return fail("MIT gss_wrap: " + kmit::mit_status_string(w.major, w.minor));
+		if (w.major != GSS_S_COMPLETE)
+			return fail("MIT gss_wrap: " + kmit::mit_status_string(w.major, w.minor));
 		w.out[w.out.size() - 3] ^= 0x20;
 		bytes out(w.out.size() + 1, 0xAA);
 		kgss_buffer in = {w.out.size(), w.out.data()};
@@ -399,7 +434,8 @@ case_result run_case(int et, bool kgss_init, bool mutual, const std::string &bac
 		r.ops++;
 	}
 	r.ok = r.ops == k_ops_per_case;
-	if (!r.ok) r.err = "internal: " + std::to_string(r.ops) + " operations counted";
+	if (!r.ok)
+		r.err = "internal: " + std::to_string(r.ops) + " operations counted";
 	return r;
 }
 
@@ -412,17 +448,20 @@ struct saved_files {
 	std::string wrap_conf, wrap_integ, mic, message, ctx;
 };
 
-std::string save_base(const std::string &dir, int et) {
+std::string save_base(const std::string &dir, int et)
+{
 	return dir + "/" + std::to_string(et) + "-" + enctype_lookup(et)->name;
 }
 
-bool save_hex(const std::string &path, const bytes &b, std::string *err) {
+bool save_hex(const std::string &path, const bytes &b, std::string *err)
+{
 	std::string h = hex_encode(b) + "\n";
 	return write_file(path, reinterpret_cast<const uint8_t *>(h.data()), h.size(), err);
 }
 
 // Returns EXIT_OK, EXIT_VERIFY (libkgss / MIT disagreed) or EXIT_ENV (MIT, files).
-int save_tokens(int et, const std::string &dir, saved_files *sf, std::string *err) {
+int save_tokens(int et, const std::string &dir, saved_files *sf, std::string *err)
+{
 	kmit::mit_pair p;
 	if (!kmit::mit_establish(et, true, false, &p, err)) {
 		*err = "MIT: " + *err;
@@ -459,14 +498,16 @@ int save_tokens(int et, const std::string &dir, saved_files *sf, std::string *er
 		*err = ierr;
 		return EXIT_VERIFY;
 	}
-	const std::string text = std::string("libkgss demo: a message from the MIT initiator, ") + enctype_lookup(et)->name;
+	const std::string text =
+		std::string("libkgss demo: a message from the MIT initiator, ") + enctype_lookup(et)->name;
 	const bytes msg(text.begin(), text.end());
 	bytes toks[3];
 	for (int i = 0; i < 3; i++) {
 		kmit::mit_result r = i == 2 ? kmit::mit_get_mic(p.peer, msg) : kmit::mit_wrap(p.peer, i == 0, msg);
 		if (r.major != GSS_S_COMPLETE) {
 			wipe(ser);
-			*err = std::string(i == 2 ? "MIT gss_get_mic: " : "MIT gss_wrap: ") + kmit::mit_status_string(r.major, r.minor);
+			*err = std::string(i == 2 ? "MIT gss_get_mic: " : "MIT gss_wrap: ") +
+			       kmit::mit_status_string(r.major, r.minor);
 			return EXIT_ENV;
 		}
 		toks[i].assign(r.out.begin(), r.out.end());
@@ -479,13 +520,15 @@ int save_tokens(int et, const std::string &dir, saved_files *sf, std::string *er
 			kgss_buffer ob = {out.size(), out.data()};
 			int cs = -1;
 			st = kgss_unwrap(k.c, &in, &ob, &cs, nullptr);
-			if (st == KGSS_S_COMPLETE && (ob.length != msg.size() || memcmp(out.data(), msg.data(), msg.size()) != 0 ||
-						      cs != (i == 0)))
+			if (st == KGSS_S_COMPLETE &&
+			    (ob.length != msg.size() || memcmp(out.data(), msg.data(), msg.size()) != 0 ||
+			     cs != (i == 0)))
 				st = KGSS_S_FAILURE;
 		}
 		if (st != KGSS_S_COMPLETE) {
 			wipe(ser);
-			*err = std::string(i == 2 ? "kgss_verify_mic" : "kgss_unwrap") + " of the token to save: " + status_str(st);
+			*err = std::string(i == 2 ? "kgss_verify_mic" : "kgss_unwrap") +
+			       " of the token to save: " + status_str(st);
 			return EXIT_VERIFY;
 		}
 	}
@@ -504,7 +547,8 @@ int save_tokens(int et, const std::string &dir, saved_files *sf, std::string *er
 
 } // namespace
 
-int cmd_demo(int argc, char **argv) {
+int cmd_demo(int argc, char **argv)
+{
 	opt_reader rd("demo", argc, argv);
 	std::string a, v, backend = "all", save_dir;
 	std::vector<int> only;
@@ -515,27 +559,35 @@ int cmd_demo(int argc, char **argv) {
 			fputs(k_help, stdout);
 			return EXIT_OK;
 		} else if (n == "--backend") {
-			if (!rd.value(&backend)) return EXIT_USAGE;
+			if (!rd.value(&backend))
+				return EXIT_USAGE;
 			if (backend != "builtin" && backend != "openssl" && backend != "all") {
-				fprintf(stderr, "kgss demo: --backend must be builtin, openssl or all, not '%s'\n", backend.c_str());
+				fprintf(stderr, "kgss demo: --backend must be builtin, openssl or all, not '%s'\n",
+					backend.c_str());
 				return EXIT_USAGE;
 			}
 		} else if (n == "--enctype") {
 			long e;
-			if (!rd.value(&v)) return EXIT_USAGE;
+			if (!rd.value(&v))
+				return EXIT_USAGE;
 			if (!parse_int(v, 1, 1000, &e) || e == 6 || !enctype_lookup((int)e)) {
-				fprintf(stderr, "kgss demo: --enctype: unknown enctype '%s' (16 17 18 19 20 23 24 25 26)\n", v.c_str());
+				fprintf(stderr,
+					"kgss demo: --enctype: unknown enctype '%s' (16 17 18 19 20 23 24 25 26)\n",
+					v.c_str());
 				return EXIT_USAGE;
 			}
 			only.push_back((int)e);
 		} else if (n == "--keep-kdc") {
-			if (!rd.no_value()) return EXIT_USAGE;
+			if (!rd.no_value())
+				return EXIT_USAGE;
 			g_kdc.keep = true;
 		} else if (n == "--quiet") {
-			if (!rd.no_value()) return EXIT_USAGE;
+			if (!rd.no_value())
+				return EXIT_USAGE;
 			quiet = true;
 		} else if (n == "--save-tokens") {
-			if (!rd.value(&save_dir)) return EXIT_USAGE;
+			if (!rd.value(&save_dir))
+				return EXIT_USAGE;
 			if (save_dir.empty()) {
 				fprintf(stderr, "kgss demo: --save-tokens needs a directory\n");
 				return EXIT_USAGE;
@@ -548,27 +600,33 @@ int cmd_demo(int argc, char **argv) {
 		}
 	}
 	std::vector<std::string> backends;
-	if (backend == "all" || backend == "builtin") backends.push_back("builtin");
+	if (backend == "all" || backend == "builtin")
+		backends.push_back("builtin");
 	if (backend == "all" || backend == "openssl") {
 		if (have_openssl()) {
 			backends.push_back("openssl");
 		} else if (backend == "openssl") {
-			fprintf(stderr, "kgss demo: this kgss was built without libkgss_openssl (install libssl-dev and "
-					"configure with -DKGSS_BUILD_OPENSSL=ON)\n");
+			fprintf(stderr,
+				"kgss demo: this kgss was built without libkgss_openssl (install libssl-dev and "
+				"configure with -DKGSS_BUILD_OPENSSL=ON)\n");
 			return EXIT_ENV;
 		} else {
-			printf("note: the OpenSSL backend is not built into this kgss; running the builtin backend only\n");
+			printf("note: the OpenSSL backend is not built into this kgss; running the builtin backend "
+			       "only\n");
 		}
 	}
 	if (!save_dir.empty()) {
-		while (save_dir.size() > 1 && save_dir.back() == '/') save_dir.pop_back();
+		while (save_dir.size() > 1 && save_dir.back() == '/')
+			save_dir.pop_back();
 		if (mkdir(save_dir.c_str(), 0700) != 0 && errno != EEXIST) {
-			fprintf(stderr, "kgss demo: --save-tokens: cannot create '%s': %s\n", save_dir.c_str(), strerror(errno));
+			fprintf(stderr, "kgss demo: --save-tokens: cannot create '%s': %s\n", save_dir.c_str(),
+				strerror(errno));
 			return EXIT_ENV;
 		}
 		struct stat sb;
 		if (stat(save_dir.c_str(), &sb) != 0 || !S_ISDIR(sb.st_mode) || access(save_dir.c_str(), W_OK) != 0) {
-			fprintf(stderr, "kgss demo: --save-tokens: '%s' is not a writable directory\n", save_dir.c_str());
+			fprintf(stderr, "kgss demo: --save-tokens: '%s' is not a writable directory\n",
+				save_dir.c_str());
 			return EXIT_ENV;
 		}
 	}
@@ -577,13 +635,16 @@ int cmd_demo(int argc, char **argv) {
 	// ---- the KDC ----
 	std::string missing;
 	if (!check_kdc_packages(&missing)) {
-		fprintf(stderr, "kgss demo: the loopback KDC needs MIT krb5 server tools; missing: %s\n", missing.c_str());
+		fprintf(stderr, "kgss demo: the loopback KDC needs MIT krb5 server tools; missing: %s\n",
+			missing.c_str());
 		return EXIT_ENV;
 	}
 	g_kdc.script = find_kdc_script();
 	if (g_kdc.script.empty()) {
-		fprintf(stderr, "kgss demo: cannot find scripts/kdc.sh (looked next to the executable's build tree and in "
-				"%s)\n", KGSS_SOURCE_DIR[0] ? KGSS_SOURCE_DIR : "(no source dir compiled in)");
+		fprintf(stderr,
+			"kgss demo: cannot find scripts/kdc.sh (looked next to the executable's build tree and in "
+			"%s)\n",
+			KGSS_SOURCE_DIR[0] ? KGSS_SOURCE_DIR : "(no source dir compiled in)");
 		return EXIT_ENV;
 	}
 	char tmpl[] = "/tmp/kgss-demo.XXXXXX";
@@ -602,9 +663,11 @@ int cmd_demo(int argc, char **argv) {
 	g_kdc.rm_argv[2] = &g_kdc.dir[0];
 	g_kdc.started = true; // from here on the directory (and maybe a KDC) must be cleaned up
 	atexit(at_exit);
-	for (int s : {SIGINT, SIGTERM, SIGHUP}) signal(s, on_signal);
+	for (int s : {SIGINT, SIGTERM, SIGHUP})
+		signal(s, on_signal);
 
-	printf("kgss demo: starting a throwaway MIT KDC on 127.0.0.1 (%s start %s)\n", g_kdc.script.c_str(), g_kdc.dir.c_str());
+	printf("kgss demo: starting a throwaway MIT KDC on 127.0.0.1 (%s start %s)\n", g_kdc.script.c_str(),
+	       g_kdc.dir.c_str());
 	fflush(stdout);
 	std::string out;
 	int rc = run_capture({"/bin/sh", g_kdc.script, "start", g_kdc.dir}, &out);
@@ -629,7 +692,8 @@ int cmd_demo(int argc, char **argv) {
 	std::vector<int> enctypes;
 	std::string note24;
 	for (int e : k_all_enctypes) {
-		if (!only.empty() && std::find(only.begin(), only.end(), e) == only.end()) continue;
+		if (!only.empty() && std::find(only.begin(), only.end(), e) == only.end())
+			continue;
 		if (e == 24) {
 			kmit::mit_pair probe;
 			if (!kmit::mit_establish(24, true, true, &probe, &err)) {
@@ -648,7 +712,8 @@ int cmd_demo(int argc, char **argv) {
 	int cases = 0, passed = 0;
 	long ops = 0;
 	uint64_t seed = 0;
-	if (getrandom(&seed, sizeof seed, 0) != (ssize_t)sizeof seed) seed = (uint64_t)time(nullptr);
+	if (getrandom(&seed, sizeof seed, 0) != (ssize_t)sizeof seed)
+		seed = (uint64_t)time(nullptr);
 	std::vector<std::string> failures;
 	for (int e : enctypes) {
 		const enctype_facts *f = enctype_lookup(e);
@@ -659,28 +724,37 @@ int cmd_demo(int argc, char **argv) {
 						case_result r = run_case(e, kgss_init, mutual, be, ip, &seed);
 						cases++;
 						ops += r.ops;
-						if (r.ok) passed++;
+						if (r.ok)
+							passed++;
 						std::string et = std::to_string(e) + " " + f->name;
-						const char *subkey = r.protocol == 0 ? "n/a" : r.protocol < 0 ? "?" : r.subkey ? "yes" : "no";
+						const char *subkey = r.protocol == 0  ? "n/a"
+								     : r.protocol < 0 ? "?"
+								     : r.subkey       ? "yes"
+										      : "no";
 						if (!quiet || !r.ok) {
-							printf("%-30s %-8s %-9s %-6s %-6s %-10s %-7s %2d/%-2d %s\n", et.c_str(),
-							       f->protocol ? "RFC4121" : "RFC1964", kgss_init ? "initiator" : "acceptor",
-							       mutual ? "on" : "off", subkey, import_name(ip), be.c_str(), r.ops,
-							       k_ops_per_case, r.ok ? "PASS" : "FAIL");
-							if (!r.ok) printf("    ! %s\n", r.err.c_str());
+							printf("%-30s %-8s %-9s %-6s %-6s %-10s %-7s %2d/%-2d %s\n",
+							       et.c_str(), f->protocol ? "RFC4121" : "RFC1964",
+							       kgss_init ? "initiator" : "acceptor",
+							       mutual ? "on" : "off", subkey, import_name(ip),
+							       be.c_str(), r.ops, k_ops_per_case,
+							       r.ok ? "PASS" : "FAIL");
+							if (!r.ok)
+								printf("    ! %s\n", r.err.c_str());
 							fflush(stdout);
 						}
 						if (!r.ok)
-							failures.push_back(et + " " + (kgss_init ? "initiator" : "acceptor") +
-									   (mutual ? " mutual " : " ") + import_name(ip) + " " + be +
-									   ": " + r.err);
+							failures.push_back(et + " " +
+									   (kgss_init ? "initiator" : "acceptor") +
+									   (mutual ? " mutual " : " ") +
+									   import_name(ip) + " " + be + ": " + r.err);
 					}
 	}
 	printf("%s\n", std::string(95, '-').c_str());
 	// ---- --save-tokens: while the KDC still runs ----
 	bool saved_ok = true;
 	if (!save_dir.empty()) {
-		printf("\nsaving tokens into %s (MIT initiator -> libkgss acceptor, mutual, lucid import, builtin backend):\n",
+		printf("\nsaving tokens into %s (MIT initiator -> libkgss acceptor, mutual, lucid import, builtin "
+		       "backend):\n",
 		       save_dir.c_str());
 		std::string example;
 		for (int e : enctypes) {
@@ -695,34 +769,44 @@ int cmd_demo(int argc, char **argv) {
 				continue;
 			}
 			printf("  %-30s verified by libkgss; saved %s-*\n", et.c_str(), save_base(save_dir, e).c_str());
-			if (example.empty() || e == 18) example = save_base(save_dir, e);
+			if (example.empty() || e == 18)
+				example = save_base(save_dir, e);
 		}
 		if (!example.empty()) {
 			std::string self = exe_dir() + "/kgss";
-			if (exe_dir().empty()) self = "kgss";
-			printf("the .ctx files (mode 0600) hold the session key of the demo's throwaway KDC: delete %s when done\n",
+			if (exe_dir().empty())
+				self = "kgss";
+			printf("the .ctx files (mode 0600) hold the session key of the demo's throwaway KDC: delete %s "
+			       "when done\n",
 			       save_dir.c_str());
 			printf("decode and decrypt a saved token (the .ctx is the receiving side):\n");
-			printf("  %s inspect %s-wrap-conf.hex --lucid-file %s.ctx\n", self.c_str(), example.c_str(), example.c_str());
-			printf("  %s inspect %s-mic.hex --lucid-file %s.ctx --message-file %s-message.txt\n", self.c_str(),
-			       example.c_str(), example.c_str(), example.c_str());
-			printf("  %s inspect %s-wrap-integ.hex          (decode only, no key)\n", self.c_str(), example.c_str());
+			printf("  %s inspect %s-wrap-conf.hex --lucid-file %s.ctx\n", self.c_str(), example.c_str(),
+			       example.c_str());
+			printf("  %s inspect %s-mic.hex --lucid-file %s.ctx --message-file %s-message.txt\n",
+			       self.c_str(), example.c_str(), example.c_str(), example.c_str());
+			printf("  %s inspect %s-wrap-integ.hex          (decode only, no key)\n", self.c_str(),
+			       example.c_str());
 		}
 		printf("\n");
 	}
 	std::string ets;
-	for (int e : enctypes) ets += (ets.empty() ? "" : " ") + std::to_string(e);
-	if (!note24.empty()) printf("note: %s\n", note24.c_str());
+	for (int e : enctypes)
+		ets += (ets.empty() ? "" : " ") + std::to_string(e);
+	if (!note24.empty())
+		printf("note: %s\n", note24.c_str());
 	if (g_kdc.keep)
-		printf("KDC left running (--keep-kdc): . %s; stop with: %s stop %s\n", env.c_str(), g_kdc.script.c_str(),
-		       g_kdc.dir.c_str());
+		printf("KDC left running (--keep-kdc): . %s; stop with: %s stop %s\n", env.c_str(),
+		       g_kdc.script.c_str(), g_kdc.dir.c_str());
 	else
 		kdc_stop_now();
 	const bool all_ok = cases > 0 && passed == cases && saved_ok;
-	printf("TOTAL: %d/%d cases passed, %ld operations verified (enctypes %s; backends %zu; import paths 3)%s, %.1f s: %s\n",
+	printf("TOTAL: %d/%d cases passed, %ld operations verified (enctypes %s; backends %zu; import paths 3)%s, %.1f "
+	       "s: %s\n",
 	       passed, cases, ops, ets.c_str(), backends.size(),
-	       save_dir.empty() ? "" : saved_ok ? "; tokens saved" : "; SAVING TOKENS FAILED", now_s() - t0,
-	       all_ok ? "ALL PASSED" : "FAILED");
+	       save_dir.empty() ? ""
+	       : saved_ok       ? "; tokens saved"
+				: "; SAVING TOKENS FAILED",
+	       now_s() - t0, all_ok ? "ALL PASSED" : "FAILED");
 	return all_ok ? EXIT_OK : EXIT_VERIFY;
 }
 

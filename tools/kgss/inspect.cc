@@ -66,7 +66,8 @@ const char *const k_help =
 
 enum in_mode { IN_AUTO, IN_HEX, IN_B64, IN_FILE };
 
-int read_token(const std::string &arg, in_mode mode, bytes *tok, std::string *how) {
+int read_token(const std::string &arg, in_mode mode, bytes *tok, std::string *how)
+{
 	std::string err;
 	if (arg == "-" && (mode == IN_AUTO || mode == IN_FILE)) {
 		if (!read_file("-", tok, &err)) {
@@ -109,7 +110,8 @@ int read_token(const std::string &arg, in_mode mode, bytes *tok, std::string *ho
 	const bool is_file = file_exists(arg);
 	if ((is_hex || is_b64) && is_file) {
 		fprintf(stderr,
-			"kgss inspect: TOKEN '%s' is both valid %s and an existing file; say which with --%s or --file\n",
+			"kgss inspect: TOKEN '%s' is both valid %s and an existing file; say which with --%s or "
+			"--file\n",
 			arg.c_str(), is_hex ? "hex" : "base64", is_hex ? "hex" : "base64");
 		return EXIT_USAGE;
 	}
@@ -123,20 +125,25 @@ int read_token(const std::string &arg, in_mode mode, bytes *tok, std::string *ho
 		*how = "base64 (auto-detected)";
 		return EXIT_OK;
 	}
-	if (is_file) return read_token(arg, IN_FILE, tok, how);
+	if (is_file)
+		return read_token(arg, IN_FILE, tok, how);
 	fprintf(stderr, "kgss inspect: TOKEN is neither hex, nor base64, nor an existing file: '%s'\n", arg.c_str());
 	return EXIT_USAGE;
 }
 
-int role_of(const std::string &s) {
-	if (s == "initiator") return 1;
-	if (s == "acceptor") return 0;
+int role_of(const std::string &s)
+{
+	if (s == "initiator")
+		return 1;
+	if (s == "acceptor")
+		return 0;
 	return -1;
 }
 
 } // namespace
 
-int cmd_inspect(int argc, char **argv) {
+int cmd_inspect(int argc, char **argv)
+{
 	opt_reader rd("inspect", argc, argv);
 	std::string a, token_arg, key_hex, lucid_file, backend = "builtin", msg_text, msg_hex, msg_file, v;
 	bool have_token = false, have_msg_text = false, subkey = false;
@@ -150,39 +157,51 @@ int cmd_inspect(int argc, char **argv) {
 			fputs(k_help, stdout);
 			return EXIT_OK;
 		} else if (n == "--hex" || n == "--base64" || n == "--file") {
-			if (!rd.no_value()) return EXIT_USAGE;
+			if (!rd.no_value())
+				return EXIT_USAGE;
 			mode = n == "--hex" ? IN_HEX : n == "--base64" ? IN_B64 : IN_FILE;
 			nmodes++;
 		} else if (n == "--acceptor-subkey") {
-			if (!rd.no_value()) return EXIT_USAGE;
+			if (!rd.no_value())
+				return EXIT_USAGE;
 			subkey = true;
 		} else if (n == "--role") {
-			if (!rd.value(&v)) return EXIT_USAGE;
+			if (!rd.value(&v))
+				return EXIT_USAGE;
 			role = role_of(v);
 			if (role < 0) {
-				fprintf(stderr, "kgss inspect: --role must be initiator or acceptor, not '%s'\n", v.c_str());
+				fprintf(stderr, "kgss inspect: --role must be initiator or acceptor, not '%s'\n",
+					v.c_str());
 				return EXIT_USAGE;
 			}
 		} else if (n == "--enctype") {
-			if (!rd.value(&v)) return EXIT_USAGE;
+			if (!rd.value(&v))
+				return EXIT_USAGE;
 			if (!parse_int(v, 1, 1000, &etype) || !enctype_lookup((int)etype)) {
-				fprintf(stderr, "kgss inspect: --enctype: unknown enctype '%s' (16 17 18 19 20 23 24 25 26)\n",
+				fprintf(stderr,
+					"kgss inspect: --enctype: unknown enctype '%s' (16 17 18 19 20 23 24 25 26)\n",
 					v.c_str());
 				return EXIT_USAGE;
 			}
 		} else if (n == "--key-hex") {
-			if (!rd.value(&key_hex)) return EXIT_USAGE;
+			if (!rd.value(&key_hex))
+				return EXIT_USAGE;
 		} else if (n == "--lucid-file") {
-			if (!rd.value(&lucid_file)) return EXIT_USAGE;
+			if (!rd.value(&lucid_file))
+				return EXIT_USAGE;
 		} else if (n == "--backend") {
-			if (!rd.value(&backend)) return EXIT_USAGE;
+			if (!rd.value(&backend))
+				return EXIT_USAGE;
 		} else if (n == "--message") {
-			if (!rd.value(&msg_text)) return EXIT_USAGE;
+			if (!rd.value(&msg_text))
+				return EXIT_USAGE;
 			have_msg_text = true;
 		} else if (n == "--message-hex") {
-			if (!rd.value(&msg_hex)) return EXIT_USAGE;
+			if (!rd.value(&msg_hex))
+				return EXIT_USAGE;
 		} else if (n == "--message-file") {
-			if (!rd.value(&msg_file)) return EXIT_USAGE;
+			if (!rd.value(&msg_file))
+				return EXIT_USAGE;
 		} else if (!n.empty()) {
 			return rd.unknown(a);
 		} else if (!have_token) {
@@ -206,11 +225,13 @@ int cmd_inspect(int argc, char **argv) {
 		return EXIT_USAGE;
 	}
 	if (!key_hex.empty() && (etype == 0 || role < 0)) {
-		fprintf(stderr, "kgss inspect: --key-hex needs --enctype N and --role initiator|acceptor (the receiver)\n");
+		fprintf(stderr,
+			"kgss inspect: --key-hex needs --enctype N and --role initiator|acceptor (the receiver)\n");
 		return EXIT_USAGE;
 	}
 	if ((int)have_msg_text + !msg_hex.empty() + !msg_file.empty() > 1) {
-		fprintf(stderr, "kgss inspect: give the MIC message once (--message, --message-hex or --message-file)\n");
+		fprintf(stderr,
+			"kgss inspect: give the MIC message once (--message, --message-hex or --message-file)\n");
 		return EXIT_USAGE;
 	}
 	if (subkey && etype && enctype_lookup((int)etype)->protocol == 0) {
@@ -242,7 +263,8 @@ int cmd_inspect(int argc, char **argv) {
 	bytes tok;
 	std::string how;
 	int rc = read_token(token_arg, mode, &tok, &how);
-	if (rc != EXIT_OK) return rc;
+	if (rc != EXIT_OK)
+		return rc;
 
 	// ---- the receiving context, when a key is given ----
 	ctx_holder ctx;
@@ -258,8 +280,8 @@ int cmd_inspect(int argc, char **argv) {
 			fprintf(stderr, "kgss inspect: %s\n", err.c_str());
 			return backend == "builtin" || backend == "openssl" ? EXIT_ENV : EXIT_USAGE;
 		}
-		o.flags = 0;        // no receive window: one token is checked on its own
-		o.clock = nullptr;  // no expiry check: the token is inspected, not a session
+		o.flags = 0;       // no receive window: one token is checked on its own
+		o.clock = nullptr; // no expiry check: the token is inspected, not a session
 		kgss_status st;
 		std::string origin;
 		if (!key_hex.empty()) {
@@ -270,8 +292,8 @@ int cmd_inspect(int argc, char **argv) {
 			}
 			const enctype_facts *f = enctype_lookup((int)etype);
 			if (key.size() != f->key_len) {
-				fprintf(stderr, "kgss inspect: --key-hex has %zu bytes, %s (%ld) keys have %zu\n", key.size(), f->name,
-					etype, f->key_len);
+				fprintf(stderr, "kgss inspect: --key-hex has %zu bytes, %s (%ld) keys have %zu\n",
+					key.size(), f->name, etype, f->key_len);
 				wipe(key);
 				return EXIT_USAGE;
 			}
@@ -312,8 +334,8 @@ int cmd_inspect(int argc, char **argv) {
 			wipe(buf);
 		}
 		if (st != KGSS_S_COMPLETE) {
-			fprintf(stderr, "kgss inspect: cannot build the receiving context from %s: %s\n", origin.c_str(),
-				status_str(st).c_str());
+			fprintf(stderr, "kgss inspect: cannot build the receiving context from %s: %s\n",
+				origin.c_str(), status_str(st).c_str());
 			return st == KGSS_S_UNAVAILABLE ? EXIT_ENV : EXIT_VERIFY;
 		}
 		kgss_ctx_info info;
@@ -326,9 +348,11 @@ int cmd_inspect(int argc, char **argv) {
 		if (!lucid_file.empty()) {
 			if (role >= 0 && role != (int)info.initiator)
 				fprintf(stderr, "kgss inspect: note: --role %s ignored, the context in %s is the %s\n",
-					role ? "initiator" : "acceptor", lucid_file.c_str(), info.initiator ? "initiator" : "acceptor");
+					role ? "initiator" : "acceptor", lucid_file.c_str(),
+					info.initiator ? "initiator" : "acceptor");
 			if (etype && etype != info.enctype)
-				fprintf(stderr, "kgss inspect: note: --enctype %ld ignored, the context is enctype %d\n", etype,
+				fprintf(stderr,
+					"kgss inspect: note: --enctype %ld ignored, the context is enctype %d\n", etype,
 					(int)info.enctype);
 		}
 		rx.role = info.initiator ? 1 : 0;
@@ -345,7 +369,8 @@ int cmd_inspect(int argc, char **argv) {
 	printf("input: %zu bytes from %s\n", tok.size(), how.c_str());
 	report r(stdout);
 	inspect_structure(tok.data(), tok.size(), rx, r);
-	if (!keyed) return r.violations.empty() ? EXIT_OK : EXIT_VERIFY;
+	if (!keyed)
+		return r.violations.empty() ? EXIT_OK : EXIT_VERIFY;
 
 	// ---- verification through the public API ----
 	fflush(stdout); // the notes inspect_verify writes to stderr come after the decoding

@@ -19,8 +19,8 @@ namespace kcli {
 
 // What is known about the receiver (from options or from the context).
 struct receiver {
-	int role = -1;       // 1 initiator, 0 acceptor, -1 unknown
-	int subkey = -1;     // RFC 4121 acceptor subkey: 1 / 0 / -1 unknown
+	int role = -1;   // 1 initiator, 0 acceptor, -1 unknown
+	int subkey = -1; // RFC 4121 acceptor subkey: 1 / 0 / -1 unknown
 	const enctype_facts *et = nullptr;
 };
 
@@ -33,7 +33,8 @@ struct report {
 	token_kind kind = TK_UNKNOWN;
 	int protocol = -1;
 	explicit report(FILE *f) : out(f) {}
-	void bad(const std::string &s) {
+	void bad(const std::string &s)
+	{
 		violations.push_back(s);
 		fprintf(out, "  VIOLATION: %s\n", s.c_str());
 	}
@@ -51,8 +52,8 @@ void inspect_structure(const uint8_t *tok, size_t n, const receiver &rx, report 
 // else kgss_unwrap), prints the outcome and a "result:" line to out, and
 // usage notes ("kgss inspect: ...") to err.  EXIT_OK (verified and no violations), EXIT_VERIFY, or EXIT_USAGE (a MIC
 // token but no message).  *st receives the status of the libkgss call.
-int inspect_verify(FILE *out, FILE *err, kgss_ctx *ctx, const uint8_t *tok, size_t n, const report &r,
-		   const bytes *msg, kgss_status *st);
+int inspect_verify(FILE *out, FILE *err, kgss_ctx *ctx, const uint8_t *tok, size_t n, const report &r, const bytes *msg,
+		   kgss_status *st);
 
 // File or stdin contents: printable text that is hex or base64 is decoded
 // in place, else the bytes are taken raw; *how gets ", hex text" etc.

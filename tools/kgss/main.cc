@@ -15,7 +15,8 @@
 
 namespace {
 
-void usage(FILE *f) {
+void usage(FILE *f)
+{
 	fputs("usage: kgss <command> [options]     (kgss <command> --help for details)\n"
 	      "\n"
 	      "libkgss command-line tool: RFC 4121 / RFC 1964 GSS-API krb5 per-message tokens.\n"
@@ -38,7 +39,8 @@ void usage(FILE *f) {
 
 } // namespace
 
-int main(int argc, char **argv) {
+int main(int argc, char **argv)
+{
 	if (argc < 2) {
 		usage(stderr);
 		return kcli::EXIT_USAGE;
@@ -50,11 +52,16 @@ int main(int argc, char **argv) {
 	}
 	int ac = argc - 2;
 	char **av = argv + 2;
-	if (cmd == "demo") return kcli::cmd_demo(ac, av);
-	if (cmd == "inspect") return kcli::cmd_inspect(ac, av);
-	if (cmd == "lucid") return kcli::cmd_lucid(ac, av);
-	if (cmd == "describe") return kcli::cmd_describe(ac, av);
-	if (cmd == "bench") return kcli::cmd_bench(ac, av);
+	if (cmd == "demo")
+		return kcli::cmd_demo(ac, av);
+	if (cmd == "inspect")
+		return kcli::cmd_inspect(ac, av);
+	if (cmd == "lucid")
+		return kcli::cmd_lucid(ac, av);
+	if (cmd == "describe")
+		return kcli::cmd_describe(ac, av);
+	if (cmd == "bench")
+		return kcli::cmd_bench(ac, av);
 	fprintf(stderr, "kgss: unknown command '%s'\n\n", cmd.c_str());
 	usage(stderr);
 	return kcli::EXIT_USAGE;

@@ -17,10 +17,10 @@ using bytes = std::vector<uint8_t>;
 
 // Exit codes every subcommand uses (documented in `kgss --help`).
 enum {
-	EXIT_OK = 0,      // success
-	EXIT_VERIFY = 1,  // verification / decoding failure, a violation, a failed case
-	EXIT_USAGE = 2,   // bad command line
-	EXIT_ENV = 3,     // environment: missing package, KDC, file, unbuilt program
+	EXIT_OK = 0,     // success
+	EXIT_VERIFY = 1, // verification / decoding failure, a violation, a failed case
+	EXIT_USAGE = 2,  // bad command line
+	EXIT_ENV = 3,    // environment: missing package, KDC, file, unbuilt program
 };
 
 // ---- text encodings ------------------------------------------------------------
@@ -57,7 +57,7 @@ std::string status_str(kgss_status s);
 struct enctype_facts {
 	int etype;
 	const char *name;
-	int protocol;      // 1 = RFC 4121, 0 = RFC 1964
+	int protocol; // 1 = RFC 4121, 0 = RFC 1964
 	size_t key_len;
 	size_t conf_len;   // confounder (RFC 4121: cipher block; RFC 1964: 8)
 	size_t cksum_len;  // RFC 4121 checksum; RFC 1964 SGN_CKSUM
@@ -85,7 +85,11 @@ struct ctx_holder {
 
 // Wipes a buffer in a way the compiler keeps.
 void wipe(void *p, size_t n);
-inline void wipe(bytes &b) { if (!b.empty()) wipe(b.data(), b.size()); }
+inline void wipe(bytes &b)
+{
+	if (!b.empty())
+		wipe(b.data(), b.size());
+}
 
 } // namespace kcli
 

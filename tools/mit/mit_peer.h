@@ -59,22 +59,22 @@ const char *mit_enctype_name(int enctype);
 
 struct mit_establish_opts {
 	int enctype = 18;
-	bool mutual = true;            // GSS_C_MUTUAL_FLAG: CFX acceptors then send an acceptor subkey
-	bool export_initiator = true;  // export the initiator side (peer = acceptor), else the reverse
+	bool mutual = true;           // GSS_C_MUTUAL_FLAG: CFX acceptors then send an acceptor subkey
+	bool export_initiator = true; // export the initiator side (peer = acceptor), else the reverse
 	// GSS flags requested besides MUTUAL.  The default asks MIT to check the
 	// sequence numbers of everything it receives, so an importer that numbers
 	// its tokens wrongly shows up as a GAP / UNSEQ / DUPLICATE supplementary
 	// status on the MIT side.
 	OM_uint32 req_flags = GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG | GSS_C_REPLAY_FLAG | GSS_C_SEQUENCE_FLAG;
-	std::string target;            // empty: the env's service principal for the enctype
-	int max_rounds = 8;            // bound on init/accept round trips
+	std::string target; // empty: the env's service principal for the enctype
+	int max_rounds = 8; // bound on init/accept round trips
 };
 
 struct mit_pair {
 	gss_ctx_id_t peer = GSS_C_NO_CONTEXT; // the live MIT side (the one not exported)
-	void *lucid = nullptr;       // gss_krb5_lucid_context_v1_t *, the exported side
+	void *lucid = nullptr;                // gss_krb5_lucid_context_v1_t *, the exported side
 	bool lucid_is_initiator = false;
-	int enctype = 0;             // requested enctype
+	int enctype = 0; // requested enctype
 	bool mutual = false;
 	OM_uint32 init_ret_flags = 0; // ret_flags of gss_init_sec_context
 	OM_uint32 acc_ret_flags = 0;  // ret_flags of gss_accept_sec_context
@@ -130,9 +130,9 @@ const gss_krb5_lucid_key_t *mit_lucid_message_key(const mit_pair &p);
 struct mit_result {
 	OM_uint32 major = 0;
 	OM_uint32 minor = 0;
-	bytes out;           // token (wrap, get_mic) or plaintext (unwrap)
-	int conf_state = -1; // wrap / unwrap
-	gss_qop_t qop = 0;   // unwrap / verify_mic
+	bytes out;                                          // token (wrap, get_mic) or plaintext (unwrap)
+	int conf_state = -1;                                // wrap / unwrap
+	gss_qop_t qop = 0;                                  // unwrap / verify_mic
 	bool ok() const { return major == GSS_S_COMPLETE; } // no supplementary bits either
 };
 

@@ -24,19 +24,13 @@
 
 #include "kgss.h"
 
-#define NPAGES 3
+#define NPAGES   3
 #define HEAD_LEN 100
 #define TAIL_LEN 13
 
-static void *ex_alloc(void *ctx, size_t size)
-{
-	return kmalloc(size, GFP_KERNEL);
-}
+static void *ex_alloc(void *ctx, size_t size) { return kmalloc(size, GFP_KERNEL); }
 
-static void ex_free(void *ctx, void *ptr, size_t size)
-{
-	kfree_sensitive(ptr);
-}
+static void ex_free(void *ctx, void *ptr, size_t size) { kfree_sensitive(ptr); }
 
 /* The downcall of RFC 4121 enctype 18 with a demo key (host byte order). */
 static size_t make_downcall(u8 *buf, u32 flags, const u8 key[32])
@@ -54,9 +48,9 @@ static size_t make_downcall(u8 *buf, u32 flags, const u8 key[32])
 
 static int run_example(void)
 {
-	kgss_chacha_prng prng_state;        /* secret: the PRNG key (wiped below) */
-	u8 seed[32], key[32], dc[52];       /* secret: seed and session key */
-	struct page *pages[NPAGES] = { NULL };
+	kgss_chacha_prng prng_state;  /* secret: the PRNG key (wiped below) */
+	u8 seed[32], key[32], dc[52]; /* secret: seed and session key */
+	struct page *pages[NPAGES] = {NULL};
 	u8 head[HEAD_LEN], tail[TAIL_LEN], hdr[64], pad[32], trl[64], mic[64];
 	kgss_ctx *init = NULL, *acc = NULL;
 	kgss_options opts;
@@ -91,13 +85,13 @@ static int run_example(void)
 	memset(tail, 'T', sizeof(tail));
 	/* 2. krb5p: the xdr_buf shape, in place */
 	n = 0;
-	iov[n++] = (kgss_iov){ KGSS_IOV_HEADER, { sizeof(hdr), hdr } };
-	iov[n++] = (kgss_iov){ KGSS_IOV_DATA, { HEAD_LEN, head } };
+	iov[n++] = (kgss_iov){KGSS_IOV_HEADER, {sizeof(hdr), hdr}};
+	iov[n++] = (kgss_iov){KGSS_IOV_DATA, {HEAD_LEN, head}};
 	for (i = 0; i < NPAGES; i++)
-		iov[n++] = (kgss_iov){ KGSS_IOV_DATA, { PAGE_SIZE, page_address(pages[i]) } };
-	iov[n++] = (kgss_iov){ KGSS_IOV_DATA, { TAIL_LEN, tail } };
-	iov[n++] = (kgss_iov){ KGSS_IOV_PADDING, { sizeof(pad), pad } };
-	iov[n++] = (kgss_iov){ KGSS_IOV_TRAILER, { sizeof(trl), trl } };
+		iov[n++] = (kgss_iov){KGSS_IOV_DATA, {PAGE_SIZE, page_address(pages[i])}};
+	iov[n++] = (kgss_iov){KGSS_IOV_DATA, {TAIL_LEN, tail}};
+	iov[n++] = (kgss_iov){KGSS_IOV_PADDING, {sizeof(pad), pad}};
+	iov[n++] = (kgss_iov){KGSS_IOV_TRAILER, {sizeof(trl), trl}};
 	st = kgss_wrap_iov_length(init, 1, 0, &conf, iov, n);
 	if (st == KGSS_S_COMPLETE)
 		st = kgss_wrap_iov(init, 1, 0, &conf, iov, n);
@@ -113,10 +107,10 @@ static int run_example(void)
 	}
 	/* 3. krb5i: a MIC over the same buffers, then a tampered one */
 	n = 0;
-	iov[n++] = (kgss_iov){ KGSS_IOV_DATA, { HEAD_LEN, head } };
+	iov[n++] = (kgss_iov){KGSS_IOV_DATA, {HEAD_LEN, head}};
 	for (i = 0; i < NPAGES; i++)
-		iov[n++] = (kgss_iov){ KGSS_IOV_DATA, { PAGE_SIZE, page_address(pages[i]) } };
-	iov[n++] = (kgss_iov){ KGSS_IOV_MIC_TOKEN, { sizeof(mic), mic } };
+		iov[n++] = (kgss_iov){KGSS_IOV_DATA, {PAGE_SIZE, page_address(pages[i])}};
+	iov[n++] = (kgss_iov){KGSS_IOV_MIC_TOKEN, {sizeof(mic), mic}};
 	st = kgss_get_mic_iov_length(acc, 0, iov, n);
 	if (st == KGSS_S_COMPLETE)
 		st = kgss_get_mic_iov(acc, 0, iov, n);
@@ -148,14 +142,9 @@ out:
 	return ok ? 0 : -EINVAL;
 }
 
-static int __init kgss_example_init(void)
-{
-	return run_example();
-}
+static int __init kgss_example_init(void) { return run_example(); }
 
-static void __exit kgss_example_exit(void)
-{
-}
+static void __exit kgss_example_exit(void) {}
 
 module_init(kgss_example_init);
 module_exit(kgss_example_exit);

@@ -36,25 +36,13 @@
 #include "ktest_core.h"
 #include "ktest_cases.h"
 
-static void k_print(void *ctx, const char *line)
-{
-	pr_info("%s\n", line);
-}
+static void k_print(void *ctx, const char *line) { pr_info("%s\n", line); }
 
-static void k_options(void *ctx, kgss_options *o)
-{
-	kgss_options_init_kernel(o);
-}
+static void k_options(void *ctx, kgss_options *o) { kgss_options_init_kernel(o); }
 
-static void *k_alloc(void *ctx, size_t size)
-{
-	return kvmalloc(size, GFP_KERNEL);
-}
+static void *k_alloc(void *ctx, size_t size) { return kvmalloc(size, GFP_KERNEL); }
 
-static void k_free(void *ctx, void *p)
-{
-	kvfree(p);
-}
+static void k_free(void *ctx, void *p) { kvfree(p); }
 
 static void *k_page_alloc(void *ctx, void **handle)
 {
@@ -66,16 +54,13 @@ static void *k_page_alloc(void *ctx, void **handle)
 	return page_address(pg);
 }
 
-static void k_page_free(void *ctx, void *handle)
-{
-	__free_page((struct page *)handle);
-}
+static void k_page_free(void *ctx, void *handle) { __free_page((struct page *)handle); }
 
 /* ---- stack probe ------------------------------------------------------------
  * The lowest words of the stack hold STACK_END_MAGIC: left alone.  Painting
  * starts 128 bytes below this function's frame (nothing live is there: the
  * kernel has no red zone, and this function calls nothing while it paints). */
-#define K_PAINT 0x6b7374616b707275UL
+#define K_PAINT       0x6b7374616b707275UL
 #define K_GUARD_WORDS 4
 
 static noinline uintptr_t k_stack_begin(void *ctx)
@@ -173,15 +158,9 @@ static int k_run_in(void *ctx, enum ktest_where where, void (*fn)(void *arg), vo
 	return ret;
 }
 
-static uint64_t k_now(void *ctx)
-{
-	return ktime_get_ns();
-}
+static uint64_t k_now(void *ctx) { return ktime_get_ns(); }
 
-static void k_yield(void *ctx)
-{
-	cond_resched();
-}
+static void k_yield(void *ctx) { cond_resched(); }
 
 static int __init kgss_ktest_init(void)
 {
@@ -224,9 +203,7 @@ static int __init kgss_ktest_init(void)
 	return 0;
 }
 
-static void __exit kgss_ktest_exit(void)
-{
-}
+static void __exit kgss_ktest_exit(void) {}
 
 module_init(kgss_ktest_init);
 module_exit(kgss_ktest_exit);

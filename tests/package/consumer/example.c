@@ -10,8 +10,7 @@
 #include <kgss_user.h> /* kgss_options_init_user: malloc, getrandom PRNG, clock */
 
 /* mine/peer: two lucid contexts, e.g. from gss_krb5_export_lucid_sec_context() */
-int roundtrip(const kgss_lucid_context_v1 *mine, const kgss_lucid_context_v1 *peer,
-	      const kgss_crypto_backend *backend)
+int roundtrip(const kgss_lucid_context_v1 *mine, const kgss_lucid_context_v1 *peer, const kgss_crypto_backend *backend)
 {
 	kgss_options opts;
 	kgss_ctx *a = NULL, *b = NULL;
