@@ -137,6 +137,29 @@ kgss_status plain_wrap_lengths(kgss_ctx *c, int conf_req, uint8_t *data, size_t 
 	return KGSS_S_COMPLETE;
 }
 
+// The start of every call that sends a token, in RFC 2744 order: the
+// context, the caller's buffers (FAILURE), the QOP, expiry.
+kgss_status start_sending(const kgss_ctx *ctx, uint32_t qop_req, bool buffers_ok)
+{
+	kgss_status st = check_context(ctx);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	if (!buffers_ok)
+		return KGSS_S_FAILURE;
+	if (qop_req != 0)
+		return KGSS_S_BAD_QOP;
+	return ctx_check_expiry(ctx);
+}
+
+// The same for the IOV calls, then the buffers' classification into *l.
+kgss_status start_sending_iov(const kgss_ctx *ctx, uint32_t qop_req, kgss_iov *iov, size_t iov_count, iov_layout *l)
+{
+	const kgss_status st = start_sending(ctx, qop_req, true);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	return iov_classify(iov, iov_count, l);
+}
+
 } // namespace
 
 // ---- MIC ---------------------------------------------------------------------------------
@@ -157,16 +180,8 @@ extern "C" kgss_status kgss_get_mic_iov_length(kgss_ctx *ctx, uint32_t qop_req, 
 
 extern "C" kgss_status kgss_get_mic_iov(kgss_ctx *ctx, uint32_t qop_req, kgss_iov *iov, size_t iov_count)
 {
-	kgss_status st = check_context(ctx);
-	if (st != KGSS_S_COMPLETE)
-		return st;
-	if (qop_req != 0)
-		return KGSS_S_BAD_QOP;
-	st = ctx_check_expiry(ctx);
-	if (st != KGSS_S_COMPLETE)
-		return st;
 	iov_layout l;
-	st = iov_classify(iov, iov_count, &l);
+	const kgss_status st = start_sending_iov(ctx, qop_req, iov, iov_count, &l);
 	if (st != KGSS_S_COMPLETE)
 		return st;
 	return ctx->fmt->get_mic_iov(ctx, l);
@@ -188,14 +203,7 @@ extern "C" kgss_status kgss_verify_mic_iov(kgss_ctx *ctx, uint32_t *qop_state, k
 
 extern "C" kgss_status kgss_get_mic(kgss_ctx *ctx, uint32_t qop_req, const kgss_buffer *message, kgss_buffer *token)
 {
-	kgss_status st = check_context(ctx);
-	if (st != KGSS_S_COMPLETE)
-		return st;
-	if (!buffer_ok(message) || !buffer_ok(token))
-		return KGSS_S_FAILURE;
-	if (qop_req != 0)
-		return KGSS_S_BAD_QOP;
-	st = ctx_check_expiry(ctx);
+	kgss_status st = start_sending(ctx, qop_req, buffer_ok(message) && buffer_ok(token));
 	if (st != KGSS_S_COMPLETE)
 		return st;
 	if (!plain_len_ok(message->length, token->length))
@@ -271,16 +279,8 @@ extern "C" kgss_status kgss_wrap_iov_length(kgss_ctx *ctx, int conf_req, uint32_
 extern "C" kgss_status kgss_wrap_iov(kgss_ctx *ctx, int conf_req, uint32_t qop_req, int *conf_state, kgss_iov *iov,
 				     size_t iov_count)
 {
-	kgss_status st = check_context(ctx);
-	if (st != KGSS_S_COMPLETE)
-		return st;
-	if (qop_req != 0)
-		return KGSS_S_BAD_QOP;
-	st = ctx_check_expiry(ctx);
-	if (st != KGSS_S_COMPLETE)
-		return st;
 	iov_layout l;
-	st = iov_classify(iov, iov_count, &l);
+	const kgss_status st = start_sending_iov(ctx, qop_req, iov, iov_count, &l);
 	if (st != KGSS_S_COMPLETE)
 		return st;
 	return ctx->fmt->wrap_iov(ctx, conf_req, conf_state, l);
@@ -304,14 +304,7 @@ extern "C" kgss_status kgss_unwrap_iov(kgss_ctx *ctx, int *conf_state, uint32_t 
 extern "C" kgss_status kgss_wrap(kgss_ctx *ctx, int conf_req, uint32_t qop_req, const kgss_buffer *input,
 				 int *conf_state, kgss_buffer *output)
 {
-	kgss_status st = check_context(ctx);
-	if (st != KGSS_S_COMPLETE)
-		return st;
-	if (!buffer_ok(input) || !buffer_ok(output))
-		return KGSS_S_FAILURE;
-	if (qop_req != 0)
-		return KGSS_S_BAD_QOP;
-	st = ctx_check_expiry(ctx);
+	kgss_status st = start_sending(ctx, qop_req, buffer_ok(input) && buffer_ok(output));
 	if (st != KGSS_S_COMPLETE)
 		return st;
 
