@@ -360,7 +360,8 @@ TEST(api_edges, rfc1964_pad_inside_data_with_an_empty_last_data)
 				LONGS_EQUAL(conf, cs);
 				LONGS_EQUAL(n, u[1].buffer.length);
 				LONGS_EQUAL(0, u[2].buffer.length);
-				CHECK(n == 0 || memcmp(body.data(), msg.data(), n) == 0); // memcmp takes no NULL, even for 0 bytes
+				CHECK(n == 0 || memcmp(body.data(), msg.data(), n) ==
+							0); // memcmp takes no NULL, even for 0 bytes
 			}
 		}
 	}
