@@ -99,6 +99,9 @@ TEST_GROUP(nettle_api){};
 
 TEST(nettle_api, gokrb5_tokens)
 {
+	// Every gokrb5 token is aes128-cts-hmac-sha1-96: with that family compiled
+	// out, the enctype is checked absent and unimportable instead.
+	kt::require_enctype(17);
 	kgss_options o;
 	kgss_options_init(&o);
 	o.crypto = nb();
