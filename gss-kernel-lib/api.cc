@@ -137,9 +137,9 @@ kgss_status plain_wrap_lengths(kgss_ctx *c, int conf_req, uint8_t *data, size_t 
 	return KGSS_S_COMPLETE;
 }
 
-// The start of every call that sends a token, in RFC 2744 order: the
-// context, the caller's buffers (FAILURE), the QOP, expiry.
-kgss_status start_sending(const kgss_ctx *ctx, uint32_t qop_req, bool buffers_ok)
+// The arguments of every call that sends a token or sizes one, in RFC 2744
+// order: the context, the caller's buffers (FAILURE), the QOP.
+kgss_status check_send_args(const kgss_ctx *ctx, uint32_t qop_req, bool buffers_ok)
 {
 	kgss_status st = check_context(ctx);
 	if (st != KGSS_S_COMPLETE)
@@ -148,16 +148,56 @@ kgss_status start_sending(const kgss_ctx *ctx, uint32_t qop_req, bool buffers_ok
 		return KGSS_S_FAILURE;
 	if (qop_req != 0)
 		return KGSS_S_BAD_QOP;
+	return KGSS_S_COMPLETE;
+}
+
+// The start of every call that sends a token: its arguments, then expiry.
+kgss_status start_sending(const kgss_ctx *ctx, uint32_t qop_req, bool buffers_ok)
+{
+	const kgss_status st = check_send_args(ctx, qop_req, buffers_ok);
+	if (st != KGSS_S_COMPLETE)
+		return st;
 	return ctx_check_expiry(ctx);
 }
 
-// The same for the IOV calls, then the buffers' classification into *l.
-kgss_status start_sending_iov(const kgss_ctx *ctx, uint32_t qop_req, kgss_iov *iov, size_t iov_count, iov_layout *l)
+// The IOV calls that send (or, lengths_only, size) a token: the same, then
+// the buffers' classification into *l.  Sizing a token does not need an
+// unexpired context.
+kgss_status start_sending_iov(const kgss_ctx *ctx, uint32_t qop_req, kgss_iov *iov, size_t iov_count, iov_layout *l,
+			      bool lengths_only = false)
 {
-	const kgss_status st = start_sending(ctx, qop_req, true);
+	const kgss_status st = lengths_only ? check_send_args(ctx, qop_req, true) : start_sending(ctx, qop_req, true);
 	if (st != KGSS_S_COMPLETE)
 		return st;
 	return iov_classify(iov, iov_count, l);
+}
+
+// The IOV calls that receive a token: no QOP yet, a live context, the
+// buffers' classification into *l.
+kgss_status start_receiving_iov(const kgss_ctx *ctx, uint32_t *qop_state, kgss_iov *iov, size_t iov_count,
+				iov_layout *l)
+{
+	if (qop_state)
+		*qop_state = 0;
+	const kgss_status st = check_live_context(ctx);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	return iov_classify(iov, iov_count, l);
+}
+
+// The start of kgss_get_mic and kgss_verify_mic: the checks of a call that
+// sends (the same order for verify_mic, whose QOP is 0), then DATA |
+// MIC_TOKEN laid out in iov and *l.
+kgss_status start_plain_mic(const kgss_ctx *ctx, uint32_t qop_req, const kgss_buffer *message, const kgss_buffer *token,
+			    kgss_iov iov[2], iov_layout *l)
+{
+	const kgss_status st = start_sending(ctx, qop_req, buffer_ok(message) && buffer_ok(token));
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	if (!plain_len_ok(message->length, token->length))
+		return KGSS_S_FAILURE;
+	plain_mic_layout(iov, l, message, token);
+	return KGSS_S_COMPLETE;
 }
 
 } // namespace
@@ -166,13 +206,8 @@ kgss_status start_sending_iov(const kgss_ctx *ctx, uint32_t qop_req, kgss_iov *i
 
 extern "C" kgss_status kgss_get_mic_iov_length(kgss_ctx *ctx, uint32_t qop_req, kgss_iov *iov, size_t iov_count)
 {
-	kgss_status st = check_context(ctx);
-	if (st != KGSS_S_COMPLETE)
-		return st;
-	if (qop_req != 0)
-		return KGSS_S_BAD_QOP;
 	iov_layout l;
-	st = iov_classify(iov, iov_count, &l);
+	const kgss_status st = start_sending_iov(ctx, qop_req, iov, iov_count, &l, true);
 	if (st != KGSS_S_COMPLETE)
 		return st;
 	return ctx->fmt->get_mic_iov_length(ctx, l);
@@ -189,13 +224,8 @@ extern "C" kgss_status kgss_get_mic_iov(kgss_ctx *ctx, uint32_t qop_req, kgss_io
 
 extern "C" kgss_status kgss_verify_mic_iov(kgss_ctx *ctx, uint32_t *qop_state, kgss_iov *iov, size_t iov_count)
 {
-	if (qop_state)
-		*qop_state = 0;
-	kgss_status st = check_live_context(ctx);
-	if (st != KGSS_S_COMPLETE)
-		return st;
 	iov_layout l;
-	st = iov_classify(iov, iov_count, &l);
+	const kgss_status st = start_receiving_iov(ctx, qop_state, iov, iov_count, &l);
 	if (st != KGSS_S_COMPLETE)
 		return st;
 	return verify_mic_checked(ctx, l);
@@ -203,14 +233,11 @@ extern "C" kgss_status kgss_verify_mic_iov(kgss_ctx *ctx, uint32_t *qop_state, k
 
 extern "C" kgss_status kgss_get_mic(kgss_ctx *ctx, uint32_t qop_req, const kgss_buffer *message, kgss_buffer *token)
 {
-	kgss_status st = start_sending(ctx, qop_req, buffer_ok(message) && buffer_ok(token));
-	if (st != KGSS_S_COMPLETE)
-		return st;
-	if (!plain_len_ok(message->length, token->length))
-		return KGSS_S_FAILURE;
 	kgss_iov iov[2];
 	iov_layout l;
-	plain_mic_layout(iov, &l, message, token);
+	kgss_status st = start_plain_mic(ctx, qop_req, message, token, iov, &l);
+	if (st != KGSS_S_COMPLETE)
+		return st;
 	st = ctx->fmt->get_mic_iov(ctx, l);
 	if (st == KGSS_S_COMPLETE)
 		token->length = iov[1].buffer.length;
@@ -222,19 +249,11 @@ extern "C" kgss_status kgss_verify_mic(kgss_ctx *ctx, const kgss_buffer *message
 {
 	if (qop_state)
 		*qop_state = 0;
-	kgss_status st = check_context(ctx);
-	if (st != KGSS_S_COMPLETE)
-		return st;
-	if (!buffer_ok(message) || !buffer_ok(token))
-		return KGSS_S_FAILURE;
-	st = ctx_check_expiry(ctx);
-	if (st != KGSS_S_COMPLETE)
-		return st;
-	if (!plain_len_ok(message->length, token->length))
-		return KGSS_S_FAILURE;
 	kgss_iov iov[2];
 	iov_layout l;
-	plain_mic_layout(iov, &l, message, token);
+	const kgss_status st = start_plain_mic(ctx, 0, message, token, iov, &l); // no QOP to check
+	if (st != KGSS_S_COMPLETE)
+		return st;
 	return verify_mic_checked(ctx, l);
 }
 
@@ -264,13 +283,8 @@ extern "C" kgss_status kgss_mic_size(const kgss_ctx *ctx, size_t message_len, si
 extern "C" kgss_status kgss_wrap_iov_length(kgss_ctx *ctx, int conf_req, uint32_t qop_req, int *conf_state,
 					    kgss_iov *iov, size_t iov_count)
 {
-	kgss_status st = check_context(ctx);
-	if (st != KGSS_S_COMPLETE)
-		return st;
-	if (qop_req != 0)
-		return KGSS_S_BAD_QOP;
 	iov_layout l;
-	st = iov_classify(iov, iov_count, &l);
+	const kgss_status st = start_sending_iov(ctx, qop_req, iov, iov_count, &l, true);
 	if (st != KGSS_S_COMPLETE)
 		return st;
 	return ctx->fmt->wrap_iov_length(ctx, conf_req, conf_state, l);
@@ -289,13 +303,8 @@ extern "C" kgss_status kgss_wrap_iov(kgss_ctx *ctx, int conf_req, uint32_t qop_r
 extern "C" kgss_status kgss_unwrap_iov(kgss_ctx *ctx, int *conf_state, uint32_t *qop_state, kgss_iov *iov,
 				       size_t iov_count)
 {
-	if (qop_state)
-		*qop_state = 0;
-	kgss_status st = check_live_context(ctx);
-	if (st != KGSS_S_COMPLETE)
-		return st;
 	iov_layout l;
-	st = iov_classify(iov, iov_count, &l);
+	const kgss_status st = start_receiving_iov(ctx, qop_state, iov, iov_count, &l);
 	if (st != KGSS_S_COMPLETE)
 		return st;
 	return unwrap_checked(ctx, conf_state, l);

@@ -391,14 +391,17 @@ int aes256_ct_init(void *ks, const uint8_t *key, size_t key_len)
 }
 void aes_ct_clear(void *ks) { wipe(ks, sizeof(aes_ct_schedule)); }
 
-int aes_ct_ecb_encrypt(const void *ksv, uint8_t *data, size_t nblocks)
+// ECB over kLanes blocks at a time through the bitsliced Sliced
+// (encrypt_sliced or decrypt_sliced).
+template <void (*Sliced)(const aes_ct_schedule *, uint64_t *)>
+int ecb_sliced(const void *ksv, uint8_t *data, size_t nblocks)
 {
 	const aes_ct_schedule *ks = static_cast<const aes_ct_schedule *>(ksv);
 	uint64_t q[8]; // secret: cipher state, wiped at end
 	while (nblocks > 0) {
 		unsigned n = nblocks < kLanes ? (unsigned)nblocks : kLanes;
 		slice_in(q, data, n);
-		encrypt_sliced(ks, q);
+		Sliced(ks, q);
 		slice_out(q, data, n);
 		data += kBlock * n;
 		nblocks -= n;
@@ -407,20 +410,14 @@ int aes_ct_ecb_encrypt(const void *ksv, uint8_t *data, size_t nblocks)
 	return 0;
 }
 
+int aes_ct_ecb_encrypt(const void *ksv, uint8_t *data, size_t nblocks)
+{
+	return ecb_sliced<encrypt_sliced>(ksv, data, nblocks);
+}
+
 int aes_ct_ecb_decrypt(const void *ksv, uint8_t *data, size_t nblocks)
 {
-	const aes_ct_schedule *ks = static_cast<const aes_ct_schedule *>(ksv);
-	uint64_t q[8]; // secret: cipher state, wiped at end
-	while (nblocks > 0) {
-		unsigned n = nblocks < kLanes ? (unsigned)nblocks : kLanes;
-		slice_in(q, data, n);
-		decrypt_sliced(ks, q);
-		slice_out(q, data, n);
-		data += kBlock * n;
-		nblocks -= n;
-	}
-	KGSS_WIPE(q);
-	return 0;
+	return ecb_sliced<decrypt_sliced>(ksv, data, nblocks);
 }
 
 // CBC encryption is serial (§6.2 of NIST SP 800-38A): one block per pass.
@@ -484,34 +481,31 @@ int aes_ct_cbc_decrypt(const void *ksv, uint8_t *iv, uint8_t *data, size_t nbloc
 }
 
 } // namespace
+
+// The class of one key size: the family's functions, the key size's init.
+constexpr kgss_block_cipher_class aes_ct_class(size_t key_len, const char *name,
+					       int (*init)(void *, const uint8_t *, size_t))
+{
+	return kgss_block_cipher_class{
+		.context_size = sizeof(aes_ct_schedule),
+		.block_size = 16,
+		.key_size = key_len,
+		.name = name,
+		.init = init,
+		.clear = aes_ct_clear,
+		.ecb_encrypt = aes_ct_ecb_encrypt,
+		.ecb_decrypt = aes_ct_ecb_decrypt,
+		.cbc_encrypt = aes_ct_cbc_encrypt,
+		.cbc_decrypt = aes_ct_cbc_decrypt,
+		.cbc_mac = aes_ct_cbc_mac,
+	};
+}
 } // namespace kgss
 
-extern "C" const kgss_block_cipher_class kgss_builtin_aes128_ct = {
-	sizeof(kgss::aes_ct_schedule),
-	16,
-	16,
-	"aes128-ct",
-	kgss::aes128_ct_init,
-	kgss::aes_ct_clear,
-	kgss::aes_ct_ecb_encrypt,
-	kgss::aes_ct_ecb_decrypt,
-	kgss::aes_ct_cbc_encrypt,
-	kgss::aes_ct_cbc_decrypt,
-	kgss::aes_ct_cbc_mac,
-};
+extern "C" constinit const kgss_block_cipher_class kgss_builtin_aes128_ct =
+	kgss::aes_ct_class(16, "aes128-ct", kgss::aes128_ct_init);
 
-extern "C" const kgss_block_cipher_class kgss_builtin_aes256_ct = {
-	sizeof(kgss::aes_ct_schedule),
-	16,
-	32,
-	"aes256-ct",
-	kgss::aes256_ct_init,
-	kgss::aes_ct_clear,
-	kgss::aes_ct_ecb_encrypt,
-	kgss::aes_ct_ecb_decrypt,
-	kgss::aes_ct_cbc_encrypt,
-	kgss::aes_ct_cbc_decrypt,
-	kgss::aes_ct_cbc_mac,
-};
+extern "C" constinit const kgss_block_cipher_class kgss_builtin_aes256_ct =
+	kgss::aes_ct_class(32, "aes256-ct", kgss::aes256_ct_init);
 
 #endif // KGSS_WITH_AES_SHA1 || KGSS_WITH_AES_SHA2

@@ -392,35 +392,32 @@ int init_op(void *ksv, const uint8_t *key, size_t key_len)
 }
 
 } // namespace
+
+// The class of one key size: the family's functions, the key size's init.
+constexpr kgss_block_cipher_class aes_ni_class(size_t key_len, const char *name,
+					       int (*init)(void *, const uint8_t *, size_t))
+{
+	return kgss_block_cipher_class{
+		.context_size = sizeof(aes_ni_schedule),
+		.block_size = 16,
+		.key_size = key_len,
+		.name = name,
+		.init = init,
+		.clear = aes_ni_clear,
+		.ecb_encrypt = aes_ni_ecb_encrypt,
+		.ecb_decrypt = aes_ni_ecb_decrypt,
+		.cbc_encrypt = aes_ni_cbc_encrypt,
+		.cbc_decrypt = aes_ni_cbc_decrypt,
+		.cbc_mac = aes_ni_cbc_mac,
+	};
+}
 } // namespace kgss
 
-extern "C" const kgss_block_cipher_class kgss_builtin_aes128_ni = {
-	sizeof(kgss::aes_ni_schedule),
-	16,
-	16,
-	"aes128-ni",
-	kgss::init_op<kgss::aes128_ni_init>,
-	kgss::aes_ni_clear,
-	kgss::aes_ni_ecb_encrypt,
-	kgss::aes_ni_ecb_decrypt,
-	kgss::aes_ni_cbc_encrypt,
-	kgss::aes_ni_cbc_decrypt,
-	kgss::aes_ni_cbc_mac,
-};
+extern "C" constinit const kgss_block_cipher_class kgss_builtin_aes128_ni =
+	kgss::aes_ni_class(16, "aes128-ni", kgss::init_op<kgss::aes128_ni_init>);
 
-extern "C" const kgss_block_cipher_class kgss_builtin_aes256_ni = {
-	sizeof(kgss::aes_ni_schedule),
-	16,
-	32,
-	"aes256-ni",
-	kgss::init_op<kgss::aes256_ni_init>,
-	kgss::aes_ni_clear,
-	kgss::aes_ni_ecb_encrypt,
-	kgss::aes_ni_ecb_decrypt,
-	kgss::aes_ni_cbc_encrypt,
-	kgss::aes_ni_cbc_decrypt,
-	kgss::aes_ni_cbc_mac,
-};
+extern "C" constinit const kgss_block_cipher_class kgss_builtin_aes256_ni =
+	kgss::aes_ni_class(32, "aes256-ni", kgss::init_op<kgss::aes256_ni_init>);
 
 #else // not x86: the _ni names forward to the constant-time code
 

@@ -467,34 +467,31 @@ int camellia_cbc_mac(const void *ks, uint8_t *iv, const uint8_t *data, size_t nb
 }
 
 } // namespace
+
+// The class of one key size: the family's functions, the key size's init.
+constexpr kgss_block_cipher_class camellia_class(size_t key_len, const char *name,
+						 int (*init)(void *, const uint8_t *, size_t))
+{
+	return kgss_block_cipher_class{
+		.context_size = sizeof(camellia_schedule),
+		.block_size = 16,
+		.key_size = key_len,
+		.name = name,
+		.init = init,
+		.clear = camellia_clear,
+		.ecb_encrypt = camellia_ecb_encrypt,
+		.ecb_decrypt = camellia_ecb_decrypt,
+		.cbc_encrypt = camellia_cbc_encrypt,
+		.cbc_decrypt = camellia_cbc_decrypt,
+		.cbc_mac = camellia_cbc_mac,
+	};
+}
 } // namespace kgss
 
-extern "C" const kgss_block_cipher_class kgss_builtin_camellia128 = {
-	sizeof(kgss::camellia_schedule),
-	16,
-	16,
-	"camellia128",
-	kgss::camellia128_init,
-	kgss::camellia_clear,
-	kgss::camellia_ecb_encrypt,
-	kgss::camellia_ecb_decrypt,
-	kgss::camellia_cbc_encrypt,
-	kgss::camellia_cbc_decrypt,
-	kgss::camellia_cbc_mac,
-};
+extern "C" constinit const kgss_block_cipher_class kgss_builtin_camellia128 =
+	kgss::camellia_class(16, "camellia128", kgss::camellia128_init);
 
-extern "C" const kgss_block_cipher_class kgss_builtin_camellia256 = {
-	sizeof(kgss::camellia_schedule),
-	16,
-	32,
-	"camellia256",
-	kgss::camellia256_init,
-	kgss::camellia_clear,
-	kgss::camellia_ecb_encrypt,
-	kgss::camellia_ecb_decrypt,
-	kgss::camellia_cbc_encrypt,
-	kgss::camellia_cbc_decrypt,
-	kgss::camellia_cbc_mac,
-};
+extern "C" constinit const kgss_block_cipher_class kgss_builtin_camellia256 =
+	kgss::camellia_class(32, "camellia256", kgss::camellia256_init);
 
 #endif // KGSS_WITH_CAMELLIA

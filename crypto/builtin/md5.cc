@@ -176,17 +176,7 @@ int md5_init(void *st)
 
 // RFC 1321 section 3.2 appends the low-order 64 bits of the bit length, so any
 // length is accepted (the byte counter wraps only after 2^64 bytes).
-extern "C" const kgss_hash_class kgss_builtin_md5 = {
-	sizeof(md5_state),
-	16,
-	64,
-	"md5",
-	md5_init,
-	kgss::md::update<md5_state, md5_blocks, UINT64_MAX>,
-	kgss::md::finish<md5_state, md5_blocks, false, 8, 16>,
-	kgss::md::copy<md5_state>,
-	kgss::md::clear<md5_state>,
-	kgss::md::hmac_finish<md5_state, md5_blocks, false, 8, 16>,
-};
+extern "C" constinit const kgss_hash_class kgss_builtin_md5 =
+	kgss::md::hash_class<md5_state, md5_blocks, UINT64_MAX, false, 8, 16>("md5", md5_init);
 
 #endif // KGSS_WITH_RC4

@@ -244,6 +244,30 @@ void clear(void *st)
 	wipe(st, sizeof(S));
 }
 
+// The kgss_hash_class of state S over block function Blocks, with MaxBytes,
+// BigEndian, LenBytes and Digest as for update and finish.  hmac: a fused
+// HMAC finish of the class's own (default: hmac_finish over Blocks).  A
+// constant expression: define the class `constinit` with it.
+template <typename S, void (*Blocks)(typename S::word *, const uint8_t *, size_t), uint64_t MaxBytes, bool BigEndian,
+	  unsigned LenBytes, unsigned Digest>
+constexpr kgss_hash_class hash_class(const char *name, int (*init)(void *),
+				     int (*hmac)(void *, const void *,
+						 uint8_t *) = hmac_finish<S, Blocks, BigEndian, LenBytes, Digest>)
+{
+	return kgss_hash_class{
+		.context_size = sizeof(S),
+		.digest_size = Digest,
+		.block_size = S::block,
+		.name = name,
+		.init = init,
+		.update = update<S, Blocks, MaxBytes>,
+		.final = finish<S, Blocks, BigEndian, LenBytes, Digest>,
+		.copy = copy<S>,
+		.clear = clear<S>,
+		.hmac_finish = hmac,
+	};
+}
+
 template <typename S>
 constexpr bool fits()
 {

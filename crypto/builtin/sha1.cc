@@ -135,32 +135,10 @@ int sha1_init(void *st)
 
 } // namespace
 
-extern "C" const kgss_hash_class kgss_builtin_sha1 = {
-	sizeof(sha1_state),
-	20,
-	64,
-	"sha1",
-	sha1_init,
-	kgss::md::update<sha1_state, sha1_blocks_portable, SHA1_MAX_BYTES>,
-	kgss::md::finish<sha1_state, sha1_blocks_portable, true, 8, 20>,
-	kgss::md::copy<sha1_state>,
-	kgss::md::clear<sha1_state>,
-	sha1_hmac_finish_portable,
-};
+extern "C" constinit const kgss_hash_class kgss_builtin_sha1 =
+	kgss::md::hash_class<sha1_state, sha1_blocks_portable, SHA1_MAX_BYTES, true, 8, 20>("sha1", sha1_init,
+											    sha1_hmac_finish_portable);
 
-extern "C" const kgss_hash_class kgss_builtin_sha1_ni = {
-	sizeof(sha1_state),
-	20,
-	64,
-#if KGSS_SHA1_HAVE_NI
-	"sha1-ni",
-#else
-	"sha1",
-#endif
-	sha1_init,
-	kgss::md::update<sha1_state, sha1_blocks_simd, SHA1_MAX_BYTES>,
-	kgss::md::finish<sha1_state, sha1_blocks_simd, true, 8, 20>,
-	kgss::md::copy<sha1_state>,
-	kgss::md::clear<sha1_state>,
-	sha1_hmac_finish_simd,
-};
+extern "C" constinit const kgss_hash_class kgss_builtin_sha1_ni =
+	kgss::md::hash_class<sha1_state, sha1_blocks_simd, SHA1_MAX_BYTES, true, 8, 20>(
+		KGSS_SHA1_HAVE_NI ? "sha1-ni" : "sha1", sha1_init, sha1_hmac_finish_simd);

@@ -454,64 +454,19 @@ int sha384_init(void *st)
 
 } // namespace
 
-extern "C" const kgss_hash_class kgss_builtin_sha256 = {
-	sizeof(sha256_state),
-	32,
-	64,
-	"sha256",
-	sha256_init,
-	kgss::md::update<sha256_state, sha256_blocks_portable, SHA256_MAX_BYTES>,
-	kgss::md::finish<sha256_state, sha256_blocks_portable, true, 8, 32>,
-	kgss::md::copy<sha256_state>,
-	kgss::md::clear<sha256_state>,
-	sha256_hmac_finish_portable,
-};
+extern "C" constinit const kgss_hash_class kgss_builtin_sha256 =
+	kgss::md::hash_class<sha256_state, sha256_blocks_portable, SHA256_MAX_BYTES, true, 8, 32>(
+		"sha256", sha256_init, sha256_hmac_finish_portable);
 
-extern "C" const kgss_hash_class kgss_builtin_sha256_ni = {
-	sizeof(sha256_state),
-	32,
-	64,
-#if KGSS_SHA2_HAVE_NI
-	"sha256-ni",
-#else
-	"sha256",
-#endif
-	sha256_init,
-	kgss::md::update<sha256_state, sha256_blocks_simd, SHA256_MAX_BYTES>,
-	kgss::md::finish<sha256_state, sha256_blocks_simd, true, 8, 32>,
-	kgss::md::copy<sha256_state>,
-	kgss::md::clear<sha256_state>,
-	sha256_hmac_finish_simd,
-};
+extern "C" constinit const kgss_hash_class kgss_builtin_sha256_ni =
+	kgss::md::hash_class<sha256_state, sha256_blocks_simd, SHA256_MAX_BYTES, true, 8, 32>(
+		KGSS_SHA2_HAVE_NI ? "sha256-ni" : "sha256", sha256_init, sha256_hmac_finish_simd);
 
 // SHA-384: SHA-512 with the section 5.3.4 IV, 128-bit length field, and the
 // leftmost 384 bits of the final hash value (section 6.5).
-extern "C" const kgss_hash_class kgss_builtin_sha384 = {
-	sizeof(sha512_state),
-	48,
-	128,
-	"sha384",
-	sha384_init,
-	kgss::md::update<sha512_state, sha512_blocks, SHA384_MAX_BYTES>,
-	kgss::md::finish<sha512_state, sha512_blocks, true, 16, 48>,
-	kgss::md::copy<sha512_state>,
-	kgss::md::clear<sha512_state>,
-	kgss::md::hmac_finish<sha512_state, sha512_blocks, true, 16, 48>,
-};
+extern "C" constinit const kgss_hash_class kgss_builtin_sha384 =
+	kgss::md::hash_class<sha512_state, sha512_blocks, SHA384_MAX_BYTES, true, 16, 48>("sha384", sha384_init);
 
-extern "C" const kgss_hash_class kgss_builtin_sha384_avx2 = {
-	sizeof(sha512_state),
-	48,
-	128,
-#if KGSS_SHA2_HAVE_NI
-	"sha384-avx2",
-#else
-	"sha384",
-#endif
-	sha384_init,
-	kgss::md::update<sha512_state, sha512_blocks_simd, SHA384_MAX_BYTES>,
-	kgss::md::finish<sha512_state, sha512_blocks_simd, true, 16, 48>,
-	kgss::md::copy<sha512_state>,
-	kgss::md::clear<sha512_state>,
-	kgss::md::hmac_finish<sha512_state, sha512_blocks_simd, true, 16, 48>,
-};
+extern "C" constinit const kgss_hash_class kgss_builtin_sha384_avx2 =
+	kgss::md::hash_class<sha512_state, sha512_blocks_simd, SHA384_MAX_BYTES, true, 16, 48>(
+		KGSS_SHA2_HAVE_NI ? "sha384-avx2" : "sha384", sha384_init);

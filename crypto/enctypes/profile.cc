@@ -32,27 +32,28 @@ kgss_status mac_end_verify(mac_run *m, const uint8_t *tag, size_t len)
 	return st;
 }
 
+// The end of both mac_key inits: k, wiped and keyed by `st`'s init, gets
+// its kind and key usage.
+static kgss_status mac_key_keyed(mac_key *k, kgss_status st, mac_kind kind, uint32_t usage)
+{
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	k->kind = kind;
+	k->usage = usage;
+	return KGSS_S_COMPLETE;
+}
+
 kgss_status mac_key_init_hmac(mac_key *k, const kgss_hash_class *h, const uint8_t *key, size_t len, uint32_t usage)
 {
 	wipe(k, sizeof(*k));
-	kgss_status st = hmac_key_init(&k->hmac, h, key, len);
-	if (st != KGSS_S_COMPLETE)
-		return st;
-	k->kind = MAC_HMAC;
-	k->usage = usage;
-	return KGSS_S_COMPLETE;
+	return mac_key_keyed(k, hmac_key_init(&k->hmac, h, key, len), MAC_HMAC, usage);
 }
 
 kgss_status mac_key_init_cmac(mac_key *k, const kgss_block_cipher_class *c, const uint8_t *key, size_t len,
 			      uint32_t usage)
 {
 	wipe(k, sizeof(*k));
-	kgss_status st = cmac_key_init(&k->cmac, c, key, len);
-	if (st != KGSS_S_COMPLETE)
-		return st;
-	k->kind = MAC_CMAC;
-	k->usage = usage;
-	return KGSS_S_COMPLETE;
+	return mac_key_keyed(k, cmac_key_init(&k->cmac, c, key, len), MAC_CMAC, usage);
 }
 
 const kgss_cbc_hash_class *backend_stitch(const kgss_crypto_backend *be, const kgss_block_cipher_class *c,
@@ -175,6 +176,23 @@ kgss_status kdf_derive_raw(const enctype *et, const kgss_crypto_backend *be, con
 	return st;
 }
 
+// One sweep of c under a MAC begun with ki, after `prefix` (RFC 8009's
+// IV, or nothing): on success *m holds the MAC of all it saw, for mac_end;
+// on failure it is released.
+static kgss_status mac_sweep(mac_run *m, const mac_key *ki, seg_cipher *c, sweep_order order,
+			     const uint8_t *prefix = nullptr, size_t prefix_len = 0)
+{
+	kgss_status st = mac_begin(m, ki);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	if (prefix_len)
+		mac_update(m, prefix, prefix_len);
+	st = sweep(c, m, order);
+	if (st != KGSS_S_COMPLETE)
+		mac_abort(m);
+	return st;
+}
+
 kgss_status mte_encrypt(const enctype *et, const enc_key *k, const seglist &segs, uint8_t *tag, seg_cipher_mode mode)
 {
 	const size_t conf_len = et->conf_len, tag_len = et->cksum_len;
@@ -184,52 +202,41 @@ kgss_status mte_encrypt(const enctype *et, const enc_key *k, const seglist &segs
 	kgss_status st = seg_cipher_init_block(&c, segs, mode, &k->ke, false);
 	if (st != KGSS_S_COMPLETE) // a length the mode cannot take is the caller's error here
 		return KGSS_S_FAILURE;
-	mac_run m; // secret-dependent: consumed by mac_end / mac_abort
-	st = mac_begin(&m, &k->ki);
+	mac_run m;                                       // secret-dependent: consumed by mac_end
+	st = mac_sweep(&m, &k->ki, &c, SWEEP_MAC_FIRST); // MAC a chunk of plaintext, then encipher it
+	return st == KGSS_S_COMPLETE ? mac_end_truncated(&m, tag, tag_len) : st;
+}
+
+// A decrypt that fails in any way, the tag's compare or the backend, leaves
+// nothing it deciphered behind: never release unverified plaintext.
+static kgss_status zero_on_failure(kgss_status st, const seglist &segs)
+{
+	if (st != KGSS_S_COMPLETE)
+		zero_enc_segs(segs);
+	return st;
+}
+
+static kgss_status mte_decrypt_segs(const enctype *et, const enc_key *k, const seglist &segs, const uint8_t *tag,
+				    seg_cipher_mode mode)
+{
+	const size_t conf_len = et->conf_len, tag_len = et->cksum_len;
+	if (tag_len > mac_size(&k->ki))
+		return KGSS_S_FAILURE;
+	if (segs.enc_len() < conf_len)
+		return KGSS_S_DEFECTIVE_TOKEN;
+	seg_cipher c;
+	kgss_status st = seg_cipher_init_block(&c, segs, mode, &k->ke, true);
 	if (st != KGSS_S_COMPLETE)
 		return st;
-	st = sweep(&c, &m, SWEEP_MAC_FIRST); // MAC a chunk of plaintext, then encipher it
-	if (st != KGSS_S_COMPLETE) {
-		mac_abort(&m);
-		return st;
-	}
-	return mac_end_truncated(&m, tag, tag_len);
+	mac_run m;                                          // secret-dependent: consumed by mac_end
+	st = mac_sweep(&m, &k->ki, &c, SWEEP_CIPHER_FIRST); // decipher a chunk, then MAC its plaintext
+	return st == KGSS_S_COMPLETE ? mac_end_verify(&m, tag, tag_len) : st;
 }
 
 kgss_status mte_decrypt(const enctype *et, const enc_key *k, const seglist &segs, const uint8_t *tag,
 			seg_cipher_mode mode)
 {
-	const size_t conf_len = et->conf_len, tag_len = et->cksum_len;
-	if (tag_len > mac_size(&k->ki)) {
-		zero_enc_segs(segs);
-		return KGSS_S_FAILURE;
-	}
-	if (segs.enc_len() < conf_len) {
-		zero_enc_segs(segs);
-		return KGSS_S_DEFECTIVE_TOKEN;
-	}
-	seg_cipher c;
-	kgss_status st = seg_cipher_init_block(&c, segs, mode, &k->ke, true);
-	if (st != KGSS_S_COMPLETE) {
-		zero_enc_segs(segs);
-		return st;
-	}
-	mac_run m; // secret-dependent: consumed by mac_end / mac_abort
-	st = mac_begin(&m, &k->ki);
-	if (st != KGSS_S_COMPLETE) {
-		zero_enc_segs(segs);
-		return st;
-	}
-	st = sweep(&c, &m, SWEEP_CIPHER_FIRST); // decipher a chunk, then MAC its plaintext
-	if (st != KGSS_S_COMPLETE) {
-		mac_abort(&m);
-		zero_enc_segs(segs);
-		return st;
-	}
-	st = mac_end_verify(&m, tag, tag_len);
-	if (st != KGSS_S_COMPLETE)
-		zero_enc_segs(segs); // never release unverified plaintext
-	return st;
+	return zero_on_failure(mte_decrypt_segs(et, k, segs, tag, mode), segs);
 }
 
 kgss_status mte_cts_encrypt(const enctype *et, const enc_key *k, const seglist &segs, uint8_t *tag)
@@ -253,66 +260,48 @@ kgss_status etm_encrypt(const enctype *et, const enc_key *k, const seglist &segs
 	kgss_status st = seg_cipher_init_block(&c, segs, SEGC_CTS, &k->ke, false);
 	if (st != KGSS_S_COMPLETE)
 		return KGSS_S_FAILURE;
+	// Encipher a chunk, then MAC its ciphertext; RFC 8009 §5: H covers IV | C.
+	mac_run m; // secret-dependent: consumed by mac_end
+	st = mac_sweep(&m, &k->ki, &c, SWEEP_CIPHER_FIRST, kZeroIv, sizeof(kZeroIv));
+	return st == KGSS_S_COMPLETE ? mac_end_truncated(&m, tag, tag_len) : st;
+}
+
+static kgss_status etm_decrypt_segs(const enctype *et, const enc_key *k, const seglist &segs, const uint8_t *tag)
+{
+	const size_t conf_len = et->conf_len, tag_len = et->cksum_len;
+	if (tag_len > mac_size(&k->ki))
+		return KGSS_S_FAILURE;
+	if (segs.enc_len() < conf_len || segs.enc_len() < 16)
+		return KGSS_S_DEFECTIVE_TOKEN;
+	seg_cipher c;
 	mac_run m; // secret-dependent: consumed by mac_end / mac_abort
+	kgss_status st;
+	if (k->ke.stitch) {
+		// One sweep: MAC a stretch of ciphertext, then decipher it (the
+		// stitched engine does both at once).  The plaintext is released
+		// only after the compare; a mismatch zeroes it (etm_decrypt).
+		st = seg_cipher_init_block(&c, segs, SEGC_CTS, &k->ke, true);
+		if (st == KGSS_S_COMPLETE)
+			st = mac_sweep(&m, &k->ki, &c, SWEEP_MAC_FIRST, kZeroIv, sizeof(kZeroIv));
+		return st == KGSS_S_COMPLETE ? mac_end_verify(&m, tag, tag_len) : st;
+	}
+	// Verify first (RFC 8009 §5): nothing is deciphered unless H matches.
 	st = mac_begin(&m, &k->ki);
 	if (st != KGSS_S_COMPLETE)
 		return st;
 	mac_update(&m, kZeroIv, sizeof(kZeroIv)); // RFC 8009 §5: H covers IV | C
-	st = sweep(&c, &m, SWEEP_CIPHER_FIRST);   // encipher a chunk, then MAC its ciphertext
-	if (st != KGSS_S_COMPLETE) {
-		mac_abort(&m);
-		return st;
-	}
-	return mac_end_truncated(&m, tag, tag_len);
+	mac_update_segs(&m, segs);
+	st = mac_end_verify(&m, tag, tag_len);
+	if (st == KGSS_S_COMPLETE)
+		st = seg_cipher_init_block(&c, segs, SEGC_CTS, &k->ke, true);
+	if (st == KGSS_S_COMPLETE)
+		st = seg_cipher_all(&c);
+	return st;
 }
 
 kgss_status etm_decrypt(const enctype *et, const enc_key *k, const seglist &segs, const uint8_t *tag)
 {
-	const size_t conf_len = et->conf_len, tag_len = et->cksum_len;
-	kgss_status st = KGSS_S_COMPLETE;
-	if (tag_len > mac_size(&k->ki))
-		st = KGSS_S_FAILURE;
-	else if (segs.enc_len() < conf_len || segs.enc_len() < 16)
-		st = KGSS_S_DEFECTIVE_TOKEN;
-	if (st != KGSS_S_COMPLETE) {
-		zero_enc_segs(segs);
-		return st;
-	}
-	mac_run m; // secret-dependent: consumed by mac_end / mac_abort
-	st = mac_begin(&m, &k->ki);
-	if (st != KGSS_S_COMPLETE) {
-		zero_enc_segs(segs);
-		return st;
-	}
-	mac_update(&m, kZeroIv, sizeof(kZeroIv));
-	if (k->ke.stitch) {
-		// One sweep: MAC a stretch of ciphertext, then decipher it (the
-		// stitched engine does both at once).  The plaintext is released
-		// only after the compare; a mismatch zeroes it below.
-		seg_cipher c;
-		st = seg_cipher_init_block(&c, segs, SEGC_CTS, &k->ke, true);
-		if (st == KGSS_S_COMPLETE)
-			st = sweep(&c, &m, SWEEP_MAC_FIRST);
-		if (st == KGSS_S_COMPLETE)
-			st = mac_end_verify(&m, tag, tag_len);
-		else
-			mac_abort(&m);
-		if (st != KGSS_S_COMPLETE)
-			zero_enc_segs(segs);
-		return st;
-	}
-	// Verify first (RFC 8009 §5): nothing is deciphered unless H matches.
-	mac_update_segs(&m, segs);
-	st = mac_end_verify(&m, tag, tag_len);
-	if (st == KGSS_S_COMPLETE) {
-		seg_cipher c;
-		st = seg_cipher_init_block(&c, segs, SEGC_CTS, &k->ke, true);
-		if (st == KGSS_S_COMPLETE)
-			st = seg_cipher_all(&c);
-	}
-	if (st != KGSS_S_COMPLETE)
-		zero_enc_segs(segs);
-	return st;
+	return zero_on_failure(etm_decrypt_segs(et, k, segs, tag), segs);
 }
 
 // Begins m under k and feeds it every segment; len (the truncated length

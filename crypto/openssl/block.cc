@@ -204,6 +204,52 @@ size_t span(size_t nblocks, bool &ok)
 	return ok ? nblocks * bs : 0;
 }
 
+// The start of every call over blocks: a keyed schedule of kind K, the
+// buffers (an IV where the mode has one), the length in bytes, this thread's
+// context for o.  -1: refuse; 0: no blocks, nothing to do; 1: go on with
+// r->len bytes and r->sl, which the call must release() or drop().
+struct blk_run {
+	size_t len = 0;     // bytes to process
+	slot *sl = nullptr; // this thread's context
+};
+
+template <block_kind K>
+int blk_begin(const void *p, bool iv_ok, const void *data, size_t nblocks, op o, blk_run *r)
+{
+	const block_ks *ks = keyed<K>(p);
+	if (!ks || !iv_ok || (!data && nblocks))
+		return -1;
+	if (nblocks == 0)
+		return 0;
+	bool ok;
+	r->len = span<K>(nblocks, ok);
+	if (!ok)
+		return -1;
+	r->sl = acquire(ks, o);
+	return r->sl ? 1 : -1;
+}
+
+// update_all over this thread's context; on failure the context is dropped
+// (unknown state: start afresh next time).
+bool update_or_drop(slot *sl, uint8_t *out, const uint8_t *in, size_t len)
+{
+	if (update_all(sl->ctx, out, in, len))
+		return true;
+	drop(sl);
+	return false;
+}
+
+// The end of the CBC calls: `last`, the last ciphertext block, chains both
+// this thread's context and the caller's iv.
+template <block_kind K>
+int cbc_end(slot *sl, uint8_t *iv, const uint8_t *last)
+{
+	memcpy(sl->chain, last, kinds[K].block_size);
+	memcpy(iv, last, kinds[K].block_size);
+	release(sl);
+	return 0;
+}
+
 template <block_kind K>
 int blk_init(void *p, const uint8_t *key, size_t key_len)
 {
@@ -241,23 +287,13 @@ void blk_clear(void *p)
 template <block_kind K, op O>
 int blk_ecb(const void *p, uint8_t *data, size_t nblocks)
 {
-	const block_ks *ks = keyed<K>(p);
-	if (!ks || (!data && nblocks))
+	blk_run r;
+	const int go = blk_begin<K>(p, true, data, nblocks, O, &r);
+	if (go <= 0)
+		return go;
+	if (!update_or_drop(r.sl, data, data, r.len))
 		return -1;
-	if (nblocks == 0)
-		return 0;
-	bool ok;
-	size_t len = span<K>(nblocks, ok);
-	if (!ok)
-		return -1;
-	slot *sl = acquire(ks, O);
-	if (!sl)
-		return -1;
-	if (!update_all(sl->ctx, data, data, len)) {
-		drop(sl); // unknown state: start afresh next time
-		return -1;
-	}
-	release(sl);
+	release(r.sl);
 	return 0;
 }
 
@@ -272,100 +308,64 @@ template <block_kind K>
 int blk_cbc_encrypt(const void *p, uint8_t *iv, uint8_t *data, size_t nblocks)
 {
 	constexpr size_t bs = kinds[K].block_size;
-	const block_ks *ks = keyed<K>(p);
-	if (!ks || !iv || (!data && nblocks))
+	blk_run r;
+	const int go = blk_begin<K>(p, iv != nullptr, data, nblocks, OP_CBC_ENC, &r);
+	if (go <= 0)
+		return go;
+	xor2(data, iv, r.sl->chain, bs); // fold the caller's IV in (see the top of this file)
+	if (!update_or_drop(r.sl, data, data, r.len))
 		return -1;
-	if (nblocks == 0)
-		return 0;
-	bool ok;
-	size_t len = span<K>(nblocks, ok);
-	if (!ok)
-		return -1;
-	slot *sl = acquire(ks, OP_CBC_ENC);
-	if (!sl)
-		return -1;
-	xor2(data, iv, sl->chain, bs); // fold the caller's IV in (see the top of this file)
-	if (!update_all(sl->ctx, data, data, len)) {
-		drop(sl);
-		return -1;
-	}
-	memcpy(sl->chain, data + len - bs, bs);
-	memcpy(iv, data + len - bs, bs);
-	release(sl);
-	return 0;
+	return cbc_end<K>(r.sl, iv, data + r.len - bs);
 }
 
 template <block_kind K>
 int blk_cbc_decrypt(const void *p, uint8_t *iv, uint8_t *data, size_t nblocks)
 {
 	constexpr size_t bs = kinds[K].block_size;
-	const block_ks *ks = keyed<K>(p);
-	if (!ks || !iv || (!data && nblocks))
-		return -1;
-	if (nblocks == 0)
-		return 0;
-	bool ok;
-	size_t len = span<K>(nblocks, ok);
-	if (!ok)
-		return -1;
-	slot *sl = acquire(ks, OP_CBC_DEC);
-	if (!sl)
-		return -1;
+	blk_run r;
+	const int go = blk_begin<K>(p, iv != nullptr, data, nblocks, OP_CBC_DEC, &r);
+	if (go <= 0)
+		return go;
 	uint8_t next_iv[bs]; // last ciphertext block (public), saved before in-place decryption
-	memcpy(next_iv, data + len - bs, bs);
-	if (!update_all(sl->ctx, data, data, len)) {
-		drop(sl);
+	memcpy(next_iv, data + r.len - bs, bs);
+	if (!update_or_drop(r.sl, data, data, r.len))
 		return -1;
-	}
-	xor2(data, iv, sl->chain, bs); // the context chained from sl->chain; the caller asked for iv
-	memcpy(sl->chain, next_iv, bs);
-	memcpy(iv, next_iv, bs);
-	release(sl);
-	return 0;
+	xor2(data, iv, r.sl->chain, bs); // the context chained from r.sl->chain; the caller asked for iv
+	return cbc_end<K>(r.sl, iv, next_iv);
 }
 
 template <block_kind K>
 int blk_cbc_mac(const void *p, uint8_t *iv, const uint8_t *data, size_t nblocks)
 {
 	constexpr size_t bs = kinds[K].block_size;
-	const block_ks *ks = keyed<K>(p);
-	if (!ks || !iv || (!data && nblocks))
-		return -1;
-	if (nblocks == 0)
-		return 0;
-	bool ok;
-	size_t len = span<K>(nblocks, ok);
-	if (!ok)
-		return -1;
-	slot *sl = acquire(ks, OP_CBC_ENC);
-	if (!sl)
-		return -1;
+	blk_run r;
+	const int go = blk_begin<K>(p, iv != nullptr, data, nblocks, OP_CBC_ENC, &r);
+	if (go <= 0)
+		return go;
 	// secret-derived: CBC-MAC chaining values under the key (wiped below)
 	alignas(16) uint8_t scratch[512];
 	static_assert(sizeof(scratch) % 16 == 0 && sizeof(scratch) % 8 == 0, "whole blocks");
-	size_t n = len < sizeof(scratch) ? len : sizeof(scratch);
+	size_t n = r.len < sizeof(scratch) ? r.len : sizeof(scratch);
 	const size_t used = n; // bytes of scratch ever written
 	// First chunk goes through scratch so the IV difference can be folded into block 1.
 	memcpy(scratch, data, n);
-	xor2(scratch, iv, sl->chain, bs);
-	bool good = update_all(sl->ctx, scratch, scratch, n);
+	xor2(scratch, iv, r.sl->chain, bs);
+	bool good = update_all(r.sl->ctx, scratch, scratch, n);
 	data += n;
-	len -= n;
-	while (good && len) {
-		n = len < sizeof(scratch) ? len : sizeof(scratch);
-		good = update_all(sl->ctx, scratch, data, n);
+	r.len -= n;
+	while (good && r.len) {
+		n = r.len < sizeof(scratch) ? r.len : sizeof(scratch);
+		good = update_all(r.sl->ctx, scratch, data, n);
 		data += n;
-		len -= n;
+		r.len -= n;
 	}
 	if (!good) {
 		wipe(scratch, used);
-		drop(sl);
+		drop(r.sl);
 		return -1;
 	}
-	memcpy(sl->chain, scratch + n - bs, bs);
-	memcpy(iv, scratch + n - bs, bs);
+	cbc_end<K>(r.sl, iv, scratch + n - bs);
 	wipe(scratch, used);
-	release(sl);
 	return 0;
 }
 

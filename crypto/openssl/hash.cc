@@ -92,6 +92,21 @@ hash_st *live(void *p)
 	return st;
 }
 
+// The end of init and copy: c, a shell now set up (ok) or not, becomes
+// st's context or goes back to the pool.
+template <hash_kind H>
+int h_adopt(hash_st *st, EVP_MD_CTX *c, bool ok)
+{
+	if (!ok) {
+		put_shell(c);
+		return -1;
+	}
+	st->ctx = c;
+	st->kind = H;
+	st->magic = HS_MAGIC;
+	return 0;
+}
+
 template <hash_kind H>
 int h_init(void *p)
 {
@@ -105,14 +120,7 @@ int h_init(void *p)
 	EVP_MD_CTX *c = get_shell();
 	if (!c)
 		return -1;
-	if (EVP_DigestInit_ex2(c, md, nullptr) != 1) {
-		put_shell(c);
-		return -1;
-	}
-	st->ctx = c;
-	st->kind = H;
-	st->magic = HS_MAGIC;
-	return 0;
+	return h_adopt<H>(st, c, EVP_DigestInit_ex2(c, md, nullptr) == 1);
 }
 
 template <hash_kind H>
@@ -164,14 +172,7 @@ int h_copy(void *dp, const void *sp)
 	EVP_MD_CTX *c = get_shell();
 	if (!c)
 		return -1;
-	if (EVP_MD_CTX_copy_ex(c, src->ctx) != 1) {
-		put_shell(c);
-		return -1;
-	}
-	dst->ctx = c;
-	dst->kind = H;
-	dst->magic = HS_MAGIC;
-	return 0;
+	return h_adopt<H>(dst, c, EVP_MD_CTX_copy_ex(c, src->ctx) == 1);
 }
 
 template <hash_kind H>

@@ -29,13 +29,8 @@
 #ifndef KGSS_H
 #define KGSS_H
 
-#if defined(__KERNEL__) && !defined(__cplusplus)
-#include <linux/types.h> /* size_t, uint8_t ... uint64_t (kernel C) */
-#else
-#include <stddef.h>
-#include <stdint.h>
-#endif
-
+/* The backend interface; through kgss_prng.h it also brings size_t and
+ * uint8_t ... uint64_t (<stddef.h>, <stdint.h>; <linux/types.h> in kernel C). */
 #include "kgss_crypto.h"
 
 #ifdef __cplusplus

@@ -393,57 +393,67 @@ kgss_status rfc1964_verify_mic_iov(token_state *c, const iov_layout &l, uint64_t
 // RFC 1964 §1.2.2: Wrap tokens (GSS_Wrap, GSS_Unwrap)
 // ================================================================================
 
-// The checks wrap_iov_length and wrap_iov share.
-kgss_status wrap_plan(const token_state *c, const iov_layout &l, profile *pf, geometry *g, size_t *pad,
-		      kgss_iov **padbuf)
+// What wrap_iov_length and wrap_iov both work out from the context and the
+// caller's buffers.
+struct wrap_plan {
+	profile pf;
+	geometry g;
+	size_t pad = 0;             // §1.2.2.3: 1..8 bytes, each the pad length
+	kgss_iov *padbuf = nullptr; // the buffer the pad goes to
+};
+
+kgss_status plan_wrap(const token_state *c, const iov_layout &l, wrap_plan *w)
 {
-	if (!profile_of(c, pf))
+	if (!profile_of(c, &w->pf))
 		return KGSS_S_FAILURE;
 	if (l.stream != nullptr || l.header == nullptr)
 		return KGSS_S_FAILURE;
-	*padbuf = pad_buffer(l);
-	if (*padbuf == nullptr)
+	w->padbuf = pad_buffer(l);
+	if (w->padbuf == nullptr)
 		return KGSS_S_FAILURE; // RFC 1964 always pads: the pad needs a buffer
-	*pad = pad_for(*pf, l.data_len);
-	if (l.data_len > kMaxInner || !token_geometry(*pf, kConfLen + l.data_len + *pad, true, g))
+	w->pad = pad_for(w->pf, l.data_len);
+	if (l.data_len > kMaxInner || !token_geometry(w->pf, kConfLen + l.data_len + w->pad, true, &w->g))
 		return KGSS_S_FAILURE;
 	return KGSS_S_COMPLETE;
+}
+
+// What both report: the lengths of the buffers a token takes (the pad's
+// buffer, no other trailer) and whether it is sealed.
+void report_wrap(const iov_layout &l, const wrap_plan &w, bool sealed, int *conf_state)
+{
+	l.header->buffer.length = w.g.head;
+	w.padbuf->buffer.length = w.pad;
+	if (l.trailer != nullptr && l.trailer != w.padbuf)
+		l.trailer->buffer.length = 0;
+	if (conf_state)
+		*conf_state = sealed ? 1 : 0;
 }
 
 kgss_status rfc1964_wrap_iov_length(token_state *c, int conf_req, int *conf_state, const iov_layout &l)
 {
-	profile pf;
-	geometry g;
-	size_t pad = 0;
-	kgss_iov *padbuf = nullptr;
-	kgss_status st = wrap_plan(c, l, &pf, &g, &pad, &padbuf);
-	if (st != KGSS_S_COMPLETE)
-		return st;
-	l.header->buffer.length = g.head;
-	padbuf->buffer.length = pad;
-	if (l.trailer != nullptr && l.trailer != padbuf)
-		l.trailer->buffer.length = 0;
-	if (conf_state)
-		*conf_state = conf_req ? 1 : 0;
-	return KGSS_S_COMPLETE;
+	wrap_plan w;
+	const kgss_status st = plan_wrap(c, l, &w);
+	if (st == KGSS_S_COMPLETE)
+		report_wrap(l, w, conf_req != 0, conf_state);
+	return st;
 }
 
 kgss_status rfc1964_wrap_iov(token_state *c, int conf_req, int *conf_state, const iov_layout &l)
 {
-	profile pf;
-	geometry g;
-	size_t pad = 0;
-	kgss_iov *padbuf = nullptr;
-	kgss_status st = wrap_plan(c, l, &pf, &g, &pad, &padbuf);
+	wrap_plan w;
+	kgss_status st = plan_wrap(c, l, &w);
 	if (st != KGSS_S_COMPLETE)
 		return st;
-	if (l.header->buffer.length < g.head || padbuf->buffer.length < pad)
+	const profile &pf = w.pf;
+	const geometry &g = w.g;
+	const size_t pad = w.pad;
+	if (l.header->buffer.length < g.head || w.padbuf->buffer.length < pad)
 		return KGSS_S_FAILURE; // nothing written, no sequence number used
 	const bool sealed = conf_req != 0;
 	uint8_t *out = (uint8_t *)l.header->buffer.value;
 	uint8_t *tok = out + g.prefix + kOidLen;
 	uint8_t *conf = tok + kCksumOff + pf.cksum_len;
-	uint8_t *padp = (uint8_t *)padbuf->buffer.value;
+	uint8_t *padp = (uint8_t *)w.padbuf->buffer.value;
 
 	// The confounder first, so that a PRNG failure costs no sequence
 	// number.  Every RFC 1964 wrap token carries one, sealed or not, and the
@@ -491,12 +501,7 @@ kgss_status rfc1964_wrap_iov(token_state *c, int conf_req, int *conf_state, cons
 		KGSS_WIPE_BUF(out, g.head);
 		return st;
 	}
-	l.header->buffer.length = g.head;
-	padbuf->buffer.length = pad;
-	if (l.trailer != nullptr && l.trailer != padbuf)
-		l.trailer->buffer.length = 0;
-	if (conf_state)
-		*conf_state = sealed ? 1 : 0;
+	report_wrap(l, w, sealed, conf_state);
 	return KGSS_S_COMPLETE;
 }
 

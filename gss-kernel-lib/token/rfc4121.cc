@@ -568,13 +568,11 @@ kgss_status rfc4121_verify_mic_iov(token_state *c, const iov_layout &l, uint64_t
 //   0..1  TOK_ID 05 04    2  Flags    3  Filler FF
 //   4..5  EC (big-endian) 6..7 RRC (big-endian)    8..15 SND_SEQ (big-endian)
 
-kgss_status rfc4121_wrap_iov_length(token_state *c, int conf_req, int *conf_state, const iov_layout &l)
+// What wrap_iov_length and wrap_iov report: the lengths of the buffers a
+// token takes (no PADDING: EC filler sits inside the encrypted part) and
+// whether it is sealed.
+void report_wrap(const iov_layout &l, const wrap_geometry &g, int *conf_state)
 {
-	if (!wrap_layout_ok(l))
-		return KGSS_S_FAILURE;
-	// We always send EC = 0 when sealing: every RFC 4121 enctype is a
-	// CTS or stream profile needing no padding (as MIT does outside DCE).
-	wrap_geometry g = wrap_geometry_for(c->et, conf_req != 0, 0, l.trailer != nullptr);
 	l.header->buffer.length = g.header_len;
 	if (l.trailer)
 		l.trailer->buffer.length = g.trailer_len;
@@ -582,6 +580,16 @@ kgss_status rfc4121_wrap_iov_length(token_state *c, int conf_req, int *conf_stat
 		l.padding->buffer.length = 0;
 	if (conf_state)
 		*conf_state = g.sealed ? 1 : 0;
+}
+
+kgss_status rfc4121_wrap_iov_length(token_state *c, int conf_req, int *conf_state, const iov_layout &l)
+{
+	if (!wrap_layout_ok(l))
+		return KGSS_S_FAILURE;
+	// We always send EC = 0 when sealing: every RFC 4121 enctype is a
+	// CTS or stream profile needing no padding (as MIT does outside DCE).
+	wrap_geometry g = wrap_geometry_for(c->et, conf_req != 0, 0, l.trailer != nullptr);
+	report_wrap(l, g, conf_state);
 	return KGSS_S_COMPLETE;
 }
 
@@ -652,13 +660,7 @@ kgss_status rfc4121_wrap_iov(token_state *c, int conf_req, int *conf_state, cons
 	// the token is rotated right by the tail length.
 	store_be16(p.header + 6, (uint16_t)g.rrc);
 
-	l.header->buffer.length = g.header_len;
-	if (l.trailer)
-		l.trailer->buffer.length = g.trailer_len;
-	if (l.padding)
-		l.padding->buffer.length = 0;
-	if (conf_state)
-		*conf_state = sealed ? 1 : 0;
+	report_wrap(l, g, conf_state);
 	return KGSS_S_COMPLETE;
 }
 

@@ -15,33 +15,30 @@ using namespace kgss;
 
 namespace {
 
-// Reads the lucid context with the importer's own rules and checks the key
-// length against the enctype, so that nothing the importer would reject is
-// ever written.  p->key points into the caller's lucid context.
-kgss_status lucid_check(const kgss_lucid_context_v1 *lucid, ctx_params *p, const enctype **et_out)
+// The start of both exports: the lucid context parsed into *p and checked
+// as an import would (a known enctype, a key of its length), then the size
+// negotiation for `fixed` + key bytes: out NULL, report the size in *len;
+// out too small, FAILURE and the size.  false: return *st.  p->key points
+// into the caller's lucid context.
+bool begin_export(const kgss_lucid_context_v1 *lucid, void *out, size_t *len, size_t fixed, ctx_params *p,
+		  kgss_status *st)
 {
-	kgss_status st = lucid_v1_parse(lucid, p);
-	if (st != KGSS_S_COMPLETE)
-		return st;
+	*st = KGSS_S_FAILURE;
+	if (len == nullptr)
+		return false;
+	*st = lucid_v1_parse(lucid, p);
+	if (*st != KGSS_S_COMPLETE)
+		return false;
 	const enctype *et = enctype_find(p->enctype);
-	if (et == nullptr)
-		return KGSS_S_UNAVAILABLE;
-	if (p->key_len != et->key_bytes)
-		return KGSS_S_DEFECTIVE_TOKEN;
-	*et_out = et;
-	return KGSS_S_COMPLETE;
-}
-
-// Common size negotiation: out NULL -> report; too small -> FAILURE + size.
-bool fits(void *out, size_t *len, size_t need, kgss_status *st)
-{
-	const size_t cap = *len;
-	*len = need;
-	if (out == nullptr) {
-		*st = KGSS_S_COMPLETE;
+	if (et == nullptr || p->key_len != et->key_bytes) {
+		*st = et == nullptr ? KGSS_S_UNAVAILABLE : KGSS_S_DEFECTIVE_TOKEN;
 		return false;
 	}
-	if (cap < need) {
+	const size_t cap = *len;
+	*len = fixed + p->key_len;
+	if (out == nullptr)
+		return false; // *st: COMPLETE, the size reported
+	if (cap < *len) {
 		*st = KGSS_S_FAILURE;
 		return false;
 	}
@@ -52,15 +49,9 @@ bool fits(void *out, size_t *len, size_t need, kgss_status *st)
 
 extern "C" kgss_status kgss_lucid_serialize(const kgss_lucid_context_v1 *lucid, void *out, size_t *len)
 {
-	if (len == nullptr)
-		return KGSS_S_FAILURE;
 	ctx_params p;
-	const enctype *et;
-	kgss_status st = lucid_check(lucid, &p, &et);
-	if (st != KGSS_S_COMPLETE)
-		return st;
-	const size_t need = SERIALIZED_FIXED + p.key_len;
-	if (!fits(out, len, need, &st))
+	kgss_status st;
+	if (!begin_export(lucid, out, len, SERIALIZED_FIXED, &p, &st))
 		return st;
 
 	uint8_t *b = (uint8_t *)out;
@@ -72,7 +63,7 @@ extern "C" kgss_status kgss_lucid_serialize(const kgss_lucid_context_v1 *lucid, 
 	if (p.acceptor_subkey)
 		flags |= SERIALIZED_F_ACCEPTOR_SUBKEY;
 	store_be16(b + 6, flags);
-	store_be32(b + 8, (uint32_t)need);
+	store_be32(b + 8, (uint32_t)*len);
 	store_be32(b + 12, p.protocol);
 	store_be64(b + 16, p.endtime);
 	store_be64(b + 24, p.send_seq);
@@ -88,15 +79,9 @@ extern "C" kgss_status kgss_lucid_serialize(const kgss_lucid_context_v1 *lucid, 
 
 extern "C" kgss_status kgss_lucid_to_downcall(const kgss_lucid_context_v1 *lucid, void *out, size_t *len)
 {
-	if (len == nullptr)
-		return KGSS_S_FAILURE;
 	ctx_params p;
-	const enctype *et;
-	kgss_status st = lucid_check(lucid, &p, &et);
-	if (st != KGSS_S_COMPLETE)
-		return st;
-	const size_t need = DOWNCALL_FIXED + p.key_len;
-	if (!fits(out, len, need, &st))
+	kgss_status st;
+	if (!begin_export(lucid, out, len, DOWNCALL_FIXED, &p, &st))
 		return st;
 
 	uint8_t *b = (uint8_t *)out;
