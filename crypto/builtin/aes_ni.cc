@@ -52,13 +52,29 @@ KGSS_AESNI_TARGET inline __m128i expand_step(__m128i prev, __m128i assist)
 	return _mm_xor_si128(prev, assist);
 }
 
-// aeskeygenassist needs its Rcon as an immediate, hence the macros.
-// Nk = 4: t = SubWord(RotWord(w[i-1])) ^ Rcon (dword 3 of the assist result).
-#define KGSS_EXP128(k, rcon) expand_step((k), _mm_shuffle_epi32(_mm_aeskeygenassist_si128((k), (rcon)), 0xff))
-// Nk = 8, even half: as above from the previous odd half.
-#define KGSS_EXP256A(a, b, rcon) expand_step((a), _mm_shuffle_epi32(_mm_aeskeygenassist_si128((b), (rcon)), 0xff))
-// Nk = 8, odd half: t = SubWord(w[i-1]) without rotation (dword 2).
-#define KGSS_EXP256B(a, b) expand_step((b), _mm_shuffle_epi32(_mm_aeskeygenassist_si128((a), 0), 0xaa))
+// aeskeygenassist takes its Rcon as an immediate: a template parameter.
+// Round key I of AES-128 (Nk = 4) from round key I-1 in k:
+// t = SubWord(RotWord(w[i-1])) ^ Rcon (dword 3 of the assist result).
+template <int I, int Rcon>
+KGSS_AESNI_INLINE void exp128(aes_ni_schedule *ks, __m128i &k)
+{
+	k = expand_step(k, _mm_shuffle_epi32(_mm_aeskeygenassist_si128(k, Rcon), 0xff));
+	st(ks->ek[I], k);
+}
+
+// Round keys I and I+1 of AES-256 (Nk = 8) from the two before, a and b:
+// the even one as above (from b), the odd one with t = SubWord(w[i-1])
+// without rotation (dword 2).  Round key 14 comes alone.
+template <int I, int Rcon>
+KGSS_AESNI_INLINE void exp256(aes_ni_schedule *ks, __m128i &a, __m128i &b)
+{
+	a = expand_step(a, _mm_shuffle_epi32(_mm_aeskeygenassist_si128(b, Rcon), 0xff));
+	st(ks->ek[I], a);
+	if constexpr (I < 14) {
+		b = expand_step(b, _mm_shuffle_epi32(_mm_aeskeygenassist_si128(a, 0), 0xaa));
+		st(ks->ek[I + 1], b);
+	}
+}
 
 KGSS_AESNI_TARGET int aes128_ni_init(void *ksv, const uint8_t *key, size_t key_len)
 {
@@ -69,26 +85,16 @@ KGSS_AESNI_TARGET int aes128_ni_init(void *ksv, const uint8_t *key, size_t key_l
 	ks->nrounds = 10;
 	__m128i k = ldu(key); // secret: the current round key lives in a register
 	st(ks->ek[0], k);
-	k = KGSS_EXP128(k, 0x01);
-	st(ks->ek[1], k);
-	k = KGSS_EXP128(k, 0x02);
-	st(ks->ek[2], k);
-	k = KGSS_EXP128(k, 0x04);
-	st(ks->ek[3], k);
-	k = KGSS_EXP128(k, 0x08);
-	st(ks->ek[4], k);
-	k = KGSS_EXP128(k, 0x10);
-	st(ks->ek[5], k);
-	k = KGSS_EXP128(k, 0x20);
-	st(ks->ek[6], k);
-	k = KGSS_EXP128(k, 0x40);
-	st(ks->ek[7], k);
-	k = KGSS_EXP128(k, 0x80);
-	st(ks->ek[8], k);
-	k = KGSS_EXP128(k, 0x1b);
-	st(ks->ek[9], k);
-	k = KGSS_EXP128(k, 0x36);
-	st(ks->ek[10], k);
+	exp128<1, 0x01>(ks, k);
+	exp128<2, 0x02>(ks, k);
+	exp128<3, 0x04>(ks, k);
+	exp128<4, 0x08>(ks, k);
+	exp128<5, 0x10>(ks, k);
+	exp128<6, 0x20>(ks, k);
+	exp128<7, 0x40>(ks, k);
+	exp128<8, 0x80>(ks, k);
+	exp128<9, 0x1b>(ks, k);
+	exp128<10, 0x36>(ks, k);
 	// Registers are not wiped: the values are all in the schedule anyway.
 	return 0;
 }
@@ -103,32 +109,13 @@ KGSS_AESNI_TARGET int aes256_ni_init(void *ksv, const uint8_t *key, size_t key_l
 	__m128i a = ldu(key), b = ldu(key + 16); // secret: round keys in registers
 	st(ks->ek[0], a);
 	st(ks->ek[1], b);
-	a = KGSS_EXP256A(a, b, 0x01);
-	st(ks->ek[2], a);
-	b = KGSS_EXP256B(a, b);
-	st(ks->ek[3], b);
-	a = KGSS_EXP256A(a, b, 0x02);
-	st(ks->ek[4], a);
-	b = KGSS_EXP256B(a, b);
-	st(ks->ek[5], b);
-	a = KGSS_EXP256A(a, b, 0x04);
-	st(ks->ek[6], a);
-	b = KGSS_EXP256B(a, b);
-	st(ks->ek[7], b);
-	a = KGSS_EXP256A(a, b, 0x08);
-	st(ks->ek[8], a);
-	b = KGSS_EXP256B(a, b);
-	st(ks->ek[9], b);
-	a = KGSS_EXP256A(a, b, 0x10);
-	st(ks->ek[10], a);
-	b = KGSS_EXP256B(a, b);
-	st(ks->ek[11], b);
-	a = KGSS_EXP256A(a, b, 0x20);
-	st(ks->ek[12], a);
-	b = KGSS_EXP256B(a, b);
-	st(ks->ek[13], b);
-	a = KGSS_EXP256A(a, b, 0x40);
-	st(ks->ek[14], a);
+	exp256<2, 0x01>(ks, a, b);
+	exp256<4, 0x02>(ks, a, b);
+	exp256<6, 0x04>(ks, a, b);
+	exp256<8, 0x08>(ks, a, b);
+	exp256<10, 0x10>(ks, a, b);
+	exp256<12, 0x20>(ks, a, b);
+	exp256<14, 0x40>(ks, a, b);
 	return 0;
 }
 
