@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause OR GPL-2.0-only
 /*
  * compat/linux/kgss_linux_crypto.c - a kgss_crypto_backend over the Linux
- * kernel crypto API, and the kernel's randomness as a kgss_prng.
+ * kernel crypto API (the kernel's randomness: kgss_linux_prng.c).
  *
  * Block ciphers (AES-128/256, Camellia-128/256, DES-EDE3) go through
  * crypto_cipher, one block at a time; ECB, CBC and CBC-MAC are written here.
@@ -25,7 +25,6 @@
 #include <linux/err.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
-#include <linux/random.h>
 #include <linux/string.h>
 #include <crypto/hash.h>
 #include <crypto/internal/cipher.h>
@@ -395,15 +394,3 @@ void kgss_linux_crypto_teardown(void)
 }
 
 const kgss_crypto_backend *kgss_crypto_linux(void) { return lx.ready ? &lx.backend : NULL; }
-
-/* ---- randomness ------------------------------------------------------------- */
-
-static int lx_prng_generate(void *ctx, u8 *out, size_t len)
-{
-	get_random_bytes(out, len);
-	return 0;
-}
-
-static const kgss_prng lx_prng = {.generate = lx_prng_generate, .ctx = NULL};
-
-const kgss_prng *kgss_prng_linux(void) { return &lx_prng; }

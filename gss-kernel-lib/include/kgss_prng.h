@@ -5,7 +5,7 @@
  *
  * libkgss draws random bytes for one thing only: the confounders of sealed
  * Wrap tokens (RFC 4121 / RFC 3961, RFC 1964), each from the context's copy
- * of opts->prng (ctx_random, gss-kernel-lib/context.cc).  Without a generator
+ * of opts->prng (ctx_random, gss-kernel-lib/token/format.cc).  Without a generator
  * those calls fail with KGSS_S_UNAVAILABLE; a failing one fails the call.
  *
  * Every generator and where it lives:
@@ -16,7 +16,7 @@
  *                                               from getrandom(2), per-thread cache; kgss_user.h
  *   kgss_prng_getrandom()      libkgss_user     compat/user/prng.cc, getrandom(2) per request;
  *                                               kgss_user.h
- *   kgss_prng_linux()          kgss.ko          compat/linux/kgss_linux_crypto.c
+ *   kgss_prng_linux()          kgss.ko          compat/linux/kgss_linux_prng.c
  *                                               (get_random_bytes); kgss_linux.h
  *   kgss_nettle_prng_init(),   libkgss_nettle   compat/nettle/kgss_nettle.c (Yarrow-256);
  *   kgss_nettle_prng_init_getrandom()           compat/nettle/kgss_nettle.h
