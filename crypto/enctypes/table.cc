@@ -153,9 +153,13 @@ kgss_status enctype_check_backend(const enctype *et, const kgss_crypto_backend *
 			return KGSS_S_UNAVAILABLE;
 	}
 	if (et->hash != HASH_NONE) {
+		// A class of another width is not the hash the enctype names
+		// (RFC 1321, FIPS 180-4): as good as missing.
+		const bool sha384 = et->hash == HASH_SHA384;
+		const size_t digest = et->hash == HASH_MD5 ? 16 : et->hash == HASH_SHA1 ? 20 : sha384 ? 48 : 32;
 		const kgss_hash_class *h = backend_hash(be, et->hash);
-		if (!h || h->context_size > KGSS_HASH_STATE_MAX || h->block_size > 128 || h->digest_size > 64 ||
-		    !h->init || !h->update || !h->final || !h->copy || !h->clear)
+		if (!h || h->context_size > KGSS_HASH_STATE_MAX || h->block_size != (sha384 ? 128u : 64u) ||
+		    h->digest_size != digest || !h->init || !h->update || !h->final || !h->copy || !h->clear)
 			return KGSS_S_UNAVAILABLE;
 	}
 	return KGSS_S_COMPLETE;
