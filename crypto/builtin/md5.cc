@@ -187,6 +187,7 @@ extern "C" const kgss_hash_class kgss_builtin_md5 = {
 	kgss::md::copy<md5_state>,
 	kgss::md::clear<md5_state>,
 	kgss::md::hmac_finish<md5_state, md5_blocks, false, 8, 16>,
+	nullptr, // hmac_parts: the library's step-by-step path
 };
 
 #endif // KGSS_WITH_RC4

@@ -217,6 +217,38 @@ int hmac_finish_simd(void *vinner, const void *vouter, uint8_t *mac)
 	return 0;
 }
 
+// hmac_parts_simd(): kgss_hash_class.hmac_parts for a class whose one-call
+// HMAC is SIMD code (Fast: the inner chaining value, the parts, the inner
+// message's bit length - the K ^ ipad block included -, the outer chaining
+// value, the MAC), run inside one simd::section.  It declines (1) when SIMD
+// is unusable now or the message is longer than one section may take
+// (simd::kChunkBytes): the library's step-by-step path covers both.  The
+// states are only read; both must have absorbed exactly one block.
+template <typename S,
+	  void (*Fast)(const typename S::word *, const kgss_hash_part *, size_t, uint64_t, const typename S::word *,
+		       uint8_t *),
+	  unsigned Digest>
+int hmac_parts_simd(const void *vinner, const void *vouter, const kgss_hash_part *parts, size_t nparts, uint8_t *mac)
+{
+	const S *s = static_cast<const S *>(vinner);
+	const S *o = static_cast<const S *>(vouter);
+	if (!hmac_states_ok(s, o) || s->count != S::block) {
+		memset(mac, 0, Digest);
+		return -1;
+	}
+	size_t total = 0;
+	for (size_t i = 0; i < nparts; i++) {
+		if (parts[i].len > simd::kChunkBytes - total)
+			return 1;
+		total += parts[i].len;
+	}
+	simd::section sec;
+	if (!sec.ok)
+		return 1;
+	Fast(s->h, parts, nparts, ((uint64_t)S::block + total) << 3, o->h, mac);
+	return 0;
+}
+
 // init(): the initial chaining value from a const table.
 template <typename S>
 void start(S *s, const typename S::word *iv)
