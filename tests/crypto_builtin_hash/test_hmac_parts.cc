@@ -126,10 +126,10 @@ TEST(hmac_parts, equals_openssl_on_random_parts)
 					const std::string what = std::string(h->name) + " key " + std::to_string(klen) +
 								 " len " + std::to_string(len) + " parts " +
 								 std::to_string(nparts);
-					LONGS_EQUAL_TEXT(0,
-							 h->hmac_parts(k.inner, k.outer, parts.data(), parts.size(),
-								       mac.data()),
-							 what.c_str());
+					LONGS_EQUAL_TEXT(
+						0,
+						h->hmac_parts(k.inner, k.outer, parts.data(), parts.size(), mac.data()),
+						what.c_str());
 					STRCMP_EQUAL_TEXT(want.c_str(), to_hex(mac).c_str(), what.c_str());
 					runs++;
 				}
@@ -186,7 +186,8 @@ TEST(hmac_parts, mac_oneshot_equals_the_step_by_step_mac)
 		kgss::mac_key k;
 		const bytes key(16, 0x42);
 		CHECK_EQUAL(KGSS_S_COMPLETE, kgss::mac_key_init_hmac(&k, c.h, key.data(), key.size(), 25));
-		for (size_t len : {(size_t)0, (size_t)1, (size_t)47, (size_t)48, (size_t)128, (size_t)200, (size_t)4096}) {
+		for (size_t len :
+		     {(size_t)0, (size_t)1, (size_t)47, (size_t)48, (size_t)128, (size_t)200, (size_t)4096}) {
 			bytes conf(16), data(len), sign(len / 3 + 1), other(9, 0xcc), hdr(16), tail(5);
 			for (bytes *b : {&conf, &data, &sign, &hdr, &tail})
 				kt::fill_random(seed, b->data(), b->size());
@@ -239,8 +240,7 @@ TEST(hmac_parts, mac_oneshot_equals_the_step_by_step_mac)
 	kgss::mac_key_clear(&k);
 	const kgss_crypto_backend *p = kgss_crypto_builtin_portable();
 	if (p->camellia128) {
-		CHECK_EQUAL(KGSS_S_COMPLETE,
-			    kgss::mac_key_init_cmac(&k, p->camellia128, key.data(), key.size(), 25));
+		CHECK_EQUAL(KGSS_S_COMPLETE, kgss::mac_key_init_cmac(&k, p->camellia128, key.data(), key.size(), 25));
 		CHECK_FALSE(kgss::mac_oneshot(&k, segs, out.data(), &st));
 		kgss::mac_key_clear(&k);
 	}
