@@ -392,6 +392,42 @@ void mac_update_segs(mac_run *r, const seglist &segs)
 			mac_update(r, segs.tail[i].p, segs.tail[i].len);
 }
 
+bool mac_oneshot(const mac_key *k, const seglist &segs, uint8_t *out, kgss_status *st)
+{
+	if (k->kind != MAC_HMAC || k->hmac.h == nullptr || k->hmac.h->hmac_parts == nullptr)
+		return false;
+	// The segments in mac_update_segs' order: head, the message buffers, tail.
+	kgss_hash_part parts[kMacOneshotParts];
+	size_t n = 0;
+	auto put = [&](const void *p, size_t len) {
+		if (len == 0)
+			return true;
+		if (n == kMacOneshotParts)
+			return false;
+		parts[n++] = kgss_hash_part{(const uint8_t *)p, len};
+		return true;
+	};
+	for (size_t i = 0; i < segs.nhead; i++)
+		if (!put(segs.head[i].p, segs.head[i].len))
+			return false;
+	for (size_t i = 0; i < segs.niov; i++) {
+		const kgss_iov &v = segs.iov[i];
+		if ((v.type == KGSS_IOV_DATA || v.type == KGSS_IOV_SIGN_ONLY) && !put(v.buffer.value, v.buffer.length))
+			return false;
+	}
+	for (size_t i = 0; i < segs.ntail; i++)
+		if (!put(segs.tail[i].p, segs.tail[i].len))
+			return false;
+	const kgss_hash_class *h = k->hmac.h;
+	const int r = h->hmac_parts(k->hmac.inner, k->hmac.outer, parts, n, out);
+	if (r > 0)
+		return false; // declined: nothing written
+	*st = r == 0 ? KGSS_S_COMPLETE : KGSS_S_FAILURE;
+	if (r != 0)
+		wipe(out, h->digest_size); // never hand out a partial MAC
+	return true;
+}
+
 kgss_status mac_end(mac_run *r, uint8_t *out)
 {
 	mac_kind kind = r->kind;

@@ -63,6 +63,15 @@ void mac_update_segs(mac_run *r, const seglist &segs);
 kgss_status mac_end(mac_run *r, uint8_t *out); // writes mac_size() bytes
 void mac_abort(mac_run *r);
 
+// The whole MAC over every segment of the list in one backend call
+// (kgss_hash_class.hmac_parts), when k is an HMAC key whose class has one and
+// the list has at most kMacOneshotParts non-empty segments.  Returns false
+// when that does not apply or the class declined (nothing written): the
+// caller then runs mac_begin / mac_update_segs / mac_end.  Otherwise *st is
+// the result and out holds the mac_size(k)-byte MAC (wiped on failure).
+constexpr size_t kMacOneshotParts = 8;
+bool mac_oneshot(const mac_key *k, const seglist &segs, uint8_t *out, kgss_status *st);
+
 } // namespace kgss
 
 #endif

@@ -133,23 +133,6 @@ void ctx_teardown(kgss_ctx *c)
 	__atomic_store_n(&c->magic, CTX_DEAD, __ATOMIC_RELEASE);
 }
 
-kgss_status ctx_check(const kgss_ctx *c)
-{
-	if (c == nullptr || __atomic_load_n(&c->magic, __ATOMIC_ACQUIRE) != CTX_MAGIC)
-		return KGSS_S_NO_CONTEXT;
-	return KGSS_S_COMPLETE;
-}
-
-kgss_status ctx_check_expiry(const kgss_ctx *c)
-{
-	if (c->clock == nullptr)
-		return KGSS_S_COMPLETE;
-	uint64_t now = 0;
-	if (c->clock(c->clock_ctx, &now) != 0)
-		return KGSS_S_FAILURE; // cannot tell: refuse rather than assume valid
-	return now >= c->endtime ? KGSS_S_CONTEXT_EXPIRED : KGSS_S_COMPLETE;
-}
-
 } // namespace kgss
 
 // ---- public calls ---------------------------------------------------------------

@@ -81,9 +81,23 @@ kgss_status ctx_setup(void *mem, size_t mem_len, const ctx_params *p, const ctx_
 void ctx_teardown(kgss_ctx *c);
 
 // COMPLETE if c is a live context, else NO_CONTEXT.
-kgss_status ctx_check(const kgss_ctx *c);
+// (Inline, with ctx_check_expiry: every per-message call starts with them.)
+inline kgss_status ctx_check(const kgss_ctx *c)
+{
+	if (c == nullptr || __atomic_load_n(&c->magic, __ATOMIC_ACQUIRE) != CTX_MAGIC)
+		return KGSS_S_NO_CONTEXT;
+	return KGSS_S_COMPLETE;
+}
 // CONTEXT_EXPIRED when a clock is set and now >= endtime.
-kgss_status ctx_check_expiry(const kgss_ctx *c);
+inline kgss_status ctx_check_expiry(const kgss_ctx *c)
+{
+	if (c->clock == nullptr)
+		return KGSS_S_COMPLETE;
+	uint64_t now = 0;
+	if (c->clock(c->clock_ctx, &now) != 0)
+		return KGSS_S_FAILURE; // cannot tell: refuse rather than assume valid
+	return now >= c->endtime ? KGSS_S_CONTEXT_EXPIRED : KGSS_S_COMPLETE;
+}
 
 } // namespace kgss
 

@@ -114,7 +114,7 @@ void seqstate_init(seqstate *s, uint64_t seq0, uint32_t flags, bool wide)
 	s->recvmap = 0;
 }
 
-kgss_status seqstate_check(seqstate *s, uint64_t seq)
+kgss_status seqstate_record(seqstate *s, uint64_t seq)
 {
 	// flags never change after import: reading them needs no lock.
 	if ((s->flags & (KGSS_OPT_REPLAY_DETECT | KGSS_OPT_SEQUENCE_DETECT)) == 0)

@@ -329,6 +329,7 @@ static const kgss_stream_cipher_class kn_rc4 = {
 		h##_copy_,                                                      \
 		h##_clear_,                                                     \
 		NULL, /* no fused HMAC finish: the library's generic one */     \
+		NULL, /* no one-call HMAC: the library's step-by-step path */   \
 	};
 
 KN_HASH_CLASS(md5, md5_ctx, MD5_DIGEST_SIZE, MD5_BLOCK_SIZE, "md5-nettle")

@@ -217,6 +217,38 @@ int hmac_finish_simd(void *vinner, const void *vouter, uint8_t *mac)
 	return 0;
 }
 
+// hmac_parts_simd(): kgss_hash_class.hmac_parts for a class whose one-call
+// HMAC is SIMD code (Fast: the inner chaining value, the parts, the inner
+// message's bit length - the K ^ ipad block included -, the outer chaining
+// value, the MAC), run inside one simd::section.  It declines (1) when SIMD
+// is unusable now or the message is longer than one section may take
+// (simd::kChunkBytes): the library's step-by-step path covers both.  The
+// states are only read; both must have absorbed exactly one block.
+template <typename S,
+	  void (*Fast)(const typename S::word *, const kgss_hash_part *, size_t, uint64_t, const typename S::word *,
+		       uint8_t *),
+	  unsigned Digest>
+int hmac_parts_simd(const void *vinner, const void *vouter, const kgss_hash_part *parts, size_t nparts, uint8_t *mac)
+{
+	const S *s = static_cast<const S *>(vinner);
+	const S *o = static_cast<const S *>(vouter);
+	if (!hmac_states_ok(s, o) || s->count != S::block) {
+		memset(mac, 0, Digest);
+		return -1;
+	}
+	size_t total = 0;
+	for (size_t i = 0; i < nparts; i++) {
+		if (parts[i].len > simd::kChunkBytes - total)
+			return 1;
+		total += parts[i].len;
+	}
+	simd::section sec;
+	if (!sec.ok)
+		return 1;
+	Fast(s->h, parts, nparts, ((uint64_t)S::block + total) << 3, o->h, mac);
+	return 0;
+}
+
 // init(): the initial chaining value from a const table.
 template <typename S>
 void start(S *s, const typename S::word *iv)
@@ -246,13 +278,15 @@ void clear(void *st)
 
 // The kgss_hash_class of state S over block function Blocks, with MaxBytes,
 // BigEndian, LenBytes and Digest as for update and finish.  hmac: a fused
-// HMAC finish of the class's own (default: hmac_finish over Blocks).  A
+// HMAC finish of the class's own (default: hmac_finish over Blocks); parts:
+// its one-call HMAC, if it has one.  A
 // constant expression: define the class `constinit` with it.
 template <typename S, void (*Blocks)(typename S::word *, const uint8_t *, size_t), uint64_t MaxBytes, bool BigEndian,
 	  unsigned LenBytes, unsigned Digest>
 constexpr kgss_hash_class hash_class(const char *name, int (*init)(void *),
 				     int (*hmac)(void *, const void *,
-						 uint8_t *) = hmac_finish<S, Blocks, BigEndian, LenBytes, Digest>)
+						 uint8_t *) = hmac_finish<S, Blocks, BigEndian, LenBytes, Digest>,
+				     decltype(kgss_hash_class::hmac_parts) parts = nullptr)
 {
 	return kgss_hash_class{
 		.context_size = sizeof(S),
@@ -265,6 +299,7 @@ constexpr kgss_hash_class hash_class(const char *name, int (*init)(void *),
 		.copy = copy<S>,
 		.clear = clear<S>,
 		.hmac_finish = hmac,
+		.hmac_parts = parts, // NULL: the library's step-by-step path
 	};
 }
 

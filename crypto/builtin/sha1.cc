@@ -112,13 +112,24 @@ __attribute__((target("sha,sse4.1,ssse3"))) void sha1_hmac_finish_ni(const uint3
 	kgss::sha_ni::hmac_finish(kgss::sha_ni::sha1_hmac{}, inner_h, buf, used, bits, outer_h, mac);
 }
 
+// A whole HMAC-SHA1 over parts in one call (sha_ni.h, kgss_hash_class.hmac_parts).
+__attribute__((target("sha,sse4.1,ssse3"))) void sha1_hmac_parts_ni(const uint32_t *inner_h,
+								    const kgss_hash_part *parts, size_t n,
+								    uint64_t bits, const uint32_t *outer_h,
+								    uint8_t *mac)
+{
+	kgss::sha_ni::hmac_parts(kgss::sha_ni::sha1_hmac{}, inner_h, parts, n, bits, outer_h, mac);
+}
+
 // The SHA-NI class's hmac_finish: the SIMD rule, and the portable one when
-// SIMD is unusable (md_common.h).
+// SIMD is unusable (md_common.h); its hmac_parts declines then.
 constexpr auto sha1_hmac_finish_simd =
 	kgss::md::hmac_finish_simd<sha1_state, sha1_hmac_finish_ni, sha1_hmac_finish_portable, 20>;
+constexpr auto sha1_hmac_parts_simd = kgss::md::hmac_parts_simd<sha1_state, sha1_hmac_parts_ni, 20>;
 #else
 void sha1_blocks_ni(uint32_t *h, const uint8_t *p, size_t nblocks) { sha1_blocks_portable(h, p, nblocks); }
 constexpr auto sha1_hmac_finish_simd = sha1_hmac_finish_portable;
+constexpr int (*sha1_hmac_parts_simd)(const void *, const void *, const kgss_hash_part *, size_t, uint8_t *) = nullptr;
 #endif
 
 // FIPS 180-4 section 5.1.1: messages shorter than 2^64 bits.
@@ -141,4 +152,4 @@ extern "C" constinit const kgss_hash_class kgss_builtin_sha1 =
 
 extern "C" constinit const kgss_hash_class kgss_builtin_sha1_ni =
 	kgss::md::hash_class<sha1_state, sha1_blocks_simd, SHA1_MAX_BYTES, true, 8, 20>(
-		KGSS_SHA1_HAVE_NI ? "sha1-ni" : "sha1", sha1_init, sha1_hmac_finish_simd);
+		KGSS_SHA1_HAVE_NI ? "sha1-ni" : "sha1", sha1_init, sha1_hmac_finish_simd, sha1_hmac_parts_simd);

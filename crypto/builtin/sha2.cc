@@ -157,13 +157,25 @@ __attribute__((target("sha,sse4.1,ssse3"))) void sha256_hmac_finish_ni(const uin
 	kgss::sha_ni::hmac_finish(kgss::sha_ni::sha256_hmac{K256}, inner_h, buf, used, bits, outer_h, mac);
 }
 
+// A whole HMAC-SHA256 over parts in one call (sha_ni.h, kgss_hash_class.hmac_parts).
+__attribute__((target("sha,sse4.1,ssse3"))) void sha256_hmac_parts_ni(const uint32_t *inner_h,
+								      const kgss_hash_part *parts, size_t n,
+								      uint64_t bits, const uint32_t *outer_h,
+								      uint8_t *mac)
+{
+	kgss::sha_ni::hmac_parts(kgss::sha_ni::sha256_hmac{K256}, inner_h, parts, n, bits, outer_h, mac);
+}
+
 // The SHA-NI class's hmac_finish: the SIMD rule, and the portable one when
-// SIMD is unusable (md_common.h).
+// SIMD is unusable (md_common.h); its hmac_parts declines then.
 constexpr auto sha256_hmac_finish_simd =
 	kgss::md::hmac_finish_simd<sha256_state, sha256_hmac_finish_ni, sha256_hmac_finish_portable, 32>;
+constexpr auto sha256_hmac_parts_simd = kgss::md::hmac_parts_simd<sha256_state, sha256_hmac_parts_ni, 32>;
 #else
 void sha256_blocks_ni(uint32_t *h, const uint8_t *p, size_t nblocks) { sha256_blocks_portable(h, p, nblocks); }
 constexpr auto sha256_hmac_finish_simd = sha256_hmac_finish_portable;
+constexpr int (*sha256_hmac_parts_simd)(const void *, const void *, const kgss_hash_part *, size_t,
+					uint8_t *) = nullptr;
 #endif
 
 // ---- SHA-512 compression (FIPS 180-4 sections 4.1.3, 6.4.2) --------------------
@@ -460,7 +472,8 @@ extern "C" constinit const kgss_hash_class kgss_builtin_sha256 =
 
 extern "C" constinit const kgss_hash_class kgss_builtin_sha256_ni =
 	kgss::md::hash_class<sha256_state, sha256_blocks_simd, SHA256_MAX_BYTES, true, 8, 32>(
-		KGSS_SHA2_HAVE_NI ? "sha256-ni" : "sha256", sha256_init, sha256_hmac_finish_simd);
+		KGSS_SHA2_HAVE_NI ? "sha256-ni" : "sha256", sha256_init, sha256_hmac_finish_simd,
+		sha256_hmac_parts_simd);
 
 // SHA-384: SHA-512 with the section 5.3.4 IV, 128-bit length field, and the
 // leftmost 384 bits of the final hash value (section 6.5).

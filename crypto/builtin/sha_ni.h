@@ -17,8 +17,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <immintrin.h>
+
+#include "kgss_crypto.h"
 
 #ifndef KGSS_SHA_NI_TARGET
 #error "define KGSS_SHA_NI_TARGET before including crypto/builtin/sha_ni.h"
@@ -273,8 +276,8 @@ KGSS_SHA_NI_INLINE void sha256_block(sha256_regs &s, const uint8_t *p, const uin
 constexpr unsigned kSha256Ticks = 16; // job.tick<G>() calls per block
 
 // ---- the fused HMAC finish (RFC 2104), all in registers ----------------------
-// The inner state's last block(s) padded (FIPS 180-4 section 5.1.1) from the
-// used bytes pending at buf and compressed; then the one outer block - the
+// The inner hash (chaining value s) finished: its last block(s) padded
+// (FIPS 180-4 section 5.1.1) from the used bytes pending at buf and compressed; then the one outer block - the
 // inner digest, 0x80, zeros, the bit length of K ^ opad plus the digest -
 // compressed from the outer chaining value outer_h; the digest-size MAC
 // written to mac.  Hash is sha1_hmac or sha256_hmac below: its swap() mask
@@ -282,11 +285,10 @@ constexpr unsigned kSha256Ticks = 16; // job.tick<G>() calls per block
 // the outer block's words from a chaining value, put() writes the MAC.
 // (Registers and spill slots are not wiped.)
 template <typename Hash>
-KGSS_SHA_NI_INLINE void hmac_finish(const Hash &hash, const uint32_t *inner_h, const uint8_t *buf, unsigned used,
-				    uint64_t bits, const uint32_t *outer_h, uint8_t *mac)
+KGSS_SHA_NI_INLINE void hmac_finish_regs(const Hash &hash, typename Hash::regs s, const uint8_t *buf, unsigned used,
+					 uint64_t bits, const uint32_t *outer_h, uint8_t *mac)
 {
 	const __m128i sw = Hash::swap();
-	typename Hash::regs s = Hash::load(inner_h); // secret
 	__m128i last = pad_bytes(buf, used, 3);
 	if (used < 64 - 8)
 		last = _mm_or_si128(last, len_bytes(bits));
@@ -304,6 +306,62 @@ KGSS_SHA_NI_INLINE void hmac_finish(const Hash &hash, const uint32_t *inner_h, c
 	Hash::put(mac, o);
 }
 
+// The fused finish of kgss_hash_class.hmac_finish: the inner chaining value
+// inner_h, its used pending bytes at buf.
+template <typename Hash>
+KGSS_SHA_NI_INLINE void hmac_finish(const Hash &hash, const uint32_t *inner_h, const uint8_t *buf, unsigned used,
+				    uint64_t bits, const uint32_t *outer_h, uint8_t *mac)
+{
+	hmac_finish_regs(hash, Hash::load(inner_h), buf, used, bits, outer_h, mac);
+}
+
+// ---- a whole HMAC in one call (kgss_hash_class.hmac_parts, RFC 2104) ---------
+// The inner hash runs from inner_h over the parts in order with its chaining
+// value in registers: whole blocks straight from the caller's memory, the
+// bytes of a block that straddles parts (and the last partial block)
+// gathered in blk, then hmac_finish_regs.  bits: the inner message's length
+// in bits, the K ^ ipad block included.  blk is zeroed first, so
+// hmac_finish_regs reads initialised bytes past the pending ones, and wiped
+// after (it held message bytes).
+template <typename Hash>
+KGSS_SHA_NI_INLINE void hmac_parts(const Hash &hash, const uint32_t *inner_h, const kgss_hash_part *parts, size_t n,
+				   uint64_t bits, const uint32_t *outer_h, uint8_t *mac)
+{
+	alignas(16) uint8_t blk[64]; // secret: message bytes (wrap plaintext under integrity)
+	const __m128i z = _mm_setzero_si128();
+	for (int g = 0; g < 4; g++)
+		_mm_store_si128((__m128i *)(blk + 16 * g), z);
+	typename Hash::regs s = Hash::load(inner_h); // secret
+	unsigned used = 0;
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *p = parts[i].data;
+		size_t len = parts[i].len;
+		if (len == 0)
+			continue;
+		if (used != 0) { // fill the block begun by an earlier part
+			const size_t take = 64 - used < len ? 64 - used : len;
+			memcpy(blk + used, p, take);
+			used += (unsigned)take;
+			p += take;
+			len -= take;
+			if (used < 64)
+				continue;
+			hash.block_at(s, blk);
+			used = 0;
+		}
+		for (; len >= 64; len -= 64, p += 64)
+			hash.block_at(s, p);
+		if (len != 0) {
+			memcpy(blk, p, len);
+			used = (unsigned)len;
+		}
+	}
+	hmac_finish_regs(hash, s, blk, used, bits, outer_h, mac);
+	for (int g = 0; g < 4; g++)
+		_mm_store_si128((__m128i *)(blk + 16 * g), z);
+	__asm__ __volatile__("" : : "r"(blk) : "memory"); // the wipe is not a dead store
+}
+
 struct sha1_hmac {
 	using regs = sha1_regs;
 	// Reverses all 16 bytes: big-endian W[4g] lands in the top lane.
@@ -313,6 +371,11 @@ struct sha1_hmac {
 	{
 		no_job none;
 		sha1_block_words(s, m, none);
+	}
+	KGSS_SHA_NI_INLINE void block_at(regs &s, const uint8_t *p) const
+	{
+		no_job none;
+		sha1_block(s, p, none);
 	}
 	// W[0..3] = A..D is the abcd register itself (A in the top lane), W[4] = E,
 	// W[5] = 0x80000000, W[15] = (64 + 20) * 8.
@@ -342,6 +405,11 @@ struct sha256_hmac {
 	{
 		no_job none;
 		sha256_block_words(s, m, k256, none);
+	}
+	KGSS_SHA_NI_INLINE void block_at(regs &s, const uint8_t *p) const
+	{
+		no_job none;
+		sha256_block(s, p, k256, none);
 	}
 	// A B C D and E F G H (low..high), as sha256_store lays them out.
 	KGSS_SHA_NI_INLINE static void words(const regs &s, __m128i &abcd, __m128i &efgh)

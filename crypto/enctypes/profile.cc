@@ -304,38 +304,46 @@ kgss_status etm_decrypt(const enctype *et, const enc_key *k, const seglist &segs
 	return zero_on_failure(etm_decrypt_segs(et, k, segs, tag), segs);
 }
 
-// Begins m under k and feeds it every segment; len (the truncated length
-// wanted) must not exceed the full MAC.
-static kgss_status mac_segs(mac_run *m, const mac_key *k, const seglist &segs, size_t len)
+// The whole (untruncated) MAC over every segment into full (kMaxMac bytes):
+// in one backend call when the class can (mac_oneshot), else begin, update,
+// end.  len, the truncated length wanted, must not exceed the full MAC.
+static kgss_status mac_full(const mac_key *k, const seglist &segs, size_t len, uint8_t *full)
 {
 	if (len > mac_size(k))
 		return KGSS_S_FAILURE;
-	kgss_status st = mac_begin(m, k);
-	if (st == KGSS_S_COMPLETE)
-		mac_update_segs(m, segs);
-	return st;
+	kgss_status st;
+	if (mac_oneshot(k, segs, full, &st))
+		return st;
+	mac_run m; // secret-dependent: consumed by mac_end
+	st = mac_begin(&m, k);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	mac_update_segs(&m, segs);
+	return mac_end(&m, full);
 }
 
 kgss_status mac_checksum(const enctype *et, const mac_key *k, const seglist &segs, uint8_t *out)
 {
 	const size_t len = et->cksum_len;
-	mac_run m; // secret-dependent: consumed by mac_end
-	kgss_status st = mac_segs(&m, k, segs, len);
-	if (st != KGSS_S_COMPLETE)
-		return st;
-	return mac_end_truncated(&m, out, len);
+	uint8_t full[kMaxMac]; // secret until truncated: wiped before return
+	kgss_status st = mac_full(k, segs, len, full);
+	if (st == KGSS_S_COMPLETE)
+		memcpy(out, full, len);
+	wipe(full, sizeof(full));
+	return st;
 }
 
 kgss_status mac_verify(const enctype *et, const mac_key *k, const seglist &segs, const uint8_t *cksum)
 {
 	const size_t len = et->cksum_len;
-	mac_run m; // secret-dependent: consumed by mac_end_verify
-	kgss_status st = mac_segs(&m, k, segs, len);
-	if (st != KGSS_S_COMPLETE)
-		return st;
+	uint8_t full[kMaxMac]; // secret: the expected checksum, wiped before return
+	kgss_status st = mac_full(k, segs, len, full);
 	// Compared in constant time straight from the full MAC: no truncated
 	// copy to write and wipe.
-	return mac_end_verify(&m, cksum, len);
+	if (st == KGSS_S_COMPLETE && !ct_equal(full, cksum, len))
+		st = KGSS_S_BAD_SIG;
+	wipe(full, sizeof(full));
+	return st;
 }
 
 } // namespace kgss

@@ -193,6 +193,7 @@ constexpr kgss_hash_class make_class()
 		sizeof(hash_st), infos[H].digest_size, infos[H].block_size, infos[H].name, h_init<H>,
 		h_update<H>,     h_final<H>,           h_copy<H>,           h_clear<H>,
 		nullptr, // no fused HMAC finish: EVP states are opaque (the library's generic one)
+		nullptr, // no one-call HMAC either
 	};
 }
 

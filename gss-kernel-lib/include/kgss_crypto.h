@@ -82,6 +82,13 @@ struct kgss_stream_cipher_class {
 };
 
 /* ---- hashes: MD5, SHA-1, SHA-256, SHA-384 ---------------------------------- */
+/* One piece of the message of kgss_hash_class.hmac_parts below (data may be
+ * NULL when len is 0). */
+typedef struct kgss_hash_part {
+	const uint8_t *data;
+	size_t len;
+} kgss_hash_part;
+
 typedef struct kgss_hash_class kgss_hash_class;
 struct kgss_hash_class {
 	size_t context_size; /* bytes of one running computation                */
@@ -111,6 +118,20 @@ struct kgss_hash_class {
 	 * every other intermediate value are wiped before returning.  On failure
 	 * (nonzero) mac holds unspecified bytes: the library wipes it. */
 	int (*hmac_finish)(void *inner_st, const void *outer_st, uint8_t *mac);
+
+	/* Optional (appended; NULL = not provided: the library runs copy,
+	 * update and the finish above).  A whole HMAC in one call, RFC 2104
+	 * H(K ^ opad | H(K ^ ipad | parts[0] | ... | parts[nparts - 1])), from
+	 * inner_st and outer_st: live states that have each absorbed exactly one
+	 * block (K ^ ipad, K ^ opad).  Both are only read, so concurrent calls
+	 * with the same states are safe.  Returns 0 with the digest_size-byte
+	 * MAC in mac; a positive value when it declines (nothing written; e.g.
+	 * the vector registers are unusable now or the message is too long for
+	 * one call): the library then takes the step-by-step path; a negative
+	 * value on failure (mac holds unspecified bytes: the library wipes it).
+	 * Every intermediate value is wiped before returning. */
+	int (*hmac_parts)(const void *inner_st, const void *outer_st, const kgss_hash_part *parts, size_t nparts,
+			  uint8_t *mac);
 };
 
 /* ---- optional: a stitched CBC + hash engine ----------------------------------

@@ -40,7 +40,7 @@ size_t framing_put(uint8_t *p, size_t inner)
 	return 1 + n + KRB5_OID_DER_LEN;
 }
 
-kgss_status framing_skip(const uint8_t *p, size_t avail, size_t total, size_t *off)
+kgss_status framing_parse(const uint8_t *p, size_t avail, size_t total, size_t *off)
 {
 	*off = 0;
 	if (p == nullptr || avail == 0 || avail > total)

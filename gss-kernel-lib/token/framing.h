@@ -37,12 +37,22 @@ size_t framing_der_len_size(size_t n);
 // (inner <= FRAMING_MAX_INNER).
 size_t framing_put(uint8_t *p, size_t inner);
 
-// Reads an optional framing at p[0..avail), the whole token being `total`
+// framing_skip: reads an optional framing at p[0..avail), the whole token being `total`
 // bytes (avail <= total: with IOV only the HEADER holds the framing).
 // COMPLETE with *off = the first byte after the OID, or 0 when the token is
 // bare; DEFECTIVE_TOKEN for a framing that is cut, malformed, of the wrong
 // length or for another mechanism.
-kgss_status framing_skip(const uint8_t *p, size_t avail, size_t total, size_t *off);
+kgss_status framing_parse(const uint8_t *p, size_t avail, size_t total, size_t *off);
+// The same; a bare token (no 0x60 tag: what every peer sends per message) is
+// answered inline, anything else goes to framing_parse.
+inline kgss_status framing_skip(const uint8_t *p, size_t avail, size_t total, size_t *off)
+{
+	if (p != nullptr && avail != 0 && avail <= total && p[0] != GSS_FRAMING_TAG) {
+		*off = 0;
+		return KGSS_S_COMPLETE; // bare token: TOK_ID at offset 0 (MIT)
+	}
+	return framing_parse(p, avail, total, off);
+}
 
 } // namespace kgss
 

@@ -72,6 +72,14 @@ recv_keys scheduled_recv_keys(const token_state *c)
 	return recv_keys{c->et, &c->k.cfx.recv_seal, &c->k.cfx.recv_wrap_cksum, &c->k.cfx.recv_sign};
 }
 
+// body(keys), kept out of line: the frame of with_alt_keys (the scratch key)
+// then never holds a body's own locals as well, whatever the body inlines.
+template <typename Body>
+__attribute__((noinline)) kgss_status call_body(Body &body, const recv_keys &keys)
+{
+	return body(keys);
+}
+
 // body(keys) under the context key beside the subkey (see with_recv_keys).
 // Out of line: the scratch key is the largest object on a receive path.
 template <typename Body>
@@ -97,7 +105,7 @@ __attribute__((noinline)) kgss_status with_alt_keys(token_state *c, key_need nee
 		keys.wrap_cksum = keys.sign = &scratch.m;
 	}
 	if (st == KGSS_S_COMPLETE)
-		st = body(keys);
+		st = call_body(body, keys);
 	else if (!KGSS_ERROR(st))
 		st = KGSS_S_FAILURE;
 	if (need == NEED_SEAL)
@@ -392,8 +400,7 @@ kgss_status unwrap_stream(token_state *c, int *conf_state, const iov_layout &l, 
 }
 
 // §4.2.6.1: SGN_CKSUM over message | header, under the peer's sign usage.
-__attribute__((noinline)) kgss_status verify_mic_with(const recv_keys &k, const uint8_t *token, size_t token_len,
-						      const iov_layout &l)
+kgss_status verify_mic_with(const recv_keys &k, const uint8_t *token, size_t token_len, const iov_layout &l)
 {
 	// Exactly header | checksum: a short (or empty) checksum is never accepted.
 	if (token_len != TOKEN_HEADER_LEN + k.et->cksum_len)

@@ -230,6 +230,18 @@ int h_hmac_finish(void *inner, const void *outer, uint8_t *mac)
 	return inner_hash(I)->hmac_finish(inner, outer, mac);
 }
 
+// The one-call HMAC counts as one call; a latched inner or outer state fails
+// it.  On failure mac is left dirty (the library must wipe it: kgss_crypto.h).
+template <int I>
+int h_hmac_parts(const void *inner, const void *outer, const kgss_hash_part *parts, size_t n, uint8_t *mac)
+{
+	if (tick("hash hmac_parts") || is_latched(inner) || is_latched(outer)) {
+		memset(mac, 0xa5, inner_hash(I)->digest_size);
+		return -1;
+	}
+	return inner_hash(I)->hmac_parts(inner, outer, parts, n, mac);
+}
+
 template <int I>
 const kgss_hash_class *wrap_hash()
 {
@@ -245,6 +257,8 @@ const kgss_hash_class *wrap_hash()
 	h.clear = h_clear<I>;
 	if (in->hmac_finish != nullptr)
 		h.hmac_finish = h_hmac_finish<I>;
+	if (in->hmac_parts != nullptr)
+		h.hmac_parts = h_hmac_parts<I>;
 	return &h;
 }
 
