@@ -15,7 +15,9 @@
 // block goes to a 16-entry ring that its rounds, interleaved with the
 // schedule, read back; that of the second block (rounds 16..79, 512 bytes)
 // is kept for its rounds after the first block's, which read the first 16
-// words from the message again.  An odd last block is loaded into both
+// words from the message again.  After those sixteen rounds the message
+// is read for good: a job may rewrite both blocks in place from then on
+// (the stitched decryption does).  An odd last block is loaded into both
 // lanes and only its first copy's rounds run.  The stack frame (wk1, wk2,
 // spills) stays under the kernel preset's 1 KiB limit only with the two
 // compiler barriers below (KGSS_SHA512_SPILL, KGSS_SHA512_FENCE).
@@ -90,21 +92,25 @@ using md::rotr64;
 		KGSS_SHA512_RL(c, d, e, f, g, hh, a, b, wk(6), bx, bn); \
 		KGSS_SHA512_RL(b, c, d, e, f, g, hh, a, wk(7), bx, bn); \
 	} while (0)
-// The same eight rounds with job.tick<T>() .. tick<T + 3>() after every two.
+// The same eight rounds with job.tick<T>() .. tick<T + 7>() after each.
 #define KGSS_SHA512_RL8T(wk, T)                                         \
 	do {                                                            \
 		KGSS_SHA512_RL(a, b, c, d, e, f, g, hh, wk(0), bx, bn); \
-		KGSS_SHA512_RL(hh, a, b, c, d, e, f, g, wk(1), bx, bn); \
 		job.template tick<(T)>();                               \
-		KGSS_SHA512_RL(g, hh, a, b, c, d, e, f, wk(2), bx, bn); \
-		KGSS_SHA512_RL(f, g, hh, a, b, c, d, e, wk(3), bx, bn); \
+		KGSS_SHA512_RL(hh, a, b, c, d, e, f, g, wk(1), bx, bn); \
 		job.template tick<(T) + 1>();                           \
-		KGSS_SHA512_RL(e, f, g, hh, a, b, c, d, wk(4), bx, bn); \
-		KGSS_SHA512_RL(d, e, f, g, hh, a, b, c, wk(5), bx, bn); \
+		KGSS_SHA512_RL(g, hh, a, b, c, d, e, f, wk(2), bx, bn); \
 		job.template tick<(T) + 2>();                           \
-		KGSS_SHA512_RL(c, d, e, f, g, hh, a, b, wk(6), bx, bn); \
-		KGSS_SHA512_RL(b, c, d, e, f, g, hh, a, wk(7), bx, bn); \
+		KGSS_SHA512_RL(f, g, hh, a, b, c, d, e, wk(3), bx, bn); \
 		job.template tick<(T) + 3>();                           \
+		KGSS_SHA512_RL(e, f, g, hh, a, b, c, d, wk(4), bx, bn); \
+		job.template tick<(T) + 4>();                           \
+		KGSS_SHA512_RL(d, e, f, g, hh, a, b, c, wk(5), bx, bn); \
+		job.template tick<(T) + 5>();                           \
+		KGSS_SHA512_RL(c, d, e, f, g, hh, a, b, wk(6), bx, bn); \
+		job.template tick<(T) + 6>();                           \
+		KGSS_SHA512_RL(b, c, d, e, f, g, hh, a, wk(7), bx, bn); \
+		job.template tick<(T) + 7>();                           \
 	} while (0)
 KGSS_SHA512_AVX2_INLINE __m256i rotr(__m256i x, int n)
 {
@@ -112,7 +118,8 @@ KGSS_SHA512_AVX2_INLINE __m256i rotr(__m256i x, int n)
 }
 
 // The second block's rounds, eight (group G) at a time: rounds 0..15 from
-// the message at p2, the rest from wk2; job.tick<4G>() .. tick<4G + 3>()
+// the message at p2, the rest from wk2; from group 2 on, job.tick<8G - 16>()
+// .. tick<8G - 9>()
 // after every two rounds.
 template <unsigned G, typename Job>
 KGSS_SHA512_AVX2_INLINE void second(uint64_t *v, uint64_t &bx, uint64_t &bn, const uint64_t *kt, const uint8_t *p2,
@@ -122,11 +129,11 @@ KGSS_SHA512_AVX2_INLINE void second(uint64_t *v, uint64_t &bx, uint64_t &bn, con
 		uint64_t a = v[0], b = v[1], c = v[2], d = v[3], e = v[4], f = v[5], g = v[6], hh = v[7];
 		if constexpr (G < 2) {
 #define KGSS_WK(i) (kt[8 * G + (i)] + load_be64(p2 + 8 * (8 * G + (i))))
-			KGSS_SHA512_RL8T(KGSS_WK, 4 * G);
+			KGSS_SHA512_RL8(KGSS_WK);
 #undef KGSS_WK
 		} else {
 #define KGSS_WK(i) wk2[8 * (G - 2) + (i)]
-			KGSS_SHA512_RL8T(KGSS_WK, 4 * G);
+			KGSS_SHA512_RL8T(KGSS_WK, 8 * (G - 2));
 #undef KGSS_WK
 		}
 		v[0] = a;
@@ -140,7 +147,7 @@ KGSS_SHA512_AVX2_INLINE void second(uint64_t *v, uint64_t &bx, uint64_t &bn, con
 		second<G + 1>(v, bx, bn, kt, p2, wk2, job);
 	}
 }
-constexpr unsigned kTicks = 40; // job.tick<T>() calls in a two-block call of pair()
+constexpr unsigned kTicks = 64; // job.tick<T>() calls in a two-block call of pair()
 
 // K + W buffers of pair() (secret: the caller wipes them).
 struct scratch {
@@ -149,7 +156,8 @@ struct scratch {
 };
 
 // The blocks at p (and p + 128 when two) into the chaining value h; the
-// job ticks only in the second block's rounds (a lone block: none).
+// job ticks only in the second block's rounds 16..79 (a lone block: none),
+// when the message at p has been read for good.
 template <typename Job>
 KGSS_SHA512_AVX2_INLINE void pair(uint64_t *h, const uint8_t *p, bool two, scratch &sc, Job &job)
 {
