@@ -203,7 +203,8 @@ __attribute__((target("avx2,bmi2"))) void sha512_blocks_avx2(uint64_t *h, const 
 		p += 256;
 		nblocks -= 2;
 	}
-	KGSS_WIPE(sc);
+	KGSS_WIPE(sc.wk1); // (apart: KGSS_WIPE inlines at most 512 bytes)
+	KGSS_WIPE(sc.wk2);
 }
 #else
 void sha512_blocks_avx2(uint64_t *h, const uint8_t *p, size_t nblocks) { sha512_blocks(h, p, nblocks); }

@@ -139,7 +139,8 @@ struct sha384_hash {
 	{
 		sha512_avx2::scratch sc; // secret
 		sha384_decrypt_body<NR>(ks, iv, h, data, n, hash_output, sc);
-		KGSS_WIPE(sc);
+		KGSS_WIPE(sc.wk1); // (apart: KGSS_WIPE inlines at most 512 bytes)
+		KGSS_WIPE(sc.wk2);
 	}
 };
 
