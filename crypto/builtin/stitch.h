@@ -116,11 +116,42 @@ struct cbc_enc_job {
 	}
 };
 
+// Decryption round keys of the "equivalent inverse cipher" (FIPS-197
+// section 5.3.5) for cbc_dec_job: a stack copy (aesni::make_decrypt_keys) ...
+struct stored_dec_keys {
+	const uint8_t (*dk)[16];
+	template <unsigned NR, unsigned R>
+	KGSS_AESNI_INLINE __m128i get() const
+	{
+		return ld(dk[R]);
+	}
+};
+// ... or made from the encryption keys at each use: one aesimc per round of
+// a unit, no copy (where the vector units have room to spare and the stack
+// frame has not: stitch_sha384.cc).
+struct derived_dec_keys {
+	const uint8_t (*ek)[16];
+	template <unsigned NR, unsigned R>
+	KGSS_AESNI_INLINE __m128i get() const
+	{
+		// Opaque, so the compiler neither hoists the keys out of the
+		// caller's loop nor keeps them: they would spill.
+		const uint8_t(*k)[16] = ek;
+		__asm__("" : "+r"(k));
+		if constexpr (R == 0)
+			return ld(k[NR]);
+		else if constexpr (R == NR)
+			return ld(k[0]);
+		else
+			return _mm_aesimc_si128(ld(k[NR - R]));
+	}
+};
+
 // CBC decryption of one unit (NB blocks) in place: the blocks together, one
 // round (dk[r] on all of them) per operation, one operation per tick.
-template <unsigned NR, unsigned NB>
+template <unsigned NR, unsigned NB, typename Keys = stored_dec_keys>
 struct cbc_dec_job {
-	const uint8_t (*dk)[16];
+	Keys keys;
 	__m128i prev;  // the ciphertext block before the unit (public)
 	__m128i x[NB]; // the unit's blocks in flight (secret once deciphered)
 	__m128i clast; // the unit's last ciphertext block (public)
@@ -129,7 +160,7 @@ struct cbc_dec_job {
 	template <unsigned R>
 	KGSS_AESNI_INLINE void op()
 	{
-		const __m128i k = ld(dk[R]);
+		const __m128i k = keys.template get<NR, R>();
 		if constexpr (R == 0) {
 #pragma GCC unroll 8
 			for (unsigned i = 0; i < NB; i++)
@@ -228,11 +259,23 @@ KGSS_STITCH_TARGET void stitch_decrypt_body(const aes_ni_schedule *ks, uint8_t *
 	aesni::make_decrypt_keys<NR>(ks, dk.k);
 	typename H::regs s = H::load(h); // secret (HMAC state)
 	cbc_dec_job<NR, H::unit / 16> job;
-	job.dk = dk.k;
+	job.keys.dk = dk.k;
 	job.prev = ldu(iv);
 	stitch_units<H>(s, job, data, n, hash_output);
 	stu(iv, job.prev);
 	H::store(h, s);
+}
+
+// The policy's own decryption (H::decrypt<NR>, always inlined, no target
+// attribute: it calls a target function of its file) or stitch_decrypt_body.
+template <typename H, unsigned NR>
+__attribute__((always_inline)) inline void decrypt_body(const aes_ni_schedule *ks, uint8_t *iv, typename H::word *h,
+							uint8_t *data, size_t n, bool hash_output)
+{
+	if constexpr (requires { H::template decrypt<NR>(ks, iv, h, data, n, hash_output); })
+		H::template decrypt<NR>(ks, iv, h, data, n, hash_output);
+	else
+		stitch_decrypt_body<H, NR>(ks, iv, h, data, n, hash_output);
 }
 
 // ---- class operations: checks, then kChunkBytes per simd::section ----------------
@@ -261,9 +304,9 @@ int stitched(const void *ksv, uint8_t *iv, void *stv, uint8_t *data, size_t nuni
 		}
 		if (Decrypt) {
 			if (ks->nrounds == 10)
-				stitch_decrypt_body<H, 10>(ks, iv, st->h, p, n, hash_output != 0);
+				decrypt_body<H, 10>(ks, iv, st->h, p, n, hash_output != 0);
 			else
-				stitch_decrypt_body<H, 14>(ks, iv, st->h, p, n, hash_output != 0);
+				decrypt_body<H, 14>(ks, iv, st->h, p, n, hash_output != 0);
 		} else {
 			if (ks->nrounds == 10)
 				stitch_encrypt_body<H, 10>(ks, iv, st->h, p, n, hash_output != 0);
