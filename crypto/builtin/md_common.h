@@ -309,6 +309,27 @@ constexpr bool fits()
 	return sizeof(S) <= KGSS_HASH_STATE_MAX && alignof(S) <= KGSS_STATE_ALIGN;
 }
 
+// FIPS 180-4 §6.2.2 / §6.4.2: the eight working variables a..h of a SHA-2
+// compression, stored back into a round group's state (put8) or added into
+// the chaining value at the end of a block (step 4, add8).
+template <typename W>
+__attribute__((always_inline)) inline void put8(W *v, W a, W b, W c, W d, W e, W f, W g, W h)
+{
+	v[0] = a;
+	v[1] = b;
+	v[2] = c;
+	v[3] = d;
+	v[4] = e;
+	v[5] = f;
+	v[6] = g;
+	v[7] = h;
+}
+template <typename W>
+__attribute__((always_inline)) inline void add8(W *v, W a, W b, W c, W d, W e, W f, W g, W h)
+{
+	put8(v, v[0] + a, v[1] + b, v[2] + c, v[3] + d, v[4] + e, v[5] + f, v[6] + g, v[7] + h);
+}
+
 inline uint32_t rotl32(uint32_t x, unsigned n) { return (x << n) | (x >> (32 - n)); }
 inline uint32_t rotr32(uint32_t x, unsigned n) { return (x >> n) | (x << (32 - n)); }
 inline uint64_t rotr64(uint64_t x, unsigned n) { return (x >> n) | (x << (64 - n)); }

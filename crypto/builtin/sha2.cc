@@ -123,14 +123,7 @@ void sha256_blocks_portable(uint32_t *h, const uint8_t *p, size_t nblocks)
 			b = a;
 			a = t1 + t2;
 		}
-		h[0] += a;
-		h[1] += b;
-		h[2] += c;
-		h[3] += d;
-		h[4] += e;
-		h[5] += f;
-		h[6] += g;
-		h[7] += hh;
+		kgss::md::add8(h, a, b, c, d, e, f, g, hh);
 		p += 64;
 	}
 	KGSS_WIPE(w);

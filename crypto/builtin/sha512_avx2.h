@@ -136,14 +136,7 @@ KGSS_SHA512_AVX2_INLINE void second(uint64_t *v, uint64_t &bx, uint64_t &bn, con
 			KGSS_SHA512_RL8T(KGSS_WK, 8 * (G - 2));
 #undef KGSS_WK
 		}
-		v[0] = a;
-		v[1] = b;
-		v[2] = c;
-		v[3] = d;
-		v[4] = e;
-		v[5] = f;
-		v[6] = g;
-		v[7] = hh;
+		md::put8(v, a, b, c, d, e, f, g, hh);
 		second<G + 1>(v, bx, bn, kt, p2, wk2, job);
 	}
 }
@@ -282,14 +275,7 @@ KGSS_SHA512_AVX2_INLINE void pair(uint64_t *h, const uint8_t *p, bool two, scrat
 #undef KGSS_SHA512_STORE0
 #undef KGSS_SHA512_STORE
 #undef KGSS_SHA512_SCHED
-	h[0] += a;
-	h[1] += b;
-	h[2] += c;
-	h[3] += d;
-	h[4] += e;
-	h[5] += f;
-	h[6] += g;
-	h[7] += hh;
+	md::add8(h, a, b, c, d, e, f, g, hh);
 	if (!two)
 		return;
 

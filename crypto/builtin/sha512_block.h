@@ -92,14 +92,7 @@ KGSS_SHA512_TARGET __attribute__((always_inline)) inline void groups(uint64_t *v
 			KGSS_SHA512_R8(KGSS_WK, 8 * G);
 #undef KGSS_WK
 		}
-		v[0] = a;
-		v[1] = b;
-		v[2] = c;
-		v[3] = d;
-		v[4] = e;
-		v[5] = f;
-		v[6] = g;
-		v[7] = hh;
+		md::put8(v, a, b, c, d, e, f, g, hh);
 		groups<G + 1>(v, bc, w, job);
 	}
 }

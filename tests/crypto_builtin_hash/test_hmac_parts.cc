@@ -226,6 +226,13 @@ TEST(hmac_parts, mac_oneshot_equals_the_step_by_step_mac)
 		segs.set_iov(many.data(), kgss::kMacOneshotParts); // exactly the limit: taken
 		CHECK_TRUE(kgss::mac_oneshot(&k, segs, out.data(), &st));
 		CHECK_EQUAL(KGSS_S_COMPLETE, st);
+		// The limit reached by the message, one more in the tail (a token
+		// header): not taken either, nothing written.
+		bytes hdr(16, 9);
+		segs.add_tail(hdr.data(), hdr.size());
+		out.assign(c.h->digest_size, 0x5a);
+		CHECK_FALSE(kgss::mac_oneshot(&k, segs, out.data(), &st));
+		CHECK_TRUE(out == bytes(c.h->digest_size, 0x5a));
 		kgss::mac_key_clear(&k);
 	}
 	// A class without hmac_parts, and a CMAC key: not taken.

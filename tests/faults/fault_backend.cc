@@ -282,4 +282,23 @@ const kgss_crypto_backend *fault_backend()
 	return &b;
 }
 
+const kgss_crypto_backend *fault_backend_stepwise()
+{
+	static kgss_crypto_backend b;
+	static kgss_hash_class md5, sha1, sha256, sha384;
+	b = *fault_backend();
+	b.name = "faults-stepwise";
+	kgss_hash_class *copies[] = {&md5, &sha1, &sha256, &sha384};
+	const kgss_hash_class **slots[] = {&b.md5, &b.sha1, &b.sha256, &b.sha384};
+	for (size_t i = 0; i < 4; i++) {
+		if (*slots[i] == nullptr)
+			continue;
+		*copies[i] = **slots[i];
+		copies[i]->hmac_finish = nullptr;
+		copies[i]->hmac_parts = nullptr;
+		*slots[i] = copies[i];
+	}
+	return &b;
+}
+
 } // namespace kf

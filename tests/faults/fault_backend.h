@@ -41,6 +41,13 @@ fault_plan &plan();
 // The builtin portable backend behind the plan; name "faults".
 const kgss_crypto_backend *fault_backend();
 
+// The same classes without the optional one-call HMAC hooks (hmac_finish,
+// hmac_parts), as a backend that does not provide them (OpenSSL, nettle,
+// the kernel crypto API): the library then finishes every HMAC step by step
+// (final, copy, update, final), and those steps fail here.  Name
+// "faults-stepwise".
+const kgss_crypto_backend *fault_backend_stepwise();
+
 } // namespace kf
 
 #endif
