@@ -49,6 +49,7 @@ enum derive_kind : uint8_t { DERIVE_KC = 0x99, DERIVE_KE = 0xAA, DERIVE_KI = 0x5
 // code sizes its secret buffers by them.
 constexpr size_t ENCTYPE_KEY_MAX = 32;   // key_bytes
 constexpr size_t ENCTYPE_CKSUM_MAX = 24; // cksum_len (HMAC-SHA-384-192)
+constexpr size_t ENCTYPE_CONF_MAX = 16;  // conf_len (RFC 3961: one cipher block)
 
 struct enctype;
 struct kdf_ops;

@@ -8,7 +8,8 @@
 // buffers already checked, so there is nothing to classify), so each token
 // format has exactly one implementation:
 //   kgss_wrap       HEADER | DATA | PADDING | TRAILER, contiguous in output
-//   kgss_unwrap     STREAM | DATA over a copy of the token in output
+//   kgss_unwrap     the format's unwrap_to (message copied out of the token),
+//                   or STREAM | DATA over a copy of the token in output
 //   kgss_get_mic    DATA | MIC_TOKEN      (and kgss_verify_mic)
 #include <stddef.h>
 #include <stdint.h>
@@ -23,9 +24,6 @@
 using namespace kgss;
 
 namespace {
-
-// Largest confounder a Wrap token takes (RFC 3961 block: 16; RFC 1964: 8).
-constexpr size_t KGSS_WRAP_CONFOUNDER_MAX = 16;
 
 // The checks every call starts with, in RFC 2744 order of precedence.
 kgss_status check_context(const kgss_ctx *c)
@@ -332,7 +330,7 @@ extern "C" kgss_status kgss_wrap(kgss_ctx *ctx, int conf_req, uint32_t qop_req, 
 	// message moves: output may be the input (in place), and a failure must
 	// then leave the caller's message as it was.  The confounder is the one
 	// such step left (no PRNG, or the PRNG failed).
-	uint8_t conf[KGSS_WRAP_CONFOUNDER_MAX]; // secret until encrypted
+	uint8_t conf[ENCTYPE_CONF_MAX]; // secret until encrypted (RFC 1964: 8 bytes)
 	const size_t conf_len = ctx->fmt->wrap_confounder_len(ctx, conf_req);
 	if (conf_len > sizeof(conf))
 		return KGSS_S_FAILURE;
@@ -369,6 +367,38 @@ extern "C" kgss_status kgss_wrap(kgss_ctx *ctx, int conf_req, uint32_t qop_req, 
 	return KGSS_S_COMPLETE;
 }
 
+namespace {
+
+// kgss_unwrap's general way: the token copied to out (at least its length,
+// maybe input itself), unwrapped there as STREAM | DATA, and the message
+// moved to the front.  On error out may hold copies of token bytes.
+kgss_status unwrap_in_output(kgss_ctx *ctx, int *conf_state, const kgss_buffer *input, uint8_t *out, size_t *plain_len)
+{
+	const size_t token_len = input->length;
+	if (token_len)
+		memmove(out, input->value, token_len);
+	kgss_iov iov[2];
+	iov[0].type = KGSS_IOV_STREAM;
+	iov[0].buffer.value = out;
+	iov[0].buffer.length = token_len;
+	iov[1].type = KGSS_IOV_DATA;
+	iov[1].buffer.value = nullptr;
+	iov[1].buffer.length = 0;
+	iov_layout l;
+	plain_layout(&l, iov, 2, 0);
+	l.stream = &iov[0];
+	kgss_status st = unwrap_checked(ctx, conf_state, l);
+	if (KGSS_ERROR(st))
+		return st;
+	// The message lies inside the token: move it to the front.
+	*plain_len = iov[1].buffer.length;
+	if (*plain_len)
+		memmove(out, iov[1].buffer.value, *plain_len);
+	return st;
+}
+
+} // namespace
+
 extern "C" kgss_status kgss_unwrap(kgss_ctx *ctx, const kgss_buffer *input, kgss_buffer *output, int *conf_state,
 				   uint32_t *qop_state)
 {
@@ -390,32 +420,25 @@ extern "C" kgss_status kgss_unwrap(kgss_ctx *ctx, const kgss_buffer *input, kgss
 	}
 	uint8_t *out = (uint8_t *)output->value;
 	const size_t token_len = input->length;
-	if (token_len)
-		memmove(out, input->value, token_len);
-
-	kgss_iov iov[2];
-	iov[0].type = KGSS_IOV_STREAM;
-	iov[0].buffer.value = out;
-	iov[0].buffer.length = token_len;
-	iov[1].type = KGSS_IOV_DATA;
-	iov[1].buffer.value = nullptr;
-	iov[1].buffer.length = 0;
-	iov_layout l;
-	plain_layout(&l, iov, 2, 0);
-	l.stream = &iov[0];
-	st = unwrap_checked(ctx, conf_state, l);
+	size_t plain_len = 0;
+	uint64_t seq = 0;
+	// The format copies the message out of the token as it opens it, or
+	// (the format's unwrap_to declining) the token is copied to output and
+	// unwrapped in place there as STREAM | DATA.
+	if (ctx->fmt->unwrap_to != nullptr && ctx->fmt->unwrap_to(ctx, conf_state, (const uint8_t *)input->value,
+								  token_len, out, &plain_len, &seq, &st)) {
+		if (st == KGSS_S_COMPLETE)
+			st |= seqstate_check(&ctx->recv, seq);
+	} else {
+		st = unwrap_in_output(ctx, conf_state, input, out, &plain_len);
+	}
 	if (KGSS_ERROR(st)) {
 		// No plaintext leaves a failed unwrap.
 		KGSS_WIPE_BUF(out, token_len);
 		output->length = 0;
 		return st;
 	}
-	// The message lies inside the token: move it to the front and clear
-	// what is left of the token behind it.
-	const uint8_t *plain = (const uint8_t *)iov[1].buffer.value;
-	const size_t plain_len = iov[1].buffer.length;
-	if (plain_len)
-		memmove(out, plain, plain_len);
+	// Clear what is left of the token behind the message.
 	KGSS_WIPE_BUF(out + plain_len, token_len - plain_len);
 	output->length = plain_len;
 	return st;

@@ -65,7 +65,7 @@ static constexpr enctype kTable[] = {
 static constexpr bool row_ok(const enctype &e)
 {
 	return e.key_bytes > 0 && e.key_bytes <= ENCTYPE_KEY_MAX && e.block_size > 0 && e.conf_len > 0 &&
-	       e.cksum_len > 0 && e.cksum_len <= ENCTYPE_CKSUM_MAX;
+	       e.conf_len <= ENCTYPE_CONF_MAX && e.cksum_len > 0 && e.cksum_len <= ENCTYPE_CKSUM_MAX;
 }
 static constexpr bool rows_ok()
 {

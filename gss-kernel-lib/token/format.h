@@ -136,6 +136,17 @@ struct token_format {
 	kgss_status (*wrap_iov)(token_state *ts, int conf_req, int *conf_state, const iov_layout &l);
 	size_t (*wrap_confounder_len)(const token_state *ts, int conf_req); // PRNG bytes a Wrap takes
 	kgss_status (*unwrap_iov)(token_state *ts, int *conf_state, const iov_layout &l, uint64_t *seq);
+	// Optional (NULL: not provided): the plain gss_unwrap of the whole token
+	// in[0..in_len) into out (at least in_len bytes; may overlap in, or be
+	// it): the message lands at out[0..*msg_len), and nothing else the call
+	// wrote to out is meaningful.  Returns false, having written nothing
+	// anywhere, when it leaves this token to the caller's way (a copy of the
+	// token in out, unwrap_iov over it as STREAM | DATA); else true with
+	// *st as unwrap_iov would answer for that token, and *seq as unwrap_iov
+	// sets it.  On error no plaintext is in out's first *msg_len bytes, but
+	// out holds copies of token bytes: the caller wipes it.
+	bool (*unwrap_to)(token_state *ts, int *conf_state, const uint8_t *in, size_t in_len, uint8_t *out,
+			  size_t *msg_len, uint64_t *seq, kgss_status *st);
 	kgss_status (*get_mic_iov_length)(token_state *ts, const iov_layout &l);
 	kgss_status (*get_mic_iov)(token_state *ts, const iov_layout &l);
 	kgss_status (*verify_mic_iov)(token_state *ts, const iov_layout &l, uint64_t *seq);

@@ -644,6 +644,7 @@ constexpr token_format rfc1964_format = {
 	.wrap_iov = rfc1964_wrap_iov,
 	.wrap_confounder_len = rfc1964_wrap_confounder_len,
 	.unwrap_iov = rfc1964_unwrap_iov,
+	.unwrap_to = nullptr, // kgss_unwrap: a copy of the token, unwrapped in place
 	.get_mic_iov_length = rfc1964_get_mic_iov_length,
 	.get_mic_iov = rfc1964_get_mic_iov,
 	.verify_mic_iov = rfc1964_verify_mic_iov,

@@ -330,27 +330,42 @@ bool wrap_layout_ok(const iov_layout &l)
 // MIT gss_unwrap_iov(STREAM | DATA): the token is un-rotated in place (its
 // RRC then reads 0), and DATA is pointed at the message inside STREAM.
 // SIGN_ONLY buffers, if any, are separate caller buffers taken in order.
+// The plain gss_unwrap (rfc4121_unwrap_to) reads the same tokens, but copies
+// the message out of the caller's read-only token as it un-rotates it.
+
+// §4.2.4, §4.2.5: the checks of a whole token (token_len >= 16 bytes after any
+// framing) before anything moves; the geometry as if a TRAILER were present:
+// header | conf | message | tail.
+kgss_status whole_token_geometry(const recv_keys &k, const wrap_header &h, size_t token_len, bool plain_call,
+				 wrap_geometry *g)
+{
+	const bool sealed = (h.flags & FLAG_SEALED) != 0;
+	const size_t body_len = token_len - TOKEN_HEADER_LEN;
+	if (!sealed) {
+		kgss_status st = check_integrity_ec(k, h, body_len, plain_call);
+		if (st != KGSS_S_COMPLETE)
+			return st;
+	}
+	*g = wrap_geometry_for(k.et, sealed, h.ec, true);
+	// The body must hold the confounder and the whole tail (filler, header
+	// copy, tag): CVE-2024-37371, CVE-2009-4212.
+	if (body_len < g->conf_len || body_len - g->conf_len < g->tail_len)
+		return KGSS_S_DEFECTIVE_TOKEN;
+	return KGSS_S_COMPLETE;
+}
+
 // token / token_len: the token after any RFC 2743 framing.
 __attribute__((noinline)) kgss_status unwrap_stream_with(const recv_keys &k, const wrap_header &h, uint8_t *token,
 							 size_t token_len, kgss_iov *data, const iov_layout &l,
 							 int *conf_state)
 {
-	const bool sealed = (h.flags & FLAG_SEALED) != 0;
-	const size_t body_len = token_len - TOKEN_HEADER_LEN;
-	if (!sealed) {
-		kgss_status st = check_integrity_ec(k, h, body_len, l.plain_call);
-		if (st != KGSS_S_COMPLETE)
-			return st;
-	}
-	// Located as if a TRAILER were present: header | conf | message | tail.
-	wrap_geometry g = wrap_geometry_for(k.et, sealed, h.ec, true);
-	// The body must hold the confounder and the whole tail (filler, header
-	// copy, tag): CVE-2024-37371, CVE-2009-4212.
-	if (body_len < g.conf_len || body_len - g.conf_len < g.tail_len)
-		return KGSS_S_DEFECTIVE_TOKEN;
-
+	wrap_geometry g;
+	kgss_status st = whole_token_geometry(k, h, token_len, l.plain_call, &g);
+	if (st != KGSS_S_COMPLETE)
+		return st;
 	// §4.2.5: undo the sender's right rotation of everything after the header.
 	// Any RRC is legal; a rotation by the body length or more wraps around.
+	const size_t body_len = token_len - TOKEN_HEADER_LEN;
 	rotate_left(token + TOKEN_HEADER_LEN, body_len, h.rrc % body_len);
 	store_be16(token + 6, 0);
 
@@ -362,10 +377,24 @@ __attribute__((noinline)) kgss_status unwrap_stream_with(const recv_keys &k, con
 	kgss_buffer caller_data = data->buffer;
 	data->buffer.value = token + TOKEN_HEADER_LEN + g.conf_len;
 	data->buffer.length = body_len - g.conf_len - g.tail_len;
-	kgss_status st = open_wrap_token(k, g, p, l.iov, l.count, conf_state);
+	st = open_wrap_token(k, g, p, l.iov, l.count, conf_state);
 	if (KGSS_ERROR(st))
 		data->buffer = caller_data; // the message (zeroed if decryption began) stays in STREAM
 	return st;
+}
+
+// The framing, header and length of a whole token in stream[0..stream_len):
+// the token after the framing, its length and its header fields.
+kgss_status locate_whole_token(const token_state *c, const uint8_t *stream, size_t stream_len, size_t *off,
+			       wrap_header *h)
+{
+	// An RFC 2743 framing in front of the token is skipped, as MIT does.
+	kgss_status st = framing_skip(stream, stream_len, stream_len, off);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	if (stream_len - *off < TOKEN_HEADER_LEN)
+		return KGSS_S_DEFECTIVE_TOKEN;
+	return read_wrap_header(c, stream + *off, h);
 }
 
 kgss_status unwrap_stream(token_state *c, int *conf_state, const iov_layout &l, uint64_t *seq)
@@ -377,26 +406,93 @@ kgss_status unwrap_stream(token_state *c, int *conf_state, const iov_layout &l, 
 		if (l.iov[i].type == KGSS_IOV_DATA)
 			data = &l.iov[i];
 
-	// An RFC 2743 framing in front of the token is skipped, as MIT does.
 	uint8_t *stream = (uint8_t *)l.stream->buffer.value;
 	size_t off = 0;
-	kgss_status st = framing_skip(stream, l.stream->buffer.length, l.stream->buffer.length, &off);
+	wrap_header h;
+	kgss_status st = locate_whole_token(c, stream, l.stream->buffer.length, &off, &h);
 	if (st != KGSS_S_COMPLETE)
 		return st;
 	uint8_t *token = stream + off;
 	const size_t token_len = l.stream->buffer.length - off;
-	if (token_len < TOKEN_HEADER_LEN)
-		return KGSS_S_DEFECTIVE_TOKEN;
-	wrap_header h;
-	st = read_wrap_header(c, token, &h);
-	if (st != KGSS_S_COMPLETE)
-		return st;
 	st = with_recv_keys(c, h.flags, wrap_need(h.flags), [&](const recv_keys &k) {
 		return unwrap_stream_with(k, h, token, token_len, data, l, conf_state);
 	});
 	if (st == KGSS_S_COMPLETE)
 		*seq = h.snd_seq;
 	return st;
+}
+
+// Copies U[from .. from+len) of the un-rotated body U of a token, U[i] =
+// body[(i + r) % n] (§4.2.5, r < n, from + len <= n), to dst: at most two
+// runs.  memmove: with r == 0, dst may overlap the body.
+void copy_unrotated(uint8_t *dst, const uint8_t *body, size_t n, size_t r, size_t from, size_t len)
+{
+	const size_t s = (from + r) % n;
+	const size_t first = len < n - s ? len : n - s;
+	memmove(dst, body + s, first);
+	memmove(dst + first, body, len - first);
+}
+
+// The plain gss_unwrap of a sealed or integrity-only token: the 16-byte
+// header and the confounder go to the stack, message | tail to out[0..), and
+// the token is opened there: one copy, none after.
+__attribute__((noinline)) kgss_status unwrap_to_with(const recv_keys &k, const wrap_header &h, const uint8_t *token,
+						     size_t token_len, uint8_t *out, size_t *msg_len, int *conf_state)
+{
+	wrap_geometry g;
+	kgss_status st = whole_token_geometry(k, h, token_len, true, &g);
+	if (st != KGSS_S_COMPLETE)
+		return st;
+	const uint8_t *body = token + TOKEN_HEADER_LEN;
+	const size_t body_len = token_len - TOKEN_HEADER_LEN, r = h.rrc % body_len;
+	uint8_t header[TOKEN_HEADER_LEN];
+	uint8_t conf[ENCTYPE_CONF_MAX]; // secret once decrypted; open_wrap_token wipes it (rows fit: table.cc)
+	// Both before out is written: out may be the token's own buffer.
+	memcpy(header, token, TOKEN_HEADER_LEN);
+	store_be16(header + 6, 0);
+	copy_unrotated(conf, body, body_len, r, 0, g.conf_len);
+	copy_unrotated(out, body, body_len, r, g.conf_len, body_len - g.conf_len);
+
+	wrap_parts p;
+	p.header = header;
+	p.confounder = conf;
+	*msg_len = body_len - g.conf_len - g.tail_len;
+	p.tail = out + *msg_len;
+	kgss_iov data;
+	data.type = KGSS_IOV_DATA;
+	data.buffer.value = out;
+	data.buffer.length = *msg_len;
+	return open_wrap_token(k, g, p, &data, 1, conf_state);
+}
+
+bool ranges_overlap(const uint8_t *a, const uint8_t *b, size_t len)
+{
+	const uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
+	return x < y ? y - x < len : x - y < len;
+}
+
+bool rfc4121_unwrap_to(token_state *c, int *conf_state, const uint8_t *in, size_t in_len, uint8_t *out, size_t *msg_len,
+		       uint64_t *seq, kgss_status *st_out)
+{
+	if (conf_state)
+		*conf_state = 0; // set to the token's Sealed flag only once it verified
+	*msg_len = 0;
+	size_t off = 0;
+	wrap_header h;
+	kgss_status st = locate_whole_token(c, in, in_len, &off, &h);
+	const uint8_t *token = in + off;
+	const size_t token_len = in_len - off;
+	if (st == KGSS_S_COMPLETE && token_len > TOKEN_HEADER_LEN && h.rrc % (token_len - TOKEN_HEADER_LEN) != 0 &&
+	    ranges_overlap(in, out, in_len))
+		return false; // a rotated token in the output's own bytes: un-rotated in place by the caller
+	if (st == KGSS_S_COMPLETE)
+		st = with_recv_keys(c, h.flags, wrap_need(h.flags), [&](const recv_keys &k) {
+			return unwrap_to_with(k, h, token, token_len, out, msg_len, conf_state);
+		});
+	if (st == KGSS_S_COMPLETE)
+		*seq = h.snd_seq;
+	*st_out = st;
+	return true;
 }
 
 // §4.2.6.1: SGN_CKSUM over message | header, under the peer's sign usage.
@@ -726,6 +822,7 @@ constexpr token_format rfc4121_format = {
 	.wrap_iov = rfc4121_wrap_iov,
 	.wrap_confounder_len = rfc4121_wrap_confounder_len,
 	.unwrap_iov = rfc4121_unwrap_iov,
+	.unwrap_to = rfc4121_unwrap_to,
 	.get_mic_iov_length = rfc4121_get_mic_iov_length,
 	.get_mic_iov = rfc4121_get_mic_iov,
 	.verify_mic_iov = rfc4121_verify_mic_iov,
