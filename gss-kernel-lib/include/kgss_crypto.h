@@ -33,7 +33,16 @@
 extern "C" {
 #endif
 
-#define KGSS_CRYPTO_ABI_VERSION 1u
+/* The layout of every struct below.  A backend states the version it was
+ * compiled against; the library refuses (KGSS_S_UNAVAILABLE) any other, since
+ * it would read members an older backend's structs do not have.
+ *   1  the first layout.
+ *   2  kgss_hash_class gained hmac_finish and hmac_parts; kgss_crypto_backend
+ *      gained the stitched engines cbc_sha1, cbc_sha256, cbc_sha384.
+ * Optional members are appended, so a source that initializes a struct
+ * positionally up to the members it knows still compiles (the rest are
+ * NULL: not provided); it must be recompiled for the new version. */
+#define KGSS_CRYPTO_ABI_VERSION 2u
 
 /* Upper bounds on backend state sizes; the library reserves this much (a
  * context holds 4 cipher and 12 hash states, so these bound its size).
