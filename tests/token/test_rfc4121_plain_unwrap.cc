@@ -101,7 +101,8 @@ TEST_GROUP(rfc4121_plain_unwrap){};
 TEST(rfc4121_plain_unwrap, message_lands_in_every_placement)
 {
 	long cases = 0;
-	for (size_t i : cfx_indices()) {
+	const std::vector<size_t> compiled_in = cfx_indices(); // compiled-out ones: import UNAVAILABLE asserted
+	for (size_t i : compiled_in) {
 		const cfx_enctype &e = cfx_enctypes[i];
 		pair p(e.etype, false);
 		for (bool conf : {true, false}) {
@@ -132,7 +133,9 @@ TEST(rfc4121_plain_unwrap, message_lands_in_every_placement)
 			}
 		}
 	}
-	CHECK(cases > 0);
+	// With every RFC 4121 family compiled out (scripts/test-families.sh b)
+	// there is no token to open; otherwise every case must have run.
+	CHECK(cases > 0 || compiled_in.empty());
 }
 
 // Every byte of a token damaged in turn (and the token cut short): the status
@@ -141,7 +144,8 @@ TEST(rfc4121_plain_unwrap, message_lands_in_every_placement)
 TEST(rfc4121_plain_unwrap, damaged_tokens_answer_as_the_stream_path)
 {
 	long cases = 0, rejected = 0;
-	for (size_t i : cfx_indices()) {
+	const std::vector<size_t> compiled_in = cfx_indices(); // compiled-out ones: import UNAVAILABLE asserted
+	for (size_t i : compiled_in) {
 		const cfx_enctype &e = cfx_enctypes[i];
 		pair p(e.etype, false);
 		for (bool conf : {true, false}) {
@@ -183,6 +187,6 @@ TEST(rfc4121_plain_unwrap, damaged_tokens_answer_as_the_stream_path)
 			}
 		}
 	}
-	CHECK(cases > 0);
-	CHECK(rejected > 0);
+	CHECK(cases > 0 || compiled_in.empty());
+	CHECK(rejected > 0 || compiled_in.empty());
 }
