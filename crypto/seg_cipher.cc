@@ -6,9 +6,7 @@
 
 namespace kgss {
 
-// Copy n encrypted-stream bytes at *cu into buf (gather) or from buf
-// (scatter), advancing *cu.  False if the list ends first.
-static bool seg_copy(const seglist &sl, seg_cursor *cu, uint8_t *buf, size_t n, bool to_segs)
+bool seg_copy(const seglist &sl, seg_cursor *cu, uint8_t *buf, size_t n, bool to_segs)
 {
 	seg s;
 	while (n) {

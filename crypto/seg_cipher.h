@@ -47,6 +47,11 @@ inline bool seg_cursor_norm(const seglist &sl, seg_cursor *cu, seg *s)
 	return false;
 }
 
+// Copies n encrypted-stream bytes at *cu into buf (gather, to_segs false)
+// or from buf (scatter), advancing *cu; SIGN_ONLY segments are passed over.
+// False if the list ends first.
+bool seg_copy(const seglist &sl, seg_cursor *cu, uint8_t *buf, size_t n, bool to_segs);
+
 struct seg_cipher {
 	const seglist *segs;
 	seg_cipher_mode mode;

@@ -97,6 +97,54 @@ static bool stitch_fits(const seg_cipher *c, const mac_run *m)
 	       e->unit % 16 == 0 && e->unit == e->hash->block_size && c->bc->block_size == 16;
 }
 
+// The next n encrypted bytes from cu are also the MAC's next n bytes: no
+// SIGN_ONLY bytes lie among them.
+static bool mac_sees_cipher(const seglist &sl, seg_cursor cu, size_t n)
+{
+	seg s;
+	for (size_t i = cu.idx; n != 0 && i < sl.count(); i++) {
+		const size_t off = i == cu.idx ? cu.off : 0;
+		if (!sl.at(i, &s) || s.len <= off)
+			continue; // not part of the message, or empty
+		if (!s.enc)
+			return false;
+		n -= min_of(s.len - off, n);
+	}
+	return n == 0;
+}
+
+// Largest run of units gathered across segments (two SHA-384 units).
+constexpr size_t kGatherBytes = 256;
+
+// units whole units from the common position (the MAC at a block boundary,
+// no SIGN_ONLY bytes among them, mac_sees_cipher) gathered from their
+// segments into a stack buffer, run through the engine there and scattered
+// back; both cursors then stand after them.  Out of line: the buffer is in
+// this frame only.
+__attribute__((noinline)) static kgss_status run_gathered(seg_cipher *c, mac_run *m, mac_cursor *mc, size_t units,
+							  int hash_output)
+{
+	const kgss_cbc_hash_class *e = c->stitch;
+	const size_t len = units * e->unit;
+	uint8_t buf[kGatherBytes]; // secret: plaintext on one side of the engine or the other
+	seg_cursor from = c->cur;
+	kgss_status st = KGSS_S_FAILURE;
+	if (len <= sizeof(buf) && seg_copy(*c->segs, &c->cur, buf, len, false)) {
+		const int rc = c->decrypt ? e->decrypt(c->ks, c->iv, m->h.st, buf, units, hash_output)
+					  : e->encrypt(c->ks, c->iv, m->h.st, buf, units, hash_output);
+		if (rc == 0 && seg_copy(*c->segs, &from, buf, len, true)) {
+			m->h.fed += len;
+			c->done += len;
+			mc->encpos += len;
+			mc->idx = c->cur.idx;
+			mc->off = c->cur.off;
+			st = KGSS_S_COMPLETE;
+		}
+	}
+	wipe(buf, len <= sizeof(buf) ? len : sizeof(buf));
+	return st;
+}
+
 // Stitched runs where the positions allow (see sweep.h), two-pass steps in
 // between to reach them; the rest two-pass once no further run is possible.
 static kgss_status sweep_stitched(seg_cipher *c, mac_run *m, sweep_order order, mac_cursor *mc)
@@ -126,8 +174,25 @@ static kgss_status sweep_stitched(seg_cipher *c, mac_run *m, sweep_order order, 
 			st = sweep_to(c, m, order, mc, pos + lead);
 		} else {
 			const size_t avail = min_of(s.len - c->cur.off, c->body - pos);
-			const size_t n = avail / unit;
-			if (n == 0) { // a partial unit left in this segment: to its end, two-pass
+			size_t n = avail / unit;
+			// A unit running past this segment into the next ones (NFS
+			// pages: the confounder in HEADER puts every unit boundary
+			// off the page boundaries) goes to the engine gathered on
+			// the stack, with the whole unit before it when that makes
+			// the count even (engines may compute units in pairs).
+			// Decryption only: there the gathered units cost the engine
+			// one parallel decryption it cannot overlap, less than the
+			// two-pass path.  Encryption's CBC chain is serial, so a
+			// separate engine call leaves a whole unit's chain
+			// unhidden, the same cost as two-pass plus the copies.
+			const bool straddle = c->decrypt && avail % unit != 0 && 2 * unit <= kGatherBytes &&
+					      pos + (n + 1) * unit <= c->body &&
+					      mac_sees_cipher(sl, c->cur, (n + 1) * unit);
+			if (straddle && n % 2 == 1)
+				n--;
+			if (n == 0 && straddle) {
+				st = run_gathered(c, m, mc, avail / unit + 1, hash_output);
+			} else if (n == 0) { // a partial unit left in this segment: to its end, two-pass
 				st = sweep_to(c, m, order, mc, pos + (avail + 15) / 16 * 16);
 			} else {
 				uint8_t *p = s.p + c->cur.off;

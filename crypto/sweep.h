@@ -27,8 +27,11 @@ namespace kgss {
 // encrypted segment, where the MAC and the cipher stand at the same byte and
 // the MAC at a block boundary, go to the engine in one pass (the MAC sees the
 // cipher's input for SWEEP_MAC_FIRST, its output for SWEEP_CIPHER_FIRST);
-// the bytes before such a run, blocks straddling segments, SIGN_ONLY
-// segments and the CTS tail take the two-pass path.  Same bytes either way.
+// when decrypting, a unit straddling segments (no SIGN_ONLY bytes inside it)
+// goes to the engine gathered into a stack buffer and scattered back.  The
+// other straddling units, the bytes before the first run, blocks around
+// SIGN_ONLY segments and the CTS tail take the two-pass path.  Same bytes
+// either way.
 constexpr size_t kSweepChunk = 4096;
 enum sweep_order : uint8_t { SWEEP_MAC_FIRST = 1, SWEEP_CIPHER_FIRST = 2 };
 kgss_status sweep(seg_cipher *c, mac_run *m, sweep_order order);
