@@ -391,12 +391,23 @@ int aes256_ct_init(void *ks, const uint8_t *key, size_t key_len)
 }
 void aes_ct_clear(void *ks) { wipe(ks, sizeof(aes_ct_schedule)); }
 
+// The schedule, or NULL when no init() succeeded on it (cleared, failed or
+// never set: nrounds 0), so an operation refuses instead of running rounds
+// over keys that are not there.
+inline const aes_ct_schedule *live(const void *ksv)
+{
+	const aes_ct_schedule *ks = static_cast<const aes_ct_schedule *>(ksv);
+	return ks->nrounds == 10 || ks->nrounds == 14 ? ks : nullptr;
+}
+
 // ECB over kLanes blocks at a time through the bitsliced Sliced
 // (encrypt_sliced or decrypt_sliced).
 template <void (*Sliced)(const aes_ct_schedule *, uint64_t *)>
 int ecb_sliced(const void *ksv, uint8_t *data, size_t nblocks)
 {
-	const aes_ct_schedule *ks = static_cast<const aes_ct_schedule *>(ksv);
+	const aes_ct_schedule *ks = live(ksv);
+	if (ks == nullptr)
+		return -1;
 	uint64_t q[8]; // secret: cipher state, wiped at end
 	while (nblocks > 0) {
 		unsigned n = nblocks < kLanes ? (unsigned)nblocks : kLanes;
@@ -423,7 +434,9 @@ int aes_ct_ecb_decrypt(const void *ksv, uint8_t *data, size_t nblocks)
 // CBC encryption is serial (§6.2 of NIST SP 800-38A): one block per pass.
 int aes_ct_cbc_encrypt(const void *ksv, uint8_t *iv, uint8_t *data, size_t nblocks)
 {
-	const aes_ct_schedule *ks = static_cast<const aes_ct_schedule *>(ksv);
+	const aes_ct_schedule *ks = live(ksv);
+	if (ks == nullptr)
+		return -1;
 	uint64_t q[8];       // secret: cipher state, wiped at end
 	uint8_t blk[kBlock]; // secret: plaintext ^ chaining value, wiped at end
 	for (size_t j = 0; j < nblocks; j++, data += kBlock) {
@@ -441,7 +454,9 @@ int aes_ct_cbc_encrypt(const void *ksv, uint8_t *iv, uint8_t *data, size_t nbloc
 
 int aes_ct_cbc_mac(const void *ksv, uint8_t *iv, const uint8_t *data, size_t nblocks)
 {
-	const aes_ct_schedule *ks = static_cast<const aes_ct_schedule *>(ksv);
+	const aes_ct_schedule *ks = live(ksv);
+	if (ks == nullptr)
+		return -1;
 	uint64_t q[8];       // secret: cipher state, wiped at end
 	uint8_t blk[kBlock]; // secret: data ^ chaining value, wiped at end
 	for (size_t j = 0; j < nblocks; j++, data += kBlock) {
@@ -459,7 +474,9 @@ int aes_ct_cbc_mac(const void *ksv, uint8_t *iv, const uint8_t *data, size_t nbl
 // CBC decryption is parallel: four blocks per pass.
 int aes_ct_cbc_decrypt(const void *ksv, uint8_t *iv, uint8_t *data, size_t nblocks)
 {
-	const aes_ct_schedule *ks = static_cast<const aes_ct_schedule *>(ksv);
+	const aes_ct_schedule *ks = live(ksv);
+	if (ks == nullptr)
+		return -1;
 	uint64_t q[8];                       // secret: cipher state, wiped at end
 	uint8_t prev[kBlock * (kLanes + 1)]; // chaining value + this pass's ciphertext (public)
 	memcpy(prev, iv, kBlock);

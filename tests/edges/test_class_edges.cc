@@ -1,7 +1,8 @@
 // tests/edges/test_class_edges.cc - primitive classes (kgss_crypto.h) at
 // their edges:
 //   - the builtin classes themselves (kgss_crypto_builtin() and the portable
-//     backend): a key schedule refuses a NULL key; a hash whose message would
+//     backend): a key schedule refuses a NULL key, and the operations a
+//     schedule no init() succeeded on; a hash whose message would
 //     pass its length limit latches the failure (final reports it); a
 //     stitched engine refuses a latched state and a unit count past the
 //     hash's limit, before touching the data;
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include <functional>
+#include <string>
 #include <memory>
 #include <vector>
 
@@ -102,6 +104,51 @@ TEST(class_edges, builtin_key_schedules_refuse_a_null_key_and_take_zero_blocks)
 			b->rc4->clear(st.b);
 		}
 	}
+}
+
+// An operation on a schedule no init() succeeded on - cleared, whose init
+// failed, or never set (zeros) - fails before touching data or iv.  (The
+// portable AES decryption used to count its rounds down from nrounds - 1 =
+// UINT_MAX there, reading round keys far past the schedule.)
+TEST(class_edges, builtin_ciphers_refuse_a_schedule_without_a_key)
+{
+	long refused = 0;
+	for (const kgss_crypto_backend *b : kBackends) {
+		for (const kgss_block_cipher_class *c : block_classes(b)) {
+			for (int how = 0; how < 3; how++) {
+				state_buf ks;
+				memset(ks.b, 0, sizeof(ks.b));
+				std::vector<uint8_t> key(c->key_size, 0x5c);
+				if (how == 0) { // cleared after a good init
+					LONGS_EQUAL(0, c->init(ks.b, key.data(), key.size()));
+					c->clear(ks.b);
+				} else if (how == 1) { // init refused (NULL key)
+					CHECK(c->init(ks.b, nullptr, key.size()) != 0);
+				} // how == 2: never set
+				const size_t bs = c->block_size;
+				uint8_t iv[16], data[32];
+				memset(iv, 0x17, sizeof(iv));
+				memset(data, 0x29, sizeof(data));
+				const std::string what = std::string(c->name) + (how == 0   ? " cleared"
+										 : how == 1 ? " failed init"
+											    : " never set");
+				CHECK_TEXT(c->ecb_encrypt(ks.b, data, 2) != 0, what.c_str());
+				CHECK_TEXT(c->ecb_decrypt(ks.b, data, 2) != 0, what.c_str());
+				CHECK_TEXT(c->cbc_encrypt(ks.b, iv, data, 2) != 0, what.c_str());
+				CHECK_TEXT(c->cbc_decrypt(ks.b, iv, data, 2) != 0, what.c_str());
+				CHECK_TEXT(c->cbc_mac(ks.b, iv, data, 2) != 0, what.c_str());
+				bool untouched = true;
+				for (size_t i = 0; i < bs; i++)
+					untouched = untouched && iv[i] == 0x17;
+				for (size_t i = 0; i < 2 * bs; i++)
+					untouched = untouched && data[i] == 0x29;
+				CHECK_TEXT(untouched, what.c_str());
+				c->clear(ks.b);
+				refused += 5;
+			}
+		}
+	}
+	CHECK(refused > 0);
 }
 
 // A message longer than the hash can count (MD5: 2^64 - 1 bytes, SHA-1 and
