@@ -116,6 +116,20 @@ static bool mac_sees_cipher(const seglist &sl, seg_cursor cu, size_t n)
 // Largest run of units gathered across segments (two SHA-384 units).
 constexpr size_t kGatherBytes = 256;
 
+// The engine over n whole units at p, in place; on success the MAC and the
+// cipher count them.
+static int engine_run(seg_cipher *c, mac_run *m, uint8_t *p, size_t n, int hash_output)
+{
+	const kgss_cbc_hash_class *e = c->stitch;
+	const int rc = c->decrypt ? e->decrypt(c->ks, c->iv, m->h.st, p, n, hash_output)
+				  : e->encrypt(c->ks, c->iv, m->h.st, p, n, hash_output);
+	if (rc == 0) {
+		m->h.fed += n * e->unit;
+		c->done += n * e->unit;
+	}
+	return rc;
+}
+
 // units whole units from the common position (the MAC at a block boundary,
 // no SIGN_ONLY bytes among them, mac_sees_cipher) gathered from their
 // segments into a stack buffer, run through the engine there and scattered
@@ -124,24 +138,20 @@ constexpr size_t kGatherBytes = 256;
 __attribute__((noinline)) static kgss_status run_gathered(seg_cipher *c, mac_run *m, mac_cursor *mc, size_t units,
 							  int hash_output)
 {
-	const kgss_cbc_hash_class *e = c->stitch;
-	const size_t len = units * e->unit;
+	const size_t len = units * c->stitch->unit;
+	if (len > kGatherBytes)
+		return KGSS_S_FAILURE;
 	uint8_t buf[kGatherBytes]; // secret: plaintext on one side of the engine or the other
 	seg_cursor from = c->cur;
 	kgss_status st = KGSS_S_FAILURE;
-	if (len <= sizeof(buf) && seg_copy(*c->segs, &c->cur, buf, len, false)) {
-		const int rc = c->decrypt ? e->decrypt(c->ks, c->iv, m->h.st, buf, units, hash_output)
-					  : e->encrypt(c->ks, c->iv, m->h.st, buf, units, hash_output);
-		if (rc == 0 && seg_copy(*c->segs, &from, buf, len, true)) {
-			m->h.fed += len;
-			c->done += len;
-			mc->encpos += len;
-			mc->idx = c->cur.idx;
-			mc->off = c->cur.off;
-			st = KGSS_S_COMPLETE;
-		}
+	if (seg_copy(*c->segs, &c->cur, buf, len, false) && engine_run(c, m, buf, units, hash_output) == 0 &&
+	    seg_copy(*c->segs, &from, buf, len, true)) {
+		mc->encpos += len;
+		mc->idx = c->cur.idx;
+		mc->off = c->cur.off;
+		st = KGSS_S_COMPLETE;
 	}
-	wipe(buf, len <= sizeof(buf) ? len : sizeof(buf));
+	wipe(buf, len);
 	return st;
 }
 
@@ -195,14 +205,9 @@ static kgss_status sweep_stitched(seg_cipher *c, mac_run *m, sweep_order order, 
 			} else if (n == 0) { // a partial unit left in this segment: to its end, two-pass
 				st = sweep_to(c, m, order, mc, pos + (avail + 15) / 16 * 16);
 			} else {
-				uint8_t *p = s.p + c->cur.off;
 				const size_t len = n * unit;
-				int rc = c->decrypt ? e->decrypt(c->ks, c->iv, m->h.st, p, n, hash_output)
-						    : e->encrypt(c->ks, c->iv, m->h.st, p, n, hash_output);
-				if (rc != 0)
+				if (engine_run(c, m, s.p + c->cur.off, n, hash_output) != 0)
 					return KGSS_S_FAILURE;
-				m->h.fed += len;
-				c->done += len;
 				c->cur.off += len;
 				mc->encpos += len;
 				mc->off += len;

@@ -392,8 +392,8 @@ int aes256_ct_init(void *ks, const uint8_t *key, size_t key_len)
 void aes_ct_clear(void *ks) { wipe(ks, sizeof(aes_ct_schedule)); }
 
 // The schedule, or NULL when no init() succeeded on it (cleared, failed or
-// never set: nrounds 0), so an operation refuses instead of running rounds
-// over keys that are not there.
+// never set: nrounds 0).  Every operation refuses such a schedule instead
+// of running rounds over keys that are not there.
 inline const aes_ct_schedule *live(const void *ksv)
 {
 	const aes_ct_schedule *ks = static_cast<const aes_ct_schedule *>(ksv);

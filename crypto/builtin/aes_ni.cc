@@ -326,8 +326,8 @@ template <bool Decrypt>
 int ecb_op(const void *ksv, uint8_t *data, size_t nblocks)
 {
 	const aes_ni_schedule *ks = sched(ksv);
-	if (ks->nrounds != 10 && ks->nrounds != 14)
-		return -1; // no init() succeeded on it (cleared, failed or never set)
+	if (!aes_ni_keyed(ks))
+		return -1;
 	return in_sections(nblocks, [&](size_t first, size_t n) {
 		if (ks->nrounds == 10)
 			ecb<10, Decrypt>(ks, data + first * kBlock, n);
@@ -340,8 +340,8 @@ int aes_ni_ecb_decrypt(const void *ksv, uint8_t *data, size_t nblocks) { return 
 int aes_ni_cbc_encrypt(const void *ksv, uint8_t *iv, uint8_t *data, size_t nblocks)
 {
 	const aes_ni_schedule *ks = sched(ksv);
-	if (ks->nrounds != 10 && ks->nrounds != 14)
-		return -1; // no init() succeeded on it (cleared, failed or never set)
+	if (!aes_ni_keyed(ks))
+		return -1;
 	return in_sections(nblocks, [&](size_t first, size_t n) {
 		if (ks->nrounds == 10)
 			cbc_enc<10>(ks, iv, data + first * kBlock, n);
@@ -352,8 +352,8 @@ int aes_ni_cbc_encrypt(const void *ksv, uint8_t *iv, uint8_t *data, size_t nbloc
 int aes_ni_cbc_decrypt(const void *ksv, uint8_t *iv, uint8_t *data, size_t nblocks)
 {
 	const aes_ni_schedule *ks = sched(ksv);
-	if (ks->nrounds != 10 && ks->nrounds != 14)
-		return -1; // no init() succeeded on it (cleared, failed or never set)
+	if (!aes_ni_keyed(ks))
+		return -1;
 	return in_sections(nblocks, [&](size_t first, size_t n) {
 		if (ks->nrounds == 10)
 			cbc_dec<10>(ks, iv, data + first * kBlock, n);
@@ -364,8 +364,8 @@ int aes_ni_cbc_decrypt(const void *ksv, uint8_t *iv, uint8_t *data, size_t nbloc
 int aes_ni_cbc_mac(const void *ksv, uint8_t *iv, const uint8_t *data, size_t nblocks)
 {
 	const aes_ni_schedule *ks = sched(ksv);
-	if (ks->nrounds != 10 && ks->nrounds != 14)
-		return -1; // no init() succeeded on it (cleared, failed or never set)
+	if (!aes_ni_keyed(ks))
+		return -1;
 	return in_sections(nblocks, [&](size_t first, size_t n) {
 		if (ks->nrounds == 10)
 			cbc_mac<10>(ks, iv, data + first * kBlock, n);

@@ -26,6 +26,10 @@ struct aes_ni_schedule {
 };
 static_assert(sizeof(aes_ni_schedule) <= KGSS_CIPHER_STATE_MAX, "schedule too large");
 
+// An init() succeeded on the schedule: not cleared, failed or never set
+// (nrounds 0).  Every operation refuses a schedule that is not.
+inline bool aes_ni_keyed(const aes_ni_schedule *ks) { return ks->nrounds == 10 || ks->nrounds == 14; }
+
 namespace aesni {
 
 // The key memory is KGSS_STATE_ALIGN (16) aligned, as is every member above.

@@ -429,15 +429,15 @@ void camellia_clear(void *ks) { wipe(ks, sizeof(camellia_schedule)); }
 
 inline const camellia_schedule *sched(const void *ks) { return static_cast<const camellia_schedule *>(ks); }
 
-// No init() succeeded on the schedule (cleared, failed or never set:
-// nrounds 0): the operations refuse it.
-inline bool dead(const void *ks) { return sched(ks)->nrounds != 18 && sched(ks)->nrounds != 24; }
+// An init() succeeded on the schedule: not cleared, failed or never set
+// (nrounds 0).  The operations refuse a schedule that is not.
+inline bool keyed(const void *ks) { return sched(ks)->nrounds == 18 || sched(ks)->nrounds == 24; }
 
 // The class functions dispatch once per call on the schedule's round count.
 template <bool DEC, bool Chain, bool Store>
 int camellia_serial(const void *ks, uint8_t *iv, const uint8_t *in, uint8_t *out, size_t nblocks)
 {
-	if (dead(ks))
+	if (!keyed(ks))
 		return -1;
 	if (sched(ks)->nrounds == 18)
 		camellia_serial_n<18, DEC, Chain, Store>(sched(ks), iv, in, out, nblocks);
@@ -460,7 +460,7 @@ int camellia_cbc_encrypt(const void *ks, uint8_t *iv, uint8_t *data, size_t nblo
 }
 int camellia_cbc_decrypt(const void *ks, uint8_t *iv, uint8_t *data, size_t nblocks)
 {
-	if (dead(ks))
+	if (!keyed(ks))
 		return -1;
 	if (sched(ks)->nrounds == 18)
 		camellia_cbc_dec_n<18>(sched(ks), iv, data, nblocks);

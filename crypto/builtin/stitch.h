@@ -288,7 +288,7 @@ int stitched(const void *ksv, uint8_t *iv, void *stv, uint8_t *data, size_t nuni
 	S *st = static_cast<S *>(stv);
 	constexpr size_t kUnit = H::unit;
 	constexpr size_t kUnitsPerSection = simd::kChunkBytes / kUnit;
-	if (st->magic != md::LIVE || st->failed || st->count % kUnit != 0 || (ks->nrounds != 10 && ks->nrounds != 14))
+	if (st->magic != md::LIVE || st->failed || st->count % kUnit != 0 || !aes_ni_keyed(ks))
 		return -1;
 	if ((uint64_t)nunits > (H::max_bytes - st->count) / kUnit) {
 		st->failed = 1;
