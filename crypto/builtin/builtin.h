@@ -39,6 +39,12 @@ extern const kgss_cbc_hash_class kgss_builtin_cbc_sha256_ni;
 // kgss_builtin_sha384_avx2's state (use only when cpu_has_aesni() and
 // cpu_has_avx2_bmi2()); stitch_sha384.cc.
 extern const kgss_cbc_hash_class kgss_builtin_cbc_sha384_avx2;
+// The same three with their decryption on 512-bit VAES registers
+// (stitch_vaes.cc, stitch_sha384_vaes.cc; use only when cpu_has_vaes512()
+// too).  Their encryption is the classes' above.
+extern const kgss_cbc_hash_class kgss_builtin_cbc_sha1_vaes;
+extern const kgss_cbc_hash_class kgss_builtin_cbc_sha256_vaes;
+extern const kgss_cbc_hash_class kgss_builtin_cbc_sha384_vaes;
 #else
 #define KGSS_BUILTIN_HAVE_STITCH 0
 #endif
@@ -50,6 +56,17 @@ namespace kgss {
 bool cpu_has_aesni();
 bool cpu_has_shani();
 bool cpu_has_avx2_bmi2();
+bool cpu_has_vaes512(); // AVX-512F and VAES, with the OS saving the 512-bit registers
+#if KGSS_BUILTIN_HAVE_STITCH
+// The stitched encryptions (stitch.cc, stitch_sha384.cc: kgss_cbc_hash_class
+// encrypt), one per hash, shared by the AES-NI and the VAES classes.
+int stitch_sha1_encrypt(const void *ks, uint8_t *iv, void *st, uint8_t *data, size_t nunits, int hash_output)
+	__attribute__((visibility("hidden")));
+int stitch_sha256_encrypt(const void *ks, uint8_t *iv, void *st, uint8_t *data, size_t nunits, int hash_output)
+	__attribute__((visibility("hidden")));
+int stitch_sha384_encrypt(const void *ks, uint8_t *iv, void *st, uint8_t *data, size_t nunits, int hash_output)
+	__attribute__((visibility("hidden")));
+#endif
 // The SHA-256 round constants (FIPS 180-4 section 4.2.2; sha2.cc), 16-byte
 // aligned.  Hidden: read PC-relative, never through a GOT.
 extern const uint32_t sha256_k[64] __attribute__((visibility("hidden")));

@@ -57,6 +57,22 @@ void swap_shani(kgss_crypto_backend &b, bool ok)
 }
 void swap_avx2(kgss_crypto_backend &b, bool ok) { b.sha384 = ok ? &kgss_builtin_sha384_avx2 : nullptr; }
 
+// The run-time choice with the AES-NI generation of the stitched engines
+// where it has the VAES one (crypto/builtin/backend.cc), so both are tested
+// on a CPU with AVX-512F and VAES.
+const kgss_crypto_backend *stitch_aesni_table()
+{
+	static kgss_crypto_backend b;
+	b = *kgss_crypto_builtin();
+	b.name = "builtin-stitch-aesni";
+#if KGSS_BUILTIN_HAVE_STITCH
+	b.cbc_sha1 = b.cbc_sha1 ? &kgss_builtin_cbc_sha1_ni : nullptr;
+	b.cbc_sha256 = b.cbc_sha256 ? &kgss_builtin_cbc_sha256_ni : nullptr;
+	b.cbc_sha384 = b.cbc_sha384 ? &kgss_builtin_cbc_sha384_avx2 : nullptr;
+#endif
+	return &b;
+}
+
 #if KGSS_TEST_HAVE_NETTLE
 const kgss_prng *nettle_prng()
 {
@@ -73,13 +89,15 @@ std::vector<backend> make_list()
 	// Order matters to the conformance suite, which tests a class once, under
 	// the first entry that has it: the portable and SIMD entries come before
 	// "builtin" (the run-time choice), which then owns only what no earlier
-	// entry has (the stitched engines).
+	// entry has (the stitched engines of the VAES generation, where the CPU
+	// has them; builtin-stitch-aesni owns the AES-NI generation).
 	// clang-format off
 	return {
 		{"builtin-portable", kgss_crypto_builtin_portable(), builtin_prng(), nullptr, true},
 		{"builtin-aesni",    simd_table<swap_aesni>(aesni, "builtin-aesni"), builtin_prng(), "AES-NI", aesni},
 		{"builtin-shani",    simd_table<swap_shani>(shani, "builtin-shani"), builtin_prng(), "SHA-NI", shani},
 		{"builtin-avx2",     simd_table<swap_avx2>(avx2, "builtin-avx2"),    builtin_prng(), "AVX2+BMI2", avx2},
+		{"builtin-stitch-aesni", stitch_aesni_table(),       builtin_prng(), nullptr, true},
 		{"builtin",          kgss_crypto_builtin(),          builtin_prng(), nullptr, true},
 #if KGSS_TEST_HAVE_OPENSSL
 		{"openssl",          kgss_crypto_openssl(),          kgss_prng_openssl(), nullptr, true},

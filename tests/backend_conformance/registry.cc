@@ -107,7 +107,7 @@ struct report {
 	{
 		std::printf("\n==== test_backend_conformance: tests registered, vectors run per backend ====\n");
 		for (const std::string &l : labels)
-			std::printf("  %-18s tests %4ld  vectors run %5ld  unavailable primitives %ld\n", l.c_str(),
+			std::printf("  %-20s tests %4ld  vectors run %5ld  unavailable primitives %ld\n", l.c_str(),
 				    tests[l], vectors[l], unavailable[l]);
 	}
 };

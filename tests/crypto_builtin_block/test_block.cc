@@ -56,28 +56,37 @@ TEST(builtin_classes, runtime_selection_follows_cpuid)
 
 #if KGSS_BUILTIN_HAVE_STITCH
 // The stitched engines pair the AES-NI classes with the SIMD hash classes, and
-// kgss_crypto_builtin() offers each exactly when the CPU runs both halves.
+// kgss_crypto_builtin() offers each exactly when the CPU runs both halves:
+// the VAES generation (decryption on 512-bit registers) where the CPU has
+// AVX-512F and VAES too.  Both generations encrypt alike (one function).
 TEST(builtin_classes, stitched_engines)
 {
-	const kgss_cbc_hash_class *const all[] = {&kgss_builtin_cbc_sha1_ni, &kgss_builtin_cbc_sha256_ni,
-						  &kgss_builtin_cbc_sha384_avx2};
-	STRCMP_EQUAL("aes-ni+sha1-ni", kgss_builtin_cbc_sha1_ni.name);
-	STRCMP_EQUAL("aes-ni+sha256-ni", kgss_builtin_cbc_sha256_ni.name);
-	STRCMP_EQUAL("aes-ni+sha384-bmi2", kgss_builtin_cbc_sha384_avx2.name);
-	for (const kgss_cbc_hash_class *e : all) {
-		POINTERS_EQUAL(&kgss_builtin_aes128_ni, e->cipher_a);
-		POINTERS_EQUAL(&kgss_builtin_aes256_ni, e->cipher_b);
-		LONGS_EQUAL(e->hash->block_size, e->unit);
+	const kgss_cbc_hash_class *const ni[] = {&kgss_builtin_cbc_sha1_ni, &kgss_builtin_cbc_sha256_ni,
+						 &kgss_builtin_cbc_sha384_avx2};
+	const kgss_cbc_hash_class *const vaes[] = {&kgss_builtin_cbc_sha1_vaes, &kgss_builtin_cbc_sha256_vaes,
+						   &kgss_builtin_cbc_sha384_vaes};
+	const char *const ni_names[] = {"aes-ni+sha1-ni", "aes-ni+sha256-ni", "aes-ni+sha384-bmi2"};
+	const char *const vaes_names[] = {"vaes512+sha1-ni", "vaes512+sha256-ni", "vaes512+sha384-bmi2"};
+	const kgss_hash_class *const hashes[] = {&kgss_builtin_sha1_ni, &kgss_builtin_sha256_ni,
+						 &kgss_builtin_sha384_avx2};
+	for (int i = 0; i < 3; i++) {
+		STRCMP_EQUAL(ni_names[i], ni[i]->name);
+		STRCMP_EQUAL(vaes_names[i], vaes[i]->name);
+		for (const kgss_cbc_hash_class *e : {ni[i], vaes[i]}) {
+			POINTERS_EQUAL(&kgss_builtin_aes128_ni, e->cipher_a);
+			POINTERS_EQUAL(&kgss_builtin_aes256_ni, e->cipher_b);
+			POINTERS_EQUAL(hashes[i], e->hash);
+			LONGS_EQUAL(e->hash->block_size, e->unit);
+		}
+		FUNCTIONPOINTERS_EQUAL(ni[i]->encrypt, vaes[i]->encrypt);
+		CHECK(ni[i]->decrypt != vaes[i]->decrypt);
 	}
-	POINTERS_EQUAL(&kgss_builtin_sha1_ni, kgss_builtin_cbc_sha1_ni.hash);
-	POINTERS_EQUAL(&kgss_builtin_sha256_ni, kgss_builtin_cbc_sha256_ni.hash);
-	POINTERS_EQUAL(&kgss_builtin_sha384_avx2, kgss_builtin_cbc_sha384_avx2.hash);
 	const bool aesni = kgss::cpu_has_aesni(), shani = aesni && kgss::cpu_has_shani(),
-		   avx2 = aesni && kgss::cpu_has_avx2_bmi2();
+		   avx2 = aesni && kgss::cpu_has_avx2_bmi2(), wide = kgss::cpu_has_vaes512();
 	const kgss_crypto_backend *b = kgss_crypto_builtin(), *p = kgss_crypto_builtin_portable();
-	POINTERS_EQUAL(shani ? &kgss_builtin_cbc_sha1_ni : nullptr, b->cbc_sha1);
-	POINTERS_EQUAL(shani ? &kgss_builtin_cbc_sha256_ni : nullptr, b->cbc_sha256);
-	POINTERS_EQUAL(avx2 ? &kgss_builtin_cbc_sha384_avx2 : nullptr, b->cbc_sha384);
+	POINTERS_EQUAL(!shani ? nullptr : wide ? vaes[0] : ni[0], b->cbc_sha1);
+	POINTERS_EQUAL(!shani ? nullptr : wide ? vaes[1] : ni[1], b->cbc_sha256);
+	POINTERS_EQUAL(!avx2 ? nullptr : wide ? vaes[2] : ni[2], b->cbc_sha384);
 	POINTERS_EQUAL(nullptr, p->cbc_sha1);
 	POINTERS_EQUAL(nullptr, p->cbc_sha256);
 	POINTERS_EQUAL(nullptr, p->cbc_sha384);
@@ -102,6 +111,10 @@ TEST(cpu, matches_compiler_runtime)
 	CHECK_EQUAL(aes, kgss::cpu_has_aesni());
 	// libgcc / compiler-rt also require the OS to save the AVX state (XCR0).
 	CHECK_EQUAL(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2"), kgss::cpu_has_avx2_bmi2());
+	// ... and the 512-bit state (XCR0 bits 5 to 7) for AVX-512F.
+	CHECK_EQUAL(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("avx512f") &&
+			    __builtin_cpu_supports("vaes"),
+		    kgss::cpu_has_vaes512());
 	bool base =
 		__builtin_cpu_supports("ssse3") && __builtin_cpu_supports("sse4.1") && __builtin_cpu_supports("sse2");
 #if defined(__clang__)
@@ -125,6 +138,7 @@ TEST(cpu, matches_compiler_runtime)
 	CHECK_FALSE(kgss::cpu_has_aesni());
 	CHECK_FALSE(kgss::cpu_has_shani());
 	CHECK_FALSE(kgss::cpu_has_avx2_bmi2());
+	CHECK_FALSE(kgss::cpu_has_vaes512());
 #endif
 }
 

@@ -6,7 +6,11 @@
 // plain and IOV calls with random splits into DATA and SIGN_ONLY buffers;
 // each side unwraps the other's tokens, tampered tokens fail alike and leave
 // no plaintext.  The stitched side runs through counting wrappers of the
-// engines, so every test also shows the engines were really used.
+// engines, so every test also shows the engines were really used.  Each
+// test runs once per generation of engines the CPU has: the AES-NI
+// decryption (the _ni classes) and the one on 512-bit VAES registers (the
+// _vaes classes, with AVX-512F and VAES), whatever kgss_crypto_builtin()
+// would pick.
 // Needs AES-NI with SHA-NI (17, 18, 19) or with AVX2 + BMI2 (20); an enctype
 // whose engine the CPU cannot run is compared all the same (both sides then
 // take the two-pass path) and said so.  (No "SKIPPED:" here: it would make
@@ -15,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "crypto/builtin/builtin.h"
 #include "families.h"
 #include "token_util.h"
 
@@ -61,20 +66,49 @@ const kgss_cbc_hash_class *wrap_engine(const kgss_cbc_hash_class *real)
 
 kgss_crypto_backend g_stitched, g_two_pass;
 
-bool set_up_backends(const char *test)
+// The builtin backend with generation gen of its engines (0: AES-NI, 1:
+// VAES), where the CPU runs kgss_crypto_builtin()'s; false when it has no
+// such generation (1 without AVX-512F and VAES).
+constexpr int kGenerations = 2;
+bool set_up_backends(const char *test, int gen)
 {
 	const kgss_crypto_backend *b = kgss_crypto_builtin();
+	const kgss_cbc_hash_class *e1 = b->cbc_sha1, *e256 = b->cbc_sha256, *e384 = b->cbc_sha384;
+#if KGSS_BUILTIN_HAVE_STITCH
+	if (gen == 1 && !kgss::cpu_has_vaes512())
+		return false;
+	e1 = !e1 ? nullptr : gen ? &kgss_builtin_cbc_sha1_vaes : &kgss_builtin_cbc_sha1_ni;
+	e256 = !e256 ? nullptr : gen ? &kgss_builtin_cbc_sha256_vaes : &kgss_builtin_cbc_sha256_ni;
+	e384 = !e384 ? nullptr : gen ? &kgss_builtin_cbc_sha384_vaes : &kgss_builtin_cbc_sha384_avx2;
+#else
+	if (gen == 1)
+		return false;
+#endif
 	g_stitched = *b;
-	g_stitched.cbc_sha1 = wrap_engine<&g_sha1>(b->cbc_sha1);
-	g_stitched.cbc_sha256 = wrap_engine<&g_sha256>(b->cbc_sha256);
-	g_stitched.cbc_sha384 = wrap_engine<&g_sha384>(b->cbc_sha384);
+	g_stitched.cbc_sha1 = wrap_engine<&g_sha1>(e1);
+	g_stitched.cbc_sha256 = wrap_engine<&g_sha256>(e256);
+	g_stitched.cbc_sha384 = wrap_engine<&g_sha384>(e384);
 	g_two_pass = *b;
 	g_two_pass.cbc_sha1 = g_two_pass.cbc_sha256 = g_two_pass.cbc_sha384 = nullptr;
-	if (!b->cbc_sha1 || !b->cbc_sha256 || !b->cbc_sha384)
+	if (!e1 || !e256 || !e384)
 		printf("\n  %s: engines on this CPU: sha1 %s, sha256 %s, sha384 %s (the others compare two-pass with "
 		       "two-pass)\n",
-		       test, b->cbc_sha1 ? "yes" : "no", b->cbc_sha256 ? "yes" : "no", b->cbc_sha384 ? "yes" : "no");
+		       test, e1 ? e1->name : "no", e256 ? e256->name : "no", e384 ? e384->name : "no");
 	return true;
+}
+
+// body() once per generation of engines the CPU has; the number of runs.
+template <typename F>
+int per_generation(const char *test, F body)
+{
+	int runs = 0;
+	for (int gen = 0; gen < kGenerations; gen++) {
+		if (!set_up_backends(test, gen))
+			continue;
+		body();
+		runs++;
+	}
+	return runs;
 }
 
 // The counting wrapper of the engine an enctype uses, or NULL when the CPU
@@ -157,10 +191,8 @@ const size_t kSizes[] = {0,    1,    15,   16,   17,   31,    32,    47,     48,
 TEST_GROUP(stitch){};
 
 // Plain kgss_wrap / kgss_unwrap: the same token both ways, cross-unwrapped.
-TEST(stitch, plain_tokens_identical)
+static void plain_tokens_identical_once()
 {
-	if (!set_up_backends("plain_tokens_identical"))
-		return;
 	uint64_t seed = 0x5717c4001ull;
 	size_t checked = 0;
 	for (int32_t et : kEtypes) {
@@ -190,13 +222,15 @@ TEST(stitch, plain_tokens_identical)
 	// loops above skip every enctype); otherwise something must have run.
 	CHECK(checked > 0 || !(kt::with_aes_sha1 || kt::with_aes_sha2));
 }
+TEST(stitch, plain_tokens_identical)
+{
+	CHECK(per_generation("plain_tokens_identical", plain_tokens_identical_once) > 0);
+}
 
 // A token with one bit flipped (in the ciphertext or the tag) fails on both
 // paths, and the stitched receiver releases nothing.
-TEST(stitch, tampered_tokens_fail_alike)
+static void tampered_tokens_fail_alike_once()
 {
-	if (!set_up_backends("tampered_tokens_fail_alike"))
-		return;
 	uint64_t seed = 0x5717c4002ull;
 	for (int32_t et : kEtypes) {
 		if (!compiled_in(et))
@@ -223,13 +257,15 @@ TEST(stitch, tampered_tokens_fail_alike)
 		}
 	}
 }
+TEST(stitch, tampered_tokens_fail_alike)
+{
+	CHECK(per_generation("tampered_tokens_fail_alike", tampered_tokens_fail_alike_once) > 0);
+}
 
 // kgss_wrap_iov over random DATA / SIGN_ONLY splits, with and without a
 // TRAILER buffer: identical buffers both ways; each side unwraps the other's.
-TEST(stitch, iov_random_splits_identical)
+static void iov_random_splits_identical_once()
 {
-	if (!set_up_backends("iov_random_splits_identical"))
-		return;
 	uint64_t seed = 0x5717c4003ull;
 	size_t checked = 0;
 	for (int32_t et : kEtypes) {
@@ -272,15 +308,17 @@ TEST(stitch, iov_random_splits_identical)
 	// loops above skip every enctype); otherwise something must have run.
 	CHECK(checked > 0 || !(kt::with_aes_sha1 || kt::with_aes_sha2));
 }
+TEST(stitch, iov_random_splits_identical)
+{
+	CHECK(per_generation("iov_random_splits_identical", iov_random_splits_identical_once) > 0);
+}
 
 // The engines really carry the bulk: on a 64 KiB unwrap every unit of the
 // message the MAC's block boundaries allow goes through them, also over an
 // NFS-like page list where each unit into the next page is gathered; a wrap
 // leaves at most one unit per segment to the two-pass path.
-TEST(stitch, engines_carry_the_bulk)
+static void engines_carry_the_bulk_once()
 {
-	if (!set_up_backends("engines_carry_the_bulk"))
-		return;
 	uint64_t seed = 0x5717c4004ull;
 	for (int32_t et : kEtypes) {
 		engine_count *e = engine_for(et);
@@ -324,4 +362,8 @@ TEST(stitch, engines_carry_the_bulk)
 		LONGS_EQUAL(every, e->units);
 		CHECK_TRUE(r.data() == msg);
 	}
+}
+TEST(stitch, engines_carry_the_bulk)
+{
+	CHECK(per_generation("engines_carry_the_bulk", engines_carry_the_bulk_once) > 0);
 }
